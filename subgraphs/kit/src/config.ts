@@ -1,0 +1,41 @@
+/**
+ * Environment parsing: each service declares a zod schema and parses `process.env` once at boot.
+ * Nothing below a service's `config.ts` reads `process.env`.
+ */
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** An optional URL variable: empty strings count as unset. */
+export const optionalUrl = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined))
+  .pipe(z.url().optional());
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const logLevel = z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info');
+
+/** Variables every subgraph understands (see README: Configuration). */
+export const subgraphEnv = {
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  JWT_PUBLIC_KEY: z.string().optional(),
+  IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+  INTERNAL_API_SECRET: z.string().min(16).optional(),
+  LOG_LEVEL: logLevel,
+};

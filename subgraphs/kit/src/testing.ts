@@ -1,0 +1,56 @@
+/**
+ * Test support: fresh databases for contract suites. Each call gives an isolated database: a new
+ * PostgreSQL database on the local server (dropped by `dispose`), or an in-memory PGlite.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from './db';
+import { Metrics } from './metrics';
+
+export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestDatabase {
+  db: Database;
+  metrics: Metrics;
+  /** A connection URL when the database lives on a real server. */
+  url?: string;
+  dispose(): Promise<void>;
+}
+
+export type DatabaseFlavour = 'pglite' | 'postgres';
+
+/**
+ * Every contract suite runs on each flavour. PostgreSQL is part of the development machine (see
+ * README); set TEST_POSTGRES=off to run without it, never under CI.
+ */
+export const DATABASE_FLAVOURS: readonly DatabaseFlavour[] =
+  process.env.TEST_POSTGRES === 'off' && !process.env.CI ? ['pglite'] : ['pglite', 'postgres'];
+
+export async function createTestDatabase(flavour: DatabaseFlavour): Promise<TestDatabase> {
+  const metrics = new Metrics();
+  if (flavour === 'pglite') {
+    const db = await openDatabase({ location: { memory: true }, metrics });
+    return { db, metrics, dispose: () => db.close() };
+  }
+  const name = `lc_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ location: { url: url.toString() }, metrics, maxConnections: 4 });
+  return {
+    db,
+    metrics,
+    url: url.toString(),
+    async dispose() {
+      await db.close();
+      const cleanup = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
