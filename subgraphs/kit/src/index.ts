@@ -11,3 +11,4 @@ export * from './metrics';
 export * from './pubsub';
 export * from './relay';
 export * from './server';
+export * from './demo';
