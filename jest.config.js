@@ -3,4 +3,5 @@ module.exports = {
   projects: ['<rootDir>/subgraphs/*', '<rootDir>/gateway', '<rootDir>/schema'],
   reporters: ['default', '<rootDir>/jest.summary.js'],
   maxWorkers: 2,
+  testTimeout: 60_000,
 };

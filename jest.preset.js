@@ -13,5 +13,6 @@ module.exports = (dir, overrides = {}) => ({
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 60_000,
+  setupFilesAfterEnv: [path.join(__dirname, 'jest.setup.js')],
   ...overrides,
 });

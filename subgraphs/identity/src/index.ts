@@ -1,0 +1,30 @@
+/** @learncraft/identity: accounts, sign-in sessions and the access-token signing key. */
+export { loadConfig, identityConfigSchema, type IdentityConfig } from './config';
+export {
+  startIdentitySubgraph,
+  IDENTITY_MIGRATIONS_DIR,
+  JWKS_PATH,
+  type IdentitySubgraphOptions,
+  type RunningIdentitySubgraph,
+} from './server';
+export {
+  createAccessTokenSigner,
+  generateSigningKey,
+  loadOrCreateSigningKey,
+  signingKeyFromPem,
+  SigningKeyError,
+  SIGNING_KEY_FILE,
+  type AccessToken,
+  type AccessTokenSigner,
+  type SignAccessTokenOptions,
+  type SigningKey,
+} from './keys';
+export { createTestTokenIssuer, type TestTokenIssuer } from './testing';
+export { seedDemoAccounts, type SeedOptions } from './seed';
+export { AccountService, type Session } from './accounts';
+export { IdentityErrorCode } from './domain/userErrors';
+export { createStores, UserStore, SessionStore, type IdentityStores, type User, type RefreshTokenRecord } from './stores';
+
+import { join } from 'node:path';
+/** Path of the SDL file, for supergraph composition. */
+export const IDENTITY_SCHEMA_PATH = join(__dirname, 'schema.graphql');

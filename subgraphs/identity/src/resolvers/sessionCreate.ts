@@ -1,0 +1,12 @@
+/** Mutation.sessionCreate: sign in with email and password. */
+import type { IdentityContext } from '../context';
+
+interface Args {
+  input: { email: string; password: string };
+}
+
+export async function sessionCreate(_root: unknown, { input }: Args, { accounts }: IdentityContext) {
+  const result = await accounts.signIn(input);
+  if ('userErrors' in result) return { session: null, userErrors: result.userErrors };
+  return { session: result.session, userErrors: [] };
+}

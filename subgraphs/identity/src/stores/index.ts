@@ -1,0 +1,22 @@
+/** The identity stores over one drizzle handle, and a way to run several writes in one transaction. */
+import type { Drizzle } from '@learncraft/kit';
+import { SessionStore } from './sessionStore';
+import { UserStore } from './userStore';
+
+export { SessionStore, type NewRefreshToken, type RefreshTokenRecord, type Rotation } from './sessionStore';
+export { UserStore, type NewUser, type User } from './userStore';
+
+export interface IdentityStores {
+  users: UserStore;
+  sessions: SessionStore;
+  /** Runs `work` with stores bound to one transaction: all of its writes commit, or none. */
+  transaction<T>(work: (stores: IdentityStores) => Promise<T>): Promise<T>;
+}
+
+export function createStores(db: Drizzle): IdentityStores {
+  return {
+    users: new UserStore(db),
+    sessions: new SessionStore(db),
+    transaction: (work) => db.transaction((tx) => work(createStores(tx))),
+  };
+}
