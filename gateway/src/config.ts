@@ -1,0 +1,62 @@
+/**
+ * The gateway's configuration, parsed once from the environment at boot. Nothing else in this
+ * package reads `process.env`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { logLevel, optionalUrl, parseConfig, port } from '@learncraft/kit';
+
+/** The checked-in supergraph, resolved from this file so the gateway starts from any directory. */
+export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+/** Env files often carry PEMs on one line with literal `\n`; those become real newlines again. */
+const publicKeyPem = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.replace(/\\n/g, '\n').trim() : undefined));
+
+export const gatewayConfigSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(4000),
+  SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH_PATH),
+  /**
+   * Overrides of the subgraph URLs baked into the supergraph. Any `<SUBGRAPH_NAME>_URL` works (see
+   * `subgraphUrlOverrides`); the six LearnCraft subgraphs are listed so they are validated early.
+   */
+  IDENTITY_URL: optionalUrl,
+  CATALOG_URL: optionalUrl,
+  PROGRESS_URL: optionalUrl,
+  LABS_URL: optionalUrl,
+  AI_URL: optionalUrl,
+  COMMERCE_URL: optionalUrl,
+  /** A subgraph that has not answered within this time fails its part of the plan. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(10_000),
+  JWT_PUBLIC_KEY: publicKeyPem,
+  IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: logLevel,
+  MAX_DEPTH: positiveInt(12),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_TOKENS: positiveInt(5000),
+  MAX_COST: positiveInt(20_000),
+  MAX_BODY_BYTES: positiveInt(2 * 1024 * 1024),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & {
+  /** Every `*_URL` variable by name; the gateway picks `<SUBGRAPH_NAME>_URL` for each subgraph. */
+  subgraphUrlOverrides: Record<string, string>;
+};
+
+export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const parsed = parseConfig(gatewayConfigSchema, env);
+  const subgraphUrlOverrides: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (/^[A-Z][A-Z0-9_]*_URL$/.test(name) && value && value.trim() !== '')
+      subgraphUrlOverrides[name] = value.trim();
+  }
+  return { ...parsed, subgraphUrlOverrides };
+}
+
+export const isProduction = (config: Pick<GatewayConfig, 'NODE_ENV'>) => config.NODE_ENV === 'production';

@@ -1,0 +1,260 @@
+/**
+ * The LearnCraft gateway over HTTP: @apollo/gateway plans each operation over the static
+ * supergraph (never introspection) and @apollo/server serves it at `/graphql` on node:http, with
+ * token verification before planning, operation limits, CSRF prevention and error masking. Also
+ * `/health`, `/health/subgraphs`, `/metrics`, and an optional static-file hook for the web app.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { Kind, type FragmentDefinitionNode } from 'graphql';
+import {
+  ConfigError,
+  ErrorCode,
+  Metrics,
+  apolloHandler,
+  createLogger,
+  createTokenVerifier,
+  sendGraphQLError,
+  sendJson,
+  viewerFromAuthorization,
+  type Logger,
+  type TokenVerifier,
+} from '@learncraft/kit';
+import { isProduction, type GatewayConfig } from './config';
+import { SubgraphDataSource, type GatewayContext } from './dataSource';
+import { formatGatewayError } from './errors';
+import { checkSubgraphs } from './health';
+import {
+  maxAliasesRule,
+  maxDepthRule,
+  operationCost,
+  operationTooComplex,
+  type OperationLimits,
+} from './limits';
+import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
+
+/** Serves a non-GraphQL GET (the web app's files); returns true when it answered the request. */
+export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** The composed supergraph; read from `config.SUPERGRAPH_PATH` when absent. */
+  supergraphSdl?: string;
+  verifier?: TokenVerifier;
+  logger?: Logger;
+  metrics?: Metrics;
+  staticHandler?: StaticHandler;
+}
+
+export interface RunningGateway {
+  /** `http://<host>:<port>/graphql` */
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: Metrics;
+  /** The subgraphs this gateway routes to, overrides applied. */
+  readonly subgraphs: readonly SubgraphEndpoint[];
+  /** The underlying server, for attaching a WebSocket (graphql-ws) endpoint at `/graphql`. */
+  readonly httpServer: Server;
+  /** The planner/executor, for executing subscription plans outside Apollo Server. */
+  readonly apolloGateway: ApolloGateway;
+  close(): Promise<void>;
+}
+
+/** Health pings are for load balancers and operators: a short deadline, never the full timeout. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const metrics = options.metrics ?? new Metrics();
+  const verifier =
+    options.verifier ??
+    createTokenVerifier(
+      config.JWT_PUBLIC_KEY ? { publicKeyPem: config.JWT_PUBLIC_KEY } : { jwksUrl: config.IDENTITY_JWKS_URL },
+    );
+  const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
+  const subgraphs = resolveEndpoints(supergraphEndpoints(supergraphSdl), config.subgraphUrlOverrides);
+  const byName = new Map(subgraphs.map((endpoint) => [endpoint.name, endpoint]));
+  const limits: OperationLimits = {
+    maxDepth: config.MAX_DEPTH,
+    maxAliases: config.MAX_ALIASES,
+    maxCost: config.MAX_COST,
+    maxTokens: config.MAX_TOKENS,
+  };
+
+  const apolloLogger = apolloLoggerFrom(logger.child('apollo'));
+  const apolloGateway = new ApolloGateway({
+    supergraphSdl,
+    logger: apolloLogger,
+    buildService: ({ name }) => {
+      const endpoint = byName.get(name);
+      if (!endpoint) throw new ConfigError(`The supergraph routes to an unknown subgraph "${name}".`);
+      return new SubgraphDataSource({
+        endpoint,
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        logger: logger.child(name),
+        metrics,
+      });
+    },
+  });
+
+  const httpServer = createServer();
+  const production = isProduction(config);
+  const formatError = formatGatewayError({
+    maxTokens: limits.maxTokens,
+    log: (error) => logger.error('unexpected error', { error }),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway: apolloGateway,
+    logger: apolloLogger,
+    nodeEnv: config.NODE_ENV,
+    csrfPrevention: true,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [maxDepthRule(limits.maxDepth), maxAliasesRule(limits.maxAliases)],
+    formatError: (formatted, error) => {
+      const result = formatError(formatted, error);
+      if (result.extensions?.code === ErrorCode.OPERATION_TOO_COMPLEX)
+        metrics.inc('operations_rejected_total');
+      return result;
+    },
+    plugins: [
+      operationLimitsPlugin(limits),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }),
+      ...(production ? [ApolloServerPluginDisableSuggestions()] : []),
+    ],
+  });
+  await apollo.start();
+
+  const graphql = apolloHandler(apollo, {
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    context: async (req) => {
+      metrics.inc('graphql_requests_total');
+      const authorization = req.headers.authorization ?? null;
+      const viewer = await viewerFromAuthorization(authorization, verifier).catch((error: unknown) => {
+        metrics.inc('unauthenticated_requests_total');
+        throw error;
+      });
+      return { viewer, authorization };
+    },
+  });
+
+  httpServer.on('request', (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const handle = async () => {
+      if (path === '/graphql') return graphql(req, res);
+      const readOnly = req.method === 'GET' || req.method === 'HEAD';
+      if (readOnly && path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
+      if (readOnly && path === '/health/subgraphs') {
+        const report = await checkSubgraphs(
+          subgraphs,
+          Math.min(HEALTH_TIMEOUT_MS, config.SUBGRAPH_TIMEOUT_MS),
+        );
+        return sendJson(res, report.status === 'ok' ? 200 : 503, report);
+      }
+      if (readOnly && path === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        return void res.end(metrics.render());
+      }
+      if (readOnly && options.staticHandler && (await options.staticHandler(req, res))) return;
+      sendJson(res, 404, { error: 'not found' });
+    };
+    handle().catch((error: unknown) => {
+      logger.error('request failed', { path, error });
+      if (!res.headersSent)
+        sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+      else res.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${urlHost(config.HOST)}:${port}/graphql`;
+  logger.debug('gateway ready', { url, subgraphs: subgraphs.map((s) => s.name) });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    metrics,
+    subgraphs,
+    httpServer,
+    apolloGateway,
+    // Stopping Apollo drains in-flight requests, closes the HTTP server and stops the gateway.
+    close: () => (closing ??= apollo.stop()),
+  };
+}
+
+/**
+ * Cost depends on `first`/`last` variables, so it is checked once the operation and this request's
+ * variables are known (Apollo caches validation per document). A GraphQLError thrown here becomes
+ * the response, with the status in its `extensions.http`.
+ */
+function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ schema, document, operation, request }) => {
+          if (!operation) return Promise.resolve();
+          const fragments = new Map<string, FragmentDefinitionNode>();
+          for (const definition of document.definitions) {
+            if (definition.kind === Kind.FRAGMENT_DEFINITION)
+              fragments.set(definition.name.value, definition);
+          }
+          const cost = operationCost(
+            schema,
+            operation,
+            (name) => fragments.get(name),
+            request.variables ?? {},
+          );
+          return cost > limits.maxCost
+            ? Promise.reject(operationTooComplex('cost', cost, limits.maxCost))
+            : Promise.resolve();
+        },
+      }),
+  };
+}
+
+function readSupergraph(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot read the supergraph at ${path} (${(error as Error).message}); run \`npm run compose\` or set SUPERGRAPH_PATH.`,
+    );
+  }
+}
+
+/** Apollo's loggers take any value; ours takes a message string. */
+function apolloLoggerFrom(logger: Logger) {
+  return {
+    debug: (message: unknown) => logger.debug(String(message)),
+    info: (message: unknown) => logger.info(String(message)),
+    warn: (message: unknown) => logger.warn(String(message)),
+    error: (message: unknown) => logger.error(String(message)),
+  };
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

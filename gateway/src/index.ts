@@ -1,0 +1,26 @@
+/** @learncraft/gateway: the federated GraphQL gateway over HTTP. */
+export { startGateway, type GatewayOptions, type RunningGateway, type StaticHandler } from './gateway';
+export { loadConfig, gatewayConfigSchema, DEFAULT_SUPERGRAPH_PATH, type GatewayConfig } from './config';
+export { SubgraphDataSource, type GatewayContext } from './dataSource';
+export {
+  supergraphEndpoints,
+  resolveEndpoints,
+  subgraphUrlVariable,
+  type SubgraphEndpoint,
+} from './supergraph';
+export { checkSubgraphs, type SubgraphHealth, type SubgraphsHealthReport } from './health';
+export {
+  maxDepthRule,
+  maxAliasesRule,
+  maxCostRule,
+  operationDepth,
+  operationAliases,
+  operationCost,
+  countTokens,
+  tokenLimitError,
+  operationTooComplex,
+  INTROSPECTION_MAX_DEPTH,
+  DEFAULT_LIST_SIZE,
+  type OperationLimits,
+  type LimitName,
+} from './limits';
