@@ -1,0 +1,35 @@
+/** The per-request context every resolver receives. */
+import type { Logger, PubSub, RequestBase } from '@learncraft/kit';
+import { createLoaders, type Loaders } from './loaders';
+import type { CatalogClient } from './stores/catalogClient';
+import type { ProgressStore } from './stores/progressStore';
+
+export interface ProgressStores {
+  progress: ProgressStore;
+  catalog: CatalogClient;
+}
+
+export interface ProgressContext extends RequestBase {
+  stores: ProgressStores;
+  /** Fresh per request; a subscription replaces them before each event (see refreshLoaders). */
+  loaders: Loaders;
+  pubsub: PubSub;
+  logger: Logger;
+  /** Drops every cached read, so a long-lived subscription resolves each event from current data. */
+  refreshLoaders(): void;
+}
+
+export function createContext(
+  base: RequestBase,
+  deps: { stores: ProgressStores; pubsub: PubSub; logger: Logger },
+): ProgressContext {
+  const context: ProgressContext = {
+    ...base,
+    ...deps,
+    loaders: createLoaders(deps.stores),
+    refreshLoaders() {
+      context.loaders = createLoaders(deps.stores);
+    },
+  };
+  return context;
+}

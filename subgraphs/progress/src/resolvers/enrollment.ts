@@ -1,0 +1,54 @@
+/** Enrollment, LessonProgress and QuizAttempt fields: derived values are computed through loaders. */
+import { forbidden, requireViewer } from '@learncraft/kit';
+import type { ProgressContext } from '../context';
+import { canReadEnrollment } from '../domain/events';
+import { NOT_STARTED, progressPercent, type LessonState } from '../domain/progress';
+import type { EnrollmentRecord, QuizAttemptRecord } from '../stores/progressStore';
+
+/** What a LessonProgress field resolves from: a stored row or a synthetic NOT_STARTED one. */
+export interface LessonProgressParent extends LessonState {
+  lessonId: string;
+}
+
+/** The learner's state in each of the course's current lessons, in syllabus order. */
+async function lessonsOf(enrollment: EnrollmentRecord, ctx: ProgressContext): Promise<LessonProgressParent[]> {
+  const [course, rows] = await Promise.all([
+    ctx.loaders.course.load(enrollment.courseId),
+    ctx.loaders.lessonProgress.load(enrollment.id),
+  ]);
+  const byLesson = new Map(rows.map((row) => [row.lessonId, row]));
+  return (course?.lessonIds ?? []).map((lessonId) => byLesson.get(lessonId) ?? { lessonId, ...NOT_STARTED });
+}
+
+export const enrollmentResolvers = {
+  Enrollment: {
+    async __resolveReference(ref: { id: string }, ctx: ProgressContext) {
+      const viewer = requireViewer(ctx.viewer);
+      const enrollment = await ctx.loaders.enrollment.load(ref.id);
+      if (!enrollment) return null;
+      const course = enrollment.userId === viewer.id ? null : await ctx.loaders.course.load(enrollment.courseId);
+      if (!canReadEnrollment(viewer, enrollment, course)) throw forbidden('You may not read this enrollment.');
+      return enrollment;
+    },
+    user: (enrollment: EnrollmentRecord) => ({ id: enrollment.userId }),
+    course: (enrollment: EnrollmentRecord) => ({ id: enrollment.courseId }),
+    async progressPercent(enrollment: EnrollmentRecord, _args: unknown, ctx: ProgressContext) {
+      const [course, completed] = await Promise.all([
+        ctx.loaders.course.load(enrollment.courseId),
+        ctx.loaders.completedLessonIds.load(enrollment.id),
+      ]);
+      return progressPercent(completed, course?.lessonIds ?? []);
+    },
+    lessons: (enrollment: EnrollmentRecord, _args: unknown, ctx: ProgressContext) => lessonsOf(enrollment, ctx),
+    async quizAttempts(enrollment: EnrollmentRecord, args: { lessonId?: string | null }, ctx: ProgressContext) {
+      const attempts = await ctx.loaders.quizAttempts.load(enrollment.id);
+      return args.lessonId ? attempts.filter((attempt) => attempt.lessonId === args.lessonId) : attempts;
+    },
+  },
+  LessonProgress: {
+    lesson: (progress: LessonProgressParent) => ({ id: progress.lessonId }),
+  },
+  QuizAttempt: {
+    lesson: (attempt: QuizAttemptRecord) => ({ id: attempt.lessonId }),
+  },
+};

@@ -1,0 +1,44 @@
+/** Fields progress contributes to entities other subgraphs own: User, Course and Lesson. */
+import { forbidden, hasRole, pageRequest, requireViewer, toConnection } from '@learncraft/kit';
+import type { ProgressContext } from '../context';
+import { NOT_STARTED } from '../domain/progress';
+import type { LessonProgressParent } from './enrollment';
+
+interface Ref {
+  id: string;
+}
+
+export const entityResolvers = {
+  User: {
+    __resolveReference: (ref: Ref) => ref,
+    async enrollments(user: Ref, args: { first?: number | null; after?: string | null }, ctx: ProgressContext) {
+      const viewer = requireViewer(ctx.viewer);
+      if (viewer.id !== user.id && !hasRole(viewer, 'ADMIN')) throw forbidden("You may not read another user's enrollments.");
+      const page = pageRequest(args);
+      const [rows, total] = await Promise.all([
+        ctx.loaders.enrollmentPage.load({ userId: user.id, page }),
+        ctx.loaders.enrollmentCount.load(user.id),
+      ]);
+      return toConnection(rows, total, page);
+    },
+  },
+  Course: {
+    __resolveReference: (ref: Ref) => ref,
+    viewerEnrollment(course: Ref, _args: unknown, ctx: ProgressContext) {
+      if (!ctx.viewer) return null;
+      return ctx.loaders.enrollmentByUserAndCourse.load({ userId: ctx.viewer.id, courseId: course.id });
+    },
+  },
+  Lesson: {
+    __resolveReference: (ref: Ref) => ref,
+    async viewerProgress(lesson: Ref, _args: unknown, ctx: ProgressContext): Promise<LessonProgressParent | null> {
+      if (!ctx.viewer) return null;
+      const found = await ctx.loaders.lesson.load(lesson.id);
+      if (!found) return null;
+      const enrollment = await ctx.loaders.enrollmentByUserAndCourse.load({ userId: ctx.viewer.id, courseId: found.courseId });
+      if (!enrollment) return null;
+      const rows = await ctx.loaders.lessonProgress.load(enrollment.id);
+      return rows.find((row) => row.lessonId === lesson.id) ?? { lessonId: lesson.id, ...NOT_STARTED };
+    },
+  },
+};

@@ -1,0 +1,104 @@
+/**
+ * Wires the progress subgraph: database (injected, PostgreSQL or PGlite) with migrations, the
+ * catalog client, pub/sub, the token verifier, and the kit's subgraph server.
+ */
+import { join } from 'node:path';
+import {
+  ConfigError,
+  createLogger,
+  createPubSub,
+  createTokenVerifier,
+  loadSchemaFile,
+  Metrics,
+  migrate,
+  openDatabase,
+  startSubgraph,
+  type Database,
+  type Logger,
+  type PubSub,
+  type RunningServer,
+  type TokenVerifier,
+} from '@learncraft/kit';
+import type { ProgressConfig } from './config';
+import { createContext, type ProgressContext, type ProgressStores } from './context';
+import { resolvers } from './resolvers';
+import { createHttpCatalogClient, type CatalogClient } from './stores/catalogClient';
+import { createProgressStore } from './stores/progressStore';
+
+export const SUBGRAPH_NAME = 'progress';
+export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
+export const SCHEMA_PATH = join(__dirname, 'schema.graphql');
+
+export interface StartProgressOptions {
+  config: ProgressConfig;
+  /** An open database (tests); otherwise DATABASE_URL or PGlite under DATA_DIR, closed on close(). */
+  db?: Database;
+  verifier?: TokenVerifier;
+  /** Otherwise Redis when REDIS_URL is set, else in memory; an injected one is not closed. */
+  pubsub?: PubSub;
+  /** Otherwise the HTTP client over CATALOG_INTERNAL_URL (needs INTERNAL_API_SECRET). */
+  catalog?: CatalogClient;
+  logger?: Logger;
+}
+
+export interface RunningProgressSubgraph extends RunningServer {
+  readonly db: Database;
+  readonly pubsub: PubSub;
+  readonly stores: ProgressStores;
+}
+
+export async function startProgressSubgraph(options: StartProgressOptions): Promise<RunningProgressSubgraph> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(SUBGRAPH_NAME, config.LOG_LEVEL);
+  const catalog = options.catalog ?? httpCatalog(config, logger);
+  const verifier =
+    options.verifier ??
+    createTokenVerifier(
+      config.JWT_PUBLIC_KEY ? { publicKeyPem: config.JWT_PUBLIC_KEY } : { jwksUrl: config.IDENTITY_JWKS_URL },
+    );
+  const metrics = new Metrics();
+  const db =
+    options.db ??
+    (await openDatabase({
+      location: config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: join(config.DATA_DIR, SUBGRAPH_NAME) },
+      logger,
+      metrics,
+    }));
+  const pubsub = options.pubsub ?? createPubSub(config.REDIS_URL);
+  const release = async () => {
+    if (!options.pubsub) await pubsub.close();
+    if (!options.db) await db.close();
+  };
+
+  try {
+    await migrate(db, SUBGRAPH_NAME, MIGRATIONS_DIR, logger);
+    const stores: ProgressStores = { progress: createProgressStore(db), catalog };
+    const server = await startSubgraph<ProgressContext>({
+      name: SUBGRAPH_NAME,
+      typeDefs: loadSchemaFile(SCHEMA_PATH),
+      resolvers,
+      host: config.HOST,
+      port: config.PORT,
+      verifier,
+      logger,
+      metrics,
+      context: (base) => createContext(base, { stores, pubsub, logger }),
+      onClose: release,
+    });
+    return Object.assign(server, { db, pubsub, stores });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+function httpCatalog(config: ProgressConfig, logger: Logger): CatalogClient {
+  if (!config.INTERNAL_API_SECRET) {
+    throw new ConfigError('INTERNAL_API_SECRET is required: progress reads courses from catalog\'s internal API.');
+  }
+  return createHttpCatalogClient({
+    baseUrl: config.CATALOG_INTERNAL_URL,
+    secret: config.INTERNAL_API_SECRET,
+    logger: logger.child('catalog'),
+  });
+}

@@ -1,0 +1,176 @@
+/**
+ * The learner actions behind the mutations: look the lesson up in catalog, check the enrollment,
+ * let the domain decide, write in one transaction, then publish the event after the commit.
+ * Every expected failure is a userError and writes nothing.
+ */
+import { userError, type UserError, type Viewer } from '@learncraft/kit';
+import type { ProgressContext } from '../context';
+import { progressTopic, type ProgressEventKind, type ProgressEventPayload } from '../domain/events';
+import { applyAttempt, applyCompletion, applyVideoHeartbeat, validatePosition, type LessonState } from '../domain/progress';
+import { gradeQuiz, type QuizAnswer } from '../domain/quiz';
+import type { CatalogCourse, CatalogLesson } from '../stores/catalogClient';
+import type { EnrollmentRecord, LessonActivityResult, NewQuizAttempt, QuizAttemptRecord } from '../stores/progressStore';
+
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; userErrors: UserError[] };
+
+const LESSON_FIELD = ['input', 'lessonId'];
+
+export async function enrollInCourse(
+  ctx: ProgressContext,
+  viewer: Viewer,
+  courseId: string,
+): Promise<Outcome<{ enrollment: EnrollmentRecord }>> {
+  // Read past the cache: a course published a moment ago must be enrollable at once.
+  const [course] = await ctx.stores.catalog.coursesByIds([courseId], { fresh: true });
+  if (!course || !course.published) {
+    return failure(userError('COURSE_NOT_FOUND', `Course ${courseId} was not found.`, ['input', 'courseId']));
+  }
+  const at = new Date();
+  const { enrollment, created } = await ctx.stores.progress.enroll(viewer.id, course.id, at);
+  forgetEnrollment(ctx, enrollment);
+  if (created) await publish(ctx, enrollment, null, 'ENROLLED', at);
+  return { ok: true, enrollment };
+}
+
+interface LessonTarget {
+  lesson: CatalogLesson;
+  course: CatalogCourse;
+  enrollment: EnrollmentRecord;
+}
+
+/** The lesson, its course and the viewer's enrollment in it, or LESSON_NOT_FOUND / NOT_ENROLLED. */
+async function lessonTarget(ctx: ProgressContext, viewer: Viewer, lessonId: string): Promise<Outcome<LessonTarget>> {
+  const lesson = await ctx.loaders.lesson.load(lessonId);
+  const course = lesson?.coursePublished ? await ctx.loaders.course.load(lesson.courseId) : null;
+  if (!lesson || !course) return failure(userError('LESSON_NOT_FOUND', `Lesson ${lessonId} was not found.`, LESSON_FIELD));
+  const enrollment = await ctx.loaders.enrollmentByUserAndCourse.load({ userId: viewer.id, courseId: course.id });
+  if (!enrollment) {
+    return failure(userError('NOT_ENROLLED', 'Enroll in the course before recording progress in its lessons.', LESSON_FIELD));
+  }
+  return { ok: true, lesson, course, enrollment };
+}
+
+function wrongKind(lesson: CatalogLesson, expected: string) {
+  return failure(userError('WRONG_LESSON_KIND', `Lesson ${lesson.id} is a ${lesson.kind} lesson; ${expected}.`, LESSON_FIELD));
+}
+
+export async function recordVideoProgress(
+  ctx: ProgressContext,
+  viewer: Viewer,
+  input: { lessonId: string; positionSeconds: number },
+): Promise<Outcome<LessonActivityResult>> {
+  const target = await lessonTarget(ctx, viewer, input.lessonId);
+  if (!target.ok) return target;
+  const { lesson } = target;
+  if (lesson.kind !== 'VIDEO') return wrongKind(lesson, 'only videos record a position');
+  const invalid = validatePosition(input.positionSeconds, lesson.durationSeconds);
+  if (invalid) return failure(invalid);
+  const result = await record(ctx, target, {
+    decide: (current, at) => applyVideoHeartbeat(current, input.positionSeconds, lesson.durationSeconds, at),
+    // The heartbeat that crosses 90 % is reported as the completion it causes.
+    kind: ({ previous, lessonProgress }) =>
+      previous.status !== 'COMPLETED' && lessonProgress.status === 'COMPLETED' ? 'LESSON_COMPLETED' : 'VIDEO_PROGRESS',
+  });
+  return { ok: true, ...result };
+}
+
+export async function completeLesson(
+  ctx: ProgressContext,
+  viewer: Viewer,
+  input: { lessonId: string },
+): Promise<Outcome<LessonActivityResult>> {
+  const target = await lessonTarget(ctx, viewer, input.lessonId);
+  if (!target.ok) return target;
+  if (target.lesson.kind === 'QUIZ') return wrongKind(target.lesson, 'a quiz completes when it is passed');
+  const result = await record(ctx, target, { decide: applyCompletion, kind: () => 'LESSON_COMPLETED' });
+  return { ok: true, ...result };
+}
+
+export async function submitQuiz(
+  ctx: ProgressContext,
+  viewer: Viewer,
+  input: { lessonId: string; answers: QuizAnswer[] },
+): Promise<Outcome<LessonActivityResult & { attempt: QuizAttemptRecord }>> {
+  const target = await lessonTarget(ctx, viewer, input.lessonId);
+  if (!target.ok) return target;
+  const { lesson } = target;
+  if (lesson.kind !== 'QUIZ') return wrongKind(lesson, 'only quizzes take answers');
+  if (!lesson.quiz || lesson.quiz.questions.length === 0) {
+    return failure(userError('QUIZ_NOT_AVAILABLE', `Lesson ${lesson.id} has no questions yet.`, LESSON_FIELD));
+  }
+  const graded = gradeQuiz(lesson.quiz, input.answers);
+  if (!graded.ok) return { ok: false, userErrors: graded.errors };
+  const { scorePercent, passed, results, answers } = graded.grade;
+  const attempt: NewQuizAttempt = { scorePercent, passed, results, answers };
+  const result = await record(ctx, target, {
+    decide: (current, at) => (passed ? applyCompletion(current, at) : applyAttempt(current)),
+    kind: () => 'QUIZ_SUBMITTED',
+    attempt,
+  });
+  if (!result.attempt) throw new Error('the store recorded no quiz attempt');
+  return { ok: true, ...result, attempt: result.attempt };
+}
+
+/** The shared write path: one transaction, loaders refreshed, then the event. */
+async function record(
+  ctx: ProgressContext,
+  target: LessonTarget,
+  change: {
+    decide: (current: LessonState, at: Date) => LessonState;
+    kind: (result: LessonActivityResult) => ProgressEventKind;
+    attempt?: NewQuizAttempt;
+  },
+): Promise<LessonActivityResult> {
+  const at = new Date();
+  const result = await ctx.stores.progress.recordLessonActivity({
+    enrollmentId: target.enrollment.id,
+    lessonId: target.lesson.id,
+    at,
+    courseLessonIds: target.course.lessonIds,
+    next: (current) => change.decide(current, at),
+    attempt: change.attempt,
+  });
+  forgetEnrollment(ctx, result.enrollment);
+  await publish(ctx, result.enrollment, target.lesson.id, change.kind(result), at);
+  return result;
+}
+
+/** Cached reads of this enrollment are stale after a write: drop them and prime the new row. */
+function forgetEnrollment(ctx: ProgressContext, enrollment: EnrollmentRecord) {
+  const { loaders } = ctx;
+  loaders.enrollment.clear(enrollment.id).prime(enrollment.id, enrollment);
+  const key = { userId: enrollment.userId, courseId: enrollment.courseId };
+  loaders.enrollmentByUserAndCourse.clear(key).prime(key, enrollment);
+  loaders.lessonProgress.clear(enrollment.id);
+  loaders.completedLessonIds.clear(enrollment.id);
+  loaders.quizAttempts.clear(enrollment.id);
+  loaders.enrollmentPage.clearAll();
+  loaders.enrollmentCount.clear(enrollment.userId);
+}
+
+/** Events go out after the commit; a failed publish is logged, never undoes the committed write. */
+async function publish(
+  ctx: ProgressContext,
+  enrollment: EnrollmentRecord,
+  lessonId: string | null,
+  kind: ProgressEventKind,
+  at: Date,
+) {
+  const payload: ProgressEventPayload = {
+    enrollmentId: enrollment.id,
+    userId: enrollment.userId,
+    courseId: enrollment.courseId,
+    lessonId,
+    kind,
+    at: at.toISOString(),
+  };
+  try {
+    await ctx.pubsub.publish(progressTopic(enrollment.courseId), payload);
+  } catch (error) {
+    ctx.logger.error('progress event publish failed', { kind, enrollmentId: enrollment.id, error });
+  }
+}
+
+function failure(error: UserError): { ok: false; userErrors: UserError[] } {
+  return { ok: false, userErrors: [error] };
+}

@@ -1,0 +1,139 @@
+/**
+ * Integration harness: the progress subgraph on a test database, a fixture catalog over HTTP,
+ * an in-memory PubSub the test can subscribe to, and access tokens minted with a fresh key pair.
+ */
+import { randomUUID } from 'node:crypto';
+import { exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import {
+  createTestDatabase,
+  type DatabaseFlavour,
+  type TestDatabase,
+} from '@learncraft/kit/testing';
+import { createLogger, createTokenVerifier, MemoryPubSub, TOKEN_AUDIENCE, TOKEN_ISSUER, type Role } from '@learncraft/kit';
+import { loadConfig } from '../../src/config';
+import { startProgressSubgraph, type RunningProgressSubgraph } from '../../src/server';
+import { createHttpCatalogClient } from '../../src/stores/catalogClient';
+import { CATALOG_SECRET, startCatalogFixture, type CatalogFixture, type FixtureCourse } from './catalogFixture';
+
+// The preset's testTimeout is not applied when Jest runs several projects; starting PGlite and
+// migrating on a busy machine can take longer than Jest's default 5 s.
+jest.setTimeout(60_000);
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+}
+
+export interface Harness {
+  server: RunningProgressSubgraph;
+  test: TestDatabase;
+  catalog: CatalogFixture;
+  pubsub: MemoryPubSub;
+  token(userId: string, roles?: Role[]): Promise<string>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  /** A fresh learner id with a token. */
+  learner(roles?: Role[]): Promise<{ id: string; token: string }>;
+  count(sql: string, params?: unknown[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  courses: FixtureCourse[],
+  options: { flavour?: DatabaseFlavour; catalogTtlMs?: number } = {},
+): Promise<Harness> {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA');
+  const test = await createTestDatabase(options.flavour ?? 'pglite');
+  const catalog = await startCatalogFixture(courses);
+  const pubsub = new MemoryPubSub();
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', INTERNAL_API_SECRET: CATALOG_SECRET, CATALOG_INTERNAL_URL: catalog.url });
+  const server = await startProgressSubgraph({
+    config,
+    db: test.db,
+    pubsub,
+    verifier: createTokenVerifier({ publicKeyPem: await exportSPKI(publicKey) }),
+    catalog: createHttpCatalogClient({ baseUrl: catalog.url, secret: CATALOG_SECRET, ttlMs: options.catalogTtlMs ?? 0 }),
+    logger: createLogger('progress-test', 'silent'),
+  });
+  const token = (userId: string, roles: Role[] = ['LEARNER']) => mint(privateKey, userId, roles);
+  return {
+    server,
+    test,
+    catalog,
+    pubsub,
+    token,
+    async gql(query, variables, bearer) {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<any>;
+    },
+    async learner(roles) {
+      const id = randomUUID();
+      return { id, token: await token(id, roles) };
+    },
+    async count(sql, params) {
+      const [row] = await test.db.query<{ n: number | string }>(sql, params);
+      return Number(row?.n ?? 0);
+    },
+    async close() {
+      await server.close();
+      await catalog.close();
+      await pubsub.close();
+      await test.dispose();
+    },
+  };
+}
+
+function mint(privateKey: KeyLike, userId: string, roles: Role[]): Promise<string> {
+  return new SignJWT({ roles })
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setSubject(userId)
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setExpirationTime('15m')
+    .sign(privateKey);
+}
+
+export const ENROLL = /* GraphQL */ `
+  mutation Enroll($courseId: ID!) {
+    courseEnroll(input: { courseId: $courseId }) {
+      enrollment { id progressPercent completedAt enrolledAt lastActivityAt course { id } user { id } }
+      userErrors { code message field }
+    }
+  }
+`;
+
+export const HEARTBEAT = /* GraphQL */ `
+  mutation Heartbeat($lessonId: ID!, $positionSeconds: Float!) {
+    videoProgressRecord(input: { lessonId: $lessonId, positionSeconds: $positionSeconds }) {
+      lessonProgress { lesson { id } status positionSeconds completedAt }
+      enrollment { id progressPercent completedAt }
+      userErrors { code message field }
+    }
+  }
+`;
+
+export const COMPLETE = /* GraphQL */ `
+  mutation Complete($lessonId: ID!) {
+    lessonComplete(input: { lessonId: $lessonId }) {
+      lessonProgress { lesson { id } status positionSeconds completedAt }
+      enrollment { id progressPercent completedAt }
+      userErrors { code message field }
+    }
+  }
+`;
+
+export const SUBMIT = /* GraphQL */ `
+  mutation Submit($lessonId: ID!, $answers: [QuizAnswerInput!]!) {
+    quizSubmit(input: { lessonId: $lessonId, answers: $answers }) {
+      attempt {
+        id lesson { id } scorePercent passed submittedAt
+        results { questionId selectedOptionIds correct correctOptionIds explanation }
+      }
+      enrollment { id progressPercent completedAt }
+      userErrors { code message field }
+    }
+  }
+`;
