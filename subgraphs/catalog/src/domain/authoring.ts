@@ -1,0 +1,323 @@
+/**
+ * Authoring rules as pure functions over course documents: each takes the current document and a
+ * validated input and returns the next document (or user errors). Stores persist the result with
+ * an optimistic version check; nothing here does I/O.
+ */
+import { userError, type UserError } from '@learncraft/kit';
+import {
+  findLesson,
+  findModule,
+  lessonCount,
+  type CourseDocument,
+  type CourseLevel,
+  type LessonContent,
+  type LessonDocument,
+  type LessonKind,
+  type ModuleDocument,
+} from './course';
+import { CatalogErrorCode as Code, LIMITS } from './limits';
+import {
+  Checker,
+  checkCourseFields,
+  checkLessonContent,
+  checkModuleFields,
+  type CourseFieldsInput,
+  type LessonContentInput,
+} from './validation';
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
+
+const failed = (errors: UserError[]): { ok: false; errors: UserError[] } => ({ ok: false, errors });
+
+/** Fresh ids and the clock, injected so the rules stay deterministic under test. */
+export interface AuthoringContext {
+  newId: () => string;
+  now: () => Date;
+}
+
+export interface CourseCreateInput extends CourseFieldsInput {
+  title: string;
+  summary: string;
+  description: string;
+  level: CourseLevel;
+  categorySlug: string;
+  language: string;
+}
+
+export interface LessonCreateInput extends LessonContentInput {
+  moduleId: string;
+  title: string;
+  kind: LessonKind;
+  durationSeconds?: number | null;
+}
+
+export interface LessonUpdateInput extends LessonContentInput {
+  lessonId: string;
+  title?: string | null;
+  durationSeconds?: number | null;
+}
+
+/** "Intro to Rust: Part 2!" -> "intro-to-rust-part-2"; never empty. */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, LIMITS.slug - 4)
+    .replace(/-+$/, '');
+  return slug || 'course';
+}
+
+/** Candidate slugs for a course created without one: the title's slug, then -2, -3, ... */
+export function derivedSlugCandidates(title: string, count = 20): string[] {
+  const base = slugify(title);
+  return [base, ...Array.from({ length: count - 1 }, (_, index) => `${base}-${index + 2}`)];
+}
+
+export function newCourse(
+  input: CourseCreateInput,
+  slug: string,
+  instructorId: string,
+  ctx: AuthoringContext,
+): Outcome<CourseDocument> {
+  const check = new Checker();
+  checkCourseFields(check, input);
+  if (!check.ok) return failed(check.errors);
+  const now = ctx.now().toISOString();
+  return {
+    ok: true,
+    value: {
+      id: ctx.newId(),
+      slug,
+      title: input.title.trim(),
+      summary: input.summary.trim(),
+      description: input.description,
+      level: input.level,
+      categorySlug: input.categorySlug,
+      language: input.language,
+      thumbnailUrl: input.thumbnailUrl ?? null,
+      instructorIds: [instructorId],
+      modules: [],
+      published: false,
+      publishedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 0,
+    },
+  };
+}
+
+/** Absent or null fields stay as they are, except `thumbnailUrl: null`, which clears it. */
+export function updateCourse(
+  course: CourseDocument,
+  input: CourseFieldsInput,
+  now: Date,
+): Outcome<CourseDocument> {
+  const check = new Checker();
+  checkCourseFields(check, input);
+  if (!check.ok) return failed(check.errors);
+  return {
+    ok: true,
+    value: {
+      ...course,
+      title: input.title?.trim() ?? course.title,
+      slug: input.slug ?? course.slug,
+      summary: input.summary?.trim() ?? course.summary,
+      description: input.description ?? course.description,
+      level: input.level ?? course.level,
+      categorySlug: input.categorySlug ?? course.categorySlug,
+      language: input.language ?? course.language,
+      thumbnailUrl: input.thumbnailUrl === undefined ? course.thumbnailUrl : input.thumbnailUrl,
+      updatedAt: now.toISOString(),
+    },
+  };
+}
+
+export function addModule(
+  course: CourseDocument,
+  input: { title: string; summary?: string | null; position?: number | null },
+  ctx: AuthoringContext,
+): Outcome<{ course: CourseDocument; module: ModuleDocument }> {
+  const check = new Checker();
+  checkModuleFields(check, input);
+  const count = course.modules.length;
+  if (count >= LIMITS.modulesPerCourse) {
+    check.raw(Code.TOO_MANY, `A course can have at most ${LIMITS.modulesPerCourse} modules.`, [
+      'input',
+      'courseId',
+    ]);
+  }
+  if (input.position != null) check.int(['input', 'position'], input.position, 1, count + 1, 'The position');
+  if (!check.ok) return failed(check.errors);
+  const module: ModuleDocument = {
+    id: ctx.newId(),
+    title: input.title.trim(),
+    summary: input.summary?.trim() ?? '',
+    lessons: [],
+  };
+  const modules = [...course.modules];
+  modules.splice((input.position ?? count + 1) - 1, 0, module);
+  return { ok: true, value: { course: { ...course, modules, updatedAt: ctx.now().toISOString() }, module } };
+}
+
+export function addLesson(
+  course: CourseDocument,
+  input: LessonCreateInput,
+  ctx: AuthoringContext,
+): Outcome<{ course: CourseDocument; lesson: LessonDocument }> {
+  const check = new Checker();
+  check.text(['input', 'title'], input.title, LIMITS.title, 'The title');
+  if (input.durationSeconds != null) checkDuration(check, input.durationSeconds);
+  checkLessonContent(check, input.kind, input, true);
+  const found = findModule(course, input.moduleId);
+  if (found && found.module.lessons.length >= LIMITS.lessonsPerModule) {
+    check.raw(Code.TOO_MANY, `A module can have at most ${LIMITS.lessonsPerModule} lessons.`, [
+      'input',
+      'moduleId',
+    ]);
+  }
+  if (!found) throw new Error(`module ${input.moduleId} is not in course ${course.id}`);
+  if (!check.ok) return failed(check.errors);
+  const content = buildContent(input.kind, input, ctx.newId)!;
+  const lesson: LessonDocument = {
+    id: ctx.newId(),
+    title: input.title.trim(),
+    kind: input.kind,
+    durationSeconds: input.durationSeconds ?? defaultDurationSeconds(content),
+    content,
+  };
+  const modules = course.modules.map((module) =>
+    module.id === input.moduleId ? { ...module, lessons: [...module.lessons, lesson] } : module,
+  );
+  return { ok: true, value: { course: { ...course, modules, updatedAt: ctx.now().toISOString() }, lesson } };
+}
+
+/**
+ * Replacing content regenerates quiz question/option and lab step ids (the input carries none);
+ * without an explicit duration the lesson's duration is recomputed from the new content.
+ */
+export function updateLesson(
+  course: CourseDocument,
+  input: LessonUpdateInput,
+  ctx: AuthoringContext,
+): Outcome<{ course: CourseDocument; lesson: LessonDocument }> {
+  const found = findLesson(course, input.lessonId);
+  // Callers resolve the lesson's course first; a miss here is a programming error.
+  if (!found) throw new Error(`lesson ${input.lessonId} is not in course ${course.id}`);
+  const current = found.lesson;
+  const check = new Checker();
+  if (input.title != null) check.text(['input', 'title'], input.title, LIMITS.title, 'The title');
+  if (input.durationSeconds != null) checkDuration(check, input.durationSeconds);
+  checkLessonContent(check, current.kind, input, false);
+  if (!check.ok) return failed(check.errors);
+  const content = buildContent(current.kind, input, ctx.newId) ?? current.content;
+  const lesson: LessonDocument = {
+    ...current,
+    title: input.title?.trim() ?? current.title,
+    content,
+    durationSeconds:
+      input.durationSeconds ??
+      (content === current.content ? current.durationSeconds : defaultDurationSeconds(content)),
+  };
+  const modules = course.modules.map((module) => ({
+    ...module,
+    lessons: module.lessons.map((existing) => (existing.id === lesson.id ? lesson : existing)),
+  }));
+  return { ok: true, value: { course: { ...course, modules, updatedAt: ctx.now().toISOString() }, lesson } };
+}
+
+/** Publishing is idempotent; a course needs at least one lesson (so at least one module) first. */
+export function publishCourse(course: CourseDocument, now: Date): Outcome<CourseDocument> {
+  if (course.published) return { ok: true, value: course };
+  if (lessonCount(course) === 0) {
+    return failed([
+      userError(
+        Code.COURSE_EMPTY,
+        'A course needs at least one module with at least one lesson before publishing.',
+        ['input', 'courseId'],
+      ),
+    ]);
+  }
+  const at = now.toISOString();
+  return { ok: true, value: { ...course, published: true, publishedAt: at, updatedAt: at } };
+}
+
+function checkDuration(check: Checker, value: number) {
+  check.int(['input', 'durationSeconds'], value, 0, LIMITS.lessonDurationSeconds, 'The duration');
+}
+
+/** Turns validated content input for `kind` into stored content with fresh ids; null when absent. */
+export function buildContent(
+  kind: LessonKind,
+  input: LessonContentInput,
+  newId: () => string,
+): LessonContent | null {
+  switch (kind) {
+    case 'VIDEO':
+      return input.video
+        ? {
+            kind,
+            url: input.video.url,
+            durationSeconds: input.video.durationSeconds,
+            transcriptVtt: input.video.transcriptVtt ?? null,
+          }
+        : null;
+    case 'READING':
+      return input.reading ? { kind, markdown: input.reading.markdown } : null;
+    case 'QUIZ':
+      return input.quiz
+        ? {
+            kind,
+            passPercent: input.quiz.passPercent,
+            questions: input.quiz.questions.map((question) => ({
+              id: newId(),
+              prompt: question.prompt.trim(),
+              multiple: question.multiple,
+              explanation: question.explanation ?? null,
+              options: question.options.map((option) => ({
+                id: newId(),
+                label: option.label.trim(),
+                correct: option.correct,
+              })),
+            })),
+          }
+        : null;
+    case 'LAB':
+      return input.lab
+        ? {
+            kind,
+            image: input.lab.image,
+            instructions: input.lab.instructions,
+            timeLimitMinutes: input.lab.timeLimitMinutes,
+            steps: input.lab.steps.map((step) => ({
+              id: newId(),
+              title: step.title.trim(),
+              instructions: step.instructions,
+              checkCommand: step.checkCommand,
+              hint: step.hint ?? null,
+            })),
+          }
+        : null;
+  }
+}
+
+const READING_WORDS_PER_MINUTE = 200;
+const SECONDS_PER_QUIZ_QUESTION = 60;
+
+/** An estimate when the author gives none: video length, reading time, a minute per question, the lab's limit. */
+export function defaultDurationSeconds(content: LessonContent): number {
+  switch (content.kind) {
+    case 'VIDEO':
+      return content.durationSeconds;
+    case 'READING': {
+      const words = content.markdown.split(/\s+/).filter(Boolean).length;
+      return Math.max(60, Math.ceil((words / READING_WORDS_PER_MINUTE) * 60));
+    }
+    case 'QUIZ':
+      return content.questions.length * SECONDS_PER_QUIZ_QUESTION;
+    case 'LAB':
+      return content.timeLimitMinutes * 60;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The catalog's document model: a course document embeds its ordered modules and their ordered
+ * lessons (Mongo-style), so a course is read and written whole. Quiz answer keys and lab check
+ * commands live in the document but never leave the subgraph except through internal routes.
+ */
+
+export const COURSE_LEVELS = ['BEGINNER', 'INTERMEDIATE', 'ADVANCED'] as const;
+export type CourseLevel = (typeof COURSE_LEVELS)[number];
+
+export const LESSON_KINDS = ['VIDEO', 'READING', 'QUIZ', 'LAB'] as const;
+export type LessonKind = (typeof LESSON_KINDS)[number];
+
+export interface VideoContent {
+  kind: 'VIDEO';
+  url: string;
+  durationSeconds: number;
+  transcriptVtt: string | null;
+}
+
+export interface ReadingContent {
+  kind: 'READING';
+  markdown: string;
+}
+
+export interface QuizOptionDocument {
+  id: string;
+  label: string;
+  correct: boolean;
+}
+
+export interface QuizQuestionDocument {
+  id: string;
+  prompt: string;
+  multiple: boolean;
+  explanation: string | null;
+  options: QuizOptionDocument[];
+}
+
+export interface QuizContent {
+  kind: 'QUIZ';
+  passPercent: number;
+  questions: QuizQuestionDocument[];
+}
+
+export interface LabStepDocument {
+  id: string;
+  title: string;
+  instructions: string;
+  checkCommand: string;
+  hint: string | null;
+}
+
+export interface LabContent {
+  kind: 'LAB';
+  image: string;
+  instructions: string;
+  timeLimitMinutes: number;
+  steps: LabStepDocument[];
+}
+
+export type LessonContent = VideoContent | ReadingContent | QuizContent | LabContent;
+
+export interface LessonDocument {
+  id: string;
+  title: string;
+  kind: LessonKind;
+  durationSeconds: number;
+  content: LessonContent;
+}
+
+export interface ModuleDocument {
+  id: string;
+  title: string;
+  summary: string;
+  lessons: LessonDocument[];
+}
+
+export interface CourseDocument {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  /** Markdown. */
+  description: string;
+  level: CourseLevel;
+  categorySlug: string;
+  /** BCP-47 tag, e.g. "en" or "pt-BR". */
+  language: string;
+  thumbnailUrl: string | null;
+  instructorIds: string[];
+  /** In syllabus order; a module's position is its index + 1. */
+  modules: ModuleDocument[];
+  published: boolean;
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic concurrency: bumped by every successful write. */
+  version: number;
+}
+
+export interface Category {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+}
+
+export interface CategoryWithCount extends Category {
+  /** Published courses in the category. */
+  courseCount: number;
+}
+
+/** A lesson located in its course, as Lesson lookups return it. */
+export interface LessonRecord {
+  lesson: LessonDocument;
+  module: ModuleDocument;
+  course: CourseDocument;
+  /** 1-based position of the module in the course. */
+  modulePosition: number;
+  /** 1-based position of the lesson in its module. */
+  lessonPosition: number;
+}
+
+export function lessonsOf(course: CourseDocument): LessonDocument[] {
+  return course.modules.flatMap((module) => module.lessons);
+}
+
+export function lessonCount(course: CourseDocument): number {
+  return course.modules.reduce((sum, module) => sum + module.lessons.length, 0);
+}
+
+export function totalDurationSeconds(course: CourseDocument): number {
+  return lessonsOf(course).reduce((sum, lesson) => sum + lesson.durationSeconds, 0);
+}
+
+export function findLesson(course: CourseDocument, lessonId: string): LessonRecord | null {
+  for (const [moduleIndex, module] of course.modules.entries()) {
+    const lessonIndex = module.lessons.findIndex((lesson) => lesson.id === lessonId);
+    if (lessonIndex >= 0) {
+      return {
+        lesson: module.lessons[lessonIndex]!,
+        module,
+        course,
+        modulePosition: moduleIndex + 1,
+        lessonPosition: lessonIndex + 1,
+      };
+    }
+  }
+  return null;
+}
+
+export function findModule(
+  course: CourseDocument,
+  moduleId: string,
+): { module: ModuleDocument; position: number } | null {
+  const index = course.modules.findIndex((module) => module.id === moduleId);
+  return index < 0 ? null : { module: course.modules[index]!, position: index + 1 };
+}
+
+/** Locates each requested lesson id (in request order) in the course documents that hold it. */
+export function locateLessons(ids: readonly string[], docs: readonly CourseDocument[]): LessonRecord[] {
+  const records: LessonRecord[] = [];
+  for (const id of new Set(ids)) {
+    for (const doc of docs) {
+      const record = findLesson(doc, id);
+      if (record) {
+        records.push(record);
+        break;
+      }
+    }
+  }
+  return records;
+}
+
+/** Ids are uuids; anything else can never match, so stores drop such keys before querying. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,0 +1,301 @@
+/**
+ * Validation of authoring inputs. Every check runs before anything is written and reports all
+ * problems at once as `UserError`s whose `field` is the path into the mutation's arguments
+ * (e.g. ["input", "quiz", "questions", "0", "options"]).
+ */
+import { userError, type UserError } from '@learncraft/kit';
+import { COURSE_LEVELS, type CourseLevel, type LessonKind } from './course';
+import { CatalogErrorCode as Code, LIMITS } from './limits';
+
+type Maybe<T> = T | null | undefined;
+type Path = (string | number)[];
+
+export interface CourseFieldsInput {
+  title?: Maybe<string>;
+  slug?: Maybe<string>;
+  summary?: Maybe<string>;
+  description?: Maybe<string>;
+  level?: Maybe<CourseLevel>;
+  categorySlug?: Maybe<string>;
+  language?: Maybe<string>;
+  thumbnailUrl?: Maybe<string>;
+}
+
+export interface VideoInput {
+  url: string;
+  durationSeconds: number;
+  transcriptVtt?: Maybe<string>;
+}
+export interface ReadingInput {
+  markdown: string;
+}
+export interface QuizInput {
+  passPercent: number;
+  questions: {
+    prompt: string;
+    multiple: boolean;
+    options: { label: string; correct: boolean }[];
+    explanation?: Maybe<string>;
+  }[];
+}
+export interface LabInput {
+  image: string;
+  instructions: string;
+  timeLimitMinutes: number;
+  steps: { title: string; instructions: string; checkCommand: string; hint?: Maybe<string> }[];
+}
+
+/** The content arguments shared by lessonCreate and lessonUpdate. */
+export interface LessonContentInput {
+  video?: Maybe<VideoInput>;
+  reading?: Maybe<ReadingInput>;
+  quiz?: Maybe<QuizInput>;
+  lab?: Maybe<LabInput>;
+}
+
+const CONTENT_FIELD: Record<LessonKind, keyof LessonContentInput> = {
+  VIDEO: 'video',
+  READING: 'reading',
+  QUIZ: 'quiz',
+  LAB: 'lab',
+};
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const LANGUAGE = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$/;
+const IMAGE = /^[a-z0-9][a-z0-9._/:@-]*$/i;
+
+/** Collects problems; each check is skipped for absent optional values. */
+export class Checker {
+  readonly errors: UserError[] = [];
+
+  private fail(code: Code, message: string, path: Path) {
+    this.errors.push(userError(code, message, path.map(String)));
+  }
+
+  get ok(): boolean {
+    return this.errors.length === 0;
+  }
+
+  /** Required single-line text: trimmed, non-blank, at most `max` characters. */
+  text(path: Path, value: string, max: number, label: string) {
+    if (value.length > max)
+      return this.fail(Code.TOO_LONG, `${label} must be at most ${max} characters.`, path);
+    if (value.trim() === '') this.fail(Code.REQUIRED, `${label} must not be blank.`, path);
+  }
+
+  /** Free text that may be empty (summaries, Markdown bodies). */
+  longText(path: Path, value: string, max: number, label: string) {
+    if (value.length > max) this.fail(Code.TOO_LONG, `${label} must be at most ${max} characters.`, path);
+  }
+
+  int(path: Path, value: number, min: number, max: number, label: string) {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.fail(Code.OUT_OF_RANGE, `${label} must be a whole number from ${min} to ${max}.`, path);
+    }
+  }
+
+  count(path: Path, length: number, max: number, label: string) {
+    if (length > max) this.fail(Code.TOO_MANY, `At most ${max} ${label} are allowed.`, path);
+  }
+
+  httpUrl(path: Path, value: string, label: string) {
+    if (value.length > LIMITS.url)
+      return this.fail(Code.TOO_LONG, `${label} must be at most ${LIMITS.url} characters.`, path);
+    if (!isHttpUrl(value)) this.fail(Code.INVALID_URL, `${label} must be an http(s) URL.`, path);
+  }
+
+  /** An absolute http(s) URL, or a root-relative path ("/media/x.svg") served by the web app. */
+  assetUrl(path: Path, value: string, label: string) {
+    if (value.length > LIMITS.url)
+      return this.fail(Code.TOO_LONG, `${label} must be at most ${LIMITS.url} characters.`, path);
+    const rootRelative = /^\/(?!\/)\S*$/.test(value);
+    if (!rootRelative && !isHttpUrl(value)) {
+      this.fail(Code.INVALID_URL, `${label} must be an http(s) URL or a path starting with "/".`, path);
+    }
+  }
+
+  slug(path: Path, value: string) {
+    if (value.length > LIMITS.slug)
+      return this.fail(Code.TOO_LONG, `The slug must be at most ${LIMITS.slug} characters.`, path);
+    if (!SLUG.test(value)) {
+      this.fail(
+        Code.INVALID_SLUG,
+        'The slug may contain only lowercase letters, digits and single hyphens.',
+        path,
+      );
+    }
+  }
+
+  language(path: Path, value: string) {
+    if (value.length > LIMITS.language || !LANGUAGE.test(value)) {
+      this.fail(Code.INVALID_LANGUAGE, 'The language must be a BCP-47 tag such as "en" or "pt-BR".', path);
+    }
+  }
+
+  add(error: UserError) {
+    this.errors.push(error);
+  }
+
+  raw(code: Code, message: string, path: Path) {
+    this.fail(code, message, path);
+  }
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Checks the course fields present in `input` (create passes all required ones). */
+export function checkCourseFields(check: Checker, input: CourseFieldsInput) {
+  const at = (field: string): Path => ['input', field];
+  if (input.title != null) check.text(at('title'), input.title, LIMITS.title, 'The title');
+  if (input.slug != null) check.slug(at('slug'), input.slug);
+  if (input.summary != null) check.longText(at('summary'), input.summary, LIMITS.summary, 'The summary');
+  if (input.description != null)
+    check.longText(at('description'), input.description, LIMITS.markdown, 'The description');
+  if (input.level != null && !COURSE_LEVELS.includes(input.level)) {
+    check.raw(Code.OUT_OF_RANGE, 'Unknown course level.', at('level'));
+  }
+  if (input.categorySlug != null)
+    check.text(at('categorySlug'), input.categorySlug, LIMITS.slug, 'The category');
+  if (input.language != null) check.language(at('language'), input.language);
+  if (input.thumbnailUrl != null) check.assetUrl(at('thumbnailUrl'), input.thumbnailUrl, 'The thumbnail URL');
+}
+
+export function checkModuleFields(check: Checker, input: { title?: Maybe<string>; summary?: Maybe<string> }) {
+  if (input.title != null) check.text(['input', 'title'], input.title, LIMITS.title, 'The title');
+  if (input.summary != null)
+    check.longText(['input', 'summary'], input.summary, LIMITS.summary, 'The summary');
+}
+
+/**
+ * Checks that the content given matches `kind`: on create the matching content is required, on
+ * update it is optional; content for any other kind is always an error.
+ */
+export function checkLessonContent(
+  check: Checker,
+  kind: LessonKind,
+  input: LessonContentInput,
+  required: boolean,
+) {
+  const expected = CONTENT_FIELD[kind];
+  for (const field of Object.values(CONTENT_FIELD)) {
+    if (field !== expected && input[field] != null) {
+      check.raw(Code.CONTENT_MISMATCH, `A ${kind} lesson takes "${expected}" content, not "${field}".`, [
+        'input',
+        field,
+      ]);
+    }
+  }
+  const path: Path = ['input', expected];
+  if (input[expected] == null) {
+    if (required) check.raw(Code.CONTENT_REQUIRED, `A ${kind} lesson needs "${expected}" content.`, path);
+    return;
+  }
+  if (input.video) checkVideo(check, input.video, path);
+  if (input.reading)
+    check.longText([...path, 'markdown'], input.reading.markdown, LIMITS.markdown, 'The reading');
+  if (input.quiz) checkQuiz(check, input.quiz, path);
+  if (input.lab) checkLab(check, input.lab, path);
+}
+
+function checkVideo(check: Checker, video: VideoInput, path: Path) {
+  check.httpUrl([...path, 'url'], video.url, 'The video URL');
+  check.int(
+    [...path, 'durationSeconds'],
+    video.durationSeconds,
+    1,
+    LIMITS.lessonDurationSeconds,
+    'The video duration',
+  );
+  if (video.transcriptVtt != null) {
+    const at = [...path, 'transcriptVtt'];
+    if (video.transcriptVtt.length > LIMITS.transcript) {
+      check.raw(Code.TOO_LONG, `The transcript must be at most ${LIMITS.transcript} characters.`, at);
+    } else if (!/^(\uFEFF)?WEBVTT(?:[ \t\r\n]|$)/.test(video.transcriptVtt)) {
+      check.raw(Code.INVALID_TRANSCRIPT, 'The transcript must be a WebVTT file starting with "WEBVTT".', at);
+    }
+  }
+}
+
+function checkQuiz(check: Checker, quiz: QuizInput, path: Path) {
+  check.int([...path, 'passPercent'], quiz.passPercent, 0, 100, 'The pass mark');
+  const questionsPath = [...path, 'questions'];
+  if (quiz.questions.length === 0)
+    check.raw(Code.REQUIRED, 'A quiz needs at least one question.', questionsPath);
+  check.count(questionsPath, quiz.questions.length, LIMITS.questionsPerQuiz, 'questions');
+  if (quiz.questions.length > LIMITS.questionsPerQuiz) return;
+  quiz.questions.forEach((question, index) => {
+    const at = [...questionsPath, index];
+    check.text([...at, 'prompt'], question.prompt, LIMITS.prompt, 'The prompt');
+    if (question.explanation != null) {
+      check.longText([...at, 'explanation'], question.explanation, LIMITS.explanation, 'The explanation');
+    }
+    const optionsPath = [...at, 'options'];
+    const options = question.options;
+    if (options.length < 2) {
+      check.raw(Code.QUIZ_TOO_FEW_OPTIONS, 'A question needs at least two options.', optionsPath);
+    }
+    check.count(optionsPath, options.length, LIMITS.optionsPerQuestion, 'options');
+    options.forEach((option, optionIndex) =>
+      check.text(
+        [...optionsPath, optionIndex, 'label'],
+        option.label,
+        LIMITS.optionLabel,
+        'The option label',
+      ),
+    );
+    const correct = options.filter((option) => option.correct).length;
+    if (correct === 0) {
+      check.raw(Code.QUIZ_NO_CORRECT_OPTION, 'A question needs at least one correct option.', optionsPath);
+    } else if (!question.multiple && correct !== 1) {
+      check.raw(
+        Code.QUIZ_SINGLE_CHOICE_NEEDS_ONE_CORRECT,
+        'A single-choice question needs exactly one correct option.',
+        optionsPath,
+      );
+    }
+  });
+}
+
+function checkLab(check: Checker, lab: LabInput, path: Path) {
+  const imagePath = [...path, 'image'];
+  if (lab.image.length > LIMITS.labImage) {
+    check.raw(Code.TOO_LONG, `The image must be at most ${LIMITS.labImage} characters.`, imagePath);
+  } else if (!IMAGE.test(lab.image)) {
+    check.raw(
+      Code.INVALID_IMAGE,
+      'The image must be a container image reference such as "learncraft/node:20".',
+      imagePath,
+    );
+  }
+  check.longText([...path, 'instructions'], lab.instructions, LIMITS.markdown, 'The instructions');
+  check.int(
+    [...path, 'timeLimitMinutes'],
+    lab.timeLimitMinutes,
+    LIMITS.labMinutes.min,
+    LIMITS.labMinutes.max,
+    'The time limit',
+  );
+  const stepsPath = [...path, 'steps'];
+  if (lab.steps.length === 0) check.raw(Code.REQUIRED, 'A lab needs at least one step.', stepsPath);
+  check.count(stepsPath, lab.steps.length, LIMITS.labStepsPerLab, 'steps');
+  if (lab.steps.length > LIMITS.labStepsPerLab) return;
+  lab.steps.forEach((step, index) => {
+    const at = [...stepsPath, index];
+    check.text([...at, 'title'], step.title, LIMITS.title, 'The step title');
+    check.longText(
+      [...at, 'instructions'],
+      step.instructions,
+      LIMITS.labStepInstructions,
+      'The step instructions',
+    );
+    check.text([...at, 'checkCommand'], step.checkCommand, LIMITS.checkCommand, 'The check command');
+    if (step.hint != null) check.longText([...at, 'hint'], step.hint, LIMITS.hint, 'The hint');
+  });
+}

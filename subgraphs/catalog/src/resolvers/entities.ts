@@ -1,0 +1,79 @@
+/**
+ * Object and entity fields: Course, Module, Lesson (with its content union), Category and the
+ * User fields catalog contributes. Entity references resolve through DataLoaders and the same
+ * visibility rule as the root queries (an invisible draft resolves to null).
+ */
+import type { CatalogContext } from '../context';
+import {
+  lessonCount,
+  totalDurationSeconds,
+  type CourseDocument,
+  type LessonContent,
+  type LessonRecord,
+} from '../domain/course';
+import { coursesTaught, visibleCourse, visibleLesson, type PageArgs } from '../services/browse';
+import type { ModuleRecord } from '../services/authoring';
+
+export const Course = {
+  __resolveReference: async ({ id }: { id: string }, ctx: CatalogContext) =>
+    visibleCourse(ctx.viewer, await ctx.loaders.courseById.load(id)),
+
+  category: async (course: CourseDocument, _: unknown, ctx: CatalogContext) => {
+    const category = await ctx.loaders.categoryBySlug.load(course.categorySlug);
+    if (!category) throw new Error(`course ${course.id} refers to unknown category ${course.categorySlug}`);
+    return category;
+  },
+  instructors: (course: CourseDocument) => course.instructorIds.map((id) => ({ __typename: 'User', id })),
+  modules: (course: CourseDocument): ModuleRecord[] =>
+    course.modules.map((module, index) => ({ module, course, position: index + 1 })),
+  lessonCount: (course: CourseDocument) => lessonCount(course),
+  totalDurationSeconds: (course: CourseDocument) => totalDurationSeconds(course),
+};
+
+export const Module = {
+  id: ({ module }: ModuleRecord) => module.id,
+  title: ({ module }: ModuleRecord) => module.title,
+  summary: ({ module }: ModuleRecord) => module.summary,
+  lessons: ({ module, course, position }: ModuleRecord): LessonRecord[] =>
+    module.lessons.map((lesson, index) => ({
+      lesson,
+      module,
+      course,
+      modulePosition: position,
+      lessonPosition: index + 1,
+    })),
+};
+
+export const Lesson = {
+  __resolveReference: async ({ id }: { id: string }, ctx: CatalogContext) =>
+    visibleLesson(ctx.viewer, await ctx.loaders.lessonById.load(id)),
+
+  id: ({ lesson }: LessonRecord) => lesson.id,
+  title: ({ lesson }: LessonRecord) => lesson.title,
+  kind: ({ lesson }: LessonRecord) => lesson.kind,
+  position: ({ lessonPosition }: LessonRecord) => lessonPosition,
+  durationSeconds: ({ lesson }: LessonRecord) => lesson.durationSeconds,
+  course: ({ course }: LessonRecord) => course,
+  module: ({ module, course, modulePosition }: LessonRecord): ModuleRecord => ({
+    module,
+    course,
+    position: modulePosition,
+  }),
+  content: ({ lesson }: LessonRecord) => lesson.content,
+};
+
+const CONTENT_TYPE: Record<LessonContent['kind'], string> = {
+  VIDEO: 'VideoContent',
+  READING: 'ReadingContent',
+  QUIZ: 'QuizContent',
+  LAB: 'LabContent',
+};
+
+export const LessonContentUnion = {
+  __resolveType: (content: LessonContent) => CONTENT_TYPE[content.kind],
+};
+
+export const User = {
+  coursesTaught: ({ id }: { id: string }, args: PageArgs, ctx: CatalogContext) =>
+    coursesTaught(ctx, id, args),
+};

@@ -1,0 +1,135 @@
+/**
+ * Starts the catalog subgraph: opens the course store (MongoDB when MONGODB_URL is set, else the
+ * embedded JSONB store on PostgreSQL or PGlite), the search index (Elasticsearch or in-process),
+ * rebuilds the in-process index, seeds the demo catalog when asked, and serves GraphQL plus the
+ * internal routes through the kit's server.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  createLogger,
+  createTokenVerifier,
+  loadSchemaFile,
+  openDatabase,
+  startSubgraph,
+  type Database,
+  type Logger,
+  type RunningServer,
+  type TokenVerifier,
+} from '@learncraft/kit';
+import type { CatalogConfig } from './config';
+import type { CatalogContext } from './context';
+import type { AuthoringContext } from './domain/authoring';
+import { internalRoutes } from './internal';
+import { createLoaders } from './loaders';
+import { resolvers } from './resolvers';
+import { createSearchIndex, type CourseSearchIndex } from './search';
+import { seedDemoCatalog } from './seed/seedDemoCatalog';
+import { AuthoringService } from './services/authoring';
+import { CourseIndexer } from './services/indexing';
+import type { CourseStore } from './stores/courseStore';
+import { createEmbeddedCourseStore, migrateCatalog } from './stores/embedded';
+import { createMongoCourseStore } from './stores/mongo';
+
+export interface StartCatalogOptions {
+  config: CatalogConfig;
+  /** An open database for the embedded store (tests); ignored when MONGODB_URL is set. Not closed by the server. */
+  db?: Database;
+  verifier?: TokenVerifier;
+  /** A search index to use instead of the configured one (tests). Not closed by the server. */
+  searchIndex?: CourseSearchIndex;
+  logger?: Logger;
+  /** Ids and clock for authoring (tests). */
+  authoringContext?: AuthoringContext;
+}
+
+export interface RunningCatalog extends RunningServer {
+  readonly courseStore: CourseStore;
+  readonly searchIndex: CourseSearchIndex;
+}
+
+export async function startCatalogSubgraph(options: StartCatalogOptions): Promise<RunningCatalog> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger('catalog', config.LOG_LEVEL);
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    const store = await openCourseStore(options, logger, cleanup);
+    const searchIndex =
+      options.searchIndex ?? (await createSearchIndex({ elasticsearchUrl: config.ELASTICSEARCH_URL }));
+    if (!options.searchIndex) cleanup.push(() => searchIndex.close());
+    const indexer = new CourseIndexer(searchIndex, logger.child('search'));
+
+    // The in-process index lives only in memory: fill it from the store before serving.
+    if (!config.ELASTICSEARCH_URL) await indexer.rebuild(store);
+    if (config.SEED_DEMO) await seedDemoCatalog({ store, indexer, logger: logger.child('seed') });
+
+    const authoring = new AuthoringService(
+      store,
+      indexer,
+      options.authoringContext ?? { newId: randomUUID, now: () => new Date() },
+    );
+    const verifier =
+      options.verifier ??
+      createTokenVerifier(
+        config.JWT_PUBLIC_KEY
+          ? { publicKeyPem: config.JWT_PUBLIC_KEY }
+          : { jwksUrl: config.IDENTITY_JWKS_URL },
+      );
+
+    const running = await startSubgraph<CatalogContext>({
+      name: 'catalog',
+      typeDefs: loadSchemaFile(join(__dirname, 'schema.graphql')),
+      resolvers,
+      host: config.HOST,
+      port: config.PORT,
+      verifier,
+      logger,
+      context: (base) => ({
+        ...base,
+        courses: store,
+        search: searchIndex,
+        authoring,
+        loaders: createLoaders(store),
+      }),
+      routes: internalRoutes({ store, secret: config.INTERNAL_API_SECRET }),
+      onClose: () => closeAll(cleanup),
+    });
+    return Object.assign(running, { courseStore: store, searchIndex });
+  } catch (error) {
+    await closeAll(cleanup);
+    throw error;
+  }
+}
+
+async function openCourseStore(
+  options: StartCatalogOptions,
+  logger: Logger,
+  cleanup: (() => Promise<void>)[],
+): Promise<CourseStore> {
+  const { config } = options;
+  if (config.MONGODB_URL) {
+    const store = await createMongoCourseStore({ url: config.MONGODB_URL });
+    cleanup.push(() => store.close());
+    logger.info('course store: MongoDB');
+    return store;
+  }
+  let db = options.db;
+  if (!db) {
+    db = await openDatabase({
+      location: config.DATABASE_URL
+        ? { url: config.DATABASE_URL }
+        : { pgliteDir: join(config.DATA_DIR, 'catalog') },
+      logger,
+    });
+    const opened = db;
+    cleanup.push(() => opened.close());
+  }
+  await migrateCatalog(db, logger);
+  logger.info(`course store: embedded documents on ${db.kind}`);
+  return createEmbeddedCourseStore(db);
+}
+
+/** Closes in reverse order of opening; every step runs even if an earlier one fails. */
+async function closeAll(cleanup: (() => Promise<void>)[]): Promise<void> {
+  for (const close of cleanup.splice(0).reverse()) await close().catch(() => undefined);
+}

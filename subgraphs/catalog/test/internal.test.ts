@@ -1,0 +1,145 @@
+/**
+ * The internal routes progress relies on: guarded by the shared secret, exact payloads with the
+ * quiz answer keys that the public schema never shows.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CourseDocument } from '../src/domain/course';
+import { makeCourse, module, quizLesson, readingLesson } from './support/courses';
+import { startTestCatalog, type TestCatalog } from './support/server';
+
+jest.setTimeout(60_000);
+
+let catalog: TestCatalog;
+let published: CourseDocument;
+let draft: CourseDocument;
+
+beforeAll(async () => {
+  catalog = await startTestCatalog();
+  published = await catalog.server.courseStore.create(
+    makeCourse({
+      instructorIds: ['u-1', 'u-2'],
+      modules: [
+        module('One', [readingLesson('Read', { durationSeconds: 240 }), quizLesson('Quiz')]),
+        module('Two', [readingLesson('More')]),
+      ],
+    }),
+  );
+  draft = await catalog.server.courseStore.create(
+    makeCourse({ published: false, modules: [module('Draft', [readingLesson('Draft read')])] }),
+  );
+});
+
+afterAll(() => catalog?.close());
+
+describe('POST /internal/lessons', () => {
+  test('answers 403 without the internal secret or with a wrong one', async () => {
+    const ids = [published.modules[0]!.lessons[0]!.id];
+    expect(await catalog.internal('/internal/lessons', { ids }, null)).toEqual({
+      status: 403,
+      body: { error: 'forbidden' },
+    });
+    expect(
+      (await catalog.internal('/internal/lessons', { ids }, 'wrong-secret-wrong-secret-123')).status,
+    ).toBe(403);
+  });
+
+  test('returns each known lesson with its course state and, for quizzes, the answer key', async () => {
+    const [read, quiz] = published.modules[0]!.lessons;
+    const draftLesson = draft.modules[0]!.lessons[0]!;
+    const content = quiz!.content;
+    if (content.kind !== 'QUIZ') throw new Error('fixture');
+    const [question] = content.questions;
+    const response = await catalog.internal('/internal/lessons', {
+      ids: [quiz!.id, randomUUID(), 'junk', read!.id, draftLesson.id],
+    });
+    expect(response).toEqual({
+      status: 200,
+      body: {
+        lessons: [
+          {
+            id: quiz!.id,
+            courseId: published.id,
+            kind: 'QUIZ',
+            durationSeconds: 120,
+            coursePublished: true,
+            quiz: {
+              passPercent: 70,
+              questions: [
+                {
+                  id: question!.id,
+                  multiple: false,
+                  optionIds: question!.options.map((option) => option.id),
+                  correctOptionIds: [question!.options[1]!.id],
+                  explanation: 'Because B.',
+                },
+              ],
+            },
+          },
+          {
+            id: read!.id,
+            courseId: published.id,
+            kind: 'READING',
+            durationSeconds: 240,
+            coursePublished: true,
+            quiz: null,
+          },
+          {
+            id: draftLesson.id,
+            courseId: draft.id,
+            kind: 'READING',
+            durationSeconds: 300,
+            coursePublished: false,
+            quiz: null,
+          },
+        ],
+      },
+    });
+  });
+
+  test('rejects more than 500 ids or a body without an ids array with 400', async () => {
+    const tooMany = Array.from({ length: 501 }, () => randomUUID());
+    expect((await catalog.internal('/internal/lessons', { ids: tooMany })).status).toBe(400);
+    expect((await catalog.internal('/internal/lessons', { lessonIds: [] })).status).toBe(400);
+    expect(
+      (await catalog.internal('/internal/lessons', { ids: Array.from({ length: 500 }, () => randomUUID()) }))
+        .body,
+    ).toEqual({
+      lessons: [],
+    });
+  });
+});
+
+describe('POST /internal/courses', () => {
+  test('answers 403 without the internal secret', async () => {
+    expect((await catalog.internal('/internal/courses', { ids: [published.id] }, null)).status).toBe(403);
+  });
+
+  test('returns publication state, instructors and lesson ids in syllabus order; unknown ids are omitted', async () => {
+    const response = await catalog.internal('/internal/courses', {
+      ids: [draft.id, randomUUID(), published.id],
+    });
+    expect(response).toEqual({
+      status: 200,
+      body: {
+        courses: [
+          {
+            id: draft.id,
+            published: false,
+            instructorIds: draft.instructorIds,
+            lessonIds: [draft.modules[0]!.lessons[0]!.id],
+          },
+          {
+            id: published.id,
+            published: true,
+            instructorIds: ['u-1', 'u-2'],
+            lessonIds: [
+              published.modules[0]!.lessons[0]!.id,
+              published.modules[0]!.lessons[1]!.id,
+              published.modules[1]!.lessons[0]!.id,
+            ],
+          },
+        ],
+      },
+    });
+  });
+});

@@ -1,0 +1,102 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+   GraphQL responses are untyped JSON here; each assertion pins their exact shape. */
+/**
+ * The demo catalog seed: every demo course imported published (through the authoring rules),
+ * instructors mapped to the demo accounts, searchable, and nothing duplicated when seeding again
+ * or restarting (the in-process search index is rebuilt from the store on start).
+ */
+import { DEMO_ACCOUNTS, createLogger, type Logger } from '@learncraft/kit';
+import { createTestDatabase, type TestDatabase } from '@learncraft/kit/testing';
+import { createTokenVerifier } from '@learncraft/kit';
+import { exportSPKI, generateKeyPair } from 'jose';
+import { loadConfig, seedDemoCatalog, startCatalogSubgraph, type RunningCatalog } from '../src';
+import { demoCategories, demoCourses } from '../src/seed/demoCatalog';
+import { buildDemoCourse } from '../src/seed/seedDemoCatalog';
+import { CourseIndexer } from '../src/services/indexing';
+import type { Json } from './support/server';
+import { randomUUID } from 'node:crypto';
+
+jest.setTimeout(60_000);
+
+let database: TestDatabase;
+let verifierPem: string;
+const silent: Logger = createLogger('test', 'silent');
+
+beforeAll(async () => {
+  database = await createTestDatabase('pglite');
+  verifierPem = await exportSPKI((await generateKeyPair('EdDSA', { crv: 'Ed25519' })).publicKey);
+});
+afterAll(() => database?.dispose());
+
+async function start(): Promise<RunningCatalog> {
+  return startCatalogSubgraph({
+    config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'true' }),
+    db: database.db,
+    verifier: createTokenVerifier({ publicKeyPem: verifierPem }),
+  });
+}
+
+async function gql(server: RunningCatalog, query: string) {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return ((await response.json()) as { data: Json }).data;
+}
+
+test('every demo course passes the authoring rules', () => {
+  const ctx = { newId: randomUUID, now: () => new Date() };
+  const failures = demoCourses.flatMap((demo) => {
+    const built = buildDemoCourse(demo, ctx);
+    return built.ok ? [] : [{ slug: demo.slug, errors: built.errors }];
+  });
+  expect(failures).toEqual([]);
+});
+
+test('starting with SEED_DEMO imports the demo catalog once; seeding again and restarting change nothing', async () => {
+  const first = await start();
+  const counts = async (server: RunningCatalog) =>
+    gql(
+      server,
+      '{ courses(first: 100) { totalCount edges { node { slug published instructors { id } } } } categories { slug courseCount } }',
+    );
+  const seeded = await counts(first);
+  expect(seeded.courses.totalCount).toBe(demoCourses.length);
+  expect(seeded.categories.map((category: { slug: string }) => category.slug)).toEqual(
+    demoCategories.map((category) => category.slug),
+  );
+  const accountIdByEmail = new Map(DEMO_ACCOUNTS.map((account) => [account.email, account.id]));
+  expect(
+    seeded.courses.edges
+      .map((edge: { node: { slug: string; published: boolean; instructors: { id: string }[] } }) => edge.node)
+      .sort((a: { slug: string }, b: { slug: string }) => a.slug.localeCompare(b.slug)),
+  ).toEqual(
+    [...demoCourses]
+      .sort((a, b) => a.slug.localeCompare(b.slug))
+      .map((demo) => ({
+        slug: demo.slug,
+        published: true,
+        instructors: [{ id: accountIdByEmail.get(demo.instructorEmail) }],
+      })),
+  );
+
+  const again = await seedDemoCatalog({
+    store: first.courseStore,
+    indexer: new CourseIndexer(first.searchIndex, silent),
+    logger: silent,
+  });
+  expect(again).toEqual({ created: 0, skipped: demoCourses.length, failed: 0 });
+  expect(await counts(first)).toEqual(seeded);
+  await first.close();
+
+  const restarted = await start();
+  expect(await counts(restarted)).toEqual(seeded);
+  const title = demoCourses[0]!.title;
+  const search = await gql(
+    restarted,
+    `{ courseSearch(query: ${JSON.stringify(title)}, first: 1) { edges { node { slug } } } }`,
+  );
+  expect(search.courseSearch.edges).toEqual([{ node: { slug: demoCourses[0]!.slug } }]);
+  await restarted.close();
+});
