@@ -40,7 +40,7 @@ export const gatewayConfigSchema = z.object({
   MAX_DEPTH: positiveInt(12),
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_TOKENS: positiveInt(5000),
-  MAX_COST: positiveInt(20_000),
+  MAX_COST: positiveInt(50_000),
   MAX_BODY_BYTES: positiveInt(2 * 1024 * 1024),
 });
 

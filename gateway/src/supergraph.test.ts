@@ -57,7 +57,7 @@ describe('gateway configuration', () => {
       MAX_DEPTH: 12,
       MAX_ALIASES: 30,
       MAX_TOKENS: 5000,
-      MAX_COST: 20_000,
+      MAX_COST: 50_000,
       MAX_BODY_BYTES: 2 * 1024 * 1024,
       subgraphUrlOverrides: {},
     });

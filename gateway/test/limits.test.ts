@@ -24,7 +24,7 @@ beforeAll(async () => {
     { name: 'users', url: users.url, sdl: USERS_SDL },
     { name: 'posts', url: posts.url, sdl: POSTS_SDL },
   ]);
-  gateway = await startTestGateway(supergraphSdl, keys); // default limits: depth 12, aliases 30, tokens 5000, cost 20000
+  gateway = await startTestGateway(supergraphSdl, keys); // default limits: depth 12, aliases 30, tokens 5000, cost 50000
 });
 
 afterAll(async () => {
@@ -91,16 +91,16 @@ describe('operation limits over HTTP', () => {
   });
 
   it('rejects an operation whose page sizes multiply past the cost limit', async () => {
-    // posts 1 + 100 * (id 1 + author (1 + posts (1 + 100 * (id 1 + title 1)))) = 20301
+    // posts 1 + 160 * (id 1 + author (1 + posts (1 + 160 * (id 1 + title 1)))) = 51681
     const query = 'query ($n: Int!) { posts(first: $n) { id author { posts(first: $n) { id title } } } }';
-    const reply = await postGraphQL(gateway.url, { query, variables: { n: 100 } });
+    const reply = await postGraphQL(gateway.url, { query, variables: { n: 160 } });
     expect(reply).toEqual({
       status: 400,
       body: {
         errors: [
           {
-            message: 'Query cost 20301 exceeds the limit of 20000.',
-            extensions: { code: 'OPERATION_TOO_COMPLEX', limit: 'cost', value: 20301, maximum: 20000 },
+            message: 'Query cost 51681 exceeds the limit of 50000.',
+            extensions: { code: 'OPERATION_TOO_COMPLEX', limit: 'cost', value: 51681, maximum: 50000 },
           },
         ],
       },
