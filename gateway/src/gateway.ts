@@ -41,6 +41,7 @@ import {
   type OperationLimits,
 } from './limits';
 import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
+import { attachSubscriptionServer, type SubscriptionLimits, type SubscriptionServer } from './subscriptions';
 
 /** Serves a non-GraphQL GET (the web app's files); returns true when it answered the request. */
 export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -53,6 +54,7 @@ export interface GatewayOptions {
   logger?: Logger;
   metrics?: Metrics;
   staticHandler?: StaticHandler;
+  subscriptionLimits?: Partial<SubscriptionLimits>;
 }
 
 export interface RunningGateway {
@@ -66,6 +68,8 @@ export interface RunningGateway {
   readonly httpServer: Server;
   /** The planner/executor, for executing subscription plans outside Apollo Server. */
   readonly apolloGateway: ApolloGateway;
+  /** The graphql-ws endpoint: upstream stream counts and counters for subscriptions. */
+  readonly subscriptions: SubscriptionServer;
   close(): Promise<void>;
 }
 
@@ -91,20 +95,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxTokens: config.MAX_TOKENS,
   };
 
-  const apolloLogger = apolloLoggerFrom(logger.child('apollo'));
-  const apolloGateway = new ApolloGateway({
-    supergraphSdl,
-    logger: apolloLogger,
-    buildService: ({ name }) => {
-      const endpoint = byName.get(name);
-      if (!endpoint) throw new ConfigError(`The supergraph routes to an unknown subgraph "${name}".`);
-      return new SubgraphDataSource({
+  const dataSources = new Map<string, SubgraphDataSource>();
+  const dataSourceFor = (name: string): SubgraphDataSource => {
+    const endpoint = byName.get(name);
+    if (!endpoint) throw new ConfigError(`The supergraph routes to an unknown subgraph "${name}".`);
+    let dataSource = dataSources.get(name);
+    if (!dataSource) {
+      dataSource = new SubgraphDataSource({
         endpoint,
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
         logger: logger.child(name),
         metrics,
       });
-    },
+      dataSources.set(name, dataSource);
+    }
+    return dataSource;
+  };
+
+  const apolloLogger = apolloLoggerFrom(logger.child('apollo'));
+  const apolloGateway = new ApolloGateway({
+    supergraphSdl,
+    logger: apolloLogger,
+    buildService: ({ name }) => dataSourceFor(name),
   });
 
   const httpServer = createServer();
@@ -180,6 +192,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   });
 
+  const subscriptions = attachSubscriptionServer({
+    httpServer,
+    supergraphSdl,
+    serviceMap: Object.fromEntries(subgraphs.map((endpoint) => [endpoint.name, dataSourceFor(endpoint.name)])),
+    subgraphUrls: Object.fromEntries(subgraphs.map((endpoint) => [endpoint.name, endpoint.url])),
+    verifier,
+    logger,
+    metrics,
+    validationRules: [maxDepthRule(limits.maxDepth), maxAliasesRule(limits.maxAliases)],
+    dataSourceContext: (authorization) => ({ viewer: null, authorization }) satisfies GatewayContext,
+    limits: options.subscriptionLimits,
+  });
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.PORT, config.HOST, () => {
@@ -199,8 +224,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     subgraphs,
     httpServer,
     apolloGateway,
-    // Stopping Apollo drains in-flight requests, closes the HTTP server and stops the gateway.
-    close: () => (closing ??= apollo.stop()),
+    subscriptions,
+    // Subscribers are told first (1001); then Apollo drains in-flight requests and closes the server.
+    close: () =>
+      (closing ??= (async () => {
+        await subscriptions.close();
+        await apollo.stop();
+      })()),
   };
 }
 

@@ -34,7 +34,10 @@ export interface ExecutorDeps {
   queueLimit: number;
 }
 
-export function federatedSubscription(deps: ExecutorDeps, request: FederatedSubscriptionRequest): AsyncGenerator<ExecutionResult> {
+export function federatedSubscription(
+  deps: ExecutorDeps,
+  request: FederatedSubscriptionRequest,
+): AsyncIterableIterator<ExecutionResult> {
   const planned = deps.planner.plan(request.document, request.operationName);
   const primary = planned.node.primary;
   const upstreamVariables = Object.fromEntries(
@@ -70,33 +73,50 @@ export function federatedSubscription(deps: ExecutorDeps, request: FederatedSubs
     },
   );
 
-  async function* run(): AsyncGenerator<ExecutionResult> {
-    try {
+  // A hand-written iterator rather than an async generator: a generator suspended while waiting for
+  // the next event cannot run `return()` (the client leaving) until that event arrives, which would
+  // keep the upstream stream open for as long as the course stays quiet.
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    unsubscribe();
+    wake?.();
+    wake = null;
+  };
+  const finished: IteratorResult<ExecutionResult> = { done: true, value: undefined };
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
       for (;;) {
+        if (done) return finished;
         const item = queue.shift();
         if (!item) {
           await new Promise<void>((resolve) => (wake = resolve));
           continue;
         }
-        if (item.kind === 'complete') return;
+        if (item.kind === 'complete') {
+          finish();
+          return finished;
+        }
         if (item.kind === 'error') {
-          yield {
-            errors: [
-              new GraphQLError(item.error.message, {
-                extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: primary.serviceName },
-              }),
-            ],
-          };
-          return;
+          finish();
+          const extensions = { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: primary.serviceName };
+          return { done: false, value: { errors: [new GraphQLError(item.error.message, { extensions })] } };
         }
         deps.metrics.inc('subscription_events_total');
-        yield await executeRest(deps, planned, request, item.result);
+        const value = await executeRest(deps, planned, request, item.result);
+        return done ? finished : { done: false, value };
       }
-    } finally {
-      unsubscribe();
-    }
-  }
-  return run();
+    },
+    return() {
+      finish();
+      return Promise.resolve(finished);
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /** Runs the whole plan with the upstream event standing in for the primary fetch's response. */

@@ -3,8 +3,8 @@
  * subscriptions (same subgraph, document, variables and subject) share one stream; the last
  * listener leaving closes it. One WebSocket per (subgraph, subject) carries that subject's
  * streams, authenticated with the freshest token a client of that subject presented. A subgraph
- * that goes away is reconnected with backoff (streams resume without clients resubscribing) until
- * `reconnectWindowMs` has passed without a connection; then listeners get an error.
+ * that goes away is resubscribed with backoff (streams resume without clients resubscribing) until
+ * `reconnectWindowMs` has passed without success; then listeners get an error.
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -39,14 +39,21 @@ interface Connection {
   client: Client;
   authorization: string | null;
   streams: number;
-  lostAt: number | null;
 }
 
 interface Stream {
   listeners: Set<UpstreamListener>;
   connectionKey: string;
+  request: UpstreamRequest;
   unsubscribe: () => void;
+  /** When the stream lost its upstream; null while it is (or may be) delivering. */
+  lostAt: number | null;
+  attempt: number;
+  retryTimer?: NodeJS.Timeout;
 }
+
+/** graphql-ws close codes 4400-4499 are the server's final word (forbidden, bad request, ...). */
+const isFinalClose = (code: number) => code >= 4400 && code < 4500;
 
 export class UpstreamHub {
   private readonly connections = new Map<string, Connection>();
@@ -69,6 +76,7 @@ export class UpstreamHub {
     if (!stream) {
       stream = this.open(key, request);
       this.streams.set(key, stream);
+      this.start(key, stream);
     } else {
       // A later client of the same subject may hold a fresher token than the connection's.
       const connection = this.connections.get(stream.connectionKey);
@@ -92,31 +100,67 @@ export class UpstreamHub {
     const connectionKey = `${request.serviceName}\n${request.subject}`;
     const connection = this.connection(connectionKey, request);
     connection.streams += 1;
-    const stream: Stream = { listeners: new Set(), connectionKey, unsubscribe: () => undefined };
+    const stream: Stream = {
+      listeners: new Set(),
+      connectionKey,
+      request,
+      unsubscribe: () => undefined,
+      lostAt: null,
+      attempt: 0,
+    };
     this.options.metrics.inc('upstream_subscriptions_opened_total');
+    return stream;
+  }
+
+  /**
+   * (Re)subscribes upstream. A lost connection is retried with jittered exponential backoff (the
+   * lazy graphql-ws client reconnects on the new subscribe) until the reconnect window closes;
+   * GraphQL errors and final close codes go to the listeners at once.
+   */
+  private start(key: string, stream: Stream): void {
+    const connection = this.connections.get(stream.connectionKey);
+    if (!connection || this.streams.get(key) !== stream) return;
+    const { request } = stream;
     stream.unsubscribe = connection.client.subscribe<Record<string, unknown>>(
       { query: request.operation, variables: request.variables, operationName: request.operationName },
       {
         next: (result) => {
+          stream.lostAt = null;
+          stream.attempt = 0;
           for (const listener of stream.listeners) listener.next(result as ExecutionResult);
         },
         error: (error) => {
+          if (this.streams.get(key) !== stream) return;
+          const closeCode = (error as { code?: unknown } | null)?.code;
+          const connectionLost = !Array.isArray(error) && !(typeof closeCode === 'number' && isFinalClose(closeCode));
+          stream.lostAt ??= Date.now();
+          if (connectionLost && Date.now() - stream.lostAt < this.options.reconnectWindowMs) {
+            const delay = Math.min(250 * 2 ** stream.attempt, 5_000) * (0.75 + Math.random() / 2);
+            stream.attempt += 1;
+            this.options.metrics.inc('upstream_reconnect_attempts_total');
+            stream.retryTimer = setTimeout(() => this.start(key, stream), delay);
+            return;
+          }
+          if (connectionLost) {
+            this.options.logger.warn(`giving up on subgraph ${request.serviceName} after ${this.options.reconnectWindowMs} ms`);
+          }
           const failure = asError(error, request.serviceName);
           for (const listener of stream.listeners) listener.error(failure);
           this.close(key, stream);
         },
         complete: () => {
+          if (this.streams.get(key) !== stream) return;
           for (const listener of stream.listeners) listener.complete();
           this.close(key, stream);
         },
       },
     );
-    return stream;
   }
 
   private close(key: string, stream: Stream): void {
     if (this.streams.get(key) !== stream) return;
     this.streams.delete(key);
+    clearTimeout(stream.retryTimer);
     stream.listeners.clear();
     stream.unsubscribe();
     const connection = this.connections.get(stream.connectionKey);
@@ -132,40 +176,15 @@ export class UpstreamHub {
       if (request.authorization) existing.authorization = request.authorization;
       return existing;
     }
-    const { reconnectWindowMs, logger } = this.options;
-    const connection: Connection = {
-      authorization: request.authorization,
-      streams: 0,
-      lostAt: null,
-      client: undefined as never,
-    };
+    const connection: Connection = { authorization: request.authorization, streams: 0, client: undefined as never };
     connection.client = createClient({
       url: this.options.wsUrlFor(request.serviceName),
       webSocketImpl: WebSocket,
       lazy: true,
       lazyCloseTimeout: 0,
       keepAlive: 10_000,
+      retryAttempts: 0,
       connectionParams: () => (connection.authorization ? { authorization: connection.authorization } : {}),
-      retryAttempts: Number.MAX_SAFE_INTEGER,
-      retryWait: async (retries) => {
-        const delay = Math.min(250 * 2 ** retries, 5_000) * (0.75 + Math.random() / 2);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      },
-      shouldRetry: () => {
-        connection.lostAt ??= Date.now();
-        const retry = Date.now() - connection.lostAt < reconnectWindowMs;
-        if (!retry) logger.warn(`giving up on subgraph ${request.serviceName} after ${reconnectWindowMs} ms`);
-        return retry;
-      },
-      on: {
-        connected: () => {
-          if (connection.lostAt !== null) logger.info(`reconnected to subgraph ${request.serviceName}`);
-          connection.lostAt = null;
-        },
-        closed: () => {
-          connection.lostAt ??= Date.now();
-        },
-      },
     });
     this.connections.set(connectionKey, connection);
     this.options.metrics.inc('upstream_connections_opened_total');
@@ -176,9 +195,8 @@ export class UpstreamHub {
 function asError(error: unknown, serviceName: string): Error {
   if (error instanceof Error) return error;
   if (Array.isArray(error)) {
-    return new Error(error.map((e: { message?: string }) => e.message ?? String(e)).join('; '));
+    return new Error(error.map((e: { message?: unknown }) => String(e.message ?? 'upstream error')).join('; '));
   }
-  const reason = (error as { reason?: string; code?: number } | null)?.reason;
-  const code = (error as { code?: number } | null)?.code;
+  const { code, reason } = (error ?? {}) as { code?: number; reason?: string };
   return new Error(`Subgraph ${serviceName} is unavailable${code ? ` (close ${code}${reason ? `: ${reason}` : ''})` : ''}.`);
 }

@@ -24,7 +24,7 @@ describe('the supergraph on PostgreSQL', () => {
   let learner: string;
 
   beforeAll(async () => {
-    platform = await startPlatform('postgres');
+    platform = await startPlatform({ flavour: 'postgres' });
     const adminAccount = DEMO_ACCOUNTS.find((account) => account.roles.includes('ADMIN'))!;
     admin = await platform.login(adminAccount.email, adminAccount.password);
     await platform.graphql(

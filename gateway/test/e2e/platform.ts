@@ -7,8 +7,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createTokenVerifier, createLogger, DEMO_ACCOUNTS } from '@learncraft/kit';
-import { createTestDatabase, type DatabaseFlavour, type TestDatabase } from '@learncraft/kit/testing';
+import {
+  createTokenVerifier,
+  createLogger,
+  DEMO_ACCOUNTS,
+  MemoryPubSub,
+  RedisPubSub,
+  openDatabase,
+  type PubSub,
+} from '@learncraft/kit';
+import { createTestDatabase, TEST_REDIS_URL, type DatabaseFlavour, type TestDatabase } from '@learncraft/kit/testing';
 import { loadConfig as loadIdentityConfig, startIdentitySubgraph, type RunningIdentitySubgraph } from '@learncraft/identity';
 import { loadConfig as loadCatalogConfig, startCatalogSubgraph, type RunningCatalog } from '@learncraft/catalog';
 import {
@@ -16,7 +24,7 @@ import {
   startProgressSubgraph,
   type RunningProgressSubgraph,
 } from '@learncraft/progress';
-import { loadConfig as loadGatewayConfig, startGateway, type RunningGateway } from '../../src';
+import { loadConfig as loadGatewayConfig, startGateway, type GatewayOptions, type RunningGateway } from '../../src';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -30,14 +38,35 @@ export interface Platform {
   catalog: RunningCatalog;
   progress: RunningProgressSubgraph;
   databases: { identity: TestDatabase; catalog: TestDatabase; progress: TestDatabase };
+  /** The pub/sub of the first progress replica (and of a replica restarted on its port). */
+  progressPubSub: PubSub;
   /** POSTs one operation to the gateway, as a browser or partner would. */
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   /** Logs a demo or registered user in through the gateway and returns the access token. */
   login(email: string, password: string): Promise<string>;
+  /** Another progress replica on the same database (and pub/sub broker), e.g. for scale-out. */
+  startProgressReplica(port?: number): Promise<RunningProgressSubgraph>;
+  /** Another gateway process-equivalent over the same subgraphs (URLs may be overridden). */
+  startGateway(overrides?: { urls?: Record<string, string>; subscriptionLimits?: GatewayOptions['subscriptionLimits'] }): Promise<RunningGateway>;
   close(): Promise<void>;
 }
 
-export async function startPlatform(flavour: DatabaseFlavour = 'pglite'): Promise<Platform> {
+export interface PlatformOptions {
+  flavour?: DatabaseFlavour;
+  /** Redis makes progress events cross replicas, as in production; memory is the embedded default. */
+  pubsub?: 'memory' | 'redis';
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const flavour = options.flavour ?? 'pglite';
+  const redisPrefix = `lc-e2e-${randomBytes(4).toString('hex')}:`;
+  const pubsubs: PubSub[] = [];
+  const newPubSub = () => {
+    const pubsub = options.pubsub === 'redis' ? new RedisPubSub(TEST_REDIS_URL, redisPrefix) : new MemoryPubSub();
+    pubsubs.push(pubsub);
+    return pubsub;
+  };
+  const closers: (() => Promise<void>)[] = [];
   const logLevel = 'warn';
   const dataDir = await mkdtemp(join(tmpdir(), 'lc-e2e-'));
   const internalSecret = randomBytes(24).toString('base64url');
@@ -58,23 +87,41 @@ export async function startPlatform(flavour: DatabaseFlavour = 'pglite'): Promis
     db: databases.catalog.db,
     verifier,
   });
-  const progress = await startProgressSubgraph({
-    config: loadProgressConfig({ ...base, CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}` }),
-    db: databases.progress.db,
-    verifier,
-  });
-  const gateway = await startGateway({
-    config: loadGatewayConfig({
-      PORT: '0',
-      LOG_LEVEL: logLevel,
-      SUBGRAPH_TIMEOUT_MS: '5000',
-      IDENTITY_URL: identity.url,
-      CATALOG_URL: catalog.url,
-      PROGRESS_URL: progress.url,
-    }),
-    verifier,
-    logger: createLogger('gateway', logLevel),
-  });
+  const progressConfig = (port = 0) =>
+    loadProgressConfig({ ...base, PORT: String(port), CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}` });
+  const progressPubSub = newPubSub();
+  const progress = await startProgressSubgraph({ config: progressConfig(), db: databases.progress.db, verifier, pubsub: progressPubSub });
+
+  const startProgressReplica: Platform['startProgressReplica'] = async (port = 0) => {
+    // A replica is another process in production: its own connection pool to the same database.
+    const db = databases.progress.url ? await openDatabase({ location: { url: databases.progress.url } }) : databases.progress.db;
+    const replica = await startProgressSubgraph({ config: progressConfig(port), db, verifier, pubsub: port === progress.port ? progressPubSub : newPubSub() });
+    closers.push(async () => {
+      await replica.close();
+      if (db !== databases.progress.db) await db.close();
+    });
+    return replica;
+  };
+
+  const launchGateway: Platform['startGateway'] = async (overrides = {}) => {
+    const started = await startGateway({
+      config: loadGatewayConfig({
+        PORT: '0',
+        LOG_LEVEL: logLevel,
+        SUBGRAPH_TIMEOUT_MS: '5000',
+        IDENTITY_URL: identity.url,
+        CATALOG_URL: catalog.url,
+        PROGRESS_URL: progress.url,
+        ...overrides.urls,
+      }),
+      verifier,
+      logger: createLogger('gateway', logLevel),
+      subscriptionLimits: overrides.subscriptionLimits,
+    });
+    closers.push(() => started.close());
+    return started;
+  };
+  const gateway = await launchGateway();
 
   const graphql: Platform['graphql'] = async (query, variables, token) => {
     const response = await fetch(gateway.url, {
@@ -101,11 +148,15 @@ export async function startPlatform(flavour: DatabaseFlavour = 'pglite'): Promis
     catalog,
     progress,
     databases,
+    progressPubSub,
     graphql,
     login,
+    startProgressReplica,
+    startGateway: launchGateway,
     async close() {
-      await gateway.close();
+      for (const close of closers.reverse()) await close();
       await Promise.all([identity.close(), catalog.close(), progress.close()]);
+      await Promise.all(pubsubs.map((pubsub) => pubsub.close()));
       await Promise.all(Object.values(databases).map((database) => database.dispose()));
       await rm(dataDir, { recursive: true, force: true });
     },

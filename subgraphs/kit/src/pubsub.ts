@@ -14,6 +14,8 @@ export interface Subscription<T> extends AsyncIterableIterator<T> {
 export interface PubSub {
   publish<T>(topic: string, payload: T): Promise<void>;
   subscribe<T>(topic: string, options?: { queueLimit?: number }): Promise<Subscription<T>>;
+  /** How many subscribers of `topic` this process has (for readiness checks and metrics). */
+  subscriberCount(topic: string): number;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,10 @@ export class MemoryPubSub implements PubSub {
     return iterator as Subscription<T>;
   }
 
+  subscriberCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
+  }
+
   async close(): Promise<void> {
     for (const set of this.topics.values()) for (const iterator of set) await iterator.return();
     this.topics.clear();
@@ -144,6 +150,10 @@ export class RedisPubSub implements PubSub {
         return this;
       },
     };
+  }
+
+  subscriberCount(topic: string): number {
+    return this.local.subscriberCount(topic);
   }
 
   async close(): Promise<void> {

@@ -33,8 +33,7 @@ describe('Subscription.progressUpdated', () => {
 
   /** Subscriptions are registered asynchronously; wait until the PubSub has the listeners. */
   async function untilListening(count: number) {
-    const topics = (h.pubsub as unknown as { topics: Map<string, Set<unknown>> }).topics;
-    for (let i = 0; i < 200 && (topics.get(`progress:${WEB_COURSE.id}`)?.size ?? 0) < count; i++) {
+    for (let i = 0; i < 200 && h.pubsub.subscriberCount(`progress:${WEB_COURSE.id}`) < count; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
