@@ -82,8 +82,12 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     logger,
     metrics,
   });
+  metrics.gauge('upstream_streams_active', () => hub.activeStreams);
+  metrics.gauge('upstream_connections_active', () => hub.activeConnections);
   const deps = { planner, hub, serviceMap: options.serviceMap, logger, metrics, queueLimit: limits.queueLimit };
 
+  let openSockets = 0;
+  metrics.gauge('ws_connections_active', () => openSockets);
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   options.httpServer.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -107,6 +111,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
             ctx.extra.expiryTimer = setTimeout(() => socket.close(4403, 'Access token expired'), Math.max(msLeft, 0));
           }
           metrics.inc('ws_connections_total');
+          openSockets += 1;
           return true;
         } catch {
           return false;
@@ -114,9 +119,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       },
       onClose: (ctx) => {
         clearTimeout(ctx.extra.expiryTimer);
+        if (ctx.acknowledged) openSockets -= 1;
       },
       onSubscribe: (ctx, _id, payload) => {
-        if (Object.keys(ctx.subscriptions).length >= limits.maxSubscriptionsPerSocket) {
+        // graphql-ws has already registered this subscription's id when onSubscribe runs.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
           return [
             new GraphQLError(`At most ${limits.maxSubscriptionsPerSocket} subscriptions per connection.`, {
               extensions: { code: ErrorCode.OPERATION_TOO_COMPLEX },

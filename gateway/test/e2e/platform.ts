@@ -47,7 +47,11 @@ export interface Platform {
   /** Another progress replica on the same database (and pub/sub broker), e.g. for scale-out. */
   startProgressReplica(port?: number): Promise<RunningProgressSubgraph>;
   /** Another gateway process-equivalent over the same subgraphs (URLs may be overridden). */
-  startGateway(overrides?: { urls?: Record<string, string>; subscriptionLimits?: GatewayOptions['subscriptionLimits'] }): Promise<RunningGateway>;
+  startGateway(overrides?: {
+    urls?: Record<string, string>;
+    subscriptionLimits?: GatewayOptions['subscriptionLimits'];
+    staticHandler?: GatewayOptions['staticHandler'];
+  }): Promise<RunningGateway>;
   close(): Promise<void>;
 }
 
@@ -55,6 +59,8 @@ export interface PlatformOptions {
   flavour?: DatabaseFlavour;
   /** Redis makes progress events cross replicas, as in production; memory is the embedded default. */
   pubsub?: 'memory' | 'redis';
+  /** Serves non-GraphQL GETs on the first gateway, e.g. the built web app. */
+  staticHandler?: GatewayOptions['staticHandler'];
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -117,11 +123,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       verifier,
       logger: createLogger('gateway', logLevel),
       subscriptionLimits: overrides.subscriptionLimits,
+      staticHandler: overrides.staticHandler,
     });
     closers.push(() => started.close());
     return started;
   };
-  const gateway = await launchGateway();
+  const gateway = await launchGateway({ staticHandler: options.staticHandler });
 
   const graphql: Platform['graphql'] = async (query, variables, token) => {
     const response = await fetch(gateway.url, {

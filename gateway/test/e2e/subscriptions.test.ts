@@ -149,6 +149,12 @@ describe('subscriptions through the gateway', () => {
     const subscriptions = Array.from({ length: 21 }, () => client.subscribe(PROGRESS_SUBSCRIPTION, { id: courseId }));
     const refused = await subscriptions[20]!.ended;
     expect(refused).toEqual({ error: [expect.objectContaining({ message: 'At most 20 subscriptions per connection.' })] });
+    await listening(1); // the twenty accepted ones share one upstream stream
+    expect(platform.gateway.subscriptions.hub.activeStreams).toBe(1);
+    await complete(readings()[0]!.id);
+    for (const subscription of subscriptions.slice(0, 20)) {
+      expect((await subscription.next()).data?.progressUpdated.kind).toBe('LESSON_COMPLETED');
+    }
   });
 
   it('keeps streaming across a restart of the progress subgraph without the client resubscribing', async () => {
