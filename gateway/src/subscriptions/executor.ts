@@ -27,7 +27,7 @@ export interface FederatedSubscriptionRequest {
 
 export interface ExecutorDeps {
   planner: SubscriptionPlanner;
-  hub: UpstreamHub;
+  hub: Pick<UpstreamHub, 'subscribe'>;
   serviceMap: ServiceMap;
   logger: Logger;
   metrics: Metrics;

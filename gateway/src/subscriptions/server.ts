@@ -1,7 +1,7 @@
 /**
  * The gateway's graphql-ws endpoint (`graphql-transport-ws`) on the same `/graphql` path as HTTP.
  * The access token travels in `connection_init` (`{ authorization: "Bearer …" }`) and is verified
- * like on HTTP: invalid → close 4403; no `connection_init` within 3 s → 4408; the socket is closed
+ * like on HTTP: missing or invalid → close 4403; no `connection_init` within 3 s → 4408; the socket is closed
  * with 4403 when the token expires. Messages are bounded (64 KiB) and so are subscriptions per
  * socket. Queries and mutations belong on HTTP; subscriptions run through the federated executor.
  */
@@ -101,6 +101,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       connectionInitWaitTimeout: limits.connectionInitWaitTimeoutMs,
       onConnect: async (ctx) => {
         const authorization = readAuthorization(ctx.connectionParams);
+        // Every stream is personal (progress, labs, tutor replies): a socket must be signed in.
+        if (!authorization) return false;
         try {
           const viewer = await viewerFromAuthorization(authorization, options.verifier);
           ctx.extra.viewer = viewer;

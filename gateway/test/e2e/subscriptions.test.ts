@@ -138,6 +138,29 @@ describe('subscriptions through the gateway', () => {
     expect(await open(expired.token).closed).toBe(4403);
   });
 
+  it('closes a connection without a token with 4403', async () => {
+    expect(await open().closed).toBe(4403);
+  });
+
+  it('closes the socket with 4403 when the access token expires mid-connection', async () => {
+    const user = account('learner@learncraft.dev');
+    const shortLived = await platform.identity.issueAccessToken(user.id, user.roles, { ttlSeconds: 2 });
+    const client = open(shortLived.token);
+    const subscription = client.subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
+    await listening(1);
+    expect(await client.closed).toBe(4403);
+    await listening(0);
+    expect(await subscription.ended).toEqual({ error: expect.objectContaining({ code: 4403, reason: 'Access token expired' }) });
+  });
+
+  it('closes a socket that sends a message over 64 KiB with 1009', async () => {
+    const socket = new WebSocket(platform.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${learner}`, padding: 'x'.repeat(70 * 1024) } }));
+    const code = await new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
+    expect(code).toBe(1009);
+  });
+
   it('closes a socket that never sends connection_init with 4408', async () => {
     const socket = new WebSocket(platform.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const code = await new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
