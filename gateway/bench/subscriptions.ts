@@ -210,7 +210,7 @@ async function main() {
       );
       console.log(`              (${mutationsPerSecond} mutations/s for ${MEASURE_SECONDS} s, ${sent} sent, ${delivered} events delivered, expected ${sent * perCourse})`);
       for (const [message, count] of subscriptionErrors) console.log(`              ${count} subscriptions failed: ${message}`);
-      await Promise.all(clients.map((client) => client.dispose()));
+      await Promise.all(clients.map((client) => client.dispose() as Promise<void>));
       await new Promise((r) => setTimeout(r, 1_000));
     }
   } finally {

@@ -8,7 +8,7 @@
  */
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
-import { GraphQLError, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import { ErrorCode, type Logger, type Metrics } from '@learncraft/kit';
 import type { PlannedSubscription, SubscriptionPlanner } from './planner';
 import type { UpstreamHub } from './upstream';
@@ -133,14 +133,14 @@ async function executeRest(
     node: node.rest ? { kind: 'Sequence', nodes: [eventFetch, node.rest] } : eventFetch,
   };
   const eventSource: GraphQLDataSource = {
-    process: async () => ({ data: event.data ?? null, errors: event.errors as never }),
+    process: () => Promise.resolve({ data: event.data ?? null, errors: event.errors as never }),
   };
   const serviceMap: ServiceMap = { ...deps.serviceMap, [EVENT_SERVICE]: eventSource };
   const requestContext = {
     request: { variables: request.variables, operationName: request.operationName ?? undefined },
     context: request.dataSourceContext,
     logger: loggerAdapter(deps.logger),
-    operation: operationContext.operation as OperationDefinitionNode,
+    operation: operationContext.operation,
     metrics: {},
   };
   const result = await executeQueryPlan(

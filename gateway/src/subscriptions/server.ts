@@ -162,7 +162,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           return federatedSubscription(deps, {
             document: args.document,
             operationName: args.operationName,
-            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            variables: args.variableValues ?? {},
             subject: extra.viewer?.id ?? 'anonymous',
             authorization: extra.authorization ?? null,
             dataSourceContext: options.dataSourceContext(extra.authorization ?? null),

@@ -92,7 +92,7 @@ export class UpstreamHub {
 
   async dispose(): Promise<void> {
     for (const [key, stream] of this.streams) this.close(key, stream);
-    await Promise.all([...this.connections.values()].map((connection) => connection.client.dispose()));
+    await Promise.all([...this.connections.values()].map((connection) => connection.client.dispose() as Promise<void>));
     this.connections.clear();
   }
 
@@ -195,7 +195,9 @@ export class UpstreamHub {
 function asError(error: unknown, serviceName: string): Error {
   if (error instanceof Error) return error;
   if (Array.isArray(error)) {
-    return new Error(error.map((e: { message?: unknown }) => String(e.message ?? 'upstream error')).join('; '));
+    return new Error(
+      error.map((e: { message?: unknown }) => (typeof e.message === 'string' ? e.message : 'upstream error')).join('; '),
+    );
   }
   const { code, reason } = (error ?? {}) as { code?: number; reason?: string };
   return new Error(`Subgraph ${serviceName} is unavailable${code ? ` (close ${code}${reason ? `: ${reason}` : ''})` : ''}.`);

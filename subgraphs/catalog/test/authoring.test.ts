@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
-   GraphQL responses are untyped JSON here; each assertion pins their exact shape. */
 /**
  * Authoring over HTTP: the create -> module -> lesson -> publish flow, validation (exact codes and
  * field paths, nothing written), slugs, and who may edit what.

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call --
-   GraphQL responses are untyped JSON here; each assertion pins their exact shape. */
 /**
  * Browsing the catalog over HTTP: lists, filters, Relay pagination, lookups by slug, search,
  * categories, the absence of answer keys, and who may see unpublished courses.

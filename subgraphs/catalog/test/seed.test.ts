@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
-   GraphQL responses are untyped JSON here; each assertion pins their exact shape. */
 /**
  * The demo catalog seed: every demo course imported published (through the authoring rules),
  * instructors mapped to the demo accounts, searchable, and nothing duplicated when seeding again

@@ -51,9 +51,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return {
       kind: 'postgres',
       drizzle: drizzlePg({ client: pool, logger: drizzleLogger }) as unknown as Drizzle,
-      async query(sql, params) {
+      async query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]) {
         countQuery();
-        return (await pool.query(sql, params as unknown[])).rows;
+        return (await pool.query<Row>(sql, params)).rows;
       },
       async script(work) {
         const connection = await pool.connect();
@@ -95,7 +95,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       client.transaction((tx) =>
         work(async (text) => {
           countQuery();
-          return ((await tx.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[];
+          const rows: Record<string, unknown>[] = (await tx.exec(text)).at(-1)?.rows ?? [];
+          return rows;
         }),
       ),
     close: () => client.close(),

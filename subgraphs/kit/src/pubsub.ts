@@ -73,12 +73,13 @@ class QueueIterator<T> implements Subscription<T> {
 export class MemoryPubSub implements PubSub {
   private readonly topics = new Map<string, Set<QueueIterator<unknown>>>();
 
-  async publish<T>(topic: string, payload: T): Promise<void> {
+  publish<T>(topic: string, payload: T): Promise<void> {
     // Deliver a structured clone so publishers and subscribers never share mutable objects.
     for (const subscriber of this.topics.get(topic) ?? []) subscriber.push(structuredClone(payload));
+    return Promise.resolve();
   }
 
-  async subscribe<T>(topic: string, options: { queueLimit?: number } = {}): Promise<Subscription<T>> {
+  subscribe<T>(topic: string, options: { queueLimit?: number } = {}): Promise<Subscription<T>> {
     const set = this.topics.get(topic) ?? new Set();
     this.topics.set(topic, set);
     const iterator: QueueIterator<unknown> = new QueueIterator(options.queueLimit ?? DEFAULT_QUEUE_LIMIT, () => {
@@ -86,7 +87,7 @@ export class MemoryPubSub implements PubSub {
       if (set.size === 0) this.topics.delete(topic);
     });
     set.add(iterator);
-    return iterator as Subscription<T>;
+    return Promise.resolve(iterator as Subscription<T>);
   }
 
   subscriberCount(topic: string): number {

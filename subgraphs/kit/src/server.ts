@@ -101,9 +101,8 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphServ
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
-        async serverWillStart() {
-          return { drainServer: async () => void (await wsCleanup.dispose()) };
-        },
+        serverWillStart: () =>
+          Promise.resolve({ drainServer: async () => void (await wsCleanup.dispose()) }),
       },
     ],
   });

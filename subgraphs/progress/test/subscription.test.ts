@@ -16,7 +16,7 @@ describe('Subscription.progressUpdated', () => {
     h = await startHarness([WEB_COURSE]);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.dispose()));
+    await Promise.all(clients.map((client) => client.dispose() as Promise<void>));
     await h.close();
   });
 

@@ -9,7 +9,6 @@ import { loadConfig, startCatalogSubgraph, type RunningCatalog } from '../../src
 import { CATEGORIES } from './courses';
 
 /** Untyped JSON from the wire; tests pin its exact shape with toEqual. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export const INTERNAL_SECRET = 'test-internal-secret-0123456789';
