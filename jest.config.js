@@ -1,6 +1,6 @@
 // `npm test` runs every package's suite as one Jest run, then prints a one-line summary for CI.
 module.exports = {
-  projects: ['<rootDir>/subgraphs/*', '<rootDir>/gateway', '<rootDir>/schema'],
+  projects: ['<rootDir>/subgraphs/*', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/clients/web'],
   reporters: ['default', '<rootDir>/jest.summary.js'],
   maxWorkers: 2,
   testTimeout: 60_000,

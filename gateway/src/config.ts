@@ -9,6 +9,9 @@ import { logLevel, optionalUrl, parseConfig, port } from '@learncraft/kit';
 /** The checked-in supergraph, resolved from this file so the gateway starts from any directory. */
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
+/** The built web app, served at `/` when it exists (`npm run build -w @learncraft/web`). */
+export const DEFAULT_WEB_DIST_DIR = path.resolve(__dirname, '../../clients/web/dist');
+
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /** Env files often carry PEMs on one line with literal `\n`; those become real newlines again. */
@@ -21,6 +24,7 @@ export const gatewayConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: port(4000),
   SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH_PATH),
+  WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
   /**
    * Overrides of the subgraph URLs baked into the supergraph. Any `<SUBGRAPH_NAME>_URL` works (see
    * `subgraphUrlOverrides`); the six LearnCraft subgraphs are listed so they are validated early.

@@ -24,3 +24,4 @@ export {
   type OperationLimits,
   type LimitName,
 } from './limits';
+export { createStaticHandler } from './static';

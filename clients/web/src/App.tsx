@@ -1,0 +1,132 @@
+/**
+ * Routes and the page frame. Every page is its own lazily loaded chunk; pages that need a signed-in
+ * learner sit behind RequireAuth, and a session that can no longer be refreshed sends the learner to
+ * the log-in page, which brings them back to where they were.
+ */
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
+import { useApolloClient } from '@apollo/client';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { useSession, useSessionManager } from './auth/SessionContext';
+import { PageSkeleton } from './components/Skeleton';
+import { loginPath } from './lib/paths';
+
+const HomePage = lazy(() => import('./pages/HomePage'));
+const SearchPage = lazy(() => import('./pages/SearchPage'));
+const CoursePage = lazy(() => import('./pages/CoursePage'));
+const LessonPage = lazy(() => import('./pages/LessonPage'));
+const DashboardPage = lazy(() => import('./pages/DashboardPage'));
+const LoginPage = lazy(() => import('./pages/LoginPage'));
+const SignupPage = lazy(() => import('./pages/SignupPage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Layout>
+        <Suspense fallback={<PageSkeleton />}>
+          <Routes>
+            <Route path="/" element={<HomePage />} />
+            <Route path="/search" element={<SearchPage />} />
+            <Route path="/courses/:slug" element={<CoursePage />} />
+            <Route
+              path="/courses/:slug/lessons/:lessonId"
+              element={
+                <RequireAuth>
+                  <LessonPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/dashboard"
+              element={
+                <RequireAuth>
+                  <DashboardPage />
+                </RequireAuth>
+              }
+            />
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/signup" element={<SignupPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
+      </Layout>
+    </BrowserRouter>
+  );
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (session.status === 'loading') return <PageSkeleton />;
+  if (session.status === 'anonymous') return <Navigate to={loginPath(location)} replace />;
+  return children;
+}
+
+function Layout({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const manager = useSessionManager();
+  const client = useApolloClient();
+  const location = useLocation();
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    if (session.status === 'anonymous' && session.expired && location.pathname !== '/login')
+      void navigate(loginPath(location), { replace: true });
+  }, [session, location, navigate]);
+
+  // A route change moves focus to the page content, as a full page load would, so keyboard and
+  // screen-reader users start at the new page rather than at the link they activated.
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    window.scrollTo(0, 0);
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [location.pathname]);
+
+  const logOut = async () => {
+    await manager.signOut();
+    await client.clearStore();
+    void navigate('/');
+  };
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <Link to="/" className="brand">
+          LearnCraft
+        </Link>
+        <nav aria-label="Main">
+          <NavLink to="/search">Search</NavLink>
+          {session.status === 'signedIn' && <NavLink to="/dashboard">My learning</NavLink>}
+        </nav>
+        <div className="account">
+          {session.status === 'signedIn' ? (
+            <>
+              <span className="account-name">{session.user.displayName}</span>
+              <button type="button" className="button secondary" onClick={() => void logOut()}>
+                Log out
+              </button>
+            </>
+          ) : session.status === 'anonymous' ? (
+            <>
+              <NavLink to={loginPath(location)}>Log in</NavLink>
+              <Link to="/signup" className="button">
+                Sign up
+              </Link>
+            </>
+          ) : null}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="site-footer">LearnCraft — learn by doing.</footer>
+    </>
+  );
+}

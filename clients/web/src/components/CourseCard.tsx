@@ -1,0 +1,28 @@
+/** A course in a grid: thumbnail, title, summary and facts; the whole card is one link. */
+import { Link } from 'react-router';
+import type { CourseCardFieldsFragment } from '../graphql/generated/graphql';
+import { duration, languageName, LEVEL_LABELS } from '../lib/format';
+
+export function CourseCard({ course }: { course: CourseCardFieldsFragment }) {
+  return (
+    <article className="card course-card">
+      {course.thumbnailUrl && <img className="thumb" src={course.thumbnailUrl} alt="" loading="lazy" width={320} height={180} />}
+      <div className="card-body">
+        <p className="eyebrow">{course.category.name}</p>
+        <h3>
+          <Link to={`/courses/${course.slug}`} className="stretched-link">
+            {course.title}
+          </Link>
+        </h3>
+        <p className="summary">{course.summary}</p>
+        <p className="facts">
+          <span>{LEVEL_LABELS[course.level]}</span>
+          <span>{languageName(course.language)}</span>
+          <span>
+            {course.lessonCount} lessons · {duration(course.totalDurationSeconds)}
+          </span>
+        </p>
+      </div>
+    </article>
+  );
+}

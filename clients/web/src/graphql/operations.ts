@@ -1,0 +1,442 @@
+/**
+ * Every GraphQL operation the LearnCraft clients send, as typed documents generated from the
+ * public API schema (schema/api.graphql). The web app imports them from here, and so can the
+ * React Native app (clients/mobile): the file has no DOM or React dependency.
+ */
+import { graphql } from './generated';
+
+export const CourseCardFields = graphql(`
+  fragment CourseCardFields on Course {
+    id
+    slug
+    title
+    summary
+    level
+    language
+    thumbnailUrl
+    lessonCount
+    totalDurationSeconds
+    category {
+      id
+      slug
+      name
+    }
+  }
+`);
+
+export const EnrollmentSummaryFields = graphql(`
+  fragment EnrollmentSummaryFields on Enrollment {
+    id
+    progressPercent
+    enrolledAt
+    completedAt
+    lastActivityAt
+  }
+`);
+
+export const ViewerProgressFields = graphql(`
+  fragment ViewerProgressFields on LessonProgress {
+    status
+    positionSeconds
+    completedAt
+  }
+`);
+
+export const SessionFields = graphql(`
+  fragment SessionFields on Session {
+    accessToken
+    accessTokenExpiresAt
+    refreshToken
+    refreshTokenExpiresAt
+    user {
+      id
+      displayName
+      email
+    }
+  }
+`);
+
+export const MeQuery = graphql(`
+  query Me {
+    me {
+      id
+      displayName
+      email
+      roles
+    }
+  }
+`);
+
+export const HomeQuery = graphql(`
+  query Home {
+    categories {
+      id
+      slug
+      name
+      description
+      courseCount
+    }
+    courses(first: 12, orderBy: { field: PUBLISHED_AT, direction: DESC }) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...CourseCardFields
+        }
+      }
+    }
+  }
+`);
+
+export const CategoriesQuery = graphql(`
+  query Categories {
+    categories {
+      id
+      slug
+      name
+    }
+  }
+`);
+
+export const CourseListQuery = graphql(`
+  query CourseList($first: Int!, $after: String, $filterBy: CourseFilter) {
+    courses(first: $first, after: $after, filterBy: $filterBy, orderBy: { field: TITLE, direction: ASC }) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          ...CourseCardFields
+        }
+      }
+    }
+  }
+`);
+
+export const CourseSearchQuery = graphql(`
+  query CourseSearch($query: String!, $first: Int!, $after: String, $filterBy: CourseFilter) {
+    courseSearch(query: $query, first: $first, after: $after, filterBy: $filterBy) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          ...CourseCardFields
+        }
+      }
+    }
+  }
+`);
+
+export const CoursePageQuery = graphql(`
+  query CoursePage($slug: String!) {
+    course(slug: $slug) {
+      ...CourseCardFields
+      description
+      instructors {
+        id
+        displayName
+      }
+      modules {
+        id
+        title
+        summary
+        position
+        lessons {
+          id
+          title
+          kind
+          position
+          durationSeconds
+          viewerProgress {
+            ...ViewerProgressFields
+          }
+        }
+      }
+      viewerEnrollment {
+        ...EnrollmentSummaryFields
+      }
+    }
+  }
+`);
+
+export const LessonPageQuery = graphql(`
+  query LessonPage($slug: String!) {
+    course(slug: $slug) {
+      id
+      slug
+      title
+      modules {
+        id
+        title
+        position
+        lessons {
+          id
+          title
+          kind
+          position
+          durationSeconds
+          viewerProgress {
+            ...ViewerProgressFields
+          }
+          content {
+            __typename
+            ... on VideoContent {
+              url
+              durationSeconds
+              transcriptVtt
+            }
+            ... on ReadingContent {
+              markdown
+            }
+            ... on QuizContent {
+              passPercent
+              questions {
+                id
+                prompt
+                multiple
+                options {
+                  id
+                  label
+                }
+              }
+            }
+            ... on LabContent {
+              image
+              instructions
+              timeLimitMinutes
+              steps {
+                id
+                title
+                instructions
+              }
+            }
+          }
+        }
+      }
+      viewerEnrollment {
+        ...EnrollmentSummaryFields
+      }
+    }
+  }
+`);
+
+export const DashboardQuery = graphql(`
+  query Dashboard {
+    me {
+      id
+      displayName
+      enrollments(first: 50) {
+        totalCount
+        edges {
+          cursor
+          node {
+            ...EnrollmentSummaryFields
+            course {
+              id
+              slug
+              title
+              thumbnailUrl
+              lessonCount
+            }
+            lessons {
+              status
+              positionSeconds
+              lesson {
+                id
+                title
+                kind
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const UserRegisterMutation = graphql(`
+  mutation UserRegister($input: UserRegisterInput!) {
+    userRegister(input: $input) {
+      session {
+        ...SessionFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const SessionCreateMutation = graphql(`
+  mutation SessionCreate($input: SessionCreateInput!) {
+    sessionCreate(input: $input) {
+      session {
+        ...SessionFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const SessionRefreshMutation = graphql(`
+  mutation SessionRefresh($input: SessionRefreshInput!) {
+    sessionRefresh(input: $input) {
+      session {
+        ...SessionFields
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const SessionRevokeMutation = graphql(`
+  mutation SessionRevoke($input: SessionRevokeInput!) {
+    sessionRevoke(input: $input) {
+      revoked
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const CourseEnrollMutation = graphql(`
+  mutation CourseEnroll($input: CourseEnrollInput!) {
+    courseEnroll(input: $input) {
+      enrollment {
+        ...EnrollmentSummaryFields
+        course {
+          id
+          viewerEnrollment {
+            id
+          }
+        }
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const VideoProgressRecordMutation = graphql(`
+  mutation VideoProgressRecord($input: VideoProgressRecordInput!) {
+    videoProgressRecord(input: $input) {
+      lessonProgress {
+        ...ViewerProgressFields
+        lesson {
+          id
+          viewerProgress {
+            ...ViewerProgressFields
+          }
+        }
+      }
+      enrollment {
+        ...EnrollmentSummaryFields
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const LessonCompleteMutation = graphql(`
+  mutation LessonComplete($input: LessonCompleteInput!) {
+    lessonComplete(input: $input) {
+      lessonProgress {
+        ...ViewerProgressFields
+        lesson {
+          id
+          viewerProgress {
+            ...ViewerProgressFields
+          }
+        }
+      }
+      enrollment {
+        ...EnrollmentSummaryFields
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const QuizSubmitMutation = graphql(`
+  mutation QuizSubmit($input: QuizSubmitInput!) {
+    quizSubmit(input: $input) {
+      attempt {
+        id
+        scorePercent
+        passed
+        submittedAt
+        results {
+          questionId
+          selectedOptionIds
+          correct
+          correctOptionIds
+          explanation
+        }
+        lesson {
+          id
+          viewerProgress {
+            ...ViewerProgressFields
+          }
+        }
+      }
+      enrollment {
+        ...EnrollmentSummaryFields
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const ProgressUpdatedSubscription = graphql(`
+  subscription ProgressUpdated($courseId: ID!) {
+    progressUpdated(courseId: $courseId) {
+      kind
+      at
+      lesson {
+        id
+        title
+      }
+      enrollment {
+        ...EnrollmentSummaryFields
+        lessons {
+          status
+          positionSeconds
+          lesson {
+            id
+            title
+            kind
+          }
+        }
+      }
+    }
+  }
+`);

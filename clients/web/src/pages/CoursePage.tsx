@@ -1,0 +1,132 @@
+/**
+ * A course: what it is, who teaches it, the syllabus with the viewer's progress, and enrolment.
+ * Enrolled learners see their progress bar and a link to continue where they left off.
+ */
+import { useMutation, useQuery } from '@apollo/client';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { useSession } from '../auth/SessionContext';
+import { EmptyState, ErrorState } from '../components/ErrorState';
+import { LessonStatusIcon } from '../components/LessonStatusIcon';
+import { Markdown } from '../components/Markdown';
+import { ProgressBar } from '../components/ProgressBar';
+import { PageSkeleton } from '../components/Skeleton';
+import { CourseEnrollMutation, CoursePageQuery } from '../graphql/operations';
+import { duration, languageName, LEVEL_LABELS } from '../lib/format';
+import { lessonPath, loginPath } from '../lib/paths';
+import { useTitle } from '../lib/useTitle';
+
+export default function CoursePage() {
+  const { slug = '' } = useParams();
+  const session = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const { data, loading, error, refetch } = useQuery(CoursePageQuery, { variables: { slug } });
+  const [enroll, enrollment] = useMutation(CourseEnrollMutation, {
+    refetchQueries: [{ query: CoursePageQuery, variables: { slug } }],
+    awaitRefetchQueries: true,
+  });
+  const course = data?.course;
+  useTitle(course?.title);
+
+  if (loading && !data) return <PageSkeleton />;
+  if (error && !data) return <ErrorState error={error} onRetry={() => refetch()} title="The course could not be loaded" />;
+  if (!course)
+    return (
+      <div className="page">
+        <EmptyState title="Course not found">
+          <p>
+            It may have been unpublished. <Link to="/search">Search the catalog</Link>.
+          </p>
+        </EmptyState>
+      </div>
+    );
+
+  const lessons = course.modules.flatMap((module) => module.lessons);
+  const next = lessons.find((lesson) => lesson.viewerProgress?.status !== 'COMPLETED') ?? lessons[0];
+  const userError = enrollment.data?.courseEnroll.userErrors[0];
+
+  const onEnroll = async () => {
+    if (session.status !== 'signedIn') return void navigate(loginPath(location));
+    await enroll({ variables: { input: { courseId: course.id } } }).catch(() => undefined);
+  };
+
+  return (
+    <div className="page course-page">
+      <header className="course-header">
+        <div>
+          <p className="eyebrow">
+            <Link to={`/search?category=${course.category.slug}`}>{course.category.name}</Link>
+          </p>
+          <h1>{course.title}</h1>
+          <p className="lead">{course.summary}</p>
+          <p className="facts">
+            <span>{LEVEL_LABELS[course.level]}</span>
+            <span>{languageName(course.language)}</span>
+            <span>
+              {course.lessonCount} lessons · {duration(course.totalDurationSeconds)}
+            </span>
+          </p>
+          <p className="instructors">Taught by {course.instructors.map((instructor) => instructor.displayName).join(', ')}</p>
+        </div>
+        <aside className="enroll-box" aria-label="Your progress">
+          {course.viewerEnrollment ? (
+            <>
+              <ProgressBar percent={course.viewerEnrollment.progressPercent} label={`${course.title} progress`} />
+              {next && (
+                <Link className="button" to={lessonPath(course.slug, next.id)}>
+                  {course.viewerEnrollment.progressPercent > 0 ? 'Continue learning' : 'Start the course'}
+                </Link>
+              )}
+            </>
+          ) : (
+            <>
+              <p>Free for everyone. Track your progress and earn completion.</p>
+              <button type="button" className="button" onClick={() => void onEnroll()} disabled={enrollment.loading}>
+                {enrollment.loading ? 'Enrolling…' : 'Enroll'}
+              </button>
+            </>
+          )}
+          {(userError || enrollment.error) && (
+            <p className="form-error" role="alert">
+              {userError?.message ?? 'Enrolling failed. Please try again.'}
+            </p>
+          )}
+        </aside>
+      </header>
+
+      <section aria-labelledby="about-heading">
+        <h2 id="about-heading">About this course</h2>
+        <Markdown source={course.description} />
+      </section>
+
+      <section aria-labelledby="syllabus-heading">
+        <h2 id="syllabus-heading">Syllabus</h2>
+        <ol className="syllabus">
+          {course.modules.map((module) => (
+            <li key={module.id}>
+              <h3>
+                Module {module.position}: {module.title}
+              </h3>
+              {module.summary && <p>{module.summary}</p>}
+              <ol className="lesson-list">
+                {module.lessons.map((lesson) => (
+                  <li key={lesson.id}>
+                    <LessonStatusIcon status={lesson.viewerProgress?.status} />
+                    {course.viewerEnrollment ? (
+                      <Link to={lessonPath(course.slug, lesson.id)}>{lesson.title}</Link>
+                    ) : (
+                      <span>{lesson.title}</span>
+                    )}
+                    <span className="lesson-meta">
+                      {lesson.kind.toLowerCase()} · {duration(lesson.durationSeconds)}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The lesson player: the course's lessons beside the current one (video, reading, quiz or lab),
+ * with previous/next navigation. Progress is saved only for enrolled learners, so others are
+ * offered enrolment first.
+ */
+import { useMutation, useQuery } from '@apollo/client';
+import { Link, useParams } from 'react-router';
+import { EmptyState, ErrorState } from '../components/ErrorState';
+import { LessonStatusIcon } from '../components/LessonStatusIcon';
+import { ProgressBar } from '../components/ProgressBar';
+import { PageSkeleton } from '../components/Skeleton';
+import { CourseEnrollMutation, LessonPageQuery } from '../graphql/operations';
+import { coursePath, lessonPath } from '../lib/paths';
+import { useTitle } from '../lib/useTitle';
+import { LabLesson } from './lesson/LabLesson';
+import { QuizLesson } from './lesson/QuizLesson';
+import { ReadingLesson } from './lesson/ReadingLesson';
+import { VideoLesson } from './lesson/VideoLesson';
+
+export default function LessonPage() {
+  const { slug = '', lessonId = '' } = useParams();
+  const { data, loading, error, refetch } = useQuery(LessonPageQuery, { variables: { slug } });
+  const [enroll, enrolling] = useMutation(CourseEnrollMutation, {
+    refetchQueries: [{ query: LessonPageQuery, variables: { slug } }],
+    awaitRefetchQueries: true,
+  });
+  const course = data?.course;
+  const lessons = course?.modules.flatMap((module) => module.lessons.map((lesson) => ({ ...lesson, module }))) ?? [];
+  const index = lessons.findIndex((lesson) => lesson.id === lessonId);
+  const lesson = lessons[index];
+  useTitle(lesson?.title);
+
+  if (loading && !data) return <PageSkeleton />;
+  if (error && !data) return <ErrorState error={error} onRetry={() => refetch()} title="The lesson could not be loaded" />;
+  if (!course || !lesson)
+    return (
+      <div className="page">
+        <EmptyState title="Lesson not found">
+          <p>{course ? <Link to={coursePath(course.slug)}>Back to {course.title}</Link> : <Link to="/search">Search the catalog</Link>}</p>
+        </EmptyState>
+      </div>
+    );
+
+  const enrolled = !!course.viewerEnrollment;
+  const previous = lessons[index - 1];
+  const next = lessons[index + 1];
+  const content = lesson.content;
+
+  return (
+    <div className="page lesson-layout">
+      <nav className="lesson-sidebar" aria-label="Lessons">
+        <Link to={coursePath(course.slug)} className="back-link">
+          ← {course.title}
+        </Link>
+        {course.viewerEnrollment && <ProgressBar percent={course.viewerEnrollment.progressPercent} label={`${course.title} progress`} />}
+        {course.modules.map((module) => (
+          <div key={module.id}>
+            <h2 className="sidebar-module">{module.title}</h2>
+            <ol className="lesson-list compact">
+              {module.lessons.map((item) => (
+                <li key={item.id}>
+                  <LessonStatusIcon status={item.viewerProgress?.status} />
+                  <Link to={lessonPath(course.slug, item.id)} aria-current={item.id === lesson.id ? 'page' : undefined}>
+                    {item.title}
+                  </Link>
+                </li>
+              ))}
+            </ol>
+          </div>
+        ))}
+      </nav>
+      <article className="lesson-main" aria-labelledby="lesson-title">
+        <p className="eyebrow">
+          {lesson.module.title} · Lesson {index + 1} of {lessons.length}
+        </p>
+        <h1 id="lesson-title">{lesson.title}</h1>
+        {!enrolled && (
+          <div className="notice" role="status">
+            <p>Enroll in this course to save your progress.</p>
+            <button
+              type="button"
+              className="button"
+              disabled={enrolling.loading}
+              onClick={() => void enroll({ variables: { input: { courseId: course.id } } }).catch(() => undefined)}
+            >
+              {enrolling.loading ? 'Enrolling…' : 'Enroll'}
+            </button>
+          </div>
+        )}
+        {content.__typename === 'VideoContent' && <VideoLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />}
+        {content.__typename === 'ReadingContent' && <ReadingLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />}
+        {content.__typename === 'QuizContent' && <QuizLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />}
+        {content.__typename === 'LabContent' && <LabLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />}
+        <nav className="prev-next" aria-label="Lesson navigation">
+          {previous ? (
+            <Link to={lessonPath(course.slug, previous.id)} rel="prev">
+              ← Previous: {previous.title}
+            </Link>
+          ) : (
+            <span />
+          )}
+          {next ? (
+            <Link to={lessonPath(course.slug, next.id)} rel="next">
+              Next: {next.title} →
+            </Link>
+          ) : (
+            <Link to={coursePath(course.slug)}>Back to the course →</Link>
+          )}
+        </nav>
+      </article>
+    </div>
+  );
+}

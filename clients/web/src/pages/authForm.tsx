@@ -1,0 +1,54 @@
+/** Shared pieces of the log-in and sign-up forms: field errors from `userErrors`. */
+export interface FormUserError {
+  code: string;
+  message: string;
+  field?: string[] | null;
+}
+
+/** A text field of a submitted form ('' when absent). */
+export function formText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
+/** The message for one input field (`["input", "<name>"]`), if any. */
+export function fieldError(errors: readonly FormUserError[] | undefined, name: string): string | undefined {
+  return errors?.find((error) => error.field?.[1] === name)?.message;
+}
+
+/** Messages not tied to a field. */
+export function formErrors(errors: readonly FormUserError[] | undefined): string[] {
+  return errors?.filter((error) => !error.field || error.field.length < 2).map((error) => error.message) ?? [];
+}
+
+export function Field(props: {
+  label: string;
+  name: string;
+  type: string;
+  autoComplete: string;
+  error?: string;
+  minLength?: number;
+  hint?: string;
+}) {
+  const errorId = `${props.name}-error`;
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        name={props.name}
+        type={props.type}
+        autoComplete={props.autoComplete}
+        required
+        minLength={props.minLength}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? errorId : undefined}
+      />
+      {props.hint && <small>{props.hint}</small>}
+      {props.error && (
+        <small id={errorId} className="form-error">
+          {props.error}
+        </small>
+      )}
+    </label>
+  );
+}
