@@ -168,6 +168,36 @@ describe('a learner in the browser', () => {
     await dashboard.close();
   });
 
+  it('has no serious or critical axe violations and fits a 360 px screen on the main pages', async () => {
+    const course = await platform.graphql(`{ course(slug: "kubernetes-basics") { modules { lessons { id kind } } } }`);
+    const reading = course.data?.course.modules.flatMap((m: { lessons: { id: string; kind: string }[] }) => m.lessons).find((l: { kind: string }) => l.kind === 'READING');
+    const pages = ['/', '/search?q=kubernetes', '/courses/kubernetes-basics', `/courses/kubernetes-basics/lessons/${reading.id}`, '/dashboard'];
+    const findings: Record<string, string[]> = {};
+    for (const width of [1280, 360]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const path of pages) {
+        await page.goto(path);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        if (width === 360) {
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          if (overflow > 0) (findings[path] ??= []).push(`${overflow} px wider than a 360 px screen`);
+          await shot(page, `6-narrow${path.replace(/[/?=]+/g, '-')}`);
+          continue;
+        }
+        await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
+          const result = await axe.run(document);
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact}: ${v.id} (${v.nodes.length})`);
+        });
+        if (violations.length > 0) (findings[path] ??= []).push(...violations);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(findings).toEqual({});
+  });
+
   it('logged no console errors on the happy path', () => {
     expect(consoleErrors).toEqual([]);
   });
