@@ -8,13 +8,13 @@
  * is moved through the transcript (the player's own seek path, which reports the position to
  * `videoProgressRecord` when the media is unavailable); resuming is checked after a reload.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { demoCourses } from '@learncraft/catalog/src/seed/demoCatalog';
 import { progressTopic } from '@learncraft/progress';
 import { demoAccount, startPlatform, type Platform } from '../../../gateway/test/e2e/platform';
+import { ensureWebApp } from '../../../gateway/src/platform/webApp';
 import { createStaticHandler } from '@learncraft/gateway';
 
 const WEB_DIR = join(__dirname, '..');
@@ -49,8 +49,7 @@ describe('a learner in the browser', () => {
   const shot = (target: Page, name: string) => target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'index.html')))
-      execFileSync('npm', ['run', 'build', '-w', '@learncraft/web'], { cwd: join(WEB_DIR, '../..'), stdio: 'inherit' });
+    if (!ensureWebApp(join(WEB_DIR, '../..'))) throw new Error('the web app did not build');
     mkdirSync(SCREENSHOTS, { recursive: true });
     platform = await startPlatform({ staticHandler: createStaticHandler(DIST) });
     origin = new URL(platform.gateway.url).origin;

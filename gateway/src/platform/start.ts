@@ -4,11 +4,12 @@
  * seeds the demo data and prints where everything is. Real servers are picked up from the same
  * URL variables the services read (DATABASE_URL, MONGODB_URL, ELASTICSEARCH_URL, REDIS_URL, ...).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_ACCOUNTS } from '@learncraft/kit';
+import { ensureWebApp } from './webApp';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -37,31 +38,6 @@ function internalSecret(): string {
   const file = join(dataDir, 'internal-api-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
-}
-
-const WEB_DIR = join(REPO_ROOT, 'clients', 'web');
-
-/** Newest modification time of the web app's sources, to rebuild only when they changed. */
-function newestSourceMtime(path: string): number {
-  const info = statSync(path);
-  if (!info.isDirectory()) return info.mtimeMs;
-  return Math.max(
-    info.mtimeMs,
-    ...readdirSync(path)
-      .filter((name) => name !== 'generated')
-      .map((name) => newestSourceMtime(join(path, name))),
-  );
-}
-
-/** Builds clients/web on first start and whenever its sources are newer than the build. */
-function ensureWebApp(): void {
-  const built = join(WEB_DIR, 'dist', 'index.html');
-  const sources = ['src', 'public', 'index.html', 'vite.config.mts', 'package.json'].map((name) => join(WEB_DIR, name));
-  const newest = Math.max(...sources.filter((path) => existsSync(path)).map(newestSourceMtime));
-  if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
-  console.log('LearnCraft: building the web app (first start, or its sources changed)...');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@learncraft/web'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (result.status !== 0) console.error('LearnCraft: the web app did not build; serving the API only.');
 }
 
 function portOf(service: Service): number {
@@ -118,7 +94,7 @@ async function shutdown(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  ensureWebApp();
+  if (!ensureWebApp(REPO_ROOT)) console.error('LearnCraft: the web app did not build; serving the API only.');
   console.log(`LearnCraft: starting with data directory ${dataDir}`);
   const url = (service: Service) => `http://127.0.0.1:${portOf(service)}`;
   const [identity, catalog] = SERVICES as [Service, Service, Service];

@@ -3,6 +3,8 @@
  * `videoProgressRecord` every 10 s of playback and at once on pause, seek and end (the server keeps
  * the furthest position and completes the lesson at 90 %).
  *
+ * MP4/WebM sources play directly; HLS playlists through hls.js (see useVideoSource).
+ *
  * The transcript doubles as chapter navigation: choosing a line seeks the video there. When the
  * video cannot load (offline, blocked host), the transcript stays usable and choosing a line moves
  * the learner's position through the same reporting path, so progress keeps working without media.
@@ -12,6 +14,7 @@ import { useMutation } from '@apollo/client';
 import { VideoProgressRecordMutation } from '../../graphql/operations';
 import { clock } from '../../lib/format';
 import { parseVtt } from '../../lib/vtt';
+import { useVideoSource } from '../../lib/useVideoSource';
 import { CompleteButton } from './CompleteButton';
 import type { LessonPartProps, VideoContentData } from './types';
 
@@ -27,6 +30,8 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
   const [record, recording] = useMutation(VideoProgressRecordMutation);
   const lastSent = useRef({ at: 0, position: saved });
   const cues = useMemo(() => parseVtt(content.transcriptVtt ?? ''), [content.transcriptVtt]);
+  const onMediaFailure = useCallback(() => setMediaFailed(true), []);
+  useVideoSource(video, content.url, onMediaFailure);
 
   const report = useCallback(
     (at: number, force: boolean) => {
@@ -62,7 +67,6 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
       <div className="player">
         <video
           ref={video}
-          src={content.url}
           controls
           preload="metadata"
           playsInline
@@ -77,7 +81,7 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
           onPause={(event) => report(event.currentTarget.currentTime, true)}
           onSeeked={(event) => report(event.currentTarget.currentTime, true)}
           onEnded={(event) => report(event.currentTarget.currentTime, true)}
-          onError={() => setMediaFailed(true)}
+          onError={onMediaFailure}
         />
         {mediaFailed && (
           <p className="media-error" role="status">
