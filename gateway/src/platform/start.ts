@@ -94,7 +94,8 @@ async function shutdown(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!ensureWebApp(REPO_ROOT)) console.error('LearnCraft: the web app did not build; serving the API only.');
+  const webApp = ensureWebApp(REPO_ROOT);
+  if (!webApp) console.error('LearnCraft: the web app did not build (see above); serving the API only.');
   console.log(`LearnCraft: starting with data directory ${dataDir}`);
   const url = (service: Service) => `http://127.0.0.1:${portOf(service)}`;
   const [identity, catalog] = SERVICES as [Service, Service, Service];
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
   ).join('\n');
   console.log(`
 LearnCraft is ready in ${seconds} s
-  Web app:                    ${url(GATEWAY)}/
+  Web app:                    ${webApp ? `${url(GATEWAY)}/` : 'not built (npm run build -w @learncraft/web)'}
   GraphQL (HTTP + WebSocket): ${url(GATEWAY)}/graphql   (open it in a browser for the explorer)
   Data directory:             ${dataDir}
   Demo accounts (role, email, password):
