@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DEMO_ACCOUNTS } from '@learncraft/kit';
 import { ensureWebApp } from './webApp';
@@ -67,6 +68,22 @@ function launch(service: Service, env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
+/** Another LearnCraft (or anything) on our ports would answer our health checks: refuse to start. */
+async function assertPortFree(service: Service): Promise<void> {
+  const port = portOf(service);
+  await new Promise<void>((done, fail) => {
+    const probe = createServer()
+      .once('error', () =>
+        fail(
+          new Error(
+            `port ${port} (${service.name}) is already in use; stop the other process or set ${service.name.toUpperCase()}_PORT`,
+          ),
+        ),
+      )
+      .listen(port, '127.0.0.1', () => probe.close(() => done()));
+  });
+}
+
 async function waitHealthy(service: Service, timeoutMs = 120_000): Promise<void> {
   const url = `http://127.0.0.1:${portOf(service)}/health`;
   const deadline = Date.now() + timeoutMs;
@@ -94,6 +111,7 @@ async function shutdown(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  for (const service of [...SERVICES, GATEWAY]) await assertPortFree(service);
   const webApp = ensureWebApp(REPO_ROOT);
   if (!webApp) console.error('LearnCraft: the web app did not build (see above); serving the API only.');
   console.log(`LearnCraft: starting with data directory ${dataDir}`);

@@ -32,6 +32,9 @@ export function ensureWebApp(repoRoot: string): boolean {
   const webDir = join(repoRoot, 'clients', 'web');
   if (webAppIsCurrent(webDir)) return true;
   console.log('LearnCraft: building the web app (first start, or its sources changed)...');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@learncraft/web'], { cwd: repoRoot, stdio: 'inherit' });
+  const result = spawnSync('npm', ['run', 'build', '-w', '@learncraft/web'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   return result.status === 0;
 }
