@@ -24,7 +24,9 @@ const outputs: [string, string][] = [
 if (check) {
   const stale = outputs.filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text);
   if (stale.length > 0) {
-    console.error(`Stale: ${stale.map(([path]) => path).join(', ')}. Run \`npm run compose\` and commit the result.`);
+    console.error(
+      `Stale: ${stale.map(([path]) => path).join(', ')}. Run \`npm run compose\` and commit the result.`,
+    );
     process.exit(1);
   }
   console.log(`supergraph is current (${subgraphs.map((s) => s.name).join(', ')})`);

@@ -26,7 +26,8 @@ const KNOWN: readonly { name: string; port: number }[] = [
 
 /** Subgraphs that exist in this checkout (a package with `src/schema.graphql`). */
 export function listSubgraphs(): SubgraphEntry[] {
-  return KNOWN.map((entry) => ({ ...entry, sdlPath: join(REPO_ROOT, 'subgraphs', entry.name, 'src', 'schema.graphql') })).filter(
-    (entry) => existsSync(entry.sdlPath),
-  );
+  return KNOWN.map((entry) => ({
+    ...entry,
+    sdlPath: join(REPO_ROOT, 'subgraphs', entry.name, 'src', 'schema.graphql'),
+  })).filter((entry) => existsSync(entry.sdlPath));
 }

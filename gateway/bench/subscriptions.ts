@@ -34,15 +34,28 @@ async function freePort(): Promise<number> {
   });
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function main() {
   const secret = randomBytes(24).toString('base64url');
-  const base = { PORT: '0', DATA_DIR: join(REPO, '.data', 'bench'), LOG_LEVEL: 'warn', INTERNAL_API_SECRET: secret };
+  const base = {
+    PORT: '0',
+    DATA_DIR: join(REPO, '.data', 'bench'),
+    LOG_LEVEL: 'warn',
+    INTERNAL_API_SECRET: secret,
+  };
   const dbs = await Promise.all([0, 1, 2].map(() => openDatabase({ location: { memory: true } })));
-  const identity = await startIdentitySubgraph({ config: identityConfig({ ...base, SEED_DEMO: 'true' }), db: dbs[0] });
+  const identity = await startIdentitySubgraph({
+    config: identityConfig({ ...base, SEED_DEMO: 'true' }),
+    db: dbs[0],
+  });
   const verifier = createTokenVerifier({ publicKeyPem: identity.publicKeyPem });
-  const catalog = await startCatalogSubgraph({ config: catalogConfig({ ...base, SEED_DEMO: 'true' }), db: dbs[1], verifier });
+  const catalog = await startCatalogSubgraph({
+    config: catalogConfig({ ...base, SEED_DEMO: 'true' }),
+    db: dbs[1],
+    verifier,
+  });
   const progress = await startProgressSubgraph({
     config: progressConfig({ ...base, CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}` }),
     db: dbs[2],
@@ -71,13 +84,22 @@ async function main() {
 
   try {
     for (let i = 0; i < 100; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
       const response = await fetch(gatewayUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data?: any; errors?: unknown[] };
@@ -85,8 +107,12 @@ async function main() {
       return body.data;
     };
     const login = async (email: string, password: string) =>
-      (await gql(`mutation ($i: SessionCreateInput!) { sessionCreate(input: $i) { session { accessToken } } }`, { i: { email, password } }))
-        .sessionCreate.session.accessToken as string;
+      (
+        await gql(
+          `mutation ($i: SessionCreateInput!) { sessionCreate(input: $i) { session { accessToken } } }`,
+          { i: { email, password } },
+        )
+      ).sessionCreate.session.accessToken as string;
     const admin = DEMO_ACCOUNTS.find((a) => a.roles.includes('ADMIN'))!;
     const learner = DEMO_ACCOUNTS.find((a) => a.email === 'learner@learncraft.dev')!;
     const adminToken = await login(admin.email, admin.password);
@@ -97,19 +123,47 @@ async function main() {
     for (let i = 0; i < COURSES; i++) {
       const course = await gql(
         `mutation ($i: CourseCreateInput!) { courseCreate(input: $i) { course { id } } }`,
-        { i: { title: `Bench course ${i}`, summary: 's', description: 'd', level: 'BEGINNER', categorySlug: 'programming', language: 'en' } },
+        {
+          i: {
+            title: `Bench course ${i}`,
+            summary: 's',
+            description: 'd',
+            level: 'BEGINNER',
+            categorySlug: 'programming',
+            language: 'en',
+          },
+        },
         adminToken,
       );
       const id = course.courseCreate.course.id as string;
-      const module = await gql(`mutation ($i: ModuleCreateInput!) { moduleCreate(input: $i) { module { id } } }`, { i: { courseId: id, title: 'M' } }, adminToken);
+      const module = await gql(
+        `mutation ($i: ModuleCreateInput!) { moduleCreate(input: $i) { module { id } } }`,
+        { i: { courseId: id, title: 'M' } },
+        adminToken,
+      );
       const lesson = await gql(
         `mutation ($i: LessonCreateInput!) { lessonCreate(input: $i) { lesson { id } userErrors { code field } } }`,
-        { i: { moduleId: module.moduleCreate.module.id, title: 'Video', kind: 'VIDEO', video: { url: 'https://example.com/v.mp4', durationSeconds: 36_000 } } },
+        {
+          i: {
+            moduleId: module.moduleCreate.module.id,
+            title: 'Video',
+            kind: 'VIDEO',
+            video: { url: 'https://example.com/v.mp4', durationSeconds: 36_000 },
+          },
+        },
         adminToken,
       );
       if (!lesson.lessonCreate.lesson) throw new Error(JSON.stringify(lesson.lessonCreate.userErrors));
-      await gql(`mutation ($id: ID!) { coursePublish(input: { courseId: $id }) { course { id } } }`, { id }, adminToken);
-      await gql(`mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { enrollment { id } } }`, { id }, learnerToken);
+      await gql(
+        `mutation ($id: ID!) { coursePublish(input: { courseId: $id }) { course { id } } }`,
+        { id },
+        adminToken,
+      );
+      await gql(
+        `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { enrollment { id } } }`,
+        { id },
+        learnerToken,
+      );
       courses.push({ id, lessonId: lesson.lessonCreate.lesson.id });
       if (i % 10 === 9) process.stdout.write('.');
     }
@@ -126,7 +180,9 @@ async function main() {
       return Number(match?.[1] ?? 0);
     };
 
-    console.log('\nsubscriptions | sockets | upstream streams/conns | p50 ms | p99 ms | delivered/s | gateway RSS | RSS/sub | dropped');
+    console.log(
+      '\nsubscriptions | sockets | upstream streams/conns | p50 ms | p99 ms | delivered/s | gateway RSS | RSS/sub | dropped',
+    );
     let progressSeconds = 0;
     const rssBefore = rssOfGateway();
     for (const total of PHASES) {
@@ -146,12 +202,17 @@ async function main() {
         for (let k = 0; k < PER_SOCKET; k++) {
           const course = courses[(socket * PER_SOCKET + k) % COURSES]!;
           client.subscribe(
-            { query: `subscription ($id: ID!) { progressUpdated(courseId: $id) { at enrollment { progressPercent } } }`, variables: { id: course.id } },
+            {
+              query: `subscription ($id: ID!) { progressUpdated(courseId: $id) { at enrollment { progressPercent } } }`,
+              variables: { id: course.id },
+            },
             {
               next: (result) => {
                 if (!measuring) return;
                 delivered += 1;
-                const at = Date.parse((result.data as { progressUpdated: { at: string } }).progressUpdated.at);
+                const at = Date.parse(
+                  (result.data as { progressUpdated: { at: string } }).progressUpdated.at,
+                );
                 latencies.push(Date.now() - at);
               },
               error: (error) => {
@@ -165,7 +226,11 @@ async function main() {
       }
       // Wait until every course has its (shared) upstream stream open at the subgraph.
       const topic = (id: string) => `progress:${id}`;
-      for (let i = 0; i < 600 && courses.some((course) => progress.pubsub.subscriberCount(topic(course.id)) === 0); i++) {
+      for (
+        let i = 0;
+        i < 600 && courses.some((course) => progress.pubsub.subscriberCount(topic(course.id)) === 0);
+        i++
+      ) {
         await new Promise((r) => setTimeout(r, 100));
       }
       await new Promise((r) => setTimeout(r, 1_000));
@@ -208,8 +273,11 @@ async function main() {
           String(dropped).padStart(7),
         ].join(' | '),
       );
-      console.log(`              (${mutationsPerSecond} mutations/s for ${MEASURE_SECONDS} s, ${sent} sent, ${delivered} events delivered, expected ${sent * perCourse})`);
-      for (const [message, count] of subscriptionErrors) console.log(`              ${count} subscriptions failed: ${message}`);
+      console.log(
+        `              (${mutationsPerSecond} mutations/s for ${MEASURE_SECONDS} s, ${sent} sent, ${delivered} events delivered, expected ${sent * perCourse})`,
+      );
+      for (const [message, count] of subscriptionErrors)
+        console.log(`              ${count} subscriptions failed: ${message}`);
       await Promise.all(clients.map((client) => client.dispose() as Promise<void>));
       await new Promise((r) => setTimeout(r, 1_000));
     }
@@ -220,7 +288,11 @@ async function main() {
 
 function childrenOf(pid: number): number[] {
   try {
-    const direct = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const direct = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return direct.flatMap((child) => [child, ...childrenOf(child)]);
   } catch {
     return [];

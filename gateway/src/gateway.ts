@@ -195,7 +195,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const subscriptions = attachSubscriptionServer({
     httpServer,
     supergraphSdl,
-    serviceMap: Object.fromEntries(subgraphs.map((endpoint) => [endpoint.name, dataSourceFor(endpoint.name)])),
+    serviceMap: Object.fromEntries(
+      subgraphs.map((endpoint) => [endpoint.name, dataSourceFor(endpoint.name)]),
+    ),
     subgraphUrls: Object.fromEntries(subgraphs.map((endpoint) => [endpoint.name, endpoint.url])),
     verifier,
     logger,

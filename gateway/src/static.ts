@@ -43,7 +43,12 @@ export function createStaticHandler(distDir: string): StaticHandler {
   const root = resolve(distDir);
   const index = join(root, 'index.html');
 
-  const send = async (req: IncomingMessage, res: ServerResponse, path: string, immutable: boolean): Promise<boolean> => {
+  const send = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    immutable: boolean,
+  ): Promise<boolean> => {
     const file = await fileAt(path);
     if (!file) return false;
     res.writeHead(200, {

@@ -53,19 +53,31 @@ describe('createStaticHandler', () => {
   it('answers client-side routes with index.html', async () => {
     for (const path of ['/', '/courses/kubernetes-basics', '/search?q=docker']) {
       const response = await fetch(`${base}${path}`);
-      expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 200, 'text/html; charset=utf-8']);
+      expect([path, response.status, response.headers.get('content-type')]).toEqual([
+        path,
+        200,
+        'text/html; charset=utf-8',
+      ]);
       expect(await response.text()).toBe('<!doctype html><title>app</title>');
     }
   });
 
   it('leaves /graphql, writes, missing files and escaping paths to the caller', async () => {
-    const status = async (path: string, method = 'GET') => [path, method, (await fetch(`${base}${path}`, { method })).status];
+    const status = async (path: string, method = 'GET') => [
+      path,
+      method,
+      (await fetch(`${base}${path}`, { method })).status,
+    ];
     expect(await status('/graphql')).toEqual(['/graphql', 'GET', 404]);
     expect(await status('/graphql?query={me{id}}')).toEqual(['/graphql?query={me{id}}', 'GET', 404]);
     expect(await status('/courses/x', 'POST')).toEqual(['/courses/x', 'POST', 404]);
     expect(await status('/assets/missing.js')).toEqual(['/assets/missing.js', 'GET', 404]);
     expect(await status('/..%2f..%2fetc%2fpasswd')).toEqual(['/..%2f..%2fetc%2fpasswd', 'GET', 404]);
-    expect(await status('/assets/..%2f..%2f..%2fpackage.json')).toEqual(['/assets/..%2f..%2f..%2fpackage.json', 'GET', 404]);
+    expect(await status('/assets/..%2f..%2f..%2fpackage.json')).toEqual([
+      '/assets/..%2f..%2f..%2fpackage.json',
+      'GET',
+      404,
+    ]);
   });
 
   it('answers HEAD with headers and no body', async () => {

@@ -34,7 +34,9 @@ function setup(queueLimit: number) {
     dataSourceContext: {},
   });
   const emit = (n: number) =>
-    listeners[0]!.next({ data: { progressUpdated: { kind: 'VIDEO_PROGRESS', at: `2026-01-01T00:00:0${n}.000Z` } } });
+    listeners[0]!.next({
+      data: { progressUpdated: { kind: 'VIDEO_PROGRESS', at: `2026-01-01T00:00:0${n}.000Z` } },
+    });
   return { iterator, emit, metrics, listeners, unsubscribed: () => unsubscribed };
 }
 
@@ -43,8 +45,13 @@ describe('a federated subscription', () => {
     const { iterator, emit } = setup(10);
     emit(1);
     emit(2);
-    expect((await iterator.next()).value).toEqual({ data: { progressUpdated: { kind: 'VIDEO_PROGRESS', at: '2026-01-01T00:00:01.000Z' } } });
-    expect((await iterator.next()).value?.data?.progressUpdated).toEqual({ kind: 'VIDEO_PROGRESS', at: '2026-01-01T00:00:02.000Z' });
+    expect((await iterator.next()).value).toEqual({
+      data: { progressUpdated: { kind: 'VIDEO_PROGRESS', at: '2026-01-01T00:00:01.000Z' } },
+    });
+    expect((await iterator.next()).value?.data?.progressUpdated).toEqual({
+      kind: 'VIDEO_PROGRESS',
+      at: '2026-01-01T00:00:02.000Z',
+    });
   });
 
   it('drops the oldest pending events past its queue limit and counts them', async () => {
@@ -67,8 +74,13 @@ describe('a federated subscription', () => {
     const { iterator, listeners } = setup(10);
     listeners[0]!.error(new Error('Subgraph progress is unavailable.'));
     const { value } = await iterator.next();
-    expect(value?.errors?.map((error: GraphQLError) => ({ message: error.message, extensions: error.extensions }))).toEqual([
-      { message: 'Subgraph progress is unavailable.', extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'progress' } },
+    expect(
+      value?.errors?.map((error: GraphQLError) => ({ message: error.message, extensions: error.extensions })),
+    ).toEqual([
+      {
+        message: 'Subgraph progress is unavailable.',
+        extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'progress' },
+      },
     ]);
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });

@@ -41,10 +41,13 @@ export function federatedSubscription(
   const planned = deps.planner.plan(request.document, request.operationName);
   const primary = planned.node.primary;
   const upstreamVariables = Object.fromEntries(
-    (primary.variableUsages ?? []).filter((name) => name in request.variables).map((name) => [name, request.variables[name]]),
+    (primary.variableUsages ?? [])
+      .filter((name) => name in request.variables)
+      .map((name) => [name, request.variables[name]]),
   );
 
-  type Item = { kind: 'event'; result: ExecutionResult } | { kind: 'error'; error: Error } | { kind: 'complete' };
+  type Item =
+    { kind: 'event'; result: ExecutionResult } | { kind: 'error'; error: Error } | { kind: 'complete' };
   const queue: Item[] = [];
   let wake: (() => void) | null = null;
   const push = (item: Item) => {

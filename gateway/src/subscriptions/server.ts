@@ -84,7 +84,14 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   });
   metrics.gauge('upstream_streams_active', () => hub.activeStreams);
   metrics.gauge('upstream_connections_active', () => hub.activeConnections);
-  const deps = { planner, hub, serviceMap: options.serviceMap, logger, metrics, queueLimit: limits.queueLimit };
+  const deps = {
+    planner,
+    hub,
+    serviceMap: options.serviceMap,
+    logger,
+    metrics,
+    queueLimit: limits.queueLimit,
+  };
 
   let openSockets = 0;
   metrics.gauge('ws_connections_active', () => openSockets);
@@ -110,7 +117,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           if (viewer) {
             const socket = ctx.extra.socket;
             const msLeft = viewer.expiresAt * 1000 - Date.now();
-            ctx.extra.expiryTimer = setTimeout(() => socket.close(4403, 'Access token expired'), Math.max(msLeft, 0));
+            ctx.extra.expiryTimer = setTimeout(
+              () => socket.close(4403, 'Access token expired'),
+              Math.max(msLeft, 0),
+            );
           }
           metrics.inc('ws_connections_total');
           openSockets += 1;

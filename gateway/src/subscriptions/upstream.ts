@@ -92,7 +92,9 @@ export class UpstreamHub {
 
   async dispose(): Promise<void> {
     for (const [key, stream] of this.streams) this.close(key, stream);
-    await Promise.all([...this.connections.values()].map((connection) => connection.client.dispose() as Promise<void>));
+    await Promise.all(
+      [...this.connections.values()].map((connection) => connection.client.dispose() as Promise<void>),
+    );
     this.connections.clear();
   }
 
@@ -132,7 +134,8 @@ export class UpstreamHub {
         error: (error) => {
           if (this.streams.get(key) !== stream) return;
           const closeCode = (error as { code?: unknown } | null)?.code;
-          const connectionLost = !Array.isArray(error) && !(typeof closeCode === 'number' && isFinalClose(closeCode));
+          const connectionLost =
+            !Array.isArray(error) && !(typeof closeCode === 'number' && isFinalClose(closeCode));
           stream.lostAt ??= Date.now();
           if (connectionLost && Date.now() - stream.lostAt < this.options.reconnectWindowMs) {
             const delay = Math.min(250 * 2 ** stream.attempt, 5_000) * (0.75 + Math.random() / 2);
@@ -142,7 +145,9 @@ export class UpstreamHub {
             return;
           }
           if (connectionLost) {
-            this.options.logger.warn(`giving up on subgraph ${request.serviceName} after ${this.options.reconnectWindowMs} ms`);
+            this.options.logger.warn(
+              `giving up on subgraph ${request.serviceName} after ${this.options.reconnectWindowMs} ms`,
+            );
           }
           const failure = asError(error, request.serviceName);
           for (const listener of stream.listeners) listener.error(failure);
@@ -176,7 +181,11 @@ export class UpstreamHub {
       if (request.authorization) existing.authorization = request.authorization;
       return existing;
     }
-    const connection: Connection = { authorization: request.authorization, streams: 0, client: undefined as never };
+    const connection: Connection = {
+      authorization: request.authorization,
+      streams: 0,
+      client: undefined as never,
+    };
     connection.client = createClient({
       url: this.options.wsUrlFor(request.serviceName),
       webSocketImpl: WebSocket,
@@ -196,9 +205,13 @@ function asError(error: unknown, serviceName: string): Error {
   if (error instanceof Error) return error;
   if (Array.isArray(error)) {
     return new Error(
-      error.map((e: { message?: unknown }) => (typeof e.message === 'string' ? e.message : 'upstream error')).join('; '),
+      error
+        .map((e: { message?: unknown }) => (typeof e.message === 'string' ? e.message : 'upstream error'))
+        .join('; '),
     );
   }
   const { code, reason } = (error ?? {}) as { code?: number; reason?: string };
-  return new Error(`Subgraph ${serviceName} is unavailable${code ? ` (close ${code}${reason ? `: ${reason}` : ''})` : ''}.`);
+  return new Error(
+    `Subgraph ${serviceName} is unavailable${code ? ` (close ${code}${reason ? `: ${reason}` : ''})` : ''}.`,
+  );
 }

@@ -12,7 +12,17 @@ const ENROLLMENTS_QUERY = /* GraphQL */ `
       displayName
       enrollments(first: $first) {
         totalCount
-        edges { node { progressPercent course { title instructors { displayName } } } }
+        edges {
+          node {
+            progressPercent
+            course {
+              title
+              instructors {
+                displayName
+              }
+            }
+          }
+        }
       }
     }
   }
@@ -104,7 +114,12 @@ describe('the supergraph on PostgreSQL', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data?.me.enrollments.edges).toHaveLength(first);
     const diff = (kind: 'fetches' | 'queries') =>
-      Object.fromEntries(Object.entries(after[kind]).map(([name, value]) => [name, value - before[kind][name as keyof typeof before.fetches]]));
+      Object.fromEntries(
+        Object.entries(after[kind]).map(([name, value]) => [
+          name,
+          value - before[kind][name as keyof typeof before.fetches],
+        ]),
+      );
     return { fetches: diff('fetches'), queries: diff('queries') };
   }
 
@@ -112,12 +127,18 @@ describe('the supergraph on PostgreSQL', () => {
     const ids: string[] = [];
     for (let index = 0; index < 50; index++) ids.push(await createPublishedCourse(index));
     for (const id of ids) {
-      const enrolled = await platform.graphql(`mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`, { id }, learner);
+      const enrolled = await platform.graphql(
+        `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`,
+        { id },
+        learner,
+      );
       expect(enrolled.data?.courseEnroll.userErrors).toEqual([]);
     }
     const five = await costOf(5);
     const fifty = await costOf(50);
-    console.log(`cost of 5 enrollments: ${JSON.stringify(five)}\ncost of 50 enrollments: ${JSON.stringify(fifty)}`);
+    console.log(
+      `cost of 5 enrollments: ${JSON.stringify(five)}\ncost of 50 enrollments: ${JSON.stringify(fifty)}`,
+    );
     expect(fifty).toEqual(five);
     // One fetch per subgraph that owns part of the answer: identity (me, then instructors), progress, catalog.
     expect(fifty.fetches).toEqual({ identity: 2, progress: 1, catalog: 1 });
@@ -139,7 +160,10 @@ describe('the supergraph on PostgreSQL', () => {
       },
       admin,
     );
-    expect(result.data?.courseCreate).toEqual({ course: null, userErrors: [{ code: 'TOO_LONG', field: ['input', 'title'] }] });
+    expect(result.data?.courseCreate).toEqual({
+      course: null,
+      userErrors: [{ code: 'TOO_LONG', field: ['input', 'title'] }],
+    });
     const after = await platform.graphql(`{ courses { totalCount } }`, {}, admin);
     expect(after.data?.courses.totalCount).toBe(before.data?.courses.totalCount);
   });
@@ -170,7 +194,10 @@ describe('the supergraph on PostgreSQL', () => {
     await platform.progress.close();
     const result = await platform.graphql(`{ me { displayName enrollments { totalCount } } }`, {}, learner);
     expect(result.data).toEqual({ me: { displayName: 'Many', enrollments: null } });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', serviceName: 'progress' });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      serviceName: 'progress',
+    });
     expect(result.errors?.[0]?.message).toContain('progress');
   });
 });

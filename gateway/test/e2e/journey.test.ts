@@ -14,8 +14,13 @@ const COURSE_QUERY = /* GraphQL */ `
       id
       title
       lessonCount
-      instructors { displayName }
-      category { slug name }
+      instructors {
+        displayName
+      }
+      category {
+        slug
+        name
+      }
       modules {
         title
         lessons {
@@ -25,10 +30,31 @@ const COURSE_QUERY = /* GraphQL */ `
           durationSeconds
           content {
             __typename
-            ... on VideoContent { url durationSeconds }
-            ... on ReadingContent { markdown }
-            ... on QuizContent { passPercent questions { id prompt multiple options { id label } } }
-            ... on LabContent { image steps { title } }
+            ... on VideoContent {
+              url
+              durationSeconds
+            }
+            ... on ReadingContent {
+              markdown
+            }
+            ... on QuizContent {
+              passPercent
+              questions {
+                id
+                prompt
+                multiple
+                options {
+                  id
+                  label
+                }
+              }
+            }
+            ... on LabContent {
+              image
+              steps {
+                title
+              }
+            }
           }
         }
       }
@@ -77,13 +103,18 @@ describe('a learner through the gateway', () => {
   });
 
   it('lists, filters and pages the catalog', async () => {
-    const all = await platform.graphql(`{ courses(first: 2) { totalCount edges { node { slug } } pageInfo { hasNextPage endCursor } } }`);
+    const all = await platform.graphql(
+      `{ courses(first: 2) { totalCount edges { node { slug } } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(all.data?.courses.totalCount).toBe(5);
     expect(all.data?.courses.edges).toHaveLength(2);
     expect(all.data?.courses.pageInfo.hasNextPage).toBe(true);
-    const next = await platform.graphql(`query ($after: String) { courses(first: 10, after: $after) { edges { node { slug } } pageInfo { hasNextPage } } }`, {
-      after: all.data?.courses.pageInfo.endCursor,
-    });
+    const next = await platform.graphql(
+      `query ($after: String) { courses(first: 10, after: $after) { edges { node { slug } } pageInfo { hasNextPage } } }`,
+      {
+        after: all.data?.courses.pageInfo.endCursor,
+      },
+    );
     expect(next.data?.courses.edges).toHaveLength(3);
     expect(next.data?.courses.pageInfo.hasNextPage).toBe(false);
 
@@ -108,14 +139,23 @@ describe('a learner through the gateway', () => {
   });
 
   it('searches with ranked full-text results', async () => {
-    const search = await platform.graphql(`{ courseSearch(query: "kubernetes") { totalCount edges { node { slug } } } }`);
+    const search = await platform.graphql(
+      `{ courseSearch(query: "kubernetes") { totalCount edges { node { slug } } } }`,
+    );
     expect(search.data?.courseSearch.edges[0].node.slug).toBe('kubernetes-basics');
-    const typed = await platform.graphql(`{ courseSearch(query: "typescr", filterBy: { level: ADVANCED }) { totalCount edges { node { slug } } } }`);
-    expect(typed.data?.courseSearch).toEqual({ totalCount: 1, edges: [{ node: { slug: 'advanced-typescript-types' } }] });
+    const typed = await platform.graphql(
+      `{ courseSearch(query: "typescr", filterBy: { level: ADVANCED }) { totalCount edges { node { slug } } } }`,
+    );
+    expect(typed.data?.courseSearch).toEqual({
+      totalCount: 1,
+      edges: [{ node: { slug: 'advanced-typescript-types' } }],
+    });
   });
 
   it('opens a course with modules, lessons and instructors resolved from identity', async () => {
-    const result = await platform.graphql<{ course: typeof course & { title: string; instructors: unknown; category: unknown } }>(COURSE_QUERY, {
+    const result = await platform.graphql<{
+      course: typeof course & { title: string; instructors: unknown; category: unknown };
+    }>(COURSE_QUERY, {
       slug: 'kubernetes-basics',
     });
     expect(result.errors).toBeUndefined();
@@ -124,12 +164,17 @@ describe('a learner through the gateway', () => {
     expect(result.data!.course.instructors).toEqual([{ displayName: 'Ines Instructor' }]);
     expect(result.data!.course.category).toEqual({ slug: 'cloud-native', name: 'Cloud Native' });
     expect(course.lessonCount).toBe(kubernetes.modules.flatMap((module) => module.lessons).length);
-    expect(lessons().map((lesson) => lesson.title)).toEqual(kubernetes.modules.flatMap((module) => module.lessons.map((lesson) => lesson.title)));
+    expect(lessons().map((lesson) => lesson.title)).toEqual(
+      kubernetes.modules.flatMap((module) => module.lessons.map((lesson) => lesson.title)),
+    );
   });
 
   it('never exposes quiz answer keys in the public schema', async () => {
     const result = await platform.graphql(`{ __type(name: "QuizOption") { fields { name } } }`);
-    expect(result.data?.__type.fields.map((field: { name: string }) => field.name).sort()).toEqual(['id', 'label']);
+    expect(result.data?.__type.fields.map((field: { name: string }) => field.name).sort()).toEqual([
+      'id',
+      'label',
+    ]);
   });
 
   it('enrols once, records video progress, completes a reading and passes the quiz', async () => {
@@ -144,15 +189,27 @@ describe('a learner through the gateway', () => {
     const heartbeat = `mutation ($input: VideoProgressRecordInput!) {
       videoProgressRecord(input: $input) { lessonProgress { status positionSeconds } userErrors { code } }
     }`;
-    const half = await platform.graphql(heartbeat, { input: { lessonId: video.id, positionSeconds: video.durationSeconds / 2 } }, token);
+    const half = await platform.graphql(
+      heartbeat,
+      { input: { lessonId: video.id, positionSeconds: video.durationSeconds / 2 } },
+      token,
+    );
     expect(half.data?.videoProgressRecord).toEqual({
       lessonProgress: { status: 'IN_PROGRESS', positionSeconds: video.durationSeconds / 2 },
       userErrors: [],
     });
-    const back = await platform.graphql(heartbeat, { input: { lessonId: video.id, positionSeconds: 10 } }, token);
+    const back = await platform.graphql(
+      heartbeat,
+      { input: { lessonId: video.id, positionSeconds: 10 } },
+      token,
+    );
     expect(back.data?.videoProgressRecord.lessonProgress.positionSeconds).toBe(video.durationSeconds / 2);
     const nearlyDone = Math.ceil(video.durationSeconds * 0.9);
-    const done = await platform.graphql(heartbeat, { input: { lessonId: video.id, positionSeconds: nearlyDone } }, token);
+    const done = await platform.graphql(
+      heartbeat,
+      { input: { lessonId: video.id, positionSeconds: nearlyDone } },
+      token,
+    );
     expect(done.data?.videoProgressRecord.lessonProgress.status).toBe('COMPLETED');
 
     const reading = lessons().find((lesson) => lesson.kind === 'READING')!;
@@ -161,24 +218,45 @@ describe('a learner through the gateway', () => {
       { id: reading.id },
       token,
     );
-    expect(complete.data?.lessonComplete).toEqual({ lessonProgress: { status: 'COMPLETED' }, userErrors: [] });
+    expect(complete.data?.lessonComplete).toEqual({
+      lessonProgress: { status: 'COMPLETED' },
+      userErrors: [],
+    });
 
     const quiz = lessons().find((lesson) => lesson.kind === 'QUIZ')!;
-    const quizSource = kubernetes.modules.flatMap((module) => module.lessons).find((lesson) => lesson.kind === 'QUIZ')!.quiz!;
+    const quizSource = kubernetes.modules
+      .flatMap((module) => module.lessons)
+      .find((lesson) => lesson.kind === 'QUIZ')!.quiz!;
     const answers = quiz.content.questions!.map((question) => {
       const source = quizSource.questions.find((candidate) => candidate.prompt === question.prompt)!;
-      const correctLabels = source.options.filter((option) => source.correctOptionKeys.includes(option.key)).map((option) => option.label);
-      return { questionId: question.id, optionIds: question.options.filter((option) => correctLabels.includes(option.label)).map((option) => option.id) };
+      const correctLabels = source.options
+        .filter((option) => source.correctOptionKeys.includes(option.key))
+        .map((option) => option.label);
+      return {
+        questionId: question.id,
+        optionIds: question.options
+          .filter((option) => correctLabels.includes(option.label))
+          .map((option) => option.id),
+      };
     });
     const submitted = await platform.graphql(
       `mutation ($input: QuizSubmitInput!) { quizSubmit(input: $input) { attempt { scorePercent passed } userErrors { code } } }`,
       { input: { lessonId: quiz.id, answers } },
       token,
     );
-    expect(submitted.data?.quizSubmit).toEqual({ attempt: { scorePercent: 100, passed: true }, userErrors: [] });
+    expect(submitted.data?.quizSubmit).toEqual({
+      attempt: { scorePercent: 100, passed: true },
+      userErrors: [],
+    });
 
-    const progress = await platform.graphql(`query ($slug: String!) { course(slug: $slug) { viewerEnrollment { progressPercent } } }`, { slug: 'kubernetes-basics' }, token);
-    expect(progress.data?.course.viewerEnrollment.progressPercent).toBe(Math.floor((3 * 100) / course.lessonCount));
+    const progress = await platform.graphql(
+      `query ($slug: String!) { course(slug: $slug) { viewerEnrollment { progressPercent } } }`,
+      { slug: 'kubernetes-basics' },
+      token,
+    );
+    expect(progress.data?.course.viewerEnrollment.progressPercent).toBe(
+      Math.floor((3 * 100) / course.lessonCount),
+    );
   });
 
   it('fetches me → enrollments → course → instructors across three subgraphs in one query', async () => {
@@ -202,16 +280,21 @@ describe('a learner through the gateway', () => {
   });
 
   it('rejects progress on a lesson of a course the learner is not enrolled in, changing nothing', async () => {
-    const other = await platform.graphql<{ course: { modules: { lessons: { id: string; kind: string }[] }[] } }>(
-      `{ course(slug: "the-linux-command-line") { modules { lessons { id kind } } } }`,
-    );
-    const reading = other.data!.course.modules.flatMap((module) => module.lessons).find((lesson) => lesson.kind === 'READING')!;
+    const other = await platform.graphql<{
+      course: { modules: { lessons: { id: string; kind: string }[] }[] };
+    }>(`{ course(slug: "the-linux-command-line") { modules { lessons { id kind } } } }`);
+    const reading = other
+      .data!.course.modules.flatMap((module) => module.lessons)
+      .find((lesson) => lesson.kind === 'READING')!;
     const result = await platform.graphql(
       `mutation ($id: ID!) { lessonComplete(input: { lessonId: $id }) { lessonProgress { status } userErrors { code } } }`,
       { id: reading.id },
       token,
     );
-    expect(result.data?.lessonComplete).toEqual({ lessonProgress: null, userErrors: [{ code: 'NOT_ENROLLED' }] });
+    expect(result.data?.lessonComplete).toEqual({
+      lessonProgress: null,
+      userErrors: [{ code: 'NOT_ENROLLED' }],
+    });
     const me = await platform.graphql(`{ me { enrollments { totalCount } } }`, {}, token);
     expect(me.data?.me.enrollments.totalCount).toBe(1);
   });

@@ -16,15 +16,33 @@ import {
   openDatabase,
   type PubSub,
 } from '@learncraft/kit';
-import { createTestDatabase, TEST_REDIS_URL, type DatabaseFlavour, type TestDatabase } from '@learncraft/kit/testing';
-import { loadConfig as loadIdentityConfig, startIdentitySubgraph, type RunningIdentitySubgraph } from '@learncraft/identity';
-import { loadConfig as loadCatalogConfig, startCatalogSubgraph, type RunningCatalog } from '@learncraft/catalog';
+import {
+  createTestDatabase,
+  TEST_REDIS_URL,
+  type DatabaseFlavour,
+  type TestDatabase,
+} from '@learncraft/kit/testing';
+import {
+  loadConfig as loadIdentityConfig,
+  startIdentitySubgraph,
+  type RunningIdentitySubgraph,
+} from '@learncraft/identity';
+import {
+  loadConfig as loadCatalogConfig,
+  startCatalogSubgraph,
+  type RunningCatalog,
+} from '@learncraft/catalog';
 import {
   loadConfig as loadProgressConfig,
   startProgressSubgraph,
   type RunningProgressSubgraph,
 } from '@learncraft/progress';
-import { loadConfig as loadGatewayConfig, startGateway, type GatewayOptions, type RunningGateway } from '../../src';
+import {
+  loadConfig as loadGatewayConfig,
+  startGateway,
+  type GatewayOptions,
+  type RunningGateway,
+} from '../../src';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -41,7 +59,11 @@ export interface Platform {
   /** The pub/sub of the first progress replica (and of a replica restarted on its port). */
   progressPubSub: PubSub;
   /** POSTs one operation to the gateway, as a browser or partner would. */
-  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
   /** Logs a demo or registered user in through the gateway and returns the access token. */
   login(email: string, password: string): Promise<string>;
   /** Another progress replica on the same database (and pub/sub broker), e.g. for scale-out. */
@@ -68,7 +90,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const redisPrefix = `lc-e2e-${randomBytes(4).toString('hex')}:`;
   const pubsubs: PubSub[] = [];
   const newPubSub = () => {
-    const pubsub = options.pubsub === 'redis' ? new RedisPubSub(TEST_REDIS_URL, redisPrefix) : new MemoryPubSub();
+    const pubsub =
+      options.pubsub === 'redis' ? new RedisPubSub(TEST_REDIS_URL, redisPrefix) : new MemoryPubSub();
     pubsubs.push(pubsub);
     return pubsub;
   };
@@ -94,14 +117,30 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     verifier,
   });
   const progressConfig = (port = 0) =>
-    loadProgressConfig({ ...base, PORT: String(port), CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}` });
+    loadProgressConfig({
+      ...base,
+      PORT: String(port),
+      CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}`,
+    });
   const progressPubSub = newPubSub();
-  const progress = await startProgressSubgraph({ config: progressConfig(), db: databases.progress.db, verifier, pubsub: progressPubSub });
+  const progress = await startProgressSubgraph({
+    config: progressConfig(),
+    db: databases.progress.db,
+    verifier,
+    pubsub: progressPubSub,
+  });
 
   const startProgressReplica: Platform['startProgressReplica'] = async (port = 0) => {
     // A replica is another process in production: its own connection pool to the same database.
-    const db = databases.progress.url ? await openDatabase({ location: { url: databases.progress.url } }) : databases.progress.db;
-    const replica = await startProgressSubgraph({ config: progressConfig(port), db, verifier, pubsub: port === progress.port ? progressPubSub : newPubSub() });
+    const db = databases.progress.url
+      ? await openDatabase({ location: { url: databases.progress.url } })
+      : databases.progress.db;
+    const replica = await startProgressSubgraph({
+      config: progressConfig(port),
+      db,
+      verifier,
+      pubsub: port === progress.port ? progressPubSub : newPubSub(),
+    });
     closers.push(async () => {
       await replica.close();
       if (db !== databases.progress.db) await db.close();
@@ -140,8 +179,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 
   const login: Platform['login'] = async (email, password) => {
-    const result = await graphql<{ sessionCreate: { session: { accessToken: string } | null; userErrors: unknown[] } }>(
-      `mutation ($input: SessionCreateInput!) { sessionCreate(input: $input) { session { accessToken } userErrors { code } } }`,
+    const result = await graphql<{
+      sessionCreate: { session: { accessToken: string } | null; userErrors: unknown[] };
+    }>(
+      `
+        mutation ($input: SessionCreateInput!) {
+          sessionCreate(input: $input) {
+            session {
+              accessToken
+            }
+            userErrors {
+              code
+            }
+          }
+        }
+      `,
       { input: { email, password } },
     );
     const token = result.data?.sessionCreate.session?.accessToken;

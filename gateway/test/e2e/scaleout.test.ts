@@ -25,12 +25,18 @@ describe('two gateways and two progress replicas over Redis', () => {
     const gatewayB = await platform.startGateway({ urls: { PROGRESS_URL: replica.url } });
     const learner = DEMO_ACCOUNTS.find((account) => account.email === 'learner@learncraft.dev')!;
     const token = await platform.login(learner.email, learner.password);
-    const course = await platform.graphql(`{ course(slug: "docker-for-developers") { id modules { lessons { id kind title } } } }`);
+    const course = await platform.graphql(
+      `{ course(slug: "docker-for-developers") { id modules { lessons { id kind title } } } }`,
+    );
     const courseId: string = course.data?.course.id;
     const reading = course.data?.course.modules
       .flatMap((module: { lessons: { id: string; kind: string; title: string }[] }) => module.lessons)
       .find((lesson: { kind: string }) => lesson.kind === 'READING');
-    await platform.graphql(`mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`, { id: courseId }, token);
+    await platform.graphql(
+      `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`,
+      { id: courseId },
+      token,
+    );
 
     const client = connect(gatewayB.url, token);
     clients.push(client);
@@ -38,7 +44,11 @@ describe('two gateways and two progress replicas over Redis', () => {
       `subscription ($id: ID!) { progressUpdated(courseId: $id) { kind lesson { title } enrollment { user { displayName } } } }`,
       { id: courseId },
     );
-    await waitFor(() => replica.pubsub.subscriberCount(progressTopic(courseId)) === 1, 10_000, 'subscriber on replica 2');
+    await waitFor(
+      () => replica.pubsub.subscriberCount(progressTopic(courseId)) === 1,
+      10_000,
+      'subscriber on replica 2',
+    );
     expect(platform.progressPubSub.subscriberCount(progressTopic(courseId))).toBe(0);
 
     const done = await platform.graphql(

@@ -13,8 +13,18 @@ const PROGRESS_SUBSCRIPTION = /* GraphQL */ `
   subscription ($id: ID!) {
     progressUpdated(courseId: $id) {
       kind
-      enrollment { progressPercent course { title } user { displayName } }
-      lesson { title }
+      enrollment {
+        progressPercent
+        course {
+          title
+        }
+        user {
+          displayName
+        }
+      }
+      lesson {
+        title
+      }
     }
   }
 `;
@@ -43,12 +53,24 @@ describe('subscriptions through the gateway', () => {
 
   beforeAll(async () => {
     platform = await startPlatform();
-    learner = await platform.login(account('learner@learncraft.dev').email, account('learner@learncraft.dev').password);
-    instructor = await platform.login(account('instructor@learncraft.dev').email, account('instructor@learncraft.dev').password);
-    const course = await platform.graphql(`{ course(slug: "kubernetes-basics") { id modules { lessons { id title kind } } } }`);
+    learner = await platform.login(
+      account('learner@learncraft.dev').email,
+      account('learner@learncraft.dev').password,
+    );
+    instructor = await platform.login(
+      account('instructor@learncraft.dev').email,
+      account('instructor@learncraft.dev').password,
+    );
+    const course = await platform.graphql(
+      `{ course(slug: "kubernetes-basics") { id modules { lessons { id title kind } } } }`,
+    );
     courseId = course.data?.course.id;
     lessons = course.data?.course.modules.flatMap((module: { lessons: unknown[] }) => module.lessons);
-    await platform.graphql(`mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`, { id: courseId }, learner);
+    await platform.graphql(
+      `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`,
+      { id: courseId },
+      learner,
+    );
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.dispose()));
@@ -59,7 +81,11 @@ describe('subscriptions through the gateway', () => {
 
   /** Upstream subscriptions register asynchronously: wait until progress holds `count` of them. */
   const listening = (count: number) =>
-    waitFor(() => platform.progressPubSub.subscriberCount(progressTopic(courseId)) === count, 10_000, `${count} upstream subscribers`);
+    waitFor(
+      () => platform.progressPubSub.subscriberCount(progressTopic(courseId)) === count,
+      10_000,
+      `${count} upstream subscribers`,
+    );
 
   const readings = () => lessons.filter((lesson) => lesson.kind === 'READING' || lesson.kind === 'LAB');
 
@@ -90,7 +116,11 @@ describe('subscriptions through the gateway', () => {
       `mutation { userRegister(input: { email: "second@example.com", password: "second-learner-pass", displayName: "Second" }) { userErrors { code } } }`,
     );
     const second = await platform.login('second@example.com', 'second-learner-pass');
-    await platform.graphql(`mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`, { id: courseId }, second);
+    await platform.graphql(
+      `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`,
+      { id: courseId },
+      second,
+    );
 
     const mine = open(learner).subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
     const teacher = open(instructor).subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
@@ -150,28 +180,43 @@ describe('subscriptions through the gateway', () => {
     await listening(1);
     expect(await client.closed).toBe(4403);
     await listening(0);
-    expect(await subscription.ended).toEqual({ error: expect.objectContaining({ code: 4403, reason: 'Access token expired' }) });
+    expect(await subscription.ended).toEqual({
+      error: expect.objectContaining({ code: 4403, reason: 'Access token expired' }),
+    });
   });
 
   it('closes a socket that sends a message over 64 KiB with 1009', async () => {
     const socket = new WebSocket(platform.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     await new Promise((resolve) => socket.on('open', resolve));
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${learner}`, padding: 'x'.repeat(70 * 1024) } }));
-    const code = await new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
+    socket.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${learner}`, padding: 'x'.repeat(70 * 1024) },
+      }),
+    );
+    const code = await new Promise<number>((resolve) =>
+      socket.on('close', (closeCode) => resolve(closeCode)),
+    );
     expect(code).toBe(1009);
   });
 
   it('closes a socket that never sends connection_init with 4408', async () => {
     const socket = new WebSocket(platform.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-    const code = await new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
+    const code = await new Promise<number>((resolve) =>
+      socket.on('close', (closeCode) => resolve(closeCode)),
+    );
     expect(code).toBe(4408);
   });
 
   it('refuses more than 20 subscriptions on one socket', async () => {
     const client = open(learner);
-    const subscriptions = Array.from({ length: 21 }, () => client.subscribe(PROGRESS_SUBSCRIPTION, { id: courseId }));
+    const subscriptions = Array.from({ length: 21 }, () =>
+      client.subscribe(PROGRESS_SUBSCRIPTION, { id: courseId }),
+    );
     const refused = await subscriptions[20]!.ended;
-    expect(refused).toEqual({ error: [expect.objectContaining({ message: 'At most 20 subscriptions per connection.' })] });
+    expect(refused).toEqual({
+      error: [expect.objectContaining({ message: 'At most 20 subscriptions per connection.' })],
+    });
     await listening(1); // the twenty accepted ones share one upstream stream
     expect(platform.gateway.subscriptions.hub.activeStreams).toBe(1);
     await complete(readings()[0]!.id);
@@ -218,4 +263,3 @@ describe('subscriptions through the gateway', () => {
     expect(await client.closed).toBe(1001);
   });
 });
-

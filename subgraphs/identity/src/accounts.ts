@@ -81,12 +81,17 @@ export class AccountService {
   }
 
   async refresh(refreshToken: string): Promise<{ session: Session } | Failure> {
-    if (!isWellFormedRefreshToken(refreshToken)) return { userErrors: [identityErrors.invalidRefreshToken()] };
+    if (!isWellFormedRefreshToken(refreshToken))
+      return { userErrors: [identityErrors.invalidRefreshToken()] };
     const tokenHash = hashRefreshToken(refreshToken);
     const now = this.now();
     const token = generateRefreshToken();
     const expiresAt = refreshTokenExpiry(now, this.refreshTokenTtlDays);
-    const rotation = await this.stores.sessions.rotate(tokenHash, { tokenHash: hashRefreshToken(token), expiresAt, now });
+    const rotation = await this.stores.sessions.rotate(tokenHash, {
+      tokenHash: hashRefreshToken(token),
+      expiresAt,
+      now,
+    });
 
     if (!rotation) {
       const presented = await this.stores.sessions.byHash(tokenHash);

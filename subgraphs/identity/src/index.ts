@@ -23,7 +23,14 @@ export { createTestTokenIssuer, type TestTokenIssuer } from './testing';
 export { seedDemoAccounts, type SeedOptions } from './seed';
 export { AccountService, type Session } from './accounts';
 export { IdentityErrorCode } from './domain/userErrors';
-export { createStores, UserStore, SessionStore, type IdentityStores, type User, type RefreshTokenRecord } from './stores';
+export {
+  createStores,
+  UserStore,
+  SessionStore,
+  type IdentityStores,
+  type User,
+  type RefreshTokenRecord,
+} from './stores';
 
 import { join } from 'node:path';
 /** Path of the SDL file, for supergraph composition. */

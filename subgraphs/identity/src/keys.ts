@@ -4,7 +4,13 @@
  * directory that is generated on first start. Every replica must share one key, so scale-out
  * deployments set JWT_PRIVATE_KEY.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
@@ -99,10 +105,17 @@ export interface SignAccessTokenOptions {
   ttlSeconds?: number;
 }
 
-export type AccessTokenSigner = (userId: string, roles: readonly Role[], options?: SignAccessTokenOptions) => Promise<AccessToken>;
+export type AccessTokenSigner = (
+  userId: string,
+  roles: readonly Role[],
+  options?: SignAccessTokenOptions,
+) => Promise<AccessToken>;
 
 /** Signs LearnCraft access tokens: EdDSA, kit issuer and audience, `sub`, `roles`, `jti`. */
-export function createAccessTokenSigner(key: SigningKey, defaults: { ttlSeconds: number }): AccessTokenSigner {
+export function createAccessTokenSigner(
+  key: SigningKey,
+  defaults: { ttlSeconds: number },
+): AccessTokenSigner {
   return async (userId, roles, options = {}) => {
     const issuedAtSeconds = Math.floor((options.issuedAt ?? new Date()).getTime() / 1000);
     const expiresAtSeconds = issuedAtSeconds + (options.ttlSeconds ?? defaults.ttlSeconds);

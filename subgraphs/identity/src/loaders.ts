@@ -4,7 +4,10 @@ import type { IdentityStores } from './stores';
 
 export function createLoaders(stores: IdentityStores) {
   return {
-    userById: keyedLoader((ids: readonly string[]) => stores.users.byIds(ids), (user) => user.id),
+    userById: keyedLoader(
+      (ids: readonly string[]) => stores.users.byIds(ids),
+      (user) => user.id,
+    ),
   };
 }
 

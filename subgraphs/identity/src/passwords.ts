@@ -13,7 +13,8 @@ export const PASSWORD_HASH_OPTIONS = {
 } as const;
 
 /** The hash of a random string nobody knows, made with PASSWORD_HASH_OPTIONS. */
-export const DUMMY_HASH = '$argon2id$v=19$m=19456,p=1,t=2$cSdvy7YP9rIAtDJ/YHFlVg$fpuDlvJYOWtDlwHUta8XLXKEUgrOnUawrUby8QUCWXI';
+export const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,p=1,t=2$cSdvy7YP9rIAtDJ/YHFlVg$fpuDlvJYOWtDlwHUta8XLXKEUgrOnUawrUby8QUCWXI';
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, PASSWORD_HASH_OPTIONS);

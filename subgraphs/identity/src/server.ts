@@ -58,17 +58,25 @@ export interface RunningIdentitySubgraph extends RunningServer {
   readonly jwks: JSONWebKeySet;
   readonly stores: IdentityStores;
   /** Mints an access token exactly as sign-in does (for tests of this and other subgraphs). */
-  issueAccessToken(userId: string, roles: readonly Role[], options?: SignAccessTokenOptions): Promise<AccessToken>;
+  issueAccessToken(
+    userId: string,
+    roles: readonly Role[],
+    options?: SignAccessTokenOptions,
+  ): Promise<AccessToken>;
 }
 
-export async function startIdentitySubgraph(options: IdentitySubgraphOptions): Promise<RunningIdentitySubgraph> {
+export async function startIdentitySubgraph(
+  options: IdentitySubgraphOptions,
+): Promise<RunningIdentitySubgraph> {
   const { config } = options;
   const logger = options.logger ?? createLogger('identity', config.LOG_LEVEL);
   const ownsDb = !options.db;
   const db =
     options.db ??
     (await openDatabase({
-      location: config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: join(config.DATA_DIR, 'identity') },
+      location: config.DATABASE_URL
+        ? { url: config.DATABASE_URL }
+        : { pgliteDir: join(config.DATA_DIR, 'identity') },
       metrics: options.metrics,
       logger,
     }));
@@ -127,5 +135,7 @@ export async function startIdentitySubgraph(options: IdentitySubgraphOptions): P
 }
 
 function resolveSigningKey(config: IdentityConfig): Promise<SigningKey> {
-  return config.JWT_PRIVATE_KEY ? signingKeyFromPem(config.JWT_PRIVATE_KEY) : loadOrCreateSigningKey(config.DATA_DIR);
+  return config.JWT_PRIVATE_KEY
+    ? signingKeyFromPem(config.JWT_PRIVATE_KEY)
+    : loadOrCreateSigningKey(config.DATA_DIR);
 }

@@ -12,7 +12,11 @@ export interface TestTokenIssuer {
   /** Pass to `start<Name>Subgraph({ verifier })`. */
   verifier: TokenVerifier;
   /** A signed access token (15 minutes unless `ttlSeconds`/`issuedAt` say otherwise). */
-  issueAccessToken(userId: string, roles?: readonly Role[], options?: SignAccessTokenOptions): Promise<string>;
+  issueAccessToken(
+    userId: string,
+    roles?: readonly Role[],
+    options?: SignAccessTokenOptions,
+  ): Promise<string>;
 }
 
 export async function createTestTokenIssuer(): Promise<TestTokenIssuer> {
@@ -22,6 +26,7 @@ export async function createTestTokenIssuer(): Promise<TestTokenIssuer> {
     publicKeyPem: key.publicKeyPem,
     jwks: key.jwks,
     verifier: createTokenVerifier({ publicKeyPem: key.publicKeyPem }),
-    issueAccessToken: async (userId, roles = ['LEARNER'], options) => (await sign(userId, roles, options)).token,
+    issueAccessToken: async (userId, roles = ['LEARNER'], options) =>
+      (await sign(userId, roles, options)).token,
   };
 }

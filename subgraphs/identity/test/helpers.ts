@@ -17,7 +17,11 @@ export interface TestIdentity {
   server: RunningIdentitySubgraph;
   database: TestDatabase;
   signingKey: SigningKey;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, accessToken?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    accessToken?: string,
+  ): Promise<GraphQLResponse<T>>;
   dispose(): Promise<void>;
 }
 
@@ -103,7 +107,9 @@ export const ME = `query { me { id email displayName roles createdAt } }`;
 
 let counter = 0;
 /** A unique, valid registration input. */
-export function newAccount(overrides: Partial<{ email: string; password: string; displayName: string }> = {}) {
+export function newAccount(
+  overrides: Partial<{ email: string; password: string; displayName: string }> = {},
+) {
   counter += 1;
   return {
     email: `person${counter}-${process.hrtime.bigint()}@example.com`,

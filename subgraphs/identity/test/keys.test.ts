@@ -56,8 +56,13 @@ describe('the signing key', () => {
   });
 
   it('must be Ed25519', async () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
-    await expect(signingKeyFromPem(rsa.toString())).rejects.toThrow('The signing key must be Ed25519, not rsa.');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    await expect(signingKeyFromPem(rsa.toString())).rejects.toThrow(
+      'The signing key must be Ed25519, not rsa.',
+    );
   });
 });
 

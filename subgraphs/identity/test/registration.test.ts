@@ -32,19 +32,27 @@ describe('userRegister over HTTP', () => {
   it('stores the email trimmed and lower-cased, so sign-in ignores case', async () => {
     const { user, input } = await register(identity, newAccount({ email: '  Mixed.Case@Example.COM ' }));
     expect(user.email).toBe('mixed.case@example.com');
-    const signIn = await identity.gql(SIGN_IN, { input: { email: 'MIXED.case@example.com', password: input.password } });
+    const signIn = await identity.gql(SIGN_IN, {
+      input: { email: 'MIXED.case@example.com', password: input.password },
+    });
     expect(signIn.body.data!.sessionCreate.session.user.id).toBe(user.id);
   });
 
   it('answers EMAIL_TAKEN for an address already registered in another case, creating nothing', async () => {
     const first = await register(identity);
     const before = await countUsers();
-    const response = await identity.gql(REGISTER, { input: newAccount({ email: first.input.email.toUpperCase() }) });
+    const response = await identity.gql(REGISTER, {
+      input: newAccount({ email: first.input.email.toUpperCase() }),
+    });
     expect(response.body.data!.userRegister).toEqual({
       user: null,
       session: null,
       userErrors: [
-        { code: 'EMAIL_TAKEN', message: 'An account with this email address already exists.', field: ['input', 'email'] },
+        {
+          code: 'EMAIL_TAKEN',
+          message: 'An account with this email address already exists.',
+          field: ['input', 'email'],
+        },
       ],
     });
     expect(await countUsers()).toBe(before);
@@ -56,7 +64,13 @@ describe('userRegister over HTTP', () => {
     expect(response.body.data!.userRegister).toEqual({
       user: null,
       session: null,
-      userErrors: [{ code: 'WEAK_PASSWORD', message: 'Passwords need at least 10 characters.', field: ['input', 'password'] }],
+      userErrors: [
+        {
+          code: 'WEAK_PASSWORD',
+          message: 'Passwords need at least 10 characters.',
+          field: ['input', 'password'],
+        },
+      ],
     });
     expect(await countUsers()).toBe(before);
   });
@@ -65,7 +79,11 @@ describe('userRegister over HTTP', () => {
     const before = await countUsers();
     const response = await identity.gql(REGISTER, { input: newAccount({ email: 'ada.example.com' }) });
     expect(response.body.data!.userRegister.userErrors).toEqual([
-      { code: 'INVALID_EMAIL', message: 'Enter a valid email address, like name@example.com.', field: ['input', 'email'] },
+      {
+        code: 'INVALID_EMAIL',
+        message: 'Enter a valid email address, like name@example.com.',
+        field: ['input', 'email'],
+      },
     ]);
     expect(await countUsers()).toBe(before);
   });
@@ -85,11 +103,15 @@ describe('userRegister over HTTP', () => {
         },
       ],
     });
-    expect(await identity.database.db.query('SELECT id FROM identity.users WHERE email = $1', [input.email])).toEqual([]);
+    expect(
+      await identity.database.db.query('SELECT id FROM identity.users WHERE email = $1', [input.email]),
+    ).toEqual([]);
   });
 
   it('reports all bad fields of one request together', async () => {
-    const response = await identity.gql(REGISTER, { input: { email: 'x', password: 'short', displayName: ' ' } });
+    const response = await identity.gql(REGISTER, {
+      input: { email: 'x', password: 'short', displayName: ' ' },
+    });
     expect(response.body.data!.userRegister.userErrors.map((error: { code: string }) => error.code)).toEqual([
       'INVALID_EMAIL',
       'WEAK_PASSWORD',

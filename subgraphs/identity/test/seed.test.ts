@@ -17,7 +17,11 @@ describe.each(DATABASE_FLAVOURS)('seedDemoAccounts on %s', (flavour) => {
     expect(await seedDemoAccounts(users)).toEqual(DEMO_ACCOUNTS.map((account) => account.email));
     for (const account of DEMO_ACCOUNTS) {
       const stored = await users.credentialsByEmail(account.email);
-      expect(stored?.user).toMatchObject({ id: account.id, displayName: account.displayName, roles: account.roles });
+      expect(stored?.user).toMatchObject({
+        id: account.id,
+        displayName: account.displayName,
+        roles: account.roles,
+      });
       expect(await verifyPassword(stored!.passwordHash, account.password)).toBe(true);
     }
   });
@@ -25,7 +29,9 @@ describe.each(DATABASE_FLAVOURS)('seedDemoAccounts on %s', (flavour) => {
   it('creates nothing the second time', async () => {
     const { users } = createStores(database.db.drizzle);
     expect(await seedDemoAccounts(users)).toEqual([]);
-    expect(await database.db.query('SELECT count(*)::int AS n FROM identity.users')).toEqual([{ n: DEMO_ACCOUNTS.length }]);
+    expect(await database.db.query('SELECT count(*)::int AS n FROM identity.users')).toEqual([
+      { n: DEMO_ACCOUNTS.length },
+    ]);
   });
 
   it('skips a demo account whose email someone else already registered', async () => {
@@ -36,7 +42,11 @@ describe.each(DATABASE_FLAVOURS)('seedDemoAccounts on %s', (flavour) => {
       displayName: 'Early Bird',
       roles: ['LEARNER'],
     });
-    const demo = { ...DEMO_ACCOUNTS[0]!, id: '00000000-0000-4000-8000-0000000000ff', email: 'taken-demo@learncraft.dev' };
+    const demo = {
+      ...DEMO_ACCOUNTS[0]!,
+      id: '00000000-0000-4000-8000-0000000000ff',
+      email: 'taken-demo@learncraft.dev',
+    };
     expect(await seedDemoAccounts(users, { accounts: [demo] })).toEqual([]);
     expect(await users.byEmail('taken-demo@learncraft.dev')).toEqual(taken);
   });

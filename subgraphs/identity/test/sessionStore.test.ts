@@ -43,9 +43,18 @@ describe.each(DATABASE_FLAVOURS)('SessionStore on %s', (flavour) => {
 
   it('rotates an active token: marks it used and adds its successor to the same family', async () => {
     const first = await issue('hash-b1');
-    const rotation = await stores.sessions.rotate('hash-b1', { tokenHash: 'hash-b2', expiresAt: EXPIRY, now: T1 });
+    const rotation = await stores.sessions.rotate('hash-b1', {
+      tokenHash: 'hash-b2',
+      expiresAt: EXPIRY,
+      now: T1,
+    });
     expect(rotation?.previous).toEqual({ ...first, usedAt: T1 });
-    expect(rotation?.next).toMatchObject({ familyId: first.familyId, userId: user.id, createdAt: T1, usedAt: null });
+    expect(rotation?.next).toMatchObject({
+      familyId: first.familyId,
+      userId: user.id,
+      createdAt: T1,
+      usedAt: null,
+    });
     expect((await stores.sessions.byFamily(first.familyId)).map((token) => token.usedAt)).toEqual([T1, null]);
   });
 
@@ -57,7 +66,9 @@ describe.each(DATABASE_FLAVOURS)('SessionStore on %s', (flavour) => {
     await issue('hash-e', T1);
 
     for (const hash of ['hash-c1', 'hash-d', 'hash-e', 'unknown']) {
-      expect(await stores.sessions.rotate(hash, { tokenHash: `next-${hash}`, expiresAt: EXPIRY, now: T1 })).toBeNull();
+      expect(
+        await stores.sessions.rotate(hash, { tokenHash: `next-${hash}`, expiresAt: EXPIRY, now: T1 }),
+      ).toBeNull();
       expect(await stores.sessions.byHash(`next-${hash}`)).toBeNull();
     }
     expect(await stores.sessions.byFamily(used.familyId)).toHaveLength(2);
@@ -78,7 +89,10 @@ describe.each(DATABASE_FLAVOURS)('SessionStore on %s', (flavour) => {
     await stores.sessions.rotate('hash-g1', { tokenHash: 'hash-g2', expiresAt: EXPIRY, now: T1 });
     await issue('hash-h');
     expect(await stores.sessions.revokeFamily(family.familyId, T1)).toBe(2);
-    expect((await stores.sessions.byFamily(family.familyId)).map((token) => token.revokedAt)).toEqual([T1, T1]);
+    expect((await stores.sessions.byFamily(family.familyId)).map((token) => token.revokedAt)).toEqual([
+      T1,
+      T1,
+    ]);
     expect((await stores.sessions.byHash('hash-h'))?.revokedAt).toBeNull();
     expect(await stores.sessions.revokeFamily(family.familyId, T1)).toBe(0);
   });

@@ -55,7 +55,11 @@ describe('sessions over HTTP', () => {
   it('issues an EdDSA access token with issuer, audience, subject, roles, jti and a 15-minute life', async () => {
     const { input, user } = await register(identity);
     const { session } = await signIn(input.email, input.password);
-    expect(decodeProtectedHeader(session.accessToken)).toEqual({ alg: 'EdDSA', kid: identity.server.publicJwk.kid, typ: 'JWT' });
+    expect(decodeProtectedHeader(session.accessToken)).toEqual({
+      alg: 'EdDSA',
+      kid: identity.server.publicJwk.kid,
+      typ: 'JWT',
+    });
     const claims = decodeJwt(session.accessToken);
     expect(claims).toEqual({
       iss: 'learncraft-identity',
@@ -123,9 +127,9 @@ describe('sessions over HTTP', () => {
     const { session } = await register(identity);
     const results = await Promise.all([refresh(session.refreshToken), refresh(session.refreshToken)]);
     expect(results.filter((result) => result.session !== null)).toHaveLength(1);
-    expect(results.flatMap((result) => result.userErrors.map((error: { code: string }) => error.code))).toEqual([
-      'REFRESH_TOKEN_REUSED',
-    ]);
+    expect(
+      results.flatMap((result) => result.userErrors.map((error: { code: string }) => error.code)),
+    ).toEqual(['REFRESH_TOKEN_REUSED']);
   });
 
   it('signs out with sessionRevoke: every token of that sign-in stops working', async () => {
@@ -139,14 +143,20 @@ describe('sessions over HTTP', () => {
 
   it('answers INVALID_REFRESH_TOKEN for unknown and malformed tokens and revokes nothing', async () => {
     expect(await refresh('A'.repeat(43))).toEqual({ session: null, userErrors: [INVALID_REFRESH_TOKEN] });
-    expect(await refresh('x'.repeat(1024 * 1024))).toEqual({ session: null, userErrors: [INVALID_REFRESH_TOKEN] });
+    expect(await refresh('x'.repeat(1024 * 1024))).toEqual({
+      session: null,
+      userErrors: [INVALID_REFRESH_TOKEN],
+    });
     expect(await revoke('not a token')).toEqual({ revoked: false, userErrors: [INVALID_REFRESH_TOKEN] });
   });
 
   it('answers INVALID_REFRESH_TOKEN for an expired refresh token', async () => {
     const { session } = await register(identity);
     clockOffsetMs = 31 * DAY_MS;
-    expect(await refresh(session.refreshToken)).toEqual({ session: null, userErrors: [INVALID_REFRESH_TOKEN] });
+    expect(await refresh(session.refreshToken)).toEqual({
+      session: null,
+      userErrors: [INVALID_REFRESH_TOKEN],
+    });
   });
 
   it('stores refresh tokens only as their SHA-256 hash', async () => {

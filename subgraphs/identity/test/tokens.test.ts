@@ -92,7 +92,9 @@ describe('access tokens presented to identity', () => {
   });
 
   it('lets another service verify its tokens through the JWKS URL, as other subgraphs do', async () => {
-    const verifier = createTokenVerifier({ jwksUrl: new URL('/.well-known/jwks.json', identity.server.url).toString() });
+    const verifier = createTokenVerifier({
+      jwksUrl: new URL('/.well-known/jwks.json', identity.server.url).toString(),
+    });
     const { token, expiresAt } = await identity.server.issueAccessToken(userId, ['LEARNER', 'INSTRUCTOR']);
     expect(await verifier.verify(token)).toEqual({
       id: userId,

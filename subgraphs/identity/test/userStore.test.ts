@@ -20,7 +20,10 @@ describe.each(DATABASE_FLAVOURS)('UserStore on %s', (flavour) => {
   });
 
   it('inserts an account and returns it without the password hash', async () => {
-    const user = await stores.users.insert({ ...newUser('grace@example.com'), id: '22222222-2222-4222-8222-222222222222' });
+    const user = await stores.users.insert({
+      ...newUser('grace@example.com'),
+      id: '22222222-2222-4222-8222-222222222222',
+    });
     expect(user).toEqual({
       id: '22222222-2222-4222-8222-222222222222',
       email: 'grace@example.com',
@@ -32,7 +35,9 @@ describe.each(DATABASE_FLAVOURS)('UserStore on %s', (flavour) => {
 
   it('returns null and changes nothing when the email is already taken', async () => {
     const before = await database.db.query('SELECT count(*)::int AS n FROM identity.users');
-    expect(await stores.users.insert({ ...newUser('grace@example.com'), displayName: 'Impostor' })).toBeNull();
+    expect(
+      await stores.users.insert({ ...newUser('grace@example.com'), displayName: 'Impostor' }),
+    ).toBeNull();
     expect(await database.db.query('SELECT count(*)::int AS n FROM identity.users')).toEqual(before);
     expect((await stores.users.byEmail('grace@example.com'))?.displayName).toBe('Grace Hopper');
   });
@@ -52,7 +57,12 @@ describe.each(DATABASE_FLAVOURS)('UserStore on %s', (flavour) => {
   it('loads many ids in one query and ignores unknown and non-UUID ids', async () => {
     const second = await stores.users.insert(newUser('second@example.com'));
     const before = database.metrics.get('db_queries_total');
-    const users = await stores.users.byIds([second!.id, 'not-a-uuid', randomUUID(), '22222222-2222-4222-8222-222222222222']);
+    const users = await stores.users.byIds([
+      second!.id,
+      'not-a-uuid',
+      randomUUID(),
+      '22222222-2222-4222-8222-222222222222',
+    ]);
     expect(database.metrics.get('db_queries_total')).toBe(before + 1);
     expect(users.map((user) => user.email).sort()).toEqual(['grace@example.com', 'second@example.com']);
     expect(await stores.users.byIds(['not-a-uuid'])).toEqual([]);

@@ -23,7 +23,9 @@ describe('User visibility and federation references', () => {
     const response = await entities([owner.user.id], other.session.accessToken);
     expect(response.body).toEqual({
       data: {
-        _entities: [{ id: owner.user.id, email: null, displayName: owner.user.displayName, roles: ['LEARNER'] }],
+        _entities: [
+          { id: owner.user.id, email: null, displayName: owner.user.displayName, roles: ['LEARNER'] },
+        ],
       },
     });
   });
@@ -39,12 +41,16 @@ describe('User visibility and federation references', () => {
     expect((await entities([owner.user.id], owner.session.accessToken)).body.data!._entities[0].email).toBe(
       owner.input.email,
     );
-    expect((await entities([owner.user.id], admin.token)).body.data!._entities[0].email).toBe(owner.input.email);
+    expect((await entities([owner.user.id], admin.token)).body.data!._entities[0].email).toBe(
+      owner.input.email,
+    );
   });
 
   it('shows the email in the session a sign-in returns, before any access token is sent', async () => {
     const owner = await register(identity);
-    const response = await identity.gql(SIGN_IN, { input: { email: owner.input.email, password: owner.input.password } });
+    const response = await identity.gql(SIGN_IN, {
+      input: { email: owner.input.email, password: owner.input.password },
+    });
     expect(response.body.data!.sessionCreate.session.user.email).toBe(owner.input.email);
   });
 

@@ -33,10 +33,7 @@ export interface TokenVerifier {
   verify(token: string): Promise<Viewer>;
 }
 
-export type VerifierSource =
-  | { publicKeyPem: string }
-  | { jwksUrl: string }
-  | { jwks: JSONWebKeySet };
+export type VerifierSource = { publicKeyPem: string } | { jwksUrl: string } | { jwks: JSONWebKeySet };
 
 export function createTokenVerifier(source: VerifierSource): TokenVerifier {
   let keyPromise: Promise<KeyLike | JWTVerifyGetKey> | undefined;

@@ -27,10 +27,7 @@ export interface Database {
 
 export type ScriptRunner = (sql: string) => Promise<Record<string, unknown>[]>;
 
-export type DatabaseLocation =
-  | { url: string }
-  | { pgliteDir: string }
-  | { memory: true };
+export type DatabaseLocation = { url: string } | { pgliteDir: string } | { memory: true };
 
 export interface OpenDatabaseOptions {
   location: DatabaseLocation;

@@ -28,7 +28,12 @@ export async function readBody(req: IncomingMessage, limitBytes: number): Promis
   return Buffer.concat(chunks);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(text);
@@ -44,7 +49,10 @@ export interface ApolloHandlerOptions<C extends BaseContext> {
 }
 
 /** Serves one Apollo Server over node:http (GET and POST, JSON bodies, incremental delivery). */
-export function apolloHandler<C extends BaseContext>(server: ApolloServer<C>, options: ApolloHandlerOptions<C>) {
+export function apolloHandler<C extends BaseContext>(
+  server: ApolloServer<C>,
+  options: ApolloHandlerOptions<C>,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: unknown;
     try {
@@ -78,7 +86,10 @@ export function apolloHandler<C extends BaseContext>(server: ApolloServer<C>, op
 
 function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   if (raw.length === 0) return undefined;
-  if (contentType?.includes('application/json') || contentType?.includes('application/graphql-response+json')) {
+  if (
+    contentType?.includes('application/json') ||
+    contentType?.includes('application/graphql-response+json')
+  ) {
     return JSON.parse(raw.toString('utf8'));
   }
   return raw.toString('utf8');

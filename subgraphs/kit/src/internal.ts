@@ -10,7 +10,10 @@ export function internalHeaders(secret: string): Record<string, string> {
   return { [INTERNAL_HEADER]: secret };
 }
 
-export function isInternalCaller(headerValue: string | string[] | undefined, secret: string | undefined): boolean {
+export function isInternalCaller(
+  headerValue: string | string[] | undefined,
+  secret: string | undefined,
+): boolean {
   if (!secret || typeof headerValue !== 'string') return false;
   const given = Buffer.from(headerValue);
   const expected = Buffer.from(secret);

@@ -22,7 +22,8 @@ export class Metrics {
     const lines = [...this.counters.entries()].map(
       ([name, value]) => `# TYPE ${prefix}_${name} counter\n${prefix}_${name} ${value}`,
     );
-    for (const [name, read] of this.gauges) lines.push(`# TYPE ${prefix}_${name} gauge\n${prefix}_${name} ${read()}`);
+    for (const [name, read] of this.gauges)
+      lines.push(`# TYPE ${prefix}_${name} gauge\n${prefix}_${name} ${read()}`);
     return lines.join('\n').concat('\n');
   }
 }

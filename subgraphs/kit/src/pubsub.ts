@@ -82,10 +82,13 @@ export class MemoryPubSub implements PubSub {
   subscribe<T>(topic: string, options: { queueLimit?: number } = {}): Promise<Subscription<T>> {
     const set = this.topics.get(topic) ?? new Set();
     this.topics.set(topic, set);
-    const iterator: QueueIterator<unknown> = new QueueIterator(options.queueLimit ?? DEFAULT_QUEUE_LIMIT, () => {
-      set.delete(iterator);
-      if (set.size === 0) this.topics.delete(topic);
-    });
+    const iterator: QueueIterator<unknown> = new QueueIterator(
+      options.queueLimit ?? DEFAULT_QUEUE_LIMIT,
+      () => {
+        set.delete(iterator);
+        if (set.size === 0) this.topics.delete(topic);
+      },
+    );
     set.add(iterator);
     return Promise.resolve(iterator as Subscription<T>);
   }

@@ -19,7 +19,14 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { viewerFromAuthorization, type TokenVerifier, type Viewer } from './auth';
 import { maskUnexpectedErrors } from './errors';
-import { apolloHandler, readBody, sendGraphQLError, sendJson, BodyTooLargeError, type HttpRoute } from './http';
+import {
+  apolloHandler,
+  readBody,
+  sendGraphQLError,
+  sendJson,
+  BodyTooLargeError,
+  type HttpRoute,
+} from './http';
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
 
@@ -57,7 +64,9 @@ export function loadSchemaFile(path: string): DocumentNode {
   return parse(readFileSync(path, 'utf8'));
 }
 
-export async function startSubgraph<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<RunningServer> {
+export async function startSubgraph<C extends BaseContext>(
+  options: SubgraphServerOptions<C>,
+): Promise<RunningServer> {
   const { logger, verifier } = options;
   const metrics = options.metrics ?? new Metrics();
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
@@ -101,8 +110,7 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphServ
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
-        serverWillStart: () =>
-          Promise.resolve({ drainServer: async () => void (await wsCleanup.dispose()) }),
+        serverWillStart: () => Promise.resolve({ drainServer: async () => void (await wsCleanup.dispose()) }),
       },
     ],
   });
@@ -132,7 +140,8 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphServ
       sendJson(res, 404, { error: 'not found' });
     };
     handle().catch((error: unknown) => {
-      if (error instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', error.message);
+      if (error instanceof BodyTooLargeError)
+        return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', error.message);
       logger.error('request failed', { path, error });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();

@@ -24,7 +24,10 @@ export interface UserPageKey {
 
 export function createLoaders({ progress, catalog }: LoaderSources) {
   return {
-    enrollment: keyedLoader((ids: readonly string[]) => progress.enrollmentsByIds(ids), (row) => row.id),
+    enrollment: keyedLoader(
+      (ids: readonly string[]) => progress.enrollmentsByIds(ids),
+      (row) => row.id,
+    ),
     enrollmentByUserAndCourse: keyedLoader(
       (keys: readonly UserCourseKey[]) => progress.enrollmentsByUserAndCourse(keys),
       (row): UserCourseKey => ({ userId: row.userId, courseId: row.courseId }),
@@ -32,7 +35,9 @@ export function createLoaders({ progress, catalog }: LoaderSources) {
     ),
     enrollmentPage: enrollmentPageLoader(progress),
     enrollmentCount: new DataLoader<string, number>(async (userIds) => {
-      const counts = new Map((await progress.enrollmentCountsByUsers(userIds)).map((row) => [row.userId, row.count]));
+      const counts = new Map(
+        (await progress.enrollmentCountsByUsers(userIds)).map((row) => [row.userId, row.count]),
+      );
       return userIds.map((id) => counts.get(id) ?? 0);
     }),
     lessonProgress: groupedLoader(
@@ -52,8 +57,14 @@ export function createLoaders({ progress, catalog }: LoaderSources) {
       (ids: readonly string[]) => progress.quizAttemptsByEnrollments(ids),
       (row) => row.enrollmentId,
     ),
-    course: keyedLoader((ids: readonly string[]) => catalog.coursesByIds(ids), (course) => course.id),
-    lesson: keyedLoader((ids: readonly string[]) => catalog.lessonsByIds(ids), (lesson) => lesson.id),
+    course: keyedLoader(
+      (ids: readonly string[]) => catalog.coursesByIds(ids),
+      (course) => course.id,
+    ),
+    lesson: keyedLoader(
+      (ids: readonly string[]) => catalog.lessonsByIds(ids),
+      (lesson) => lesson.id,
+    ),
   };
 }
 

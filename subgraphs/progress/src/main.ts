@@ -22,6 +22,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`progress failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `progress failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

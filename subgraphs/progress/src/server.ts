@@ -60,7 +60,9 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
   const db =
     options.db ??
     (await openDatabase({
-      location: config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: join(config.DATA_DIR, SUBGRAPH_NAME) },
+      location: config.DATABASE_URL
+        ? { url: config.DATABASE_URL }
+        : { pgliteDir: join(config.DATA_DIR, SUBGRAPH_NAME) },
       logger,
       metrics,
     }));
@@ -94,7 +96,9 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
 
 function httpCatalog(config: ProgressConfig, logger: Logger): CatalogClient {
   if (!config.INTERNAL_API_SECRET) {
-    throw new ConfigError('INTERNAL_API_SECRET is required: progress reads courses from catalog\'s internal API.');
+    throw new ConfigError(
+      "INTERNAL_API_SECRET is required: progress reads courses from catalog's internal API.",
+    );
   }
   return createHttpCatalogClient({
     baseUrl: config.CATALOG_INTERNAL_URL,

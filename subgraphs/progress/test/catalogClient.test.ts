@@ -1,6 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { createHttpCatalogClient } from '../src/stores/catalogClient';
-import { CATALOG_SECRET, OTHER_COURSE, startCatalogFixture, WEB_COURSE, type CatalogFixture, type FixtureCourse } from './support/catalogFixture';
+import {
+  CATALOG_SECRET,
+  OTHER_COURSE,
+  startCatalogFixture,
+  WEB_COURSE,
+  type CatalogFixture,
+  type FixtureCourse,
+} from './support/catalogFixture';
 
 jest.setTimeout(30_000);
 
@@ -20,7 +27,12 @@ describe('HTTP catalog client', () => {
 
   it('reads lessons with their course state and quiz key', async () => {
     const [lesson] = await client().lessonsByIds(['web-quiz']);
-    expect(lesson).toMatchObject({ id: 'web-quiz', courseId: WEB_COURSE.id, kind: 'QUIZ', coursePublished: true });
+    expect(lesson).toMatchObject({
+      id: 'web-quiz',
+      courseId: WEB_COURSE.id,
+      kind: 'QUIZ',
+      coursePublished: true,
+    });
     expect(lesson?.quiz?.questions.map((question) => question.id)).toEqual(['q1', 'q2', 'q3']);
   });
 
@@ -29,11 +41,16 @@ describe('HTTP catalog client', () => {
     clock = 1_000;
     await cached.coursesByIds([WEB_COURSE.id, 'unknown']);
     clock = 10_999;
-    expect((await cached.coursesByIds([WEB_COURSE.id, 'unknown'])).map((course) => course.id)).toEqual([WEB_COURSE.id]);
+    expect((await cached.coursesByIds([WEB_COURSE.id, 'unknown'])).map((course) => course.id)).toEqual([
+      WEB_COURSE.id,
+    ]);
     expect(catalog.requests).toHaveLength(1);
     clock = 11_000;
     await cached.coursesByIds([WEB_COURSE.id]);
-    expect(catalog.requests.map((request) => request.ids)).toEqual([[WEB_COURSE.id, 'unknown'], [WEB_COURSE.id]]);
+    expect(catalog.requests.map((request) => request.ids)).toEqual([
+      [WEB_COURSE.id, 'unknown'],
+      [WEB_COURSE.id],
+    ]);
   });
 
   it('asks only for the ids it lacks, and skips the cache for fresh reads', async () => {
@@ -41,7 +58,11 @@ describe('HTTP catalog client', () => {
     await cached.lessonsByIds(['web-video']);
     await cached.lessonsByIds(['web-video', 'web-lab']);
     await cached.lessonsByIds(['web-video'], { fresh: true });
-    expect(catalog.requests.map((request) => request.ids)).toEqual([['web-video'], ['web-lab'], ['web-video']]);
+    expect(catalog.requests.map((request) => request.ids)).toEqual([
+      ['web-video'],
+      ['web-lab'],
+      ['web-video'],
+    ]);
   });
 
   it('splits more than 500 ids into requests of at most 500', async () => {
@@ -58,9 +79,15 @@ describe('HTTP catalog client', () => {
   });
 
   it('reports an answer of the wrong shape as SERVICE_UNAVAILABLE', async () => {
-    const broken = { ...OTHER_COURSE, id: 'broken', lessons: [{ id: 'podcast', kind: 'PODCAST', durationSeconds: 1, quiz: null }] };
+    const broken = {
+      ...OTHER_COURSE,
+      id: 'broken',
+      lessons: [{ id: 'podcast', kind: 'PODCAST', durationSeconds: 1, quiz: null }],
+    };
     catalog.add(broken as unknown as FixtureCourse);
-    const error = await client(0).lessonsByIds(['podcast']).catch((caught: unknown) => caught);
+    const error = await client(0)
+      .lessonsByIds(['podcast'])
+      .catch((caught: unknown) => caught);
     expect((error as GraphQLError).extensions?.code).toBe('SERVICE_UNAVAILABLE');
   });
 });

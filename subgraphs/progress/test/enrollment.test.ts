@@ -22,7 +22,9 @@ describe('courseEnroll', () => {
       course: { id: WEB_COURSE.id },
       user: { id: learner.id },
     });
-    expect(await h.count('SELECT count(*) AS n FROM progress.enrollments WHERE user_id = $1', [learner.id])).toBe(1);
+    expect(
+      await h.count('SELECT count(*) AS n FROM progress.enrollments WHERE user_id = $1', [learner.id]),
+    ).toBe(1);
   });
 
   it.each([
@@ -33,9 +35,17 @@ describe('courseEnroll', () => {
     const result = await h.gql(ENROLL, { courseId }, learner.token);
     expect(result.data?.courseEnroll).toEqual({
       enrollment: null,
-      userErrors: [{ code: 'COURSE_NOT_FOUND', message: `Course ${courseId} was not found.`, field: ['input', 'courseId'] }],
+      userErrors: [
+        {
+          code: 'COURSE_NOT_FOUND',
+          message: `Course ${courseId} was not found.`,
+          field: ['input', 'courseId'],
+        },
+      ],
     });
-    expect(await h.count('SELECT count(*) AS n FROM progress.enrollments WHERE user_id = $1', [learner.id])).toBe(0);
+    expect(
+      await h.count('SELECT count(*) AS n FROM progress.enrollments WHERE user_id = $1', [learner.id]),
+    ).toBe(0);
   });
 
   it('an anonymous caller is UNAUTHENTICATED', async () => {
@@ -59,12 +69,15 @@ describe('courseEnroll', () => {
       at: enrollment.enrolledAt,
     });
     // The second call published nothing: the queue is empty.
-    const pending = await Promise.race([events.next(), new Promise((resolve) => setTimeout(() => resolve('none'), 50))]);
+    const pending = await Promise.race([
+      events.next(),
+      new Promise((resolve) => setTimeout(() => resolve('none'), 50)),
+    ]);
     expect(pending).toBe('none');
     await events.return?.();
   });
 
-  it('Course.viewerEnrollment is the viewer\'s enrollment, and null for others and anonymous callers', async () => {
+  it("Course.viewerEnrollment is the viewer's enrollment, and null for others and anonymous callers", async () => {
     const learner = await h.learner();
     const stranger = await h.learner();
     const enrolled = await h.gql(ENROLL, { courseId: WEB_COURSE.id }, learner.token);
@@ -73,7 +86,11 @@ describe('courseEnroll', () => {
     expect((await h.gql(query, reps, learner.token)).data?._entities).toEqual([
       { id: WEB_COURSE.id, viewerEnrollment: { id: enrolled.data?.courseEnroll.enrollment.id } },
     ]);
-    expect((await h.gql(query, reps, stranger.token)).data?._entities).toEqual([{ id: WEB_COURSE.id, viewerEnrollment: null }]);
-    expect((await h.gql(query, reps)).data?._entities).toEqual([{ id: WEB_COURSE.id, viewerEnrollment: null }]);
+    expect((await h.gql(query, reps, stranger.token)).data?._entities).toEqual([
+      { id: WEB_COURSE.id, viewerEnrollment: null },
+    ]);
+    expect((await h.gql(query, reps)).data?._entities).toEqual([
+      { id: WEB_COURSE.id, viewerEnrollment: null },
+    ]);
   });
 });

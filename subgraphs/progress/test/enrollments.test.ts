@@ -17,8 +17,22 @@ const ENROLLMENTS = /* GraphQL */ `
       ... on User {
         enrollments(first: $first, after: $after) {
           totalCount
-          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-          edges { cursor node { id progressPercent course { id } } }
+          pageInfo {
+            hasNextPage
+            hasPreviousPage
+            startCursor
+            endCursor
+          }
+          edges {
+            cursor
+            node {
+              id
+              progressPercent
+              course {
+                id
+              }
+            }
+          }
         }
       }
     }
@@ -46,9 +60,13 @@ describe('User.enrollments', () => {
     }
     const first = (await read(learner.id, learner.token, 2)).data?._entities[0].enrollments;
     expect(first.totalCount).toBe(3);
-    expect(first.edges.map((edge: { node: { course: { id: string } } }) => edge.node.course.id)).toEqual(['bulk-0', OTHER_COURSE.id]);
+    expect(first.edges.map((edge: { node: { course: { id: string } } }) => edge.node.course.id)).toEqual([
+      'bulk-0',
+      OTHER_COURSE.id,
+    ]);
     expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    const second = (await read(learner.id, learner.token, 2, first.pageInfo.endCursor)).data?._entities[0].enrollments;
+    const second = (await read(learner.id, learner.token, 2, first.pageInfo.endCursor)).data?._entities[0]
+      .enrollments;
     expect(second.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([ids[0]]);
     expect(second).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: false, hasPreviousPage: true } });
   });
@@ -63,7 +81,9 @@ describe('User.enrollments', () => {
       ['FORBIDDEN', "You may not read another user's enrollments."],
     ]);
     expect((await read(owner.id, admin.token, 5)).data?._entities[0].enrollments.totalCount).toBe(1);
-    expect((await read(owner.id, undefined, 5)).errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect((await read(owner.id, undefined, 5)).errors?.map((error) => error.extensions?.code)).toEqual([
+      'UNAUTHENTICATED',
+    ]);
   });
 
   it('a malformed cursor is BAD_USER_INPUT', async () => {
@@ -76,12 +96,19 @@ describe('User.enrollments', () => {
     const learner = await h.learner();
     const stranger = await h.learner();
     const instructor = { id: INSTRUCTOR_ID, token: await h.token(INSTRUCTOR_ID, ['LEARNER', 'INSTRUCTOR']) };
-    const id = (await h.gql(ENROLL, { courseId: WEB_COURSE.id }, learner.token)).data?.courseEnroll.enrollment.id;
+    const id = (await h.gql(ENROLL, { courseId: WEB_COURSE.id }, learner.token)).data?.courseEnroll.enrollment
+      .id;
     const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Enrollment { id user { id } } } }`;
     const reps = { reps: [{ __typename: 'Enrollment', id }] };
-    expect((await h.gql(query, reps, learner.token)).data?._entities).toEqual([{ id, user: { id: learner.id } }]);
-    expect((await h.gql(query, reps, instructor.token)).data?._entities).toEqual([{ id, user: { id: learner.id } }]);
-    expect((await h.gql(query, reps, stranger.token)).errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect((await h.gql(query, reps, learner.token)).data?._entities).toEqual([
+      { id, user: { id: learner.id } },
+    ]);
+    expect((await h.gql(query, reps, instructor.token)).data?._entities).toEqual([
+      { id, user: { id: learner.id } },
+    ]);
+    expect((await h.gql(query, reps, stranger.token)).errors?.map((error) => error.extensions?.code)).toEqual(
+      ['FORBIDDEN'],
+    );
   });
 
   it('50 enrollments with progress cost the same constant SQL queries and catalog calls as 5', async () => {
@@ -102,7 +129,9 @@ describe('User.enrollments', () => {
     };
     const fifty = await measure(50);
     const five = await measure(5);
-    const edges = fifty.result.data?._entities[0].enrollments.edges as { node: { progressPercent: number } }[];
+    const edges = fifty.result.data?._entities[0].enrollments.edges as {
+      node: { progressPercent: number };
+    }[];
     expect(edges).toHaveLength(50);
     expect(edges.filter((edge) => edge.node.progressPercent === 50)).toHaveLength(25);
     expect(edges.filter((edge) => edge.node.progressPercent === 0)).toHaveLength(25);

@@ -54,10 +54,18 @@ describe('lesson progress', () => {
       lessonProgress: null,
       enrollment: null,
       userErrors: [
-        { code: 'INVALID_POSITION', message: 'The position must be a number of seconds from 0 to 205.', field: ['input', 'positionSeconds'] },
+        {
+          code: 'INVALID_POSITION',
+          message: 'The position must be a number of seconds from 0 to 205.',
+          field: ['input', 'positionSeconds'],
+        },
       ],
     });
-    expect(await h.count('SELECT count(*) AS n FROM progress.lesson_progress WHERE enrollment_id = $1', [learner.enrollmentId])).toBe(0);
+    expect(
+      await h.count('SELECT count(*) AS n FROM progress.lesson_progress WHERE enrollment_id = $1', [
+        learner.enrollmentId,
+      ]),
+    ).toBe(0);
   });
 
   it('accepts a position up to 5 s past the end', async () => {
@@ -68,22 +76,30 @@ describe('lesson progress', () => {
   it('a heartbeat on a lesson of a course the viewer is not enrolled in is NOT_ENROLLED', async () => {
     const learner = await enrolledLearner();
     expect((await heartbeat(learner.token, 10, 'other-video')).userErrors).toEqual([
-      { code: 'NOT_ENROLLED', message: 'Enroll in the course before recording progress in its lessons.', field: ['input', 'lessonId'] },
+      {
+        code: 'NOT_ENROLLED',
+        message: 'Enroll in the course before recording progress in its lessons.',
+        field: ['input', 'lessonId'],
+      },
     ]);
   });
 
   it('an unknown lesson is LESSON_NOT_FOUND', async () => {
     const learner = await enrolledLearner();
     expect((await heartbeat(learner.token, 10, 'no-such-lesson')).userErrors).toEqual([
-      { code: 'LESSON_NOT_FOUND', message: 'Lesson no-such-lesson was not found.', field: ['input', 'lessonId'] },
+      {
+        code: 'LESSON_NOT_FOUND',
+        message: 'Lesson no-such-lesson was not found.',
+        field: ['input', 'lessonId'],
+      },
     ]);
   });
 
   it('a heartbeat on a reading is WRONG_LESSON_KIND, and lessonComplete on a quiz too', async () => {
     const learner = await enrolledLearner();
-    expect((await heartbeat(learner.token, 10, 'web-reading')).userErrors.map((e: { code: string }) => e.code)).toEqual([
-      'WRONG_LESSON_KIND',
-    ]);
+    expect(
+      (await heartbeat(learner.token, 10, 'web-reading')).userErrors.map((e: { code: string }) => e.code),
+    ).toEqual(['WRONG_LESSON_KIND']);
     const quiz = await h.gql(COMPLETE, { lessonId: 'web-quiz' }, learner.token);
     expect(quiz.data?.lessonComplete.userErrors).toEqual([
       {
@@ -92,7 +108,11 @@ describe('lesson progress', () => {
         field: ['input', 'lessonId'],
       },
     ]);
-    expect(await h.count('SELECT count(*) AS n FROM progress.lesson_progress WHERE enrollment_id = $1', [learner.enrollmentId])).toBe(0);
+    expect(
+      await h.count('SELECT count(*) AS n FROM progress.lesson_progress WHERE enrollment_id = $1', [
+        learner.enrollmentId,
+      ]),
+    ).toBe(0);
   });
 
   it('an anonymous heartbeat is UNAUTHENTICATED', async () => {
@@ -111,13 +131,17 @@ describe('lesson progress', () => {
     await complete('web-reading');
     await complete('web-lab');
     await complete('web-video');
-    const beforeQuiz = await h.gql(SUBMIT, {
-      lessonId: 'web-quiz',
-      answers: [
-        { questionId: 'q1', optionIds: ['q1b'] },
-        { questionId: 'q2', optionIds: ['q2a', 'q2c'] },
-      ],
-    }, learner.token);
+    const beforeQuiz = await h.gql(
+      SUBMIT,
+      {
+        lessonId: 'web-quiz',
+        answers: [
+          { questionId: 'q1', optionIds: ['q1b'] },
+          { questionId: 'q2', optionIds: ['q2a', 'q2c'] },
+        ],
+      },
+      learner.token,
+    );
     const finished = beforeQuiz.data?.quizSubmit.enrollment;
     expect(steps).toEqual([25, 50, 75]);
     expect(finished.progressPercent).toBe(100);
@@ -139,7 +163,7 @@ describe('lesson progress', () => {
     ]);
   });
 
-  it('progressPercent follows the course\'s current lesson list', async () => {
+  it("progressPercent follows the course's current lesson list", async () => {
     const learner = await enrolledLearner(OTHER_COURSE.id);
     await heartbeat(learner.token, 60, 'other-video');
     const read = () =>
@@ -192,9 +216,18 @@ describe('lesson progress', () => {
         WHERE lp.enrollment_id = $1`,
       [learner.enrollmentId],
     );
-    const base = { enrollmentId: learner.enrollmentId, userId: learner.id, courseId: WEB_COURSE.id, lessonId: 'web-video' };
+    const base = {
+      enrollmentId: learner.enrollmentId,
+      userId: learner.id,
+      courseId: WEB_COURSE.id,
+      lessonId: 'web-video',
+    };
     expect(first).toEqual({ ...base, kind: 'VIDEO_PROGRESS', at: expect.any(String) });
-    expect(second).toEqual({ ...base, kind: 'LESSON_COMPLETED', at: new Date(row!.updated_at).toISOString() });
+    expect(second).toEqual({
+      ...base,
+      kind: 'LESSON_COMPLETED',
+      at: new Date(row!.updated_at).toISOString(),
+    });
     expect(new Date(row!.last_activity_at).toISOString()).toBe(second.at);
     await events.return?.();
   });

@@ -14,8 +14,11 @@ describe('quizSubmit', () => {
     const result = await h.gql(ENROLL, { courseId }, learner.token);
     return { ...learner, enrollmentId: result.data?.courseEnroll.enrollment.id as string };
   }
-  const submit = (token: string, answers: { questionId: string; optionIds: string[] }[], lessonId = 'web-quiz') =>
-    h.gql(SUBMIT, { lessonId, answers }, token).then((r) => r.data?.quizSubmit);
+  const submit = (
+    token: string,
+    answers: { questionId: string; optionIds: string[] }[],
+    lessonId = 'web-quiz',
+  ) => h.gql(SUBMIT, { lessonId, answers }, token).then((r) => r.data?.quizSubmit);
   const attempts = (enrollmentId: string) =>
     h.count('SELECT count(*) AS n FROM progress.quiz_attempts WHERE enrollment_id = $1', [enrollmentId]);
 
@@ -33,9 +36,27 @@ describe('quizSubmit', () => {
       passed: false,
       submittedAt: expect.any(String),
       results: [
-        { questionId: 'q1', selectedOptionIds: ['q1b'], correct: true, correctOptionIds: ['q1b'], explanation: 'HTTP is stateless.' },
-        { questionId: 'q2', selectedOptionIds: ['q2a'], correct: false, correctOptionIds: ['q2a', 'q2c'], explanation: null },
-        { questionId: 'q3', selectedOptionIds: [], correct: false, correctOptionIds: ['q3a'], explanation: 'GET is safe.' },
+        {
+          questionId: 'q1',
+          selectedOptionIds: ['q1b'],
+          correct: true,
+          correctOptionIds: ['q1b'],
+          explanation: 'HTTP is stateless.',
+        },
+        {
+          questionId: 'q2',
+          selectedOptionIds: ['q2a'],
+          correct: false,
+          correctOptionIds: ['q2a', 'q2c'],
+          explanation: null,
+        },
+        {
+          questionId: 'q3',
+          selectedOptionIds: [],
+          correct: false,
+          correctOptionIds: ['q3a'],
+          explanation: 'GET is safe.',
+        },
       ],
     });
     expect(result.enrollment.progressPercent).toBe(0);
@@ -81,7 +102,12 @@ describe('quizSubmit', () => {
   });
 
   it.each([
-    ['UNKNOWN_QUESTION', [{ questionId: 'q9', optionIds: ['q1a'] }], 'Question q9 is not part of this quiz.', ['input', 'answers', '0', 'questionId']],
+    [
+      'UNKNOWN_QUESTION',
+      [{ questionId: 'q9', optionIds: ['q1a'] }],
+      'Question q9 is not part of this quiz.',
+      ['input', 'answers', '0', 'questionId'],
+    ],
     [
       'DUPLICATE_ANSWER',
       [
@@ -91,8 +117,18 @@ describe('quizSubmit', () => {
       'Question q1 is answered more than once.',
       ['input', 'answers', '1', 'questionId'],
     ],
-    ['UNKNOWN_OPTION', [{ questionId: 'q1', optionIds: ['q2a'] }], 'Option q2a is not an option of question q1.', ['input', 'answers', '0', 'optionIds']],
-    ['TOO_MANY_OPTIONS', [{ questionId: 'q1', optionIds: ['q1a', 'q1b'] }], 'Question q1 takes a single option.', ['input', 'answers', '0', 'optionIds']],
+    [
+      'UNKNOWN_OPTION',
+      [{ questionId: 'q1', optionIds: ['q2a'] }],
+      'Option q2a is not an option of question q1.',
+      ['input', 'answers', '0', 'optionIds'],
+    ],
+    [
+      'TOO_MANY_OPTIONS',
+      [{ questionId: 'q1', optionIds: ['q1a', 'q1b'] }],
+      'Question q1 takes a single option.',
+      ['input', 'answers', '0', 'optionIds'],
+    ],
   ])('%s is a userError and records no attempt', async (code, answers, message, field) => {
     const learner = await enrolledLearner();
     const result = await submit(learner.token, answers);
@@ -109,18 +145,20 @@ describe('quizSubmit', () => {
 
   it('answers to a video lesson are WRONG_LESSON_KIND; a quiz without questions is QUIZ_NOT_AVAILABLE', async () => {
     const learner = await enrolledLearner(OTHER_COURSE.id);
-    expect((await submit(learner.token, [], 'other-video')).userErrors.map((e: { code: string }) => e.code)).toEqual([
-      'WRONG_LESSON_KIND',
-    ]);
-    expect((await submit(learner.token, [], 'other-empty-quiz')).userErrors.map((e: { code: string }) => e.code)).toEqual([
-      'QUIZ_NOT_AVAILABLE',
-    ]);
+    expect(
+      (await submit(learner.token, [], 'other-video')).userErrors.map((e: { code: string }) => e.code),
+    ).toEqual(['WRONG_LESSON_KIND']);
+    expect(
+      (await submit(learner.token, [], 'other-empty-quiz')).userErrors.map((e: { code: string }) => e.code),
+    ).toEqual(['QUIZ_NOT_AVAILABLE']);
     expect(await attempts(learner.enrollmentId)).toBe(0);
   });
 
   it('an unknown lesson is LESSON_NOT_FOUND', async () => {
     const learner = await enrolledLearner();
-    expect((await submit(learner.token, [], 'nope')).userErrors.map((e: { code: string }) => e.code)).toEqual(['LESSON_NOT_FOUND']);
+    expect((await submit(learner.token, [], 'nope')).userErrors.map((e: { code: string }) => e.code)).toEqual(
+      ['LESSON_NOT_FOUND'],
+    );
   });
 
   it('publishes QUIZ_SUBMITTED with the attempt time after the commit', async () => {

@@ -68,20 +68,42 @@ describe.each(DATABASE_FLAVOURS)('progress store on %s', (flavour) => {
     const { enrollment } = await store.enroll(randomUUID(), 'c2', at(0));
     const lessons = ['l1', 'l2'];
     const first = await store.recordLessonActivity({
-      enrollmentId: enrollment.id, lessonId: 'l1', at: at(5), courseLessonIds: lessons,
+      enrollmentId: enrollment.id,
+      lessonId: 'l1',
+      at: at(5),
+      courseLessonIds: lessons,
       next: (current) => applyCompletion(current, at(5)),
     });
     expect(first.previous).toEqual({ status: 'NOT_STARTED', positionSeconds: 0, completedAt: null });
-    expect(first.lessonProgress).toMatchObject({ status: 'COMPLETED', completedAt: at(5), positionSeconds: 0 });
+    expect(first.lessonProgress).toMatchObject({
+      status: 'COMPLETED',
+      completedAt: at(5),
+      positionSeconds: 0,
+    });
     expect(first.enrollment).toMatchObject({ lastActivityAt: at(5), completedAt: null });
     const second = await store.recordLessonActivity({
-      enrollmentId: enrollment.id, lessonId: 'l2', at: at(7), courseLessonIds: lessons,
+      enrollmentId: enrollment.id,
+      lessonId: 'l2',
+      at: at(7),
+      courseLessonIds: lessons,
       next: (current) => applyCompletion(current, at(7)),
-      attempt: { scorePercent: 100, passed: true, answers: [{ questionId: 'q', optionIds: ['o'] }], results: [] },
+      attempt: {
+        scorePercent: 100,
+        passed: true,
+        answers: [{ questionId: 'q', optionIds: ['o'] }],
+        results: [],
+      },
     });
     expect(second.enrollment).toMatchObject({ lastActivityAt: at(7), completedAt: at(7) });
-    expect(second.attempt).toMatchObject({ lessonId: 'l2', scorePercent: 100, passed: true, submittedAt: at(7) });
-    expect((await store.completedLessonsByEnrollments([enrollment.id])).map((row) => row.lessonId).sort()).toEqual(lessons);
+    expect(second.attempt).toMatchObject({
+      lessonId: 'l2',
+      scorePercent: 100,
+      passed: true,
+      submittedAt: at(7),
+    });
+    expect(
+      (await store.completedLessonsByEnrollments([enrollment.id])).map((row) => row.lessonId).sort(),
+    ).toEqual(lessons);
     expect(await store.quizAttemptsByEnrollments([enrollment.id])).toEqual([second.attempt]);
   });
 
@@ -89,7 +111,10 @@ describe.each(DATABASE_FLAVOURS)('progress store on %s', (flavour) => {
     const { enrollment } = await store.enroll(randomUUID(), 'c3', at(0));
     await expect(
       store.recordLessonActivity({
-        enrollmentId: enrollment.id, lessonId: 'l1', at: at(5), courseLessonIds: ['l1'],
+        enrollmentId: enrollment.id,
+        lessonId: 'l1',
+        at: at(5),
+        courseLessonIds: ['l1'],
         next: () => ({ status: 'COMPLETED', positionSeconds: -1, completedAt: at(5) }),
         attempt: { scorePercent: 0, passed: false, answers: [], results: [] },
       }),
@@ -105,7 +130,10 @@ describe.each(DATABASE_FLAVOURS)('progress store on %s', (flavour) => {
     await Promise.all(
       positions.map((position) =>
         store.recordLessonActivity({
-          enrollmentId: enrollment.id, lessonId: 'v', at: at(1), courseLessonIds: ['v'],
+          enrollmentId: enrollment.id,
+          lessonId: 'v',
+          at: at(1),
+          courseLessonIds: ['v'],
           next: (current) => applyVideoHeartbeat(current, position, 1000, at(1)),
         }),
       ),

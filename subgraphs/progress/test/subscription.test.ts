@@ -5,7 +5,20 @@ import { COMPLETE, ENROLL, HEARTBEAT, startHarness, type Harness } from './suppo
 
 const PROGRESS_UPDATED = /* GraphQL */ `
   subscription ($courseId: ID!) {
-    progressUpdated(courseId: $courseId) { kind at lesson { id } enrollment { id user { id } progressPercent } }
+    progressUpdated(courseId: $courseId) {
+      kind
+      at
+      lesson {
+        id
+      }
+      enrollment {
+        id
+        user {
+          id
+        }
+        progressPercent
+      }
+    }
   }
 `;
 
@@ -28,7 +41,10 @@ describe('Subscription.progressUpdated', () => {
       retryAttempts: 0,
     });
     clients.push(client);
-    return client.iterate<{ progressUpdated: any }>({ query: PROGRESS_UPDATED, variables: { courseId: WEB_COURSE.id } });
+    return client.iterate<{ progressUpdated: any }>({
+      query: PROGRESS_UPDATED,
+      variables: { courseId: WEB_COURSE.id },
+    });
   }
 
   /** Subscriptions are registered asynchronously; wait until the PubSub has the listeners. */
@@ -41,8 +57,10 @@ describe('Subscription.progressUpdated', () => {
   it('the instructor sees every learner; a learner sees only their own events, resolved from current data', async () => {
     const alice = await h.learner();
     const bob = await h.learner();
-    const aliceEnrollment = (await h.gql(ENROLL, { courseId: WEB_COURSE.id }, alice.token)).data?.courseEnroll.enrollment.id;
-    const bobEnrollment = (await h.gql(ENROLL, { courseId: WEB_COURSE.id }, bob.token)).data?.courseEnroll.enrollment.id;
+    const aliceEnrollment = (await h.gql(ENROLL, { courseId: WEB_COURSE.id }, alice.token)).data?.courseEnroll
+      .enrollment.id;
+    const bobEnrollment = (await h.gql(ENROLL, { courseId: WEB_COURSE.id }, bob.token)).data?.courseEnroll
+      .enrollment.id;
     const instructorEvents = subscribe(await h.token(INSTRUCTOR_ID, ['LEARNER', 'INSTRUCTOR']));
     const aliceEvents = subscribe(alice.token);
     const firstForInstructor = instructorEvents.next();
@@ -77,7 +95,8 @@ describe('Subscription.progressUpdated', () => {
     const stranger = await h.learner();
     const events = subscribe(stranger.token);
     const first = await events.next().then(
-      (result) => result.value?.errors?.map((error: { extensions?: { code?: string } }) => error.extensions?.code),
+      (result) =>
+        result.value?.errors?.map((error: { extensions?: { code?: string } }) => error.extensions?.code),
       (error: unknown) => (Array.isArray(error) ? error.map((e) => e.extensions?.code) : [String(error)]),
     );
     expect(first).toEqual(['FORBIDDEN']);

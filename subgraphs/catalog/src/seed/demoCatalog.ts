@@ -2,21 +2,54 @@
 // Pure data: categories and courses (modules, lessons, quizzes and labs) used to seed demo environments.
 
 export type DemoLessonKind = 'VIDEO' | 'READING' | 'QUIZ' | 'LAB';
-export interface DemoQuizQuestion { key: string; prompt: string; multiple: boolean; options: { key: string; label: string }[]; correctOptionKeys: string[]; explanation: string }
-export interface DemoLabStep { key: string; title: string; instructionsMarkdown: string; check: { command: string; expectExitCode: 0 }; hint: string }
+export interface DemoQuizQuestion {
+  key: string;
+  prompt: string;
+  multiple: boolean;
+  options: { key: string; label: string }[];
+  correctOptionKeys: string[];
+  explanation: string;
+}
+export interface DemoLabStep {
+  key: string;
+  title: string;
+  instructionsMarkdown: string;
+  check: { command: string; expectExitCode: 0 };
+  hint: string;
+}
 export interface DemoLesson {
-  key: string;            // unique within the course, kebab-case
+  key: string; // unique within the course, kebab-case
   title: string;
   kind: DemoLessonKind;
   durationSeconds: number; // VIDEO: video length; others: estimated time to complete
-  video?: { url: string; transcriptVtt: string };   // kind VIDEO only
-  reading?: { markdown: string };                  // kind READING only
+  video?: { url: string; transcriptVtt: string }; // kind VIDEO only
+  reading?: { markdown: string }; // kind READING only
   quiz?: { passPercent: number; questions: DemoQuizQuestion[] }; // kind QUIZ only
   lab?: { image: string; instructionsMarkdown: string; timeLimitMinutes: number; steps: DemoLabStep[] }; // kind LAB only
 }
-export interface DemoModule { key: string; title: string; summary: string; lessons: DemoLesson[] }
-export interface DemoCourse { slug: string; title: string; summary: string; descriptionMarkdown: string; level: 'BEGINNER' | 'INTERMEDIATE' | 'ADVANCED'; categorySlug: string; language: string; thumbnailUrl: string; instructorEmail: string; modules: DemoModule[] }
-export interface DemoCategory { slug: string; name: string; description: string }
+export interface DemoModule {
+  key: string;
+  title: string;
+  summary: string;
+  lessons: DemoLesson[];
+}
+export interface DemoCourse {
+  slug: string;
+  title: string;
+  summary: string;
+  descriptionMarkdown: string;
+  level: 'BEGINNER' | 'INTERMEDIATE' | 'ADVANCED';
+  categorySlug: string;
+  language: string;
+  thumbnailUrl: string;
+  instructorEmail: string;
+  modules: DemoModule[];
+}
+export interface DemoCategory {
+  slug: string;
+  name: string;
+  description: string;
+}
 
 export const demoCategories: DemoCategory[] = [
   {
@@ -40,7 +73,8 @@ export const demoCourses: DemoCourse[] = [
   {
     slug: 'kubernetes-basics',
     title: 'Kubernetes Basics',
-    summary: 'Understand how Kubernetes clusters work and deploy your first application with Deployments and Services.',
+    summary:
+      'Understand how Kubernetes clusters work and deploy your first application with Deployments and Services.',
     descriptionMarkdown: `Kubernetes has become the standard way to run containerized applications in production, but its vocabulary can feel overwhelming at first. This course builds your mental model step by step: you start with what Kubernetes actually does and how a cluster is organized, then move on to the objects you will use every day.
 
 You will read and write real manifests, understand how the control plane keeps your application running, and finish with a hands-on lab in which you author a Deployment and a Service from scratch. No prior Kubernetes experience is required; basic familiarity with containers and the command line is helpful.
@@ -196,7 +230,8 @@ Because a bare Pod is not recreated if its node disappears, you normally let a c
       {
         key: 'k8s-workloads',
         title: 'Deploying Workloads',
-        summary: 'Run replicated applications with Deployments, expose them with Services and practise writing manifests.',
+        summary:
+          'Run replicated applications with Deployments, expose them with Services and practise writing manifests.',
         lessons: [
           {
             key: 'deployments-and-services',
@@ -309,7 +344,8 @@ kubectl rollout undo deployment/web
                     { key: 'd', label: 'kube-proxy' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: 'etcd is the consistent key-value store behind the API server. The scheduler assigns Pods to nodes, the kubelet runs containers on a node, and kube-proxy programs Service networking.',
+                  explanation:
+                    'etcd is the consistent key-value store behind the API server. The scheduler assigns Pods to nodes, the kubelet runs containers on a node, and kube-proxy programs Service networking.',
                 },
                 {
                   key: 'deployment-facts',
@@ -325,7 +361,8 @@ kubectl rollout undo deployment/web
                     { key: 'd', label: 'A Deployment can only run one Pod per node' },
                   ],
                   correctOptionKeys: ['a', 'b'],
-                  explanation: 'Deployments create and manage ReplicaSets, and a change to the Pod template starts a rolling update to a new ReplicaSet. Deployments do not create DNS records (Services provide in-cluster DNS) and do not limit Pods per node.',
+                  explanation:
+                    'Deployments create and manage ReplicaSets, and a change to the Pod template starts a rolling update to a new ReplicaSet. Deployments do not create DNS records (Services provide in-cluster DNS) and do not limit Pods per node.',
                 },
                 {
                   key: 'default-service-type',
@@ -338,7 +375,8 @@ kubectl rollout undo deployment/web
                     { key: 'd', label: 'ExternalName' },
                   ],
                   correctOptionKeys: ['c'],
-                  explanation: 'Without an explicit type, a Service is a ClusterIP Service that is reachable only from inside the cluster.',
+                  explanation:
+                    'Without an explicit type, a Service is a ClusterIP Service that is reachable only from inside the cluster.',
                 },
                 {
                   key: 'service-selection',
@@ -351,7 +389,8 @@ kubectl rollout undo deployment/web
                     { key: 'd', label: 'By reading the containerPort of each Deployment' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: 'A Service selects Pods whose labels match spec.selector. Pod names are not used, which is why replacement Pods with new names still receive traffic.',
+                  explanation:
+                    'A Service selects Pods whose labels match spec.selector. Pod names are not used, which is why replacement Pods with new names still receive traffic.',
                 },
               ],
             },
@@ -389,7 +428,8 @@ nano ~/k8s/deployment.yaml
 \`\`\`
 `,
                   check: {
-                    command: "test -f ~/k8s/deployment.yaml && grep -q '^kind: Deployment' ~/k8s/deployment.yaml && grep -q 'apps/v1' ~/k8s/deployment.yaml && grep -Eq 'replicas:[[:space:]]*3' ~/k8s/deployment.yaml && grep -Eq 'image:[[:space:]]*nginx:1.27' ~/k8s/deployment.yaml",
+                    command:
+                      "test -f ~/k8s/deployment.yaml && grep -q '^kind: Deployment' ~/k8s/deployment.yaml && grep -q 'apps/v1' ~/k8s/deployment.yaml && grep -Eq 'replicas:[[:space:]]*3' ~/k8s/deployment.yaml && grep -Eq 'image:[[:space:]]*nginx:1.27' ~/k8s/deployment.yaml",
                     expectExitCode: 0,
                   },
                   hint: 'Start the file with "apiVersion: apps/v1" and "kind: Deployment" at the top level (no indentation), then set spec.replicas to 3 and the container image to nginx:1.27.',
@@ -423,7 +463,8 @@ Double-check that \`spec.selector.matchLabels\` and \`spec.template.metadata.lab
 Tip: you can keep both objects in one file separated by \`---\`, but for this lab use two separate files.
 `,
                   check: {
-                    command: "test -f ~/k8s/service.yaml && grep -q '^kind: Service' ~/k8s/service.yaml && grep -Eq 'app:[[:space:]]*web' ~/k8s/service.yaml && grep -Eq '^[[:space:]]*-?[[:space:]]*port:[[:space:]]*80' ~/k8s/service.yaml && grep -Eq 'targetPort:[[:space:]]*80' ~/k8s/service.yaml",
+                    command:
+                      "test -f ~/k8s/service.yaml && grep -q '^kind: Service' ~/k8s/service.yaml && grep -Eq 'app:[[:space:]]*web' ~/k8s/service.yaml && grep -Eq '^[[:space:]]*-?[[:space:]]*port:[[:space:]]*80' ~/k8s/service.yaml && grep -Eq 'targetPort:[[:space:]]*80' ~/k8s/service.yaml",
                     expectExitCode: 0,
                   },
                   hint: 'Use "apiVersion: v1" and "kind: Service". Put "app: web" under spec.selector and list the port under spec.ports as "- port: 80" with "targetPort: 80".',
@@ -438,7 +479,8 @@ Tip: you can keep both objects in one file separated by \`---\`, but for this la
   {
     slug: 'docker-for-developers',
     title: 'Docker for Developers',
-    summary: 'Build fast, small and secure container images and understand volumes, networks and multi-stage builds.',
+    summary:
+      'Build fast, small and secure container images and understand volumes, networks and multi-stage builds.',
     descriptionMarkdown: `You already know how to run \`docker run hello-world\`. This course takes you from there to building images you would be comfortable shipping to production. It focuses on the day-to-day decisions developers make: how to structure a Dockerfile, how to keep builds fast, where to store data and how containers find each other on a network.
 
 The second half is all about production-ready images. You will use multi-stage builds to separate build tooling from runtime, run your application as a non-root user and keep secrets and local artifacts out of your layers. A hands-on lab has you containerize a Node.js service step by step.
@@ -460,7 +502,8 @@ The second half is all about production-ready images. You will use multi-stage b
       {
         key: 'images-and-containers',
         title: 'Images and Containers',
-        summary: 'How images are built from layers, how containers use them, and how to manage data and networking.',
+        summary:
+          'How images are built from layers, how containers use them, and how to manage data and networking.',
         lessons: [
           {
             key: 'images-vs-containers',
@@ -695,7 +738,8 @@ Use a full build stage for compiling and testing, and a lean runtime stage that 
               questions: [
                 {
                   key: 'cmd-override',
-                  prompt: 'Which Dockerfile instruction sets a default command that is replaced by arguments passed to docker run after the image name?',
+                  prompt:
+                    'Which Dockerfile instruction sets a default command that is replaced by arguments passed to docker run after the image name?',
                   multiple: false,
                   options: [
                     { key: 'a', label: 'ENTRYPOINT' },
@@ -704,7 +748,8 @@ Use a full build stage for compiling and testing, and a lean runtime stage that 
                     { key: 'd', label: 'EXPOSE' },
                   ],
                   correctOptionKeys: ['c'],
-                  explanation: 'CMD provides the default command or arguments and is overridden by anything you pass after the image name. ENTRYPOINT is not replaced that way (only with --entrypoint), RUN executes at build time and EXPOSE only documents a port.',
+                  explanation:
+                    'CMD provides the default command or arguments and is overridden by anything you pass after the image name. ENTRYPOINT is not replaced that way (only with --entrypoint), RUN executes at build time and EXPOSE only documents a port.',
                 },
                 {
                   key: 'shrink-image',
@@ -723,11 +768,13 @@ Use a full build stage for compiling and testing, and a lean runtime stage that 
                     },
                   ],
                   correctOptionKeys: ['a', 'c'],
-                  explanation: 'Multi-stage builds leave build tooling behind, and a smaller base image contains fewer packages. EXPOSE is metadata only, and splitting commands into more RUN instructions tends to add layers rather than remove them.',
+                  explanation:
+                    'Multi-stage builds leave build tooling behind, and a smaller base image contains fewer packages. EXPOSE is metadata only, and splitting commands into more RUN instructions tends to add layers rather than remove them.',
                 },
                 {
                   key: 'copy-package-json-first',
-                  prompt: 'Why do Node.js Dockerfiles usually copy package.json and the lockfile before copying the rest of the source?',
+                  prompt:
+                    'Why do Node.js Dockerfiles usually copy package.json and the lockfile before copying the rest of the source?',
                   multiple: false,
                   options: [
                     { key: 'a', label: 'Because npm refuses to run when source files are present' },
@@ -739,11 +786,13 @@ Use a full build stage for compiling and testing, and a lean runtime stage that 
                     { key: 'd', label: 'To make the container start faster at runtime' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: 'Docker rebuilds every layer after the first changed one. Installing dependencies before copying the source means source edits do not invalidate the slow npm ci layer.',
+                  explanation:
+                    'Docker rebuilds every layer after the first changed one. Installing dependencies before copying the source means source edits do not invalidate the slow npm ci layer.',
                 },
                 {
                   key: 'named-volume-rm',
-                  prompt: 'A database container stores its data in a named volume. What happens to that data when you run docker rm on the container?',
+                  prompt:
+                    'A database container stores its data in a named volume. What happens to that data when you run docker rm on the container?',
                   multiple: false,
                   options: [
                     { key: 'a', label: 'It is deleted together with the container' },
@@ -755,11 +804,13 @@ Use a full build stage for compiling and testing, and a lean runtime stage that 
                     { key: 'd', label: 'It is archived to /tmp on the host' },
                   ],
                   correctOptionKeys: ['c'],
-                  explanation: 'Named volumes have a lifecycle independent of containers. They are removed only explicitly, e.g. with docker volume rm or docker rm -v for anonymous volumes.',
+                  explanation:
+                    'Named volumes have a lifecycle independent of containers. They are removed only explicitly, e.g. with docker volume rm or docker rm -v for anonymous volumes.',
                 },
                 {
                   key: 'container-dns',
-                  prompt: 'Two containers must reach each other by container name. What is the simplest correct setup?',
+                  prompt:
+                    'Two containers must reach each other by container name. What is the simplest correct setup?',
                   multiple: false,
                   options: [
                     { key: 'a', label: 'Run both on the default bridge network' },
@@ -768,7 +819,8 @@ Use a full build stage for compiling and testing, and a lean runtime stage that 
                     { key: 'd', label: "Add each container's IP address to the Dockerfile" },
                   ],
                   correctOptionKeys: ['c'],
-                  explanation: "User-defined bridge networks include Docker's embedded DNS, which resolves container names. The default bridge network does not provide name resolution between containers.",
+                  explanation:
+                    "User-defined bridge networks include Docker's embedded DNS, which resolves container names. The default bridge network does not provide name resolution between containers.",
                 },
               ],
             },
@@ -804,7 +856,8 @@ node_modules
 \`\`\`
 `,
                   check: {
-                    command: "test -f ~/app/.dockerignore && grep -qxF 'node_modules' ~/app/.dockerignore && grep -qxF '.git' ~/app/.dockerignore && grep -qxF '.env' ~/app/.dockerignore",
+                    command:
+                      "test -f ~/app/.dockerignore && grep -qxF 'node_modules' ~/app/.dockerignore && grep -qxF '.git' ~/app/.dockerignore && grep -qxF '.env' ~/app/.dockerignore",
                     expectExitCode: 0,
                   },
                   hint: 'Each entry must be on its own line with no leading spaces or slashes, e.g. exactly "node_modules".',
@@ -842,7 +895,8 @@ RUN npm run build
 - start the app with an exec-form \`CMD\`, e.g. \`CMD ["node", "dist/server.js"]\`
 `,
                   check: {
-                    command: "grep -qiE '^COPY[[:space:]]+--from=build' ~/app/Dockerfile && grep -qE '^USER[[:space:]]+node' ~/app/Dockerfile && grep -qE '^CMD[[:space:]]*\\[' ~/app/Dockerfile",
+                    command:
+                      "grep -qiE '^COPY[[:space:]]+--from=build' ~/app/Dockerfile && grep -qE '^USER[[:space:]]+node' ~/app/Dockerfile && grep -qE '^CMD[[:space:]]*\\[' ~/app/Dockerfile",
                     expectExitCode: 0,
                   },
                   hint: 'Add "COPY --from=build /app/dist ./dist", then "USER node", and finish with CMD ["node", "dist/server.js"] using square brackets (exec form).',
@@ -857,7 +911,8 @@ RUN npm run build
   {
     slug: 'typescript-fundamentals',
     title: 'TypeScript Fundamentals',
-    summary: 'Learn the core of TypeScript: basic types, functions, interfaces, unions and narrowing, with a strict setup from day one.',
+    summary:
+      'Learn the core of TypeScript: basic types, functions, interfaces, unions and narrowing, with a strict setup from day one.',
     descriptionMarkdown: `TypeScript is JavaScript with a type system that catches mistakes while you type instead of in production. This beginner-friendly course teaches you to read and write everyday TypeScript with confidence, whether you are starting a new project or adding types to an existing JavaScript codebase.
 
 We start with why TypeScript exists and how the compiler fits into your workflow, then cover the core building blocks: primitive types, arrays and tuples, object types, functions and interfaces. In the second module you will model real-world data with union types and let the compiler narrow them for you. A hands-on lab has you set up a strict project and compile your first typed module.
@@ -1047,7 +1102,8 @@ Type aliases can describe objects too, and they can also name unions and functio
       {
         key: 'ts-working-with-types',
         title: 'Working with Types',
-        summary: 'Model real-world data with unions and literal types, then put it all together in a strict project.',
+        summary:
+          'Model real-world data with unions and literal types, then put it all together in a strict project.',
         lessons: [
           {
             key: 'unions-and-narrowing',
@@ -1176,7 +1232,8 @@ Add a \`default\` branch that assigns the value to \`never\`. If someone later a
                     { key: 'd', label: 'Removes all type annotations from the source files' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: '--noEmit performs the full type check but skips output. It is common in CI and when another tool (such as a bundler) produces the JavaScript.',
+                  explanation:
+                    '--noEmit performs the full type check but skips output. It is common in CI and when another tool (such as a bundler) produces the JavaScript.',
                 },
                 {
                   key: 'unknown-facts',
@@ -1195,11 +1252,13 @@ Add a \`default\` branch that assigns the value to \`never\`. If someone later a
                     },
                   ],
                   correctOptionKeys: ['a', 'b'],
-                  explanation: 'unknown is the type-safe counterpart of any: everything is assignable to it, but you cannot use the value or assign it to a more specific type until you narrow it.',
+                  explanation:
+                    'unknown is the type-safe counterpart of any: everything is assignable to it, but you cannot use the value or assign it to a more specific type until you narrow it.',
                 },
                 {
                   key: 'array-inference',
-                  prompt: 'With default settings, what type does TypeScript infer for const items = [1, "a"]?',
+                  prompt:
+                    'With default settings, what type does TypeScript infer for const items = [1, "a"]?',
                   multiple: false,
                   options: [
                     { key: 'a', label: '[number, string]' },
@@ -1208,7 +1267,8 @@ Add a \`default\` branch that assigns the value to \`never\`. If someone later a
                     { key: 'd', label: 'unknown[]' },
                   ],
                   correctOptionKeys: ['c'],
-                  explanation: 'Array literals are inferred as arrays of the union of their element types. You would need an explicit annotation or "as const" to get a tuple.',
+                  explanation:
+                    'Array literals are inferred as arrays of the union of their element types. You would need an explicit annotation or "as const" to get a tuple.',
                 },
                 {
                   key: 'strict-null',
@@ -1221,7 +1281,8 @@ Add a \`default\` branch that assigns the value to \`never\`. If someone later a
                     { key: 'd', label: 'It throws an error at runtime only' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: 'strict enables strictNullChecks, so null is only assignable to types that include it, such as string | null.',
+                  explanation:
+                    'strict enables strictNullChecks, so null is only assignable to types that include it, such as string | null.',
                 },
               ],
             },
@@ -1290,7 +1351,8 @@ export function average(values: number[]): number | undefined {
 \`\`\`
 `,
                   check: {
-                    command: "test -f ~/ts-lab/src/math.ts && grep -qF 'export function sum(values: number[]): number' ~/ts-lab/src/math.ts && grep -qF 'export function average(values: number[]): number | undefined' ~/ts-lab/src/math.ts",
+                    command:
+                      "test -f ~/ts-lab/src/math.ts && grep -qF 'export function sum(values: number[]): number' ~/ts-lab/src/math.ts && grep -qF 'export function average(values: number[]): number | undefined' ~/ts-lab/src/math.ts",
                     expectExitCode: 0,
                   },
                   hint: 'The file must be at ~/ts-lab/src/math.ts and the two function signatures must match the example exactly, including the return types.',
@@ -1309,7 +1371,8 @@ cat dist/math.js
 Notice that the compiled JavaScript contains no type annotations: types are erased after checking.
 `,
                   check: {
-                    command: "cd ~/ts-lab && npx --no-install tsc --noEmit -p . && test -f dist/math.js && grep -q 'function sum' dist/math.js",
+                    command:
+                      "cd ~/ts-lab && npx --no-install tsc --noEmit -p . && test -f dist/math.js && grep -q 'function sum' dist/math.js",
                     expectExitCode: 0,
                   },
                   hint: 'Run npx tsc from inside ~/ts-lab. If dist/math.js is missing, check that outDir is set to "./dist" and that rootDir points at "./src".',
@@ -1324,7 +1387,8 @@ Notice that the compiled JavaScript contains no type annotations: types are eras
   {
     slug: 'advanced-typescript-types',
     title: 'Advanced TypeScript Types',
-    summary: 'Master generics, mapped types, conditional types and template literal types to build expressive, type-safe APIs.',
+    summary:
+      'Master generics, mapped types, conditional types and template literal types to build expressive, type-safe APIs.',
     descriptionMarkdown: `Once you are comfortable with everyday TypeScript, the type system itself becomes a programming language. This advanced course teaches you to write the kind of types you find inside well-designed libraries: APIs that infer exactly what the caller meant, reject invalid input at compile time and stay readable for the people maintaining them.
 
 You will go deep on generics and constraints, build your own versions of the built-in utility types with mapped and conditional types, pattern-match strings with template literal types and use \`infer\` to pull types out of other types. Every technique is grounded in practical examples such as typed routers, event emitters and configuration objects, and the lab has you implement and test type utilities that the compiler verifies.
@@ -1346,7 +1410,8 @@ You will go deep on generics and constraints, build your own versions of the bui
       {
         key: 'generics-deep-dive',
         title: 'Generics and Type Transformations',
-        summary: 'Constrain generics, transform object types with mapped types and branch with conditional types.',
+        summary:
+          'Constrain generics, transform object types with mapped types and branch with conditional types.',
         lessons: [
           {
             key: 'generic-constraints',
@@ -1510,7 +1575,8 @@ Mapped types combined with conditional types let you describe almost any transfo
       {
         key: 'type-level-programming',
         title: 'Type-Level Programming',
-        summary: 'Manipulate strings at the type level and verify your utility types with compile-time tests.',
+        summary:
+          'Manipulate strings at the type level and verify your utility types with compile-time tests.',
         lessons: [
           {
             key: 'template-literal-types',
@@ -1618,7 +1684,8 @@ An \`infer\` placeholder that is followed by literal text matches as few charact
               questions: [
                 {
                   key: 'infer-element',
-                  prompt: 'Given type ElementOf<T> = T extends (infer U)[] ? U : never; what is ElementOf<string[]>?',
+                  prompt:
+                    'Given type ElementOf<T> = T extends (infer U)[] ? U : never; what is ElementOf<string[]>?',
                   multiple: false,
                   options: [
                     { key: 'a', label: 'string[]' },
@@ -1627,11 +1694,13 @@ An \`infer\` placeholder that is followed by literal text matches as few charact
                     { key: 'd', label: 'unknown' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: 'string[] matches the pattern (infer U)[] with U = string, so the true branch returns string.',
+                  explanation:
+                    'string[] matches the pattern (infer U)[] with U = string, so the true branch returns string.',
                 },
                 {
                   key: 'distribution',
-                  prompt: 'Given type ToArray<T> = T extends unknown ? T[] : never; what is ToArray<string | number>?',
+                  prompt:
+                    'Given type ToArray<T> = T extends unknown ? T[] : never; what is ToArray<string | number>?',
                   multiple: false,
                   options: [
                     { key: 'a', label: '(string | number)[]' },
@@ -1640,7 +1709,8 @@ An \`infer\` placeholder that is followed by literal text matches as few charact
                     { key: 'd', label: '[string, number]' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: 'Because T is a naked type parameter, the conditional type distributes over the union and produces string[] | number[]. Wrapping T in a tuple ([T] extends [unknown]) would give (string | number)[].',
+                  explanation:
+                    'Because T is a naked type parameter, the conditional type distributes over the union and produces string[] | number[]. Wrapping T in a tuple ([T] extends [unknown]) would give (string | number)[].',
                 },
                 {
                   key: 'builtin-utilities',
@@ -1653,7 +1723,8 @@ An \`infer\` placeholder that is followed by literal text matches as few charact
                     { key: 'd', label: 'Mutable<T>' },
                   ],
                   correctOptionKeys: ['a', 'b'],
-                  explanation: 'Partial and Awaited are built in. DeepReadonly and Mutable are common community helpers that you have to define yourself.',
+                  explanation:
+                    'Partial and Awaited are built in. DeepReadonly and Mutable are common community helpers that you have to define yourself.',
                 },
                 {
                   key: 'keyof-result',
@@ -1679,7 +1750,8 @@ An \`infer\` placeholder that is followed by literal text matches as few charact
                     { key: 'd', label: 'Makes every property of T optional' },
                   ],
                   correctOptionKeys: ['c'],
-                  explanation: 'The minus prefix removes a modifier. -readonly strips readonly, just as -? strips optionality in Required<T>.',
+                  explanation:
+                    'The minus prefix removes a modifier. -readonly strips readonly, just as -? strips optionality in Required<T>.',
                 },
               ],
             },
@@ -1736,7 +1808,8 @@ export type DeepReadonly<T> = T extends (...args: any[]) => unknown
 \`\`\`
 `,
                   check: {
-                    command: "test -f ~/types-lab/tsconfig.json && test -f ~/types-lab/src/utils.ts && grep -qF 'export type DeepReadonly<T>' ~/types-lab/src/utils.ts && grep -q 'readonly \\[' ~/types-lab/src/utils.ts",
+                    command:
+                      "test -f ~/types-lab/tsconfig.json && test -f ~/types-lab/src/utils.ts && grep -qF 'export type DeepReadonly<T>' ~/types-lab/src/utils.ts && grep -q 'readonly \\[' ~/types-lab/src/utils.ts",
                     expectExitCode: 0,
                   },
                   hint: 'DeepReadonly must call itself for each property: { readonly [K in keyof T]: DeepReadonly<T[K]> }. Leave functions unchanged so they stay callable.',
@@ -1754,7 +1827,8 @@ type P = RouteParams<"/courses/:courseId/lessons/:lessonId">;
 Write it yourself first; the reading "Template Literal Types" has a reference implementation if you get stuck.
 `,
                   check: {
-                    command: "grep -qE 'export type RouteParams<' ~/types-lab/src/utils.ts && grep -q 'infer' ~/types-lab/src/utils.ts && grep -qF ':$' ~/types-lab/src/utils.ts",
+                    command:
+                      "grep -qE 'export type RouteParams<' ~/types-lab/src/utils.ts && grep -q 'infer' ~/types-lab/src/utils.ts && grep -qF ':$' ~/types-lab/src/utils.ts",
                     expectExitCode: 0,
                   },
                   hint: 'Match the pattern `${string}:${infer Param}/${infer Rest}` first and recurse on Rest; then handle a final parameter with `${string}:${infer Param}`.',
@@ -1800,7 +1874,8 @@ cd ~/types-lab && npx tsc -p .
   {
     slug: 'the-linux-command-line',
     title: 'The Linux Command Line',
-    summary: 'Get comfortable in the terminal: navigate the filesystem, manage files, permissions and processes, and build pipelines.',
+    summary:
+      'Get comfortable in the terminal: navigate the filesystem, manage files, permissions and processes, and build pipelines.',
     descriptionMarkdown: `The command line is the most direct way to work with a Linux system, whether it is your laptop, a cloud server or a container. This course is written for people who have never used a terminal seriously, and it focuses on the skills you will use every single day.
 
 You will learn to move around the filesystem, create and organize files, understand permissions, manage running programs and combine small tools into powerful pipelines. Every concept is demonstrated with real commands you can type along with, and the final lab puts everything together in a real Ubuntu shell.
@@ -1945,7 +2020,8 @@ Nearly every command documents itself. Run \`man ls\` for the full manual page, 
       {
         key: 'permissions-and-processes',
         title: 'Permissions and Processes',
-        summary: 'Control who can read, write and execute files, and manage the programs running on your system.',
+        summary:
+          'Control who can read, write and execute files, and manage the programs running on your system.',
         lessons: [
           {
             key: 'file-permissions',
@@ -2136,7 +2212,8 @@ Each tool does one thing well, and the pipe lets you combine them. In the lab, y
                     { key: 'd', label: 'cmd > err.log' },
                   ],
                   correctOptionKeys: ['a', 'b'],
-                  explanation: '2> redirects standard error. > out.log 2>&1 sends standard output to the file and then points standard error at the same place. A pipe and a plain > only carry standard output.',
+                  explanation:
+                    '2> redirects standard error. > out.log 2>&1 sends standard output to the file and then points standard error at the same place. A pipe and a plain > only carry standard output.',
                 },
                 {
                   key: 'kill-9',
@@ -2149,7 +2226,8 @@ Each tool does one thing well, and the pipe lets you combine them. In the lab, y
                     { key: 'd', label: 'SIGKILL' },
                   ],
                   correctOptionKeys: ['d'],
-                  explanation: 'Signal 9 is SIGKILL, which the process cannot catch or ignore. Plain kill sends SIGTERM (15).',
+                  explanation:
+                    'Signal 9 is SIGKILL, which the process cannot catch or ignore. Plain kill sends SIGTERM (15).',
                 },
                 {
                   key: 'mkdir-p',
@@ -2162,7 +2240,8 @@ Each tool does one thing well, and the pipe lets you combine them. In the lab, y
                     { key: 'd', label: 'Asks for confirmation before creating each directory' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: 'The -p flag creates any missing parent directories and does not complain if the directory already exists.',
+                  explanation:
+                    'The -p flag creates any missing parent directories and does not complain if the directory already exists.',
                 },
                 {
                   key: 'grep-count',
@@ -2175,7 +2254,8 @@ Each tool does one thing well, and the pipe lets you combine them. In the lab, y
                     { key: 'd', label: 'cat app.log | count ERROR' },
                   ],
                   correctOptionKeys: ['b'],
-                  explanation: 'grep -c counts matching lines. The pipeline grep ERROR app.log | wc -l would also work, but > wc writes to a file named wc.',
+                  explanation:
+                    'grep -c counts matching lines. The pipeline grep ERROR app.log | wc -l would also work, but > wc writes to a file named wc.',
                 },
               ],
             },
@@ -2212,7 +2292,10 @@ Work in your home directory. After each step, click **Check** to verify it. You 
 
 Tip: \`mkdir -p\` accepts several paths at once, and brace expansion such as \`~/workshop/{logs,scripts}\` saves typing.
 `,
-                  check: { command: 'test -d ~/workshop/logs && test -d ~/workshop/scripts', expectExitCode: 0 },
+                  check: {
+                    command: 'test -d ~/workshop/logs && test -d ~/workshop/scripts',
+                    expectExitCode: 0,
+                  },
                   hint: 'Run: mkdir -p ~/workshop/logs ~/workshop/scripts (or use brace expansion).',
                 },
                 {

@@ -23,16 +23,23 @@ describe('checkEmail', () => {
     },
   );
 
-  it.each(['', 'ada', 'ada@', '@example.com', 'ada@example', 'a@b@example.com', 'ada lovelace@example.com', 'ada@-x.com', 'ada@x..com'])(
-    'rejects %j as INVALID_EMAIL on input.email',
-    (email) => {
-      expect(checkEmail(email)).toEqual({
-        code: 'INVALID_EMAIL',
-        message: 'Enter a valid email address, like name@example.com.',
-        field: ['input', 'email'],
-      });
-    },
-  );
+  it.each([
+    '',
+    'ada',
+    'ada@',
+    '@example.com',
+    'ada@example',
+    'a@b@example.com',
+    'ada lovelace@example.com',
+    'ada@-x.com',
+    'ada@x..com',
+  ])('rejects %j as INVALID_EMAIL on input.email', (email) => {
+    expect(checkEmail(email)).toEqual({
+      code: 'INVALID_EMAIL',
+      message: 'Enter a valid email address, like name@example.com.',
+      field: ['input', 'email'],
+    });
+  });
 
   it('rejects an address longer than 254 characters with a length message', () => {
     expect(checkEmail(`${'a'.repeat(60)}@${'b'.repeat(190)}.com`)).toEqual({
@@ -96,7 +103,10 @@ describe('normaliseDisplayName', () => {
   });
 
   it('rejects a name that is only whitespace', () => {
-    expect(normaliseDisplayName('   \t ')).toMatchObject({ ok: false, errors: [{ code: 'INVALID_DISPLAY_NAME' }] });
+    expect(normaliseDisplayName('   \t ')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'INVALID_DISPLAY_NAME' }],
+    });
   });
 
   it('rejects line breaks inside the name', () => {
@@ -123,8 +133,15 @@ describe('normaliseDisplayName', () => {
 describe('validateRegistration', () => {
   it('returns normalised values for good input', () => {
     expect(
-      validateRegistration({ email: ' Ada@Example.com', password: 'correct horse battery', displayName: ' Ada ' }),
-    ).toEqual({ ok: true, value: { email: 'ada@example.com', password: 'correct horse battery', displayName: 'Ada' } });
+      validateRegistration({
+        email: ' Ada@Example.com',
+        password: 'correct horse battery',
+        displayName: ' Ada ',
+      }),
+    ).toEqual({
+      ok: true,
+      value: { email: 'ada@example.com', password: 'correct horse battery', displayName: 'Ada' },
+    });
   });
 
   it('reports every bad field at once, in field order', () => {
@@ -164,7 +181,9 @@ describe('validateCredentials', () => {
   ])('reports %s as INVALID_CREDENTIALS', (_case, password) => {
     expect(validateCredentials({ email: 'ada@example.com', password })).toEqual({
       ok: false,
-      errors: [{ code: 'INVALID_CREDENTIALS', message: 'The email address or password is incorrect.', field: null }],
+      errors: [
+        { code: 'INVALID_CREDENTIALS', message: 'The email address or password is incorrect.', field: null },
+      ],
     });
   });
 });

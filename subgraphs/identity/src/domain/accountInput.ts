@@ -55,20 +55,25 @@ export function checkNewPassword(password: string): UserError | null {
 
 /** Trims, then requires 1..80 characters (code points) and no control characters. */
 export function normaliseDisplayName(displayName: string): Validated<string> {
-  if (displayName.length > DISPLAY_NAME_MAX * 8) return { ok: false, errors: [identityErrors.displayNameLength()] };
+  if (displayName.length > DISPLAY_NAME_MAX * 8)
+    return { ok: false, errors: [identityErrors.displayNameLength()] };
   const trimmed = displayName.trim().normalize('NFC');
   const length = codePoints(trimmed);
-  if (length < 1 || length > DISPLAY_NAME_MAX) return { ok: false, errors: [identityErrors.displayNameLength()] };
-  if (CONTROL_CHARACTERS.test(trimmed)) return { ok: false, errors: [identityErrors.displayNameControlCharacters()] };
+  if (length < 1 || length > DISPLAY_NAME_MAX)
+    return { ok: false, errors: [identityErrors.displayNameLength()] };
+  if (CONTROL_CHARACTERS.test(trimmed))
+    return { ok: false, errors: [identityErrors.displayNameControlCharacters()] };
   return { ok: true, value: trimmed };
 }
 
 export function validateRegistration(input: RegistrationInput): Validated<RegistrationInput> {
   const email = normaliseEmail(input.email);
   const displayName = normaliseDisplayName(input.displayName);
-  const errors = [checkEmail(email), checkNewPassword(input.password), ...(displayName.ok ? [] : displayName.errors)].filter(
-    (error): error is UserError => error !== null,
-  );
+  const errors = [
+    checkEmail(email),
+    checkNewPassword(input.password),
+    ...(displayName.ok ? [] : displayName.errors),
+  ].filter((error): error is UserError => error !== null);
   if (errors.length > 0 || !displayName.ok) return { ok: false, errors };
   return { ok: true, value: { email, password: input.password, displayName: displayName.value } };
 }

@@ -24,13 +24,29 @@ const REFRESH_TOKEN_FIELD = ['input', 'refreshToken'];
 
 export const identityErrors = {
   emailMalformed: (): UserError =>
-    userError(IdentityErrorCode.INVALID_EMAIL, 'Enter a valid email address, like name@example.com.', EMAIL_FIELD),
+    userError(
+      IdentityErrorCode.INVALID_EMAIL,
+      'Enter a valid email address, like name@example.com.',
+      EMAIL_FIELD,
+    ),
   emailTooLong: (): UserError =>
-    userError(IdentityErrorCode.INVALID_EMAIL, `Email addresses can be at most ${EMAIL_MAX} characters long.`, EMAIL_FIELD),
+    userError(
+      IdentityErrorCode.INVALID_EMAIL,
+      `Email addresses can be at most ${EMAIL_MAX} characters long.`,
+      EMAIL_FIELD,
+    ),
   passwordTooShort: (): UserError =>
-    userError(IdentityErrorCode.WEAK_PASSWORD, `Passwords need at least ${PASSWORD_MIN} characters.`, PASSWORD_FIELD),
+    userError(
+      IdentityErrorCode.WEAK_PASSWORD,
+      `Passwords need at least ${PASSWORD_MIN} characters.`,
+      PASSWORD_FIELD,
+    ),
   passwordTooLong: (): UserError =>
-    userError(IdentityErrorCode.PASSWORD_TOO_LONG, `Passwords can be at most ${PASSWORD_MAX} characters long.`, PASSWORD_FIELD),
+    userError(
+      IdentityErrorCode.PASSWORD_TOO_LONG,
+      `Passwords can be at most ${PASSWORD_MAX} characters long.`,
+      PASSWORD_FIELD,
+    ),
   displayNameLength: (): UserError =>
     userError(
       IdentityErrorCode.INVALID_DISPLAY_NAME,
@@ -44,7 +60,11 @@ export const identityErrors = {
       DISPLAY_NAME_FIELD,
     ),
   emailTaken: (): UserError =>
-    userError(IdentityErrorCode.EMAIL_TAKEN, 'An account with this email address already exists.', EMAIL_FIELD),
+    userError(
+      IdentityErrorCode.EMAIL_TAKEN,
+      'An account with this email address already exists.',
+      EMAIL_FIELD,
+    ),
   /** The one answer for unknown email and wrong password alike: no field, no hint which. */
   invalidCredentials: (): UserError =>
     userError(IdentityErrorCode.INVALID_CREDENTIALS, 'The email address or password is incorrect.'),

@@ -7,7 +7,8 @@ import type { User } from '../stores';
 export type UserParent = User & { provenOwner?: boolean };
 
 export const userResolvers = {
-  __resolveReference: (reference: { id: string }, { loaders }: IdentityContext) => loaders.userById.load(reference.id),
+  __resolveReference: (reference: { id: string }, { loaders }: IdentityContext) =>
+    loaders.userById.load(reference.id),
   email: (user: UserParent, _args: unknown, { viewer }: IdentityContext) =>
     user.provenOwner || canSeeEmail(viewer, user.id) ? user.email : null,
 };

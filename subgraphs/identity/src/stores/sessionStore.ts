@@ -75,7 +75,10 @@ export class SessionStore {
    * null, changing nothing, when the token is unknown, used, revoked or expired at `now`; the row
    * lock taken by the update makes a concurrent second rotation see it as used.
    */
-  async rotate(tokenHash: string, successor: { tokenHash: string; expiresAt: Date; now: Date }): Promise<Rotation | null> {
+  async rotate(
+    tokenHash: string,
+    successor: { tokenHash: string; expiresAt: Date; now: Date },
+  ): Promise<Rotation | null> {
     return this.db.transaction(async (tx) => {
       const [previous] = await tx
         .update(refreshTokensTable)

@@ -50,7 +50,11 @@ export class UserStore {
 
   /** `email` must already be normalised (see domain/accountInput). */
   async byEmail(email: string): Promise<User | null> {
-    const rows = await this.db.select(userColumns).from(usersTable).where(eq(usersTable.email, email)).limit(1);
+    const rows = await this.db
+      .select(userColumns)
+      .from(usersTable)
+      .where(eq(usersTable.email, email))
+      .limit(1);
     return rows[0] ? toUser(rows[0]) : null;
   }
 

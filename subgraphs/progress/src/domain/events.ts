@@ -38,6 +38,8 @@ export function canReadEnrollment(
   course: { instructorIds: readonly string[] } | null,
 ): boolean {
   return (
-    enrollment.userId === viewer.id || hasRole(viewer, 'ADMIN') || (course?.instructorIds.includes(viewer.id) ?? false)
+    enrollment.userId === viewer.id ||
+    hasRole(viewer, 'ADMIN') ||
+    (course?.instructorIds.includes(viewer.id) ?? false)
   );
 }

@@ -19,12 +19,20 @@ describe('video heartbeats', () => {
 
   it('complete the lesson at exactly 90 % of the duration, not before', () => {
     expect(applyVideoHeartbeat(NOT_STARTED, 179.9, 200, at).status).toBe('IN_PROGRESS');
-    expect(applyVideoHeartbeat(NOT_STARTED, 180, 200, at)).toEqual({ status: 'COMPLETED', positionSeconds: 180, completedAt: at });
+    expect(applyVideoHeartbeat(NOT_STARTED, 180, 200, at)).toEqual({
+      status: 'COMPLETED',
+      positionSeconds: 180,
+      completedAt: at,
+    });
   });
 
   it('keep a completed lesson completed with its first completion time', () => {
     const done = applyVideoHeartbeat(NOT_STARTED, 190, 200, at);
-    expect(applyVideoHeartbeat(done, 10, 200, later)).toEqual({ status: 'COMPLETED', positionSeconds: 190, completedAt: at });
+    expect(applyVideoHeartbeat(done, 10, 200, later)).toEqual({
+      status: 'COMPLETED',
+      positionSeconds: 190,
+      completedAt: at,
+    });
     expect(applyCompletion(done, later)).toBe(done);
   });
 });
@@ -34,13 +42,16 @@ describe('validatePosition', () => {
     expect(validatePosition(position, 200)).toBeNull();
   });
 
-  it.each([-1, 205.5, 1e308, Number.NaN, Number.POSITIVE_INFINITY])('rejects %p s as INVALID_POSITION', (position) => {
-    expect(validatePosition(position, 200)).toEqual({
-      code: 'INVALID_POSITION',
-      message: 'The position must be a number of seconds from 0 to 205.',
-      field: ['input', 'positionSeconds'],
-    });
-  });
+  it.each([-1, 205.5, 1e308, Number.NaN, Number.POSITIVE_INFINITY])(
+    'rejects %p s as INVALID_POSITION',
+    (position) => {
+      expect(validatePosition(position, 200)).toEqual({
+        code: 'INVALID_POSITION',
+        message: 'The position must be a number of seconds from 0 to 205.',
+        field: ['input', 'positionSeconds'],
+      });
+    },
+  );
 });
 
 describe('course progress', () => {

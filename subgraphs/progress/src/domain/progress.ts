@@ -63,13 +63,19 @@ export function applyAttempt(current: LessonState): LessonState {
 }
 
 /** Completed lessons among the course's current lessons, as a whole percentage (floor, so 100 means all). */
-export function progressPercent(completedLessonIds: ReadonlySet<string>, courseLessonIds: readonly string[]): number {
+export function progressPercent(
+  completedLessonIds: ReadonlySet<string>,
+  courseLessonIds: readonly string[],
+): number {
   if (courseLessonIds.length === 0) return 0;
   const completed = courseLessonIds.filter((id) => completedLessonIds.has(id)).length;
   return Math.floor((100 * completed) / courseLessonIds.length);
 }
 
 /** A course is complete when it has lessons and every one of them is complete. */
-export function isCourseComplete(completedLessonIds: ReadonlySet<string>, courseLessonIds: readonly string[]): boolean {
+export function isCourseComplete(
+  completedLessonIds: ReadonlySet<string>,
+  courseLessonIds: readonly string[],
+): boolean {
   return courseLessonIds.length > 0 && courseLessonIds.every((id) => completedLessonIds.has(id));
 }

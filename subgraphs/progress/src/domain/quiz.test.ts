@@ -3,7 +3,13 @@ import { gradeQuiz, type QuizKey } from './quiz';
 const quiz: QuizKey = {
   passPercent: 60,
   questions: [
-    { id: 'q1', multiple: false, optionIds: ['a', 'b', 'c'], correctOptionIds: ['b'], explanation: 'Because b.' },
+    {
+      id: 'q1',
+      multiple: false,
+      optionIds: ['a', 'b', 'c'],
+      correctOptionIds: ['b'],
+      explanation: 'Because b.',
+    },
     { id: 'q2', multiple: true, optionIds: ['d', 'e', 'f'], correctOptionIds: ['d', 'f'], explanation: null },
     { id: 'q3', multiple: false, optionIds: ['g', 'h'], correctOptionIds: ['g'], explanation: null },
   ],
@@ -27,9 +33,27 @@ describe('gradeQuiz', () => {
           { questionId: 'q3', optionIds: ['g'] },
         ],
         results: [
-          { questionId: 'q1', selectedOptionIds: ['b'], correct: true, correctOptionIds: ['b'], explanation: 'Because b.' },
-          { questionId: 'q2', selectedOptionIds: ['f', 'd'], correct: true, correctOptionIds: ['d', 'f'], explanation: null },
-          { questionId: 'q3', selectedOptionIds: ['g'], correct: true, correctOptionIds: ['g'], explanation: null },
+          {
+            questionId: 'q1',
+            selectedOptionIds: ['b'],
+            correct: true,
+            correctOptionIds: ['b'],
+            explanation: 'Because b.',
+          },
+          {
+            questionId: 'q2',
+            selectedOptionIds: ['f', 'd'],
+            correct: true,
+            correctOptionIds: ['d', 'f'],
+            explanation: null,
+          },
+          {
+            questionId: 'q3',
+            selectedOptionIds: ['g'],
+            correct: true,
+            correctOptionIds: ['g'],
+            explanation: null,
+          },
         ],
       },
     });
@@ -46,7 +70,10 @@ describe('gradeQuiz', () => {
   });
 
   it('counts unanswered and empty answers as wrong and rounds 1 of 3 to 33', () => {
-    const outcome = gradeQuiz(quiz, [{ questionId: 'q1', optionIds: ['b'] }, { questionId: 'q3', optionIds: [] }]);
+    const outcome = gradeQuiz(quiz, [
+      { questionId: 'q1', optionIds: ['b'] },
+      { questionId: 'q3', optionIds: [] },
+    ]);
     expect(outcome.ok && outcome.grade.scorePercent).toBe(33);
     expect(outcome.ok && outcome.grade.passed).toBe(false);
     expect(outcome.ok && outcome.grade.results[1]).toEqual({
@@ -88,7 +115,11 @@ describe('gradeQuiz', () => {
       ['input', 'answers', '1', 'questionId'],
     ],
     ['UNKNOWN_OPTION', [{ questionId: 'q1', optionIds: ['d'] }], ['input', 'answers', '0', 'optionIds']],
-    ['TOO_MANY_OPTIONS', [{ questionId: 'q1', optionIds: ['a', 'b'] }], ['input', 'answers', '0', 'optionIds']],
+    [
+      'TOO_MANY_OPTIONS',
+      [{ questionId: 'q1', optionIds: ['a', 'b'] }],
+      ['input', 'answers', '0', 'optionIds'],
+    ],
   ])('rejects %s without grading', (code, answers, field) => {
     const outcome = gradeQuiz(quiz, answers);
     expect(outcome.ok).toBe(false);

@@ -52,11 +52,21 @@ export function validateQuizAnswers(quiz: QuizKey, answers: readonly QuizAnswer[
     const field = ['input', 'answers', String(index)];
     const question = questions.get(answer.questionId);
     if (!question) {
-      errors.push(userError('UNKNOWN_QUESTION', `Question ${answer.questionId} is not part of this quiz.`, [...field, 'questionId']));
+      errors.push(
+        userError('UNKNOWN_QUESTION', `Question ${answer.questionId} is not part of this quiz.`, [
+          ...field,
+          'questionId',
+        ]),
+      );
       return;
     }
     if (seen.has(answer.questionId)) {
-      errors.push(userError('DUPLICATE_ANSWER', `Question ${answer.questionId} is answered more than once.`, [...field, 'questionId']));
+      errors.push(
+        userError('DUPLICATE_ANSWER', `Question ${answer.questionId} is answered more than once.`, [
+          ...field,
+          'questionId',
+        ]),
+      );
       return;
     }
     seen.add(answer.questionId);
@@ -64,13 +74,20 @@ export function validateQuizAnswers(quiz: QuizKey, answers: readonly QuizAnswer[
     const unknown = answer.optionIds.filter((id) => !options.has(id));
     if (unknown.length > 0) {
       errors.push(
-        userError('UNKNOWN_OPTION', `Option ${unknown[0]} is not an option of question ${answer.questionId}.`, [...field, 'optionIds']),
+        userError(
+          'UNKNOWN_OPTION',
+          `Option ${unknown[0]} is not an option of question ${answer.questionId}.`,
+          [...field, 'optionIds'],
+        ),
       );
       return;
     }
     if (!question.multiple && new Set(answer.optionIds).size > 1) {
       errors.push(
-        userError('TOO_MANY_OPTIONS', `Question ${answer.questionId} takes a single option.`, [...field, 'optionIds']),
+        userError('TOO_MANY_OPTIONS', `Question ${answer.questionId} takes a single option.`, [
+          ...field,
+          'optionIds',
+        ]),
       );
     }
   });
@@ -87,7 +104,9 @@ export function gradeQuiz(quiz: QuizKey, answers: readonly QuizAnswer[]): QuizGr
     const correctSet = new Set(question.correctOptionIds);
     // An empty selection is "unanswered" and wrong, even against a (malformed) empty key.
     const correct =
-      selected.length > 0 && selected.length === correctSet.size && selected.every((id) => correctSet.has(id));
+      selected.length > 0 &&
+      selected.length === correctSet.size &&
+      selected.every((id) => correctSet.has(id));
     return {
       questionId: question.id,
       selectedOptionIds: selected,

@@ -11,7 +11,10 @@ export interface LessonProgressParent extends LessonState {
 }
 
 /** The learner's state in each of the course's current lessons, in syllabus order. */
-async function lessonsOf(enrollment: EnrollmentRecord, ctx: ProgressContext): Promise<LessonProgressParent[]> {
+async function lessonsOf(
+  enrollment: EnrollmentRecord,
+  ctx: ProgressContext,
+): Promise<LessonProgressParent[]> {
   const [course, rows] = await Promise.all([
     ctx.loaders.course.load(enrollment.courseId),
     ctx.loaders.lessonProgress.load(enrollment.id),
@@ -26,8 +29,10 @@ export const enrollmentResolvers = {
       const viewer = requireViewer(ctx.viewer);
       const enrollment = await ctx.loaders.enrollment.load(ref.id);
       if (!enrollment) return null;
-      const course = enrollment.userId === viewer.id ? null : await ctx.loaders.course.load(enrollment.courseId);
-      if (!canReadEnrollment(viewer, enrollment, course)) throw forbidden('You may not read this enrollment.');
+      const course =
+        enrollment.userId === viewer.id ? null : await ctx.loaders.course.load(enrollment.courseId);
+      if (!canReadEnrollment(viewer, enrollment, course))
+        throw forbidden('You may not read this enrollment.');
       return enrollment;
     },
     user: (enrollment: EnrollmentRecord) => ({ id: enrollment.userId }),
@@ -39,8 +44,13 @@ export const enrollmentResolvers = {
       ]);
       return progressPercent(completed, course?.lessonIds ?? []);
     },
-    lessons: (enrollment: EnrollmentRecord, _args: unknown, ctx: ProgressContext) => lessonsOf(enrollment, ctx),
-    async quizAttempts(enrollment: EnrollmentRecord, args: { lessonId?: string | null }, ctx: ProgressContext) {
+    lessons: (enrollment: EnrollmentRecord, _args: unknown, ctx: ProgressContext) =>
+      lessonsOf(enrollment, ctx),
+    async quizAttempts(
+      enrollment: EnrollmentRecord,
+      args: { lessonId?: string | null },
+      ctx: ProgressContext,
+    ) {
       const attempts = await ctx.loaders.quizAttempts.load(enrollment.id);
       return args.lessonId ? attempts.filter((attempt) => attempt.lessonId === args.lessonId) : attempts;
     },

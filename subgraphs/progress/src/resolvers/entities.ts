@@ -11,9 +11,14 @@ interface Ref {
 export const entityResolvers = {
   User: {
     __resolveReference: (ref: Ref) => ref,
-    async enrollments(user: Ref, args: { first?: number | null; after?: string | null }, ctx: ProgressContext) {
+    async enrollments(
+      user: Ref,
+      args: { first?: number | null; after?: string | null },
+      ctx: ProgressContext,
+    ) {
       const viewer = requireViewer(ctx.viewer);
-      if (viewer.id !== user.id && !hasRole(viewer, 'ADMIN')) throw forbidden("You may not read another user's enrollments.");
+      if (viewer.id !== user.id && !hasRole(viewer, 'ADMIN'))
+        throw forbidden("You may not read another user's enrollments.");
       const page = pageRequest(args);
       const [rows, total] = await Promise.all([
         ctx.loaders.enrollmentPage.load({ userId: user.id, page }),
@@ -31,11 +36,18 @@ export const entityResolvers = {
   },
   Lesson: {
     __resolveReference: (ref: Ref) => ref,
-    async viewerProgress(lesson: Ref, _args: unknown, ctx: ProgressContext): Promise<LessonProgressParent | null> {
+    async viewerProgress(
+      lesson: Ref,
+      _args: unknown,
+      ctx: ProgressContext,
+    ): Promise<LessonProgressParent | null> {
       if (!ctx.viewer) return null;
       const found = await ctx.loaders.lesson.load(lesson.id);
       if (!found) return null;
-      const enrollment = await ctx.loaders.enrollmentByUserAndCourse.load({ userId: ctx.viewer.id, courseId: found.courseId });
+      const enrollment = await ctx.loaders.enrollmentByUserAndCourse.load({
+        userId: ctx.viewer.id,
+        courseId: found.courseId,
+      });
       if (!enrollment) return null;
       const rows = await ctx.loaders.lessonProgress.load(enrollment.id);
       return rows.find((row) => row.lessonId === lesson.id) ?? { lessonId: lesson.id, ...NOT_STARTED };

@@ -10,9 +10,15 @@ export const mutationResolvers = {
   Mutation: {
     async courseEnroll(_: unknown, { input }: Input<{ courseId: string }>, ctx: ProgressContext) {
       const outcome = await enrollInCourse(ctx, requireViewer(ctx.viewer), input.courseId);
-      return outcome.ok ? { enrollment: outcome.enrollment, userErrors: [] } : { enrollment: null, userErrors: outcome.userErrors };
+      return outcome.ok
+        ? { enrollment: outcome.enrollment, userErrors: [] }
+        : { enrollment: null, userErrors: outcome.userErrors };
     },
-    async videoProgressRecord(_: unknown, { input }: Input<{ lessonId: string; positionSeconds: number }>, ctx: ProgressContext) {
+    async videoProgressRecord(
+      _: unknown,
+      { input }: Input<{ lessonId: string; positionSeconds: number }>,
+      ctx: ProgressContext,
+    ) {
       const outcome = await recordVideoProgress(ctx, requireViewer(ctx.viewer), input);
       return outcome.ok
         ? { lessonProgress: outcome.lessonProgress, enrollment: outcome.enrollment, userErrors: [] }
@@ -24,7 +30,11 @@ export const mutationResolvers = {
         ? { lessonProgress: outcome.lessonProgress, enrollment: outcome.enrollment, userErrors: [] }
         : { lessonProgress: null, enrollment: null, userErrors: outcome.userErrors };
     },
-    async quizSubmit(_: unknown, { input }: Input<{ lessonId: string; answers: QuizAnswer[] }>, ctx: ProgressContext) {
+    async quizSubmit(
+      _: unknown,
+      { input }: Input<{ lessonId: string; answers: QuizAnswer[] }>,
+      ctx: ProgressContext,
+    ) {
       const outcome = await submitQuiz(ctx, requireViewer(ctx.viewer), input);
       return outcome.ok
         ? { attempt: outcome.attempt, enrollment: outcome.enrollment, userErrors: [] }

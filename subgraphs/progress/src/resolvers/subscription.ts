@@ -17,7 +17,8 @@ export const subscriptionResolvers = {
         ]);
         if (!course) throw notFound('Course', args.courseId);
         const audience = progressAudience(viewer, course, enrollment !== null);
-        if (!audience) throw forbidden('Only enrolled learners and the course instructors may follow its progress.');
+        if (!audience)
+          throw forbidden('Only enrolled learners and the course instructors may follow its progress.');
         const source = await ctx.pubsub.subscribe<ProgressEventPayload>(progressTopic(course.id));
         return filterEvents(source, (event) => {
           if (audience === 'OWN' && event.userId !== viewer.id) return false;
@@ -39,7 +40,10 @@ export const subscriptionResolvers = {
  * A filtering view of a subscription. Written by hand rather than as an async generator so that
  * `return()` (the client unsubscribing) ends the source at once instead of waiting for its next event.
  */
-export function filterEvents<T>(source: Subscription<T>, keep: (event: T) => boolean): AsyncIterableIterator<T> {
+export function filterEvents<T>(
+  source: Subscription<T>,
+  keep: (event: T) => boolean,
+): AsyncIterableIterator<T> {
   const iterator: AsyncIterableIterator<T> = {
     async next() {
       for (;;) {

@@ -6,10 +6,21 @@
 import { userError, type UserError, type Viewer } from '@learncraft/kit';
 import type { ProgressContext } from '../context';
 import { progressTopic, type ProgressEventKind, type ProgressEventPayload } from '../domain/events';
-import { applyAttempt, applyCompletion, applyVideoHeartbeat, validatePosition, type LessonState } from '../domain/progress';
+import {
+  applyAttempt,
+  applyCompletion,
+  applyVideoHeartbeat,
+  validatePosition,
+  type LessonState,
+} from '../domain/progress';
 import { gradeQuiz, type QuizAnswer } from '../domain/quiz';
 import type { CatalogCourse, CatalogLesson } from '../stores/catalogClient';
-import type { EnrollmentRecord, LessonActivityResult, NewQuizAttempt, QuizAttemptRecord } from '../stores/progressStore';
+import type {
+  EnrollmentRecord,
+  LessonActivityResult,
+  NewQuizAttempt,
+  QuizAttemptRecord,
+} from '../stores/progressStore';
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; userErrors: UserError[] };
 
@@ -39,19 +50,39 @@ interface LessonTarget {
 }
 
 /** The lesson, its course and the viewer's enrollment in it, or LESSON_NOT_FOUND / NOT_ENROLLED. */
-async function lessonTarget(ctx: ProgressContext, viewer: Viewer, lessonId: string): Promise<Outcome<LessonTarget>> {
+async function lessonTarget(
+  ctx: ProgressContext,
+  viewer: Viewer,
+  lessonId: string,
+): Promise<Outcome<LessonTarget>> {
   const lesson = await ctx.loaders.lesson.load(lessonId);
   const course = lesson?.coursePublished ? await ctx.loaders.course.load(lesson.courseId) : null;
-  if (!lesson || !course) return failure(userError('LESSON_NOT_FOUND', `Lesson ${lessonId} was not found.`, LESSON_FIELD));
-  const enrollment = await ctx.loaders.enrollmentByUserAndCourse.load({ userId: viewer.id, courseId: course.id });
+  if (!lesson || !course)
+    return failure(userError('LESSON_NOT_FOUND', `Lesson ${lessonId} was not found.`, LESSON_FIELD));
+  const enrollment = await ctx.loaders.enrollmentByUserAndCourse.load({
+    userId: viewer.id,
+    courseId: course.id,
+  });
   if (!enrollment) {
-    return failure(userError('NOT_ENROLLED', 'Enroll in the course before recording progress in its lessons.', LESSON_FIELD));
+    return failure(
+      userError(
+        'NOT_ENROLLED',
+        'Enroll in the course before recording progress in its lessons.',
+        LESSON_FIELD,
+      ),
+    );
   }
   return { ok: true, lesson, course, enrollment };
 }
 
 function wrongKind(lesson: CatalogLesson, expected: string) {
-  return failure(userError('WRONG_LESSON_KIND', `Lesson ${lesson.id} is a ${lesson.kind} lesson; ${expected}.`, LESSON_FIELD));
+  return failure(
+    userError(
+      'WRONG_LESSON_KIND',
+      `Lesson ${lesson.id} is a ${lesson.kind} lesson; ${expected}.`,
+      LESSON_FIELD,
+    ),
+  );
 }
 
 export async function recordVideoProgress(
@@ -69,7 +100,9 @@ export async function recordVideoProgress(
     decide: (current, at) => applyVideoHeartbeat(current, input.positionSeconds, lesson.durationSeconds, at),
     // The heartbeat that crosses 90 % is reported as the completion it causes.
     kind: ({ previous, lessonProgress }) =>
-      previous.status !== 'COMPLETED' && lessonProgress.status === 'COMPLETED' ? 'LESSON_COMPLETED' : 'VIDEO_PROGRESS',
+      previous.status !== 'COMPLETED' && lessonProgress.status === 'COMPLETED'
+        ? 'LESSON_COMPLETED'
+        : 'VIDEO_PROGRESS',
   });
   return { ok: true, ...result };
 }
@@ -96,7 +129,9 @@ export async function submitQuiz(
   const { lesson } = target;
   if (lesson.kind !== 'QUIZ') return wrongKind(lesson, 'only quizzes take answers');
   if (!lesson.quiz || lesson.quiz.questions.length === 0) {
-    return failure(userError('QUIZ_NOT_AVAILABLE', `Lesson ${lesson.id} has no questions yet.`, LESSON_FIELD));
+    return failure(
+      userError('QUIZ_NOT_AVAILABLE', `Lesson ${lesson.id} has no questions yet.`, LESSON_FIELD),
+    );
   }
   const graded = gradeQuiz(lesson.quiz, input.answers);
   if (!graded.ok) return { ok: false, userErrors: graded.errors };

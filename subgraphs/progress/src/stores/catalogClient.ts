@@ -91,7 +91,10 @@ export function createHttpCatalogClient(options: HttpCatalogClientOptions): Cata
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      options.logger?.error('catalog answered an unexpected shape', { path, issues: parsed.error.issues.slice(0, 5) });
+      options.logger?.error('catalog answered an unexpected shape', {
+        path,
+        issues: parsed.error.issues.slice(0, 5),
+      });
       throw unavailable();
     }
     return parsed.data;
@@ -102,12 +105,16 @@ export function createHttpCatalogClient(options: HttpCatalogClientOptions): Cata
 
   return {
     lessonsByIds: (ids, readOptions) =>
-      lessons.getMany(ids, readOptions?.fresh ?? false, async (missing) =>
-        (await post('/internal/lessons', missing, lessonsResponse)).lessons,
+      lessons.getMany(
+        ids,
+        readOptions?.fresh ?? false,
+        async (missing) => (await post('/internal/lessons', missing, lessonsResponse)).lessons,
       ),
     coursesByIds: (ids, readOptions) =>
-      courses.getMany(ids, readOptions?.fresh ?? false, async (missing) =>
-        (await post('/internal/courses', missing, coursesResponse)).courses,
+      courses.getMany(
+        ids,
+        readOptions?.fresh ?? false,
+        async (missing) => (await post('/internal/courses', missing, coursesResponse)).courses,
       ),
   };
 }
@@ -126,7 +133,11 @@ class TtlCache<V extends { id: string }> {
     private readonly now: () => number,
   ) {}
 
-  async getMany(ids: readonly string[], fresh: boolean, fetch: (ids: string[]) => Promise<V[]>): Promise<V[]> {
+  async getMany(
+    ids: readonly string[],
+    fresh: boolean,
+    fetch: (ids: string[]) => Promise<V[]>,
+  ): Promise<V[]> {
     const at = this.now();
     const found = new Map<string, V>();
     const missing: string[] = [];

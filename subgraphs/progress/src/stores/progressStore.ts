@@ -60,14 +60,22 @@ export interface LessonActivityResult {
 
 export interface ProgressStore {
   /** Enrolls the user, or returns their existing enrollment (`created: false`). */
-  enroll(userId: string, courseId: string, at: Date): Promise<{ enrollment: EnrollmentRecord; created: boolean }>;
+  enroll(
+    userId: string,
+    courseId: string,
+    at: Date,
+  ): Promise<{ enrollment: EnrollmentRecord; created: boolean }>;
   enrollmentsByIds(ids: readonly string[]): Promise<EnrollmentRecord[]>;
-  enrollmentsByUserAndCourse(keys: readonly { userId: string; courseId: string }[]): Promise<EnrollmentRecord[]>;
+  enrollmentsByUserAndCourse(
+    keys: readonly { userId: string; courseId: string }[],
+  ): Promise<EnrollmentRecord[]>;
   /** One page (newest first) of each user's enrollments, in one query. */
   enrollmentPagesByUsers(userIds: readonly string[], page: PageRequest): Promise<EnrollmentRecord[]>;
   enrollmentCountsByUsers(userIds: readonly string[]): Promise<{ userId: string; count: number }[]>;
   lessonProgressByEnrollments(enrollmentIds: readonly string[]): Promise<LessonProgressRecord[]>;
-  completedLessonsByEnrollments(enrollmentIds: readonly string[]): Promise<{ enrollmentId: string; lessonId: string }[]>;
+  completedLessonsByEnrollments(
+    enrollmentIds: readonly string[],
+  ): Promise<{ enrollmentId: string; lessonId: string }[]>;
   /** Attempts oldest first. */
   quizAttemptsByEnrollments(enrollmentIds: readonly string[]): Promise<QuizAttemptRecord[]>;
   /**
@@ -99,7 +107,10 @@ export function createProgressStore(db: Database): ProgressStore {
 
     async enrollmentsByIds(ids) {
       if (ids.length === 0) return [];
-      return orm.select().from(enrollments).where(inArray(enrollments.id, [...ids]));
+      return orm
+        .select()
+        .from(enrollments)
+        .where(inArray(enrollments.id, [...ids]));
     },
 
     async enrollmentsByUserAndCourse(keys) {
@@ -154,7 +165,10 @@ export function createProgressStore(db: Database): ProgressStore {
 
     async lessonProgressByEnrollments(enrollmentIds) {
       if (enrollmentIds.length === 0) return [];
-      return orm.select().from(lessonProgress).where(inArray(lessonProgress.enrollmentId, [...enrollmentIds]));
+      return orm
+        .select()
+        .from(lessonProgress)
+        .where(inArray(lessonProgress.enrollmentId, [...enrollmentIds]));
     },
 
     async completedLessonsByEnrollments(enrollmentIds) {
@@ -162,7 +176,12 @@ export function createProgressStore(db: Database): ProgressStore {
       return orm
         .select({ enrollmentId: lessonProgress.enrollmentId, lessonId: lessonProgress.lessonId })
         .from(lessonProgress)
-        .where(and(inArray(lessonProgress.enrollmentId, [...enrollmentIds]), eq(lessonProgress.status, 'COMPLETED')));
+        .where(
+          and(
+            inArray(lessonProgress.enrollmentId, [...enrollmentIds]),
+            eq(lessonProgress.status, 'COMPLETED'),
+          ),
+        );
     },
 
     async quizAttemptsByEnrollments(enrollmentIds) {
@@ -178,7 +197,10 @@ export function createProgressStore(db: Database): ProgressStore {
   };
 }
 
-async function recordLessonActivity(tx: Transaction, activity: LessonActivity): Promise<LessonActivityResult> {
+async function recordLessonActivity(
+  tx: Transaction,
+  activity: LessonActivity,
+): Promise<LessonActivityResult> {
   const { enrollmentId, lessonId, at } = activity;
   const [locked] = await tx.select().from(enrollments).where(eq(enrollments.id, enrollmentId)).for('update');
   if (!locked) throw new Error(`enrollment ${enrollmentId} does not exist`);
@@ -188,7 +210,11 @@ async function recordLessonActivity(tx: Transaction, activity: LessonActivity): 
     .from(lessonProgress)
     .where(and(eq(lessonProgress.enrollmentId, enrollmentId), eq(lessonProgress.lessonId, lessonId)));
   const previous: LessonState = existing
-    ? { status: existing.status, positionSeconds: existing.positionSeconds, completedAt: existing.completedAt }
+    ? {
+        status: existing.status,
+        positionSeconds: existing.positionSeconds,
+        completedAt: existing.completedAt,
+      }
     : NOT_STARTED;
   const next = activity.next(previous);
   const values = { enrollmentId, lessonId, ...next, updatedAt: at };
@@ -197,7 +223,12 @@ async function recordLessonActivity(tx: Transaction, activity: LessonActivity): 
     .values(values)
     .onConflictDoUpdate({
       target: [lessonProgress.enrollmentId, lessonProgress.lessonId],
-      set: { status: next.status, positionSeconds: next.positionSeconds, completedAt: next.completedAt, updatedAt: at },
+      set: {
+        status: next.status,
+        positionSeconds: next.positionSeconds,
+        completedAt: next.completedAt,
+        updatedAt: at,
+      },
     })
     .returning();
   if (!saved) throw new Error('lesson progress upsert returned no row');
@@ -219,7 +250,8 @@ async function recordLessonActivity(tx: Transaction, activity: LessonActivity): 
       .select({ lessonId: lessonProgress.lessonId })
       .from(lessonProgress)
       .where(and(eq(lessonProgress.enrollmentId, enrollmentId), eq(lessonProgress.status, 'COMPLETED')));
-    if (isCourseComplete(new Set(completed.map((row) => row.lessonId)), activity.courseLessonIds)) completedAt = at;
+    if (isCourseComplete(new Set(completed.map((row) => row.lessonId)), activity.courseLessonIds))
+      completedAt = at;
   }
   const [enrollment] = await tx
     .update(enrollments)

@@ -1,5 +1,15 @@
 /** drizzle-orm mappings of the `progress` schema (the SQL in migrations/ is the source of truth). */
-import { boolean, doublePrecision, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { QuizAnswer, QuizQuestionResult } from '../domain/quiz';
 import type { LessonStatus } from '../domain/progress';
 

@@ -49,7 +49,8 @@ export async function startCatalogFixture(courses: FixtureCourse[]): Promise<Cat
       };
       if (req.headers[INTERNAL_HEADER] !== CATALOG_SECRET) return reply(401, { error: 'unauthorized' });
       const { ids } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { ids?: string[] };
-      if (!Array.isArray(ids) || ids.length > 500) return reply(400, { error: 'ids must be an array of at most 500' });
+      if (!Array.isArray(ids) || ids.length > 500)
+        return reply(400, { error: 'ids must be an array of at most 500' });
       requests.push({ path: req.url ?? '', ids });
       if (req.method === 'POST' && req.url === '/internal/lessons') {
         const lessons = lessonsById();
@@ -60,7 +61,14 @@ export async function startCatalogFixture(courses: FixtureCourse[]): Promise<Cat
           courses: ids.flatMap((id): CatalogCourse[] => {
             const course = byId.get(id);
             return course
-              ? [{ id, published: course.published, instructorIds: course.instructorIds, lessonIds: course.lessons.map((l) => l.id) }]
+              ? [
+                  {
+                    id,
+                    published: course.published,
+                    instructorIds: course.instructorIds,
+                    lessonIds: course.lessons.map((l) => l.id),
+                  },
+                ]
               : [];
           }),
         });
@@ -75,7 +83,8 @@ export async function startCatalogFixture(courses: FixtureCourse[]): Promise<Cat
     requests,
     courses: byId,
     add: (course) => void byId.set(course.id, course),
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }
 
@@ -96,9 +105,27 @@ export const WEB_COURSE: FixtureCourse = {
       quiz: {
         passPercent: 60,
         questions: [
-          { id: 'q1', multiple: false, optionIds: ['q1a', 'q1b', 'q1c'], correctOptionIds: ['q1b'], explanation: 'HTTP is stateless.' },
-          { id: 'q2', multiple: true, optionIds: ['q2a', 'q2b', 'q2c'], correctOptionIds: ['q2a', 'q2c'], explanation: null },
-          { id: 'q3', multiple: false, optionIds: ['q3a', 'q3b'], correctOptionIds: ['q3a'], explanation: 'GET is safe.' },
+          {
+            id: 'q1',
+            multiple: false,
+            optionIds: ['q1a', 'q1b', 'q1c'],
+            correctOptionIds: ['q1b'],
+            explanation: 'HTTP is stateless.',
+          },
+          {
+            id: 'q2',
+            multiple: true,
+            optionIds: ['q2a', 'q2b', 'q2c'],
+            correctOptionIds: ['q2a', 'q2c'],
+            explanation: null,
+          },
+          {
+            id: 'q3',
+            multiple: false,
+            optionIds: ['q3a', 'q3b'],
+            correctOptionIds: ['q3a'],
+            explanation: 'GET is safe.',
+          },
         ],
       },
     },

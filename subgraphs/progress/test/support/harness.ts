@@ -4,16 +4,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { createTestDatabase, type DatabaseFlavour, type TestDatabase } from '@learncraft/kit/testing';
 import {
-  createTestDatabase,
-  type DatabaseFlavour,
-  type TestDatabase,
-} from '@learncraft/kit/testing';
-import { createLogger, createTokenVerifier, MemoryPubSub, TOKEN_AUDIENCE, TOKEN_ISSUER, type Role } from '@learncraft/kit';
+  createLogger,
+  createTokenVerifier,
+  MemoryPubSub,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  type Role,
+} from '@learncraft/kit';
 import { loadConfig } from '../../src/config';
 import { startProgressSubgraph, type RunningProgressSubgraph } from '../../src/server';
 import { createHttpCatalogClient } from '../../src/stores/catalogClient';
-import { CATALOG_SECRET, startCatalogFixture, type CatalogFixture, type FixtureCourse } from './catalogFixture';
+import {
+  CATALOG_SECRET,
+  startCatalogFixture,
+  type CatalogFixture,
+  type FixtureCourse,
+} from './catalogFixture';
 
 // The preset's testTimeout is not applied when Jest runs several projects; starting PGlite and
 // migrating on a busy machine can take longer than Jest's default 5 s.
@@ -30,7 +38,11 @@ export interface Harness {
   catalog: CatalogFixture;
   pubsub: MemoryPubSub;
   token(userId: string, roles?: Role[]): Promise<string>;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
   /** A fresh learner id with a token. */
   learner(roles?: Role[]): Promise<{ id: string; token: string }>;
   count(sql: string, params?: unknown[]): Promise<number>;
@@ -45,13 +57,22 @@ export async function startHarness(
   const test = await createTestDatabase(options.flavour ?? 'pglite');
   const catalog = await startCatalogFixture(courses);
   const pubsub = new MemoryPubSub();
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', INTERNAL_API_SECRET: CATALOG_SECRET, CATALOG_INTERNAL_URL: catalog.url });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    INTERNAL_API_SECRET: CATALOG_SECRET,
+    CATALOG_INTERNAL_URL: catalog.url,
+  });
   const server = await startProgressSubgraph({
     config,
     db: test.db,
     pubsub,
     verifier: createTokenVerifier({ publicKeyPem: await exportSPKI(publicKey) }),
-    catalog: createHttpCatalogClient({ baseUrl: catalog.url, secret: CATALOG_SECRET, ttlMs: options.catalogTtlMs ?? 0 }),
+    catalog: createHttpCatalogClient({
+      baseUrl: catalog.url,
+      secret: CATALOG_SECRET,
+      ttlMs: options.catalogTtlMs ?? 0,
+    }),
     logger: createLogger('progress-test', 'silent'),
   });
   const token = (userId: string, roles: Role[] = ['LEARNER']) => mint(privateKey, userId, roles);
@@ -64,7 +85,10 @@ export async function startHarness(
     async gql(query, variables, bearer) {
       const response = await fetch(server.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResponse<any>;
@@ -99,8 +123,24 @@ function mint(privateKey: KeyLike, userId: string, roles: Role[]): Promise<strin
 export const ENROLL = /* GraphQL */ `
   mutation Enroll($courseId: ID!) {
     courseEnroll(input: { courseId: $courseId }) {
-      enrollment { id progressPercent completedAt enrolledAt lastActivityAt course { id } user { id } }
-      userErrors { code message field }
+      enrollment {
+        id
+        progressPercent
+        completedAt
+        enrolledAt
+        lastActivityAt
+        course {
+          id
+        }
+        user {
+          id
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
@@ -108,9 +148,24 @@ export const ENROLL = /* GraphQL */ `
 export const HEARTBEAT = /* GraphQL */ `
   mutation Heartbeat($lessonId: ID!, $positionSeconds: Float!) {
     videoProgressRecord(input: { lessonId: $lessonId, positionSeconds: $positionSeconds }) {
-      lessonProgress { lesson { id } status positionSeconds completedAt }
-      enrollment { id progressPercent completedAt }
-      userErrors { code message field }
+      lessonProgress {
+        lesson {
+          id
+        }
+        status
+        positionSeconds
+        completedAt
+      }
+      enrollment {
+        id
+        progressPercent
+        completedAt
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
@@ -118,9 +173,24 @@ export const HEARTBEAT = /* GraphQL */ `
 export const COMPLETE = /* GraphQL */ `
   mutation Complete($lessonId: ID!) {
     lessonComplete(input: { lessonId: $lessonId }) {
-      lessonProgress { lesson { id } status positionSeconds completedAt }
-      enrollment { id progressPercent completedAt }
-      userErrors { code message field }
+      lessonProgress {
+        lesson {
+          id
+        }
+        status
+        positionSeconds
+        completedAt
+      }
+      enrollment {
+        id
+        progressPercent
+        completedAt
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
@@ -129,11 +199,31 @@ export const SUBMIT = /* GraphQL */ `
   mutation Submit($lessonId: ID!, $answers: [QuizAnswerInput!]!) {
     quizSubmit(input: { lessonId: $lessonId, answers: $answers }) {
       attempt {
-        id lesson { id } scorePercent passed submittedAt
-        results { questionId selectedOptionIds correct correctOptionIds explanation }
+        id
+        lesson {
+          id
+        }
+        scorePercent
+        passed
+        submittedAt
+        results {
+          questionId
+          selectedOptionIds
+          correct
+          correctOptionIds
+          explanation
+        }
       }
-      enrollment { id progressPercent completedAt }
-      userErrors { code message field }
+      enrollment {
+        id
+        progressPercent
+        completedAt
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
