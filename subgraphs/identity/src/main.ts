@@ -1,32 +1,10 @@
 /** Runs the identity subgraph from the environment until SIGINT/SIGTERM. */
-import { createLogger } from '@learncraft/kit';
+import { createLogger, runService } from '@learncraft/kit';
 import { loadConfig } from './config';
 import { startIdentitySubgraph } from './server';
 
-async function main() {
+runService('identity', async () => {
   const config = loadConfig(process.env);
   const logger = createLogger('identity', config.LOG_LEVEL);
-  const server = await startIdentitySubgraph({ config, logger });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`received ${signal}, shutting down`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `identity failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
+  return { service: await startIdentitySubgraph({ config, logger }), logger };
 });

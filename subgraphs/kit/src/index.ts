@@ -12,3 +12,4 @@ export * from './pubsub';
 export * from './relay';
 export * from './server';
 export * from './demo';
+export * from './process';
