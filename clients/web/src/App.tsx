@@ -5,7 +5,16 @@
  */
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useApolloClient } from '@apollo/client';
-import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
+import {
+  BrowserRouter,
+  Link,
+  Navigate,
+  NavLink,
+  Route,
+  Routes,
+  useLocation,
+  useNavigate,
+} from 'react-router';
 import { useSession, useSessionManager } from './auth/SessionContext';
 import { PageSkeleton } from './components/Skeleton';
 import { loginPath } from './lib/paths';

@@ -4,14 +4,15 @@
  * answer triggers one refresh and one retry. The WebSocket reads its token when it connects and is
  * restarted whenever the session changes, so subscriptions resume under the new token.
  */
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, Observable, split } from '@apollo/client';
+import { ApolloClient, ApolloLink, HttpLink, Observable, split } from '@apollo/client';
 import { setContext } from '@apollo/client/link/context';
 import { onError } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { relayStylePagination, getMainDefinition } from '@apollo/client/utilities';
+import { getMainDefinition } from '@apollo/client/utilities';
 import { Kind, OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import type { SessionManager } from './auth/session';
+import { createCache } from './cache';
 
 /** Closes the socket with a code graphql-ws retries on, so it reconnects with new connection params. */
 const RESTART_CODE = 4205;
@@ -82,7 +83,10 @@ export function createApolloClient(graphqlUrl: string, session: SessionManager) 
   const link = split(
     ({ query }) => {
       const definition = getMainDefinition(query);
-      return definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION;
+      return (
+        definition.kind === Kind.OPERATION_DEFINITION &&
+        definition.operation === OperationTypeNode.SUBSCRIPTION
+      );
     },
     new GraphQLWsLink(wsClient),
     httpLink,
@@ -90,18 +94,6 @@ export function createApolloClient(graphqlUrl: string, session: SessionManager) 
 
   return new ApolloClient({
     link,
-    cache: new InMemoryCache({
-      typePolicies: {
-        Query: {
-          fields: {
-            courses: relayStylePagination(['filterBy', 'orderBy']),
-            courseSearch: relayStylePagination(['query', 'filterBy']),
-          },
-        },
-        // Progress rows have no id of their own: they belong to their lesson or enrollment.
-        LessonProgress: { keyFields: false },
-        Enrollment: { fields: { lessons: { merge: false } } },
-      },
-    }),
+    cache: createCache(),
   });
 }

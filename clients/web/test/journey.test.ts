@@ -22,7 +22,11 @@ const DIST = join(WEB_DIR, 'dist');
 const SCREENSHOTS = join(WEB_DIR, 'test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const kubernetes = demoCourses.find((course) => course.slug === 'kubernetes-basics')!;
-const videoUrls = new Set(demoCourses.flatMap((course) => course.modules.flatMap((m) => m.lessons.flatMap((l) => (l.video ? [l.video.url] : [])))));
+const videoUrls = new Set(
+  demoCourses.flatMap((course) =>
+    course.modules.flatMap((m) => m.lessons.flatMap((l) => (l.video ? [l.video.url] : []))),
+  ),
+);
 const quiz = kubernetes.modules.flatMap((module) => module.lessons).find((lesson) => lesson.kind === 'QUIZ')!;
 
 jest.setTimeout(180_000);
@@ -46,7 +50,8 @@ describe('a learner in the browser', () => {
     });
     target.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
   };
-  const shot = (target: Page, name: string) => target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shot = (target: Page, name: string) =>
+    target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     if (!ensureWebApp(join(WEB_DIR, '../..'))) throw new Error('the web app did not build');
@@ -55,7 +60,16 @@ describe('a learner in the browser', () => {
     origin = new URL(platform.gateway.url).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     context = await browser.newContext({ baseURL: origin, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);
@@ -86,11 +100,15 @@ describe('a learner in the browser', () => {
   it('finds the course by searching and narrowing by level', async () => {
     await page.getByRole('link', { name: 'Search', exact: true }).click();
     await page.getByRole('searchbox', { name: 'Search' }).fill('kubernetes');
-    const expected = await platform.graphql<{ courseSearch: { totalCount: number; edges: { node: { title: string } }[] } }>(
+    const expected = await platform.graphql<{
+      courseSearch: { totalCount: number; edges: { node: { title: string } }[] };
+    }>(
       `{ courseSearch(query: "kubernetes", filterBy: { level: BEGINNER }) { totalCount edges { node { title } } } }`,
     );
     await page.getByLabel('Level').selectOption('BEGINNER');
-    await page.waitForURL((url) => url.searchParams.get('q') === 'kubernetes' && url.searchParams.get('level') === 'BEGINNER');
+    await page.waitForURL(
+      (url) => url.searchParams.get('q') === 'kubernetes' && url.searchParams.get('level') === 'BEGINNER',
+    );
     const count = expected.data!.courseSearch.totalCount;
     await page.getByText(`${count} ${count === 1 ? 'course' : 'courses'} found`, { exact: true }).waitFor();
     const titles = await page.locator('.course-card h3').allTextContents();
@@ -102,7 +120,9 @@ describe('a learner in the browser', () => {
   it('opens the course page with its syllabus, instructors and rendered description', async () => {
     await page.getByRole('link', { name: 'Kubernetes Basics' }).click();
     await page.getByRole('heading', { level: 1, name: 'Kubernetes Basics' }).waitFor();
-    expect(await page.locator('.instructors').textContent()).toBe(`Taught by ${demoAccount('instructor@learncraft.dev').displayName}`);
+    expect(await page.locator('.instructors').textContent()).toBe(
+      `Taught by ${demoAccount('instructor@learncraft.dev').displayName}`,
+    );
     expect(await page.locator('.syllabus h3').allTextContents()).toEqual(
       kubernetes.modules.map((module, index) => `Module ${index + 1}: ${module.title}`),
     );
@@ -132,19 +152,28 @@ describe('a learner in the browser', () => {
     await page.reload();
     await page.getByText('Resuming at 1:08.', { exact: true }).waitFor();
     await page.getByText('Saved position: 1:08', { exact: true }).waitFor();
-    expect(await page.getByRole('button', { name: /^1:08 In the next lessons/ }).getAttribute('aria-current')).toBe('true');
+    expect(
+      await page.getByRole('button', { name: /^1:08 In the next lessons/ }).getAttribute('aria-current'),
+    ).toBe('true');
     await shot(page, '3-video-lesson');
   });
 
   it('passes the quiz while a second tab shows the dashboard updating live', async () => {
-    const courseId = (await platform.graphql<{ course: { id: string } }>(`{ course(slug: "kubernetes-basics") { id } }`)).data!.course.id;
+    const courseId = (
+      await platform.graphql<{ course: { id: string } }>(`{ course(slug: "kubernetes-basics") { id } }`)
+    ).data!.course.id;
     const dashboard = await context.newPage();
     watchConsole(dashboard);
     await dashboard.goto('/dashboard');
     const card = dashboard.locator('.enrollment-card', { hasText: 'Kubernetes Basics' });
     await card.getByText('0% complete', { exact: true }).waitFor();
-    expect(await card.getByRole('link', { name: /^Continue:/ }).textContent()).toBe('Continue: What Is Kubernetes? (at 1:08)');
-    await waitUntil(() => platform.progressPubSub.subscriberCount(progressTopic(courseId)) >= 1, 'the dashboard subscription');
+    expect(await card.getByRole('link', { name: /^Continue:/ }).textContent()).toBe(
+      'Continue: What Is Kubernetes? (at 1:08)',
+    );
+    await waitUntil(
+      () => platform.progressPubSub.subscriberCount(progressTopic(courseId)) >= 1,
+      'the dashboard subscription',
+    );
 
     // A background tab gets few animation frames, which slows every click in it: focus the learner's tab.
     await page.bringToFront();
@@ -153,11 +182,15 @@ describe('a learner in the browser', () => {
     for (const question of quiz.quiz!.questions) {
       const fieldset = page.locator('fieldset', { hasText: question.prompt });
       for (const key of question.correctOptionKeys)
-        await fieldset.getByLabel(question.options.find((option) => option.key === key)!.label, { exact: true }).check();
+        await fieldset
+          .getByLabel(question.options.find((option) => option.key === key)!.label, { exact: true })
+          .check();
     }
     await page.getByRole('button', { name: 'Submit answers' }).click();
     await page.getByText('You scored 100% — passed.', { exact: true }).waitFor();
-    expect(await page.locator('.feedback strong').allTextContents()).toEqual(quiz.quiz!.questions.map(() => 'Correct'));
+    expect(await page.locator('.feedback strong').allTextContents()).toEqual(
+      quiz.quiz!.questions.map(() => 'Correct'),
+    );
     await shot(page, '4-quiz-passed');
 
     // 1 of 6 lessons complete → 16 %, pushed to the other tab without a reload.
@@ -168,9 +201,19 @@ describe('a learner in the browser', () => {
   });
 
   it('has no serious or critical axe violations and fits a 360 px screen on the main pages', async () => {
-    const course = await platform.graphql(`{ course(slug: "kubernetes-basics") { modules { lessons { id kind } } } }`);
-    const reading = course.data?.course.modules.flatMap((m: { lessons: { id: string; kind: string }[] }) => m.lessons).find((l: { kind: string }) => l.kind === 'READING');
-    const pages = ['/', '/search?q=kubernetes', '/courses/kubernetes-basics', `/courses/kubernetes-basics/lessons/${reading.id}`, '/dashboard'];
+    const course = await platform.graphql(
+      `{ course(slug: "kubernetes-basics") { modules { lessons { id kind } } } }`,
+    );
+    const reading = course.data?.course.modules
+      .flatMap((m: { lessons: { id: string; kind: string }[] }) => m.lessons)
+      .find((l: { kind: string }) => l.kind === 'READING');
+    const pages = [
+      '/',
+      '/search?q=kubernetes',
+      '/courses/kubernetes-basics',
+      `/courses/kubernetes-basics/lessons/${reading.id}`,
+      '/dashboard',
+    ];
     const findings: Record<string, string[]> = {};
     for (const width of [1280, 360]) {
       await page.setViewportSize({ width, height: 800 });
@@ -179,16 +222,28 @@ describe('a learner in the browser', () => {
         await page.locator('main h1').first().waitFor();
         await page.waitForLoadState('networkidle');
         if (width === 360) {
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
           if (overflow > 0) (findings[path] ??= []).push(`${overflow} px wider than a 360 px screen`);
           await shot(page, `6-narrow${path.replace(/[/?=]+/g, '-')}`);
           continue;
         }
         await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
         const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
+          const axe = (
+            window as unknown as {
+              axe: {
+                run: (
+                  context: Document,
+                ) => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
+              };
+            }
+          ).axe;
           const result = await axe.run(document);
-          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact}: ${v.id} (${v.nodes.length})`);
+          return result.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.impact}: ${v.id} (${v.nodes.length})`);
         });
         if (violations.length > 0) (findings[path] ??= []).push(...violations);
       }
@@ -225,7 +280,8 @@ describe('a learner in the browser', () => {
   it('refreshes once and retries when the gateway answers UNAUTHENTICATED, and logs out', async () => {
     const operations: string[] = [];
     page.on('request', (request) => {
-      const body = request.method() === 'POST' && request.url().endsWith('/graphql') ? request.postData() : null;
+      const body =
+        request.method() === 'POST' && request.url().endsWith('/graphql') ? request.postData() : null;
       if (body) operations.push((JSON.parse(body) as { operationName: string }).operationName);
     });
     let rejected = false;
@@ -236,12 +292,17 @@ describe('a learner in the browser', () => {
       await route.fulfill({
         status: 401,
         contentType: 'application/json',
-        body: JSON.stringify({ errors: [{ message: 'The access token has expired.', extensions: { code: 'UNAUTHENTICATED' } }] }),
+        body: JSON.stringify({
+          errors: [{ message: 'The access token has expired.', extensions: { code: 'UNAUTHENTICATED' } }],
+        }),
       });
     });
     await page.goto('/dashboard');
     await page.getByText('Welcome back, Ada Learner.', { exact: true }).waitFor();
-    await page.locator('.enrollment-card', { hasText: 'Kubernetes Basics' }).getByText('16% complete', { exact: true }).waitFor();
+    await page
+      .locator('.enrollment-card', { hasText: 'Kubernetes Basics' })
+      .getByText('16% complete', { exact: true })
+      .waitFor();
     expect(operations).toEqual(['SessionRefresh', 'Dashboard', 'SessionRefresh', 'Dashboard']);
     await page.unroute('**/graphql');
 
@@ -250,7 +311,6 @@ describe('a learner in the browser', () => {
     expect(await page.evaluate(() => localStorage.getItem('learncraft.refreshToken'))).toBeNull();
     expect(operations.filter((name) => name === 'SessionRevoke')).toEqual(['SessionRevoke']);
   });
-
 });
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {

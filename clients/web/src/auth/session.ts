@@ -39,10 +39,13 @@ export class SessionManager {
     private readonly graphqlUrl: string,
     private readonly storage: Storage = window.localStorage,
   ) {
-    this.state = storage.getItem(REFRESH_TOKEN_KEY) ? { status: 'loading' } : { status: 'anonymous', expired: false };
+    this.state = storage.getItem(REFRESH_TOKEN_KEY)
+      ? { status: 'loading' }
+      : { status: 'anonymous', expired: false };
     // Another tab signed out: follow it.
     window.addEventListener('storage', (event) => {
-      if (event.key === REFRESH_TOKEN_KEY && event.newValue === null && this.state.status === 'signedIn') this.clear(false);
+      if (event.key === REFRESH_TOKEN_KEY && event.newValue === null && this.state.status === 'signedIn')
+        this.clear(false);
     });
   }
 
@@ -66,7 +69,10 @@ export class SessionManager {
     const expiresAt = Date.parse(session.accessTokenExpiresAt);
     this.setState({ status: 'signedIn', user: session.user, accessToken: session.accessToken, expiresAt });
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), Math.max(expiresAt - Date.now() - REFRESH_MARGIN_MS, 1_000));
+    // A failed network call here is not the learner's concern yet: the token stays, and the next
+    // request that needs one refreshes on demand (and reports the error there).
+    const silentRefresh = () => void this.refresh().catch(() => undefined);
+    this.timer = setTimeout(silentRefresh, Math.max(expiresAt - Date.now() - REFRESH_MARGIN_MS, 1_000));
   }
 
   /** An access token valid for at least a few more seconds, refreshing first if needed; null when signed out. */
@@ -91,7 +97,8 @@ export class SessionManager {
   async signOut(): Promise<void> {
     const refreshToken = this.storage.getItem(REFRESH_TOKEN_KEY);
     this.clear(false);
-    if (refreshToken) await this.post(SessionRevokeMutation, { input: { refreshToken } }).catch(() => undefined);
+    if (refreshToken)
+      await this.post(SessionRevokeMutation, { input: { refreshToken } }).catch(() => undefined);
   }
 
   private async exchange(): Promise<string | null> {
@@ -122,7 +129,11 @@ export class SessionManager {
     const response = await fetch(this.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ operationName: getOperationAST(document)?.name?.value, query: print(document), variables }),
+      body: JSON.stringify({
+        operationName: getOperationAST(document)?.name?.value,
+        query: print(document),
+        variables,
+      }),
     });
     if (!response.ok && response.status >= 500) throw new Error(`The server answered ${response.status}.`);
     return response.json();

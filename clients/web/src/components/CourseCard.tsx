@@ -6,7 +6,9 @@ import { duration, languageName, LEVEL_LABELS } from '../lib/format';
 export function CourseCard({ course }: { course: CourseCardFieldsFragment }) {
   return (
     <article className="card course-card">
-      {course.thumbnailUrl && <img className="thumb" src={course.thumbnailUrl} alt="" loading="lazy" width={320} height={180} />}
+      {course.thumbnailUrl && (
+        <img className="thumb" src={course.thumbnailUrl} alt="" loading="lazy" width={320} height={180} />
+      )}
       <div className="card-body">
         <p className="eyebrow">{course.category.name}</p>
         <h3>

@@ -11,7 +11,15 @@ export function describeError(error: ApolloError | Error): string {
   return apollo.graphQLErrors?.[0]?.message ?? error.message;
 }
 
-export function ErrorState({ error, onRetry, title = 'Something went wrong' }: { error: ApolloError | Error; onRetry?: () => unknown; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title = 'Something went wrong',
+}: {
+  error: ApolloError | Error;
+  onRetry?: () => unknown;
+  title?: string;
+}) {
   return (
     <div className="error-state" role="alert">
       <h2>{title}</h2>

@@ -24,8 +24,7 @@ hljs.registerLanguage('plaintext', plaintext);
 hljs.registerLanguage('typescript', typescript);
 hljs.registerLanguage('yaml', yaml);
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const marked = new Marked({
   gfm: true,

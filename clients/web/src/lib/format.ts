@@ -1,9 +1,9 @@
 /** Display helpers for durations, levels and languages. */
 import type { CourseLevel } from '../graphql/generated/graphql';
 
-/** 68 → "1:08"; 3725 → "1:02:05" */
+/** 68 → "1:08"; 3725 → "1:02:05"; negative or unknown (NaN, as a <video> reports before loading) → "0:00" */
 export function clock(totalSeconds: number): string {
-  const seconds = Math.max(0, Math.floor(totalSeconds));
+  const seconds = Number.isFinite(totalSeconds) ? Math.max(0, Math.floor(totalSeconds)) : 0;
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = String(seconds % 60).padStart(2, '0');

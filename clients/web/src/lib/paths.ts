@@ -8,7 +8,10 @@ export function loginPath(location: { pathname: string; search: string }): strin
   return `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
-/** Only same-site paths are followed after logging in (never another origin). */
+/**
+ * Only same-site paths are followed after logging in (never another origin). Browsers read a
+ * backslash as a slash, so `/\evil.example` is as protocol-relative as `//evil.example`.
+ */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/dashboard';
+  return next && /^\/(?![/\\])/.test(next) ? next : '/dashboard';
 }

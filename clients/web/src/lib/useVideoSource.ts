@@ -5,9 +5,14 @@
  */
 import { useEffect, type RefObject } from 'react';
 
-export const isHlsUrl = (url: string) => /\.m3u8($|[?#])/i.test(url);
+/** An HLS playlist is told by its path: a `.m3u8` inside the query string (`?next=a.m3u8`) does not count. */
+export const isHlsUrl = (url: string) => /\.m3u8$/i.test(url.split(/[?#]/, 1)[0]!);
 
-export function useVideoSource(video: RefObject<HTMLVideoElement | null>, url: string, onFatalError: () => void): void {
+export function useVideoSource(
+  video: RefObject<HTMLVideoElement | null>,
+  url: string,
+  onFatalError: () => void,
+): void {
   useEffect(() => {
     const element = video.current;
     if (!element) return;

@@ -29,7 +29,8 @@ export default function CoursePage() {
   useTitle(course?.title);
 
   if (loading && !data) return <PageSkeleton />;
-  if (error && !data) return <ErrorState error={error} onRetry={() => refetch()} title="The course could not be loaded" />;
+  if (error && !data)
+    return <ErrorState error={error} onRetry={() => refetch()} title="The course could not be loaded" />;
   if (!course)
     return (
       <div className="page">
@@ -66,12 +67,17 @@ export default function CoursePage() {
               {course.lessonCount} lessons · {duration(course.totalDurationSeconds)}
             </span>
           </p>
-          <p className="instructors">Taught by {course.instructors.map((instructor) => instructor.displayName).join(', ')}</p>
+          <p className="instructors">
+            Taught by {course.instructors.map((instructor) => instructor.displayName).join(', ')}
+          </p>
         </div>
         <aside className="enroll-box" aria-label="Your progress">
           {course.viewerEnrollment ? (
             <>
-              <ProgressBar percent={course.viewerEnrollment.progressPercent} label={`${course.title} progress`} />
+              <ProgressBar
+                percent={course.viewerEnrollment.progressPercent}
+                label={`${course.title} progress`}
+              />
               {next && (
                 <Link className="button" to={lessonPath(course.slug, next.id)}>
                   {course.viewerEnrollment.progressPercent > 0 ? 'Continue learning' : 'Start the course'}
@@ -81,7 +87,12 @@ export default function CoursePage() {
           ) : (
             <>
               <p>Free for everyone. Track your progress and earn completion.</p>
-              <button type="button" className="button" onClick={() => void onEnroll()} disabled={enrollment.loading}>
+              <button
+                type="button"
+                className="button"
+                onClick={() => void onEnroll()}
+                disabled={enrollment.loading}
+              >
                 {enrollment.loading ? 'Enrolling…' : 'Enroll'}
               </button>
             </>

@@ -31,7 +31,11 @@ export default function DashboardPage() {
       ) : error && !data ? (
         <ErrorState error={error} onRetry={() => refetch()} title="Your courses could not be loaded" />
       ) : me && !me.enrollments ? (
-        <ErrorState error={new Error('Progress is unavailable right now.')} onRetry={() => refetch()} title="Your courses could not be loaded" />
+        <ErrorState
+          error={new Error('Progress is unavailable right now.')}
+          onRetry={() => refetch()}
+          title="Your courses could not be loaded"
+        />
       ) : enrollments.length === 0 ? (
         <EmptyState title="You have not enrolled in any course yet">
           <p>
@@ -56,7 +60,9 @@ function EnrollmentCard({ enrollment }: { enrollment: EnrollmentNode }) {
   const next = enrollment.lessons.find((progress) => progress.status !== 'COMPLETED');
   return (
     <li className="card enrollment-card">
-      {course.thumbnailUrl && <img className="thumb small" src={course.thumbnailUrl} alt="" width={160} height={90} />}
+      {course.thumbnailUrl && (
+        <img className="thumb small" src={course.thumbnailUrl} alt="" width={160} height={90} />
+      )}
       <div className="card-body">
         <h2>
           <Link to={coursePath(course.slug)}>{course.title}</Link>

@@ -31,7 +31,10 @@ export default function HomePage() {
               <ul className="category-list">
                 {data?.categories.map((category) => (
                   <li key={category.id}>
-                    <Link to={`/search?category=${encodeURIComponent(category.slug)}`} className="category-chip">
+                    <Link
+                      to={`/search?category=${encodeURIComponent(category.slug)}`}
+                      className="category-chip"
+                    >
                       <strong>{category.name}</strong>
                       <span>
                         {category.courseCount} {category.courseCount === 1 ? 'course' : 'courses'}

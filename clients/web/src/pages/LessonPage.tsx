@@ -25,18 +25,26 @@ export default function LessonPage() {
     awaitRefetchQueries: true,
   });
   const course = data?.course;
-  const lessons = course?.modules.flatMap((module) => module.lessons.map((lesson) => ({ ...lesson, module }))) ?? [];
+  const lessons =
+    course?.modules.flatMap((module) => module.lessons.map((lesson) => ({ ...lesson, module }))) ?? [];
   const index = lessons.findIndex((lesson) => lesson.id === lessonId);
   const lesson = lessons[index];
   useTitle(lesson?.title);
 
   if (loading && !data) return <PageSkeleton />;
-  if (error && !data) return <ErrorState error={error} onRetry={() => refetch()} title="The lesson could not be loaded" />;
+  if (error && !data)
+    return <ErrorState error={error} onRetry={() => refetch()} title="The lesson could not be loaded" />;
   if (!course || !lesson)
     return (
       <div className="page">
         <EmptyState title="Lesson not found">
-          <p>{course ? <Link to={coursePath(course.slug)}>Back to {course.title}</Link> : <Link to="/search">Search the catalog</Link>}</p>
+          <p>
+            {course ? (
+              <Link to={coursePath(course.slug)}>Back to {course.title}</Link>
+            ) : (
+              <Link to="/search">Search the catalog</Link>
+            )}
+          </p>
         </EmptyState>
       </div>
     );
@@ -52,7 +60,9 @@ export default function LessonPage() {
         <Link to={coursePath(course.slug)} className="back-link">
           ← {course.title}
         </Link>
-        {course.viewerEnrollment && <ProgressBar percent={course.viewerEnrollment.progressPercent} label={`${course.title} progress`} />}
+        {course.viewerEnrollment && (
+          <ProgressBar percent={course.viewerEnrollment.progressPercent} label={`${course.title} progress`} />
+        )}
         {course.modules.map((module) => (
           <div key={module.id}>
             <h2 className="sidebar-module">{module.title}</h2>
@@ -60,7 +70,10 @@ export default function LessonPage() {
               {module.lessons.map((item) => (
                 <li key={item.id}>
                   <LessonStatusIcon status={item.viewerProgress?.status} />
-                  <Link to={lessonPath(course.slug, item.id)} aria-current={item.id === lesson.id ? 'page' : undefined}>
+                  <Link
+                    to={lessonPath(course.slug, item.id)}
+                    aria-current={item.id === lesson.id ? 'page' : undefined}
+                  >
                     {item.title}
                   </Link>
                 </li>
@@ -81,16 +94,26 @@ export default function LessonPage() {
               type="button"
               className="button"
               disabled={enrolling.loading}
-              onClick={() => void enroll({ variables: { input: { courseId: course.id } } }).catch(() => undefined)}
+              onClick={() =>
+                void enroll({ variables: { input: { courseId: course.id } } }).catch(() => undefined)
+              }
             >
               {enrolling.loading ? 'Enrolling…' : 'Enroll'}
             </button>
           </div>
         )}
-        {content.__typename === 'VideoContent' && <VideoLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />}
-        {content.__typename === 'ReadingContent' && <ReadingLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />}
-        {content.__typename === 'QuizContent' && <QuizLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />}
-        {content.__typename === 'LabContent' && <LabLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />}
+        {content.__typename === 'VideoContent' && (
+          <VideoLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
+        )}
+        {content.__typename === 'ReadingContent' && (
+          <ReadingLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
+        )}
+        {content.__typename === 'QuizContent' && (
+          <QuizLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
+        )}
+        {content.__typename === 'LabContent' && (
+          <LabLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
+        )}
         <nav className="prev-next" aria-label="Lesson navigation">
           {previous ? (
             <Link to={lessonPath(course.slug, previous.id)} rel="prev">

@@ -99,7 +99,10 @@ export default function SearchPage() {
         </label>
         <label className="field">
           <span>Category</span>
-          <select value={params.get('category') ?? ''} onChange={(event) => update('category', event.target.value)}>
+          <select
+            value={params.get('category') ?? ''}
+            onChange={(event) => update('category', event.target.value)}
+          >
             <option value="">All categories</option>
             {categories.data?.categories.map((category) => (
               <option key={category.id} value={category.slug}>
@@ -121,7 +124,10 @@ export default function SearchPage() {
         </label>
         <label className="field">
           <span>Language</span>
-          <select value={params.get('language') ?? ''} onChange={(event) => update('language', event.target.value)}>
+          <select
+            value={params.get('language') ?? ''}
+            onChange={(event) => update('language', event.target.value)}
+          >
             <option value="">All languages</option>
             {LANGUAGES.map((tag) => (
               <option key={tag} value={tag}>
@@ -152,7 +158,12 @@ export default function SearchPage() {
           </div>
           {connection.pageInfo.hasNextPage && (
             <div ref={sentinel} className="load-more">
-              <button type="button" className="button secondary" onClick={() => void loadMore()} disabled={loadingMore}>
+              <button
+                type="button"
+                className="button secondary"
+                onClick={() => void loadMore()}
+                disabled={loadingMore}
+              >
                 {loadingMore ? 'Loading…' : 'Show more'}
               </button>
             </div>

@@ -43,8 +43,20 @@ export default function SignupPage() {
     <div className="page narrow">
       <h1>Create your account</h1>
       <form className="auth-form" onSubmit={(event) => void onSubmit(event)}>
-        <Field label="Name" name="displayName" type="text" autoComplete="name" error={fieldError(userErrors, 'displayName')} />
-        <Field label="Email" name="email" type="email" autoComplete="email" error={fieldError(userErrors, 'email')} />
+        <Field
+          label="Name"
+          name="displayName"
+          type="text"
+          autoComplete="name"
+          error={fieldError(userErrors, 'displayName')}
+        />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          error={fieldError(userErrors, 'email')}
+        />
         <Field
           label="Password"
           name="password"

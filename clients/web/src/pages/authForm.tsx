@@ -18,7 +18,9 @@ export function fieldError(errors: readonly FormUserError[] | undefined, name: s
 
 /** Messages not tied to a field. */
 export function formErrors(errors: readonly FormUserError[] | undefined): string[] {
-  return errors?.filter((error) => !error.field || error.field.length < 2).map((error) => error.message) ?? [];
+  return (
+    errors?.filter((error) => !error.field || error.field.length < 2).map((error) => error.message) ?? []
+  );
 }
 
 export function Field(props: {

@@ -3,7 +3,15 @@ import { useMutation } from '@apollo/client';
 import { LessonCompleteMutation } from '../../graphql/operations';
 import type { LessonData } from './types';
 
-export function CompleteButton({ lesson, enrolled, label = 'Mark as complete' }: { lesson: LessonData; enrolled: boolean; label?: string }) {
+export function CompleteButton({
+  lesson,
+  enrolled,
+  label = 'Mark as complete',
+}: {
+  lesson: LessonData;
+  enrolled: boolean;
+  label?: string;
+}) {
   const [complete, { loading, error, data }] = useMutation(LessonCompleteMutation, {
     variables: { input: { lessonId: lesson.id } },
   });
@@ -16,7 +24,12 @@ export function CompleteButton({ lesson, enrolled, label = 'Mark as complete' }:
   const userError = data?.lessonComplete.userErrors[0];
   return (
     <div className="complete-row">
-      <button type="button" className="button" disabled={!enrolled || loading} onClick={() => void complete().catch(() => undefined)}>
+      <button
+        type="button"
+        className="button"
+        disabled={!enrolled || loading}
+        onClick={() => void complete().catch(() => undefined)}
+      >
         {loading ? 'Saving…' : label}
       </button>
       {(userError || error) && (

@@ -22,7 +22,10 @@ export function LabLesson({ lesson, content, enrolled }: LessonPartProps<LabCont
           </li>
         ))}
       </ol>
-      <p className="notice">Interactive lab sandboxes are not available on this server yet; work through the steps on your own machine.</p>
+      <p className="notice">
+        Interactive lab sandboxes are not available on this server yet; work through the steps on your own
+        machine.
+      </p>
       <CompleteButton lesson={lesson} enrolled={enrolled} />
     </>
   );

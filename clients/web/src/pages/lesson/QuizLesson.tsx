@@ -19,7 +19,11 @@ export function QuizLesson({ lesson, content, enrolled }: LessonPartProps<QuizCo
   const choose = (questionId: string, optionId: string, multiple: boolean, checked: boolean) =>
     setAnswers((current) => {
       const chosen = current[questionId] ?? [];
-      const next = multiple ? (checked ? [...chosen, optionId] : chosen.filter((id) => id !== optionId)) : [optionId];
+      const next = multiple
+        ? checked
+          ? [...chosen, optionId]
+          : chosen.filter((id) => id !== optionId)
+        : [optionId];
       return { ...current, [questionId]: next };
     });
 
@@ -46,7 +50,11 @@ export function QuizLesson({ lesson, content, enrolled }: LessonPartProps<QuizCo
       {content.questions.map((question, number) => {
         const result = results.get(question.id);
         return (
-          <fieldset key={question.id} className={`question${result ? (result.correct ? ' correct' : ' incorrect') : ''}`} disabled={!!attempt}>
+          <fieldset
+            key={question.id}
+            className={`question${result ? (result.correct ? ' correct' : ' incorrect') : ''}`}
+            disabled={!!attempt}
+          >
             <legend>
               <span className="question-number">Question {number + 1}</span>
               <Markdown source={question.prompt} className="prompt" />
@@ -62,7 +70,9 @@ export function QuizLesson({ lesson, content, enrolled }: LessonPartProps<QuizCo
                     name={question.id}
                     value={option.id}
                     checked={checked}
-                    onChange={(event) => choose(question.id, option.id, question.multiple, event.target.checked)}
+                    onChange={(event) =>
+                      choose(question.id, option.id, question.multiple, event.target.checked)
+                    }
                   />
                   <span>{option.label}</span>
                   {result && isCorrect && <span className="visually-hidden"> (correct answer)</span>}

@@ -54,7 +54,8 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
   const seekTo = (seconds: number) => {
     setPosition(seconds);
     const element = video.current;
-    if (element && !mediaFailed && element.readyState >= HTMLMediaElement.HAVE_METADATA) element.currentTime = seconds;
+    if (element && !mediaFailed && element.readyState >= HTMLMediaElement.HAVE_METADATA)
+      element.currentTime = seconds;
     else report(seconds, true);
   };
 
@@ -72,7 +73,8 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
           playsInline
           aria-describedby="transcript-heading"
           onLoadedMetadata={(event) => {
-            if (resumeFrom > 0 && resumeFrom < event.currentTarget.duration - 5) event.currentTarget.currentTime = resumeFrom;
+            if (resumeFrom > 0 && resumeFrom < event.currentTarget.duration - 5)
+              event.currentTarget.currentTime = resumeFrom;
           }}
           onTimeUpdate={(event) => {
             setPosition(event.currentTarget.currentTime);
@@ -85,8 +87,8 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
         />
         {mediaFailed && (
           <p className="media-error" role="status">
-            The video could not be loaded. The transcript below has everything that is said in it — choose a line to move
-            your position there.
+            The video could not be loaded. The transcript below has everything that is said in it — choose a
+            line to move your position there.
           </p>
         )}
       </div>
@@ -103,8 +105,13 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
         ) : (
           <ol>
             {cues.map((cue, index) => (
-              <li key={cue.start}>
-                <button type="button" className="cue" aria-current={index === activeCue ? 'true' : undefined} onClick={() => seekTo(cue.start)}>
+              <li key={`${cue.start}-${index}`}>
+                <button
+                  type="button"
+                  className="cue"
+                  aria-current={index === activeCue ? 'true' : undefined}
+                  onClick={() => seekTo(cue.start)}
+                >
                   <time>{clock(cue.start)}</time> <span>{cue.text}</span>
                 </button>
               </li>

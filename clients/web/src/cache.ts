@@ -1,0 +1,22 @@
+/**
+ * The Apollo cache of the web app and its type policies, apart from the links so component tests
+ * can run against the same normalisation the app uses.
+ */
+import { InMemoryCache } from '@apollo/client';
+import { relayStylePagination } from '@apollo/client/utilities';
+
+export function createCache(): InMemoryCache {
+  return new InMemoryCache({
+    typePolicies: {
+      Query: {
+        fields: {
+          courses: relayStylePagination(['filterBy', 'orderBy']),
+          courseSearch: relayStylePagination(['query', 'filterBy']),
+        },
+      },
+      // Progress rows have no id of their own: they belong to their lesson or enrollment.
+      LessonProgress: { keyFields: false },
+      Enrollment: { fields: { lessons: { merge: false } } },
+    },
+  });
+}

@@ -1,0 +1,69 @@
+/** Lesson data in the shape the LessonPage query gives the lesson parts, for component tests. */
+import type { LessonData, QuizContentData, VideoContentData } from '../../src/pages/lesson/types';
+
+export const LESSON_ID = 'TGVzc29uOjQy';
+
+export function lesson(
+  content: LessonData['content'],
+  viewerProgress: LessonData['viewerProgress'] = null,
+): LessonData {
+  return {
+    id: LESSON_ID,
+    title: 'A lesson',
+    kind: 'VIDEO',
+    position: 1,
+    durationSeconds: 120,
+    viewerProgress,
+    content,
+  };
+}
+
+export const quizContent: QuizContentData = {
+  __typename: 'QuizContent',
+  passPercent: 50,
+  questions: [
+    {
+      id: 'q1',
+      prompt: 'Which object **runs** containers?',
+      multiple: false,
+      options: [
+        { id: 'q1-pod', label: 'Pod' },
+        { id: 'q1-svc', label: 'Service' },
+        { id: 'q1-ns', label: 'Namespace' },
+      ],
+    },
+    {
+      id: 'q2',
+      prompt: 'Which commands change the cluster?',
+      multiple: true,
+      options: [
+        { id: 'q2-apply', label: 'kubectl apply' },
+        { id: 'q2-get', label: 'kubectl get' },
+        { id: 'q2-delete', label: 'kubectl delete' },
+      ],
+    },
+  ],
+};
+
+export const TRANSCRIPT = [
+  'WEBVTT',
+  '',
+  '00:00.000 --> 00:20.000',
+  'Welcome.',
+  '',
+  '00:20.000 --> 01:10.000',
+  'Pods.',
+  '',
+  '01:10.000 --> 02:00.000',
+  'Services.',
+].join('\n');
+
+export function videoContent(overrides: Partial<VideoContentData> = {}): VideoContentData {
+  return {
+    __typename: 'VideoContent',
+    url: 'https://cdn.example/k8s/intro.mp4',
+    durationSeconds: 120,
+    transcriptVtt: TRANSCRIPT,
+    ...overrides,
+  };
+}

@@ -1,0 +1,60 @@
+/** App paths, the log-in return path, the post-log-in redirect guard and HLS detection. */
+import { coursePath, lessonPath, loginPath, safeNext } from '../../src/lib/paths';
+import { isHlsUrl } from '../../src/lib/useVideoSource';
+
+describe('paths', () => {
+  it('builds course and lesson paths', () => {
+    expect(coursePath('kubernetes-basics')).toBe('/courses/kubernetes-basics');
+    expect(lessonPath('kubernetes-basics', 'TGVzc29uOjE=')).toBe(
+      '/courses/kubernetes-basics/lessons/TGVzc29uOjE=',
+    );
+  });
+
+  it('sends the learner to log in with where they were, query string included', () => {
+    expect(loginPath({ pathname: '/courses/k8s/lessons/1', search: '?t=5' })).toBe(
+      '/login?next=%2Fcourses%2Fk8s%2Flessons%2F1%3Ft%3D5',
+    );
+  });
+
+  it('keeps the existing query when already on the log-in or sign-up page', () => {
+    expect(loginPath({ pathname: '/login', search: '?next=%2Fdashboard' })).toBe('/login?next=%2Fdashboard');
+    expect(loginPath({ pathname: '/signup', search: '' })).toBe('/login');
+  });
+});
+
+describe('safeNext', () => {
+  it('follows same-site paths', () => {
+    expect(safeNext('/courses/k8s?tab=2')).toBe('/courses/k8s?tab=2');
+    expect(safeNext('/')).toBe('/');
+  });
+
+  it.each([
+    null,
+    '',
+    'https://evil.example',
+    '//evil.example/path',
+    '/\\evil.example',
+    'dashboard',
+    'javascript:alert(1)',
+  ])('goes to the dashboard instead of %p', (next) => {
+    expect(safeNext(next)).toBe('/dashboard');
+  });
+});
+
+describe('isHlsUrl', () => {
+  it.each([
+    'https://cdn.example/v/master.m3u8',
+    'https://cdn.example/v/MASTER.M3U8',
+    '/v/index.m3u8?token=abc',
+    '/v/index.m3u8#t=10',
+  ])('treats %p as an HLS playlist', (url) => {
+    expect(isHlsUrl(url)).toBe(true);
+  });
+
+  it.each(['https://cdn.example/v/clip.mp4', '/v/clip.webm?x=.m3u8', '/v/index.m3u8x', '/v/m3u8'])(
+    'plays %p directly',
+    (url) => {
+      expect(isHlsUrl(url)).toBe(false);
+    },
+  );
+});
