@@ -6,6 +6,8 @@ module.exports = tseslint.config(
   {
     ignores: [
       '**/node_modules/**',
+      'clients/web/src/graphql/generated/**',
+      '**/test-results/**',
       '**/dist/**',
       '.data/**',
       'jest.*.js',
