@@ -18,6 +18,7 @@ import {
 import { CatalogErrorCode as Code, LIMITS } from './limits';
 import {
   Checker,
+  checkContentIds,
   checkCourseFields,
   checkLessonContent,
   checkModuleFields,
@@ -171,6 +172,7 @@ export function addLesson(
   check.text(['input', 'title'], input.title, LIMITS.title, 'The title');
   if (input.durationSeconds != null) checkDuration(check, input.durationSeconds);
   checkLessonContent(check, input.kind, input, true);
+  checkContentIds(check, input.kind, input, null);
   const found = findModule(course, input.moduleId);
   if (found && found.module.lessons.length >= LIMITS.lessonsPerModule) {
     check.raw(Code.TOO_MANY, `A module can have at most ${LIMITS.lessonsPerModule} lessons.`, [
@@ -195,8 +197,9 @@ export function addLesson(
 }
 
 /**
- * Replacing content regenerates quiz question/option and lab step ids (the input carries none);
- * without an explicit duration the lesson's duration is recomputed from the new content.
+ * New content replaces the old whole, but questions, options and steps given with their current
+ * `id` keep it (edited in place) so progress's stored attempts still match; entries without one
+ * get fresh ids. Without an explicit duration the duration is recomputed from the new content.
  */
 export function updateLesson(
   course: CourseDocument,
@@ -211,6 +214,7 @@ export function updateLesson(
   if (input.title != null) check.text(['input', 'title'], input.title, LIMITS.title, 'The title');
   if (input.durationSeconds != null) checkDuration(check, input.durationSeconds);
   checkLessonContent(check, current.kind, input, false);
+  checkContentIds(check, current.kind, input, current.content);
   if (!check.ok) return failed(check.errors);
   const content = buildContent(current.kind, input, ctx.newId) ?? current.content;
   const lesson: LessonDocument = {
@@ -248,7 +252,10 @@ function checkDuration(check: Checker, value: number) {
   check.int(['input', 'durationSeconds'], value, 0, LIMITS.lessonDurationSeconds, 'The duration');
 }
 
-/** Turns validated content input for `kind` into stored content with fresh ids; null when absent. */
+/**
+ * Turns validated content input for `kind` into stored content; null when absent. Items keep the
+ * id they were given (checkContentIds has vouched for it) and get a fresh one otherwise.
+ */
 export function buildContent(
   kind: LessonKind,
   input: LessonContentInput,
@@ -272,12 +279,12 @@ export function buildContent(
             kind,
             passPercent: input.quiz.passPercent,
             questions: input.quiz.questions.map((question) => ({
-              id: newId(),
+              id: question.id ?? newId(),
               prompt: question.prompt.trim(),
               multiple: question.multiple,
               explanation: question.explanation ?? null,
               options: question.options.map((option) => ({
-                id: newId(),
+                id: option.id ?? newId(),
                 label: option.label.trim(),
                 correct: option.correct,
               })),
@@ -292,7 +299,7 @@ export function buildContent(
             instructions: input.lab.instructions,
             timeLimitMinutes: input.lab.timeLimitMinutes,
             steps: input.lab.steps.map((step) => ({
-              id: newId(),
+              id: step.id ?? newId(),
               title: step.title.trim(),
               instructions: step.instructions,
               checkCommand: step.checkCommand,

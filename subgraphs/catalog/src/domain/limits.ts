@@ -44,5 +44,9 @@ export const CatalogErrorCode = {
   CATEGORY_NOT_FOUND: 'CATEGORY_NOT_FOUND',
   COURSE_EMPTY: 'COURSE_EMPTY',
   CONCURRENT_UPDATE: 'CONCURRENT_UPDATE',
+  /** An id passed back to keep a question, option or step that the lesson's content does not hold. */
+  UNKNOWN_ID: 'UNKNOWN_ID',
+  /** The same question, option or step id given twice in one input. */
+  DUPLICATE_ID: 'DUPLICATE_ID',
 } as const;
 export type CatalogErrorCode = (typeof CatalogErrorCode)[keyof typeof CatalogErrorCode];

@@ -4,7 +4,14 @@
  * (e.g. ["input", "quiz", "questions", "0", "options"]).
  */
 import { userError, type UserError } from '@learncraft/kit';
-import { COURSE_LEVELS, type CourseLevel, type LessonKind } from './course';
+import {
+  COURSE_LEVELS,
+  type CourseLevel,
+  type LabContent,
+  type LessonContent,
+  type LessonKind,
+  type QuizContent,
+} from './course';
 import { CatalogErrorCode as Code, LIMITS } from './limits';
 
 type Maybe<T> = T | null | undefined;
@@ -29,12 +36,14 @@ export interface VideoInput {
 export interface ReadingInput {
   markdown: string;
 }
+/** `id`s name existing questions, options and steps to keep (see checkContentIds). */
 export interface QuizInput {
   passPercent: number;
   questions: {
+    id?: Maybe<string>;
     prompt: string;
     multiple: boolean;
-    options: { label: string; correct: boolean }[];
+    options: { id?: Maybe<string>; label: string; correct: boolean }[];
     explanation?: Maybe<string>;
   }[];
 }
@@ -42,7 +51,13 @@ export interface LabInput {
   image: string;
   instructions: string;
   timeLimitMinutes: number;
-  steps: { title: string; instructions: string; checkCommand: string; hint?: Maybe<string> }[];
+  steps: {
+    id?: Maybe<string>;
+    title: string;
+    instructions: string;
+    checkCommand: string;
+    hint?: Maybe<string>;
+  }[];
 }
 
 /** The content arguments shared by lessonCreate and lessonUpdate. */
@@ -298,4 +313,94 @@ function checkLab(check: Checker, lab: LabInput, path: Path) {
     check.text([...at, 'checkCommand'], step.checkCommand, LIMITS.checkCommand, 'The check command');
     if (step.hint != null) check.longText([...at, 'hint'], step.hint, LIMITS.hint, 'The hint');
   });
+}
+
+/**
+ * Checks the ids an author passes back to keep quiz questions, quiz options and lab steps. They
+ * must stay stable because progress stores graded attempts (and lab runs) by these ids; an edit
+ * that renewed them would orphan every attempt. An id must name an item of the lesson's current
+ * content (an option id: an option of the question named by the same entry, since an answer is
+ * graded per question) and appear at most once. A new lesson (`current` null) has nothing to
+ * keep, so every id it is given is UNKNOWN_ID. Content for another kind is left to
+ * checkLessonContent.
+ */
+export function checkContentIds(
+  check: Checker,
+  kind: LessonKind,
+  input: LessonContentInput,
+  current: LessonContent | null,
+) {
+  if (kind === 'QUIZ' && input.quiz) {
+    checkQuizIds(check, input.quiz, current?.kind === 'QUIZ' ? current : null, ['input', 'quiz']);
+  }
+  if (kind === 'LAB' && input.lab) {
+    checkLabIds(check, input.lab, current?.kind === 'LAB' ? current : null, ['input', 'lab']);
+  }
+}
+
+function checkQuizIds(check: Checker, quiz: QuizInput, current: QuizContent | null, path: Path) {
+  // Oversized lists are already TOO_MANY; their ids are not worth reporting one by one.
+  if (quiz.questions.length > LIMITS.questionsPerQuiz) return;
+  const questions = new Map(current?.questions.map((question) => [question.id, question]));
+  const seenQuestions = new Set<string>();
+  const seenOptions = new Set<string>();
+  quiz.questions.forEach((question, index) => {
+    const at = [...path, 'questions', index];
+    const kept = question.id != null ? questions.get(question.id) : undefined;
+    if (question.id != null) {
+      checkKeptId(check, [...at, 'id'], question.id, seenQuestions, kept !== undefined, {
+        unknown: current
+          ? 'This id is not one of the quiz\'s questions; leave out "id" to add a new question.'
+          : 'A new lesson has no questions to keep; leave out "id".',
+        duplicate: 'This question id is given more than once.',
+      });
+    }
+    if (question.options.length > LIMITS.optionsPerQuestion) return;
+    const options = new Set(kept?.options.map((option) => option.id));
+    question.options.forEach((option, optionIndex) => {
+      if (option.id == null) return;
+      checkKeptId(
+        check,
+        [...at, 'options', optionIndex, 'id'],
+        option.id,
+        seenOptions,
+        options.has(option.id),
+        {
+          unknown: kept
+            ? 'This id is not one of the question\'s options; leave out "id" to add a new option.'
+            : 'Only options of a kept question (one given by its "id") can keep their ids; leave out "id".',
+          duplicate: 'This option id is given more than once.',
+        },
+      );
+    });
+  });
+}
+
+function checkLabIds(check: Checker, lab: LabInput, current: LabContent | null, path: Path) {
+  if (lab.steps.length > LIMITS.labStepsPerLab) return;
+  const steps = new Set(current?.steps.map((step) => step.id));
+  const seen = new Set<string>();
+  lab.steps.forEach((step, index) => {
+    if (step.id == null) return;
+    checkKeptId(check, [...path, 'steps', index, 'id'], step.id, seen, steps.has(step.id), {
+      unknown: current
+        ? 'This id is not one of the lab\'s steps; leave out "id" to add a new step.'
+        : 'A new lesson has no steps to keep; leave out "id".',
+      duplicate: 'This step id is given more than once.',
+    });
+  });
+}
+
+/** A repeat is DUPLICATE_ID (whether or not it is known); otherwise it must belong. */
+function checkKeptId(
+  check: Checker,
+  path: Path,
+  id: string,
+  seen: Set<string>,
+  belongs: boolean,
+  messages: { unknown: string; duplicate: string },
+) {
+  if (seen.has(id)) check.raw(Code.DUPLICATE_ID, messages.duplicate, path);
+  else if (!belongs) check.raw(Code.UNKNOWN_ID, messages.unknown, path);
+  seen.add(id);
 }
