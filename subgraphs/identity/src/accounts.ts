@@ -3,7 +3,8 @@
  * validates with domain/ first and writes nothing on bad input; expected failures come back as
  * userErrors. Resolvers only unpack arguments and call one method here.
  */
-import type { UserError } from '@learncraft/kit';
+import { createHash } from 'node:crypto';
+import type { RateLimiter, RateLimitRule, UserError } from '@learncraft/kit';
 import {
   validateCredentials,
   validateRegistration,
@@ -34,21 +35,27 @@ export interface AccountServiceOptions {
   stores: IdentityStores;
   signAccessToken: AccessTokenSigner;
   refreshTokenTtlDays: number;
+  /** Brute-force protection for sign-in: failed attempts per email within a fixed window. */
+  loginThrottle: { limiter: RateLimiter; rule: RateLimitRule };
   now?: () => Date;
 }
 
 type Failure = { userErrors: UserError[] };
+/** Too many failed sign-ins for this email: the caller answers RATE_LIMITED. */
+export type SignInThrottled = { retryAfterSeconds: number };
 
 export class AccountService {
   private readonly stores: IdentityStores;
   private readonly signAccessToken: AccessTokenSigner;
   private readonly refreshTokenTtlDays: number;
+  private readonly loginThrottle: AccountServiceOptions['loginThrottle'];
   private readonly now: () => Date;
 
   constructor(options: AccountServiceOptions) {
     this.stores = options.stores;
     this.signAccessToken = options.signAccessToken;
     this.refreshTokenTtlDays = options.refreshTokenTtlDays;
+    this.loginThrottle = options.loginThrottle;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -69,13 +76,24 @@ export class AccountService {
     return { user: created.user, session: await this.session(created.user, created.refresh) };
   }
 
-  async signIn(input: CredentialsInput): Promise<{ session: Session } | Failure> {
+  /**
+   * Every attempt is counted before the password is checked, so checking and counting are one
+   * atomic step and parallel guesses cannot overshoot the limit; a success resets the count, so in
+   * effect only failures add up. Keyed by email whether or not an account has it, so the limit
+   * reveals nothing about which accounts exist.
+   */
+  async signIn(input: CredentialsInput): Promise<{ session: Session } | Failure | SignInThrottled> {
     const validated = validateCredentials(input);
     if (!validated.ok) return { userErrors: validated.errors };
-    const account = await this.stores.users.credentialsByEmail(validated.value.email);
+    const { email, password } = validated.value;
+    const throttleKey = loginThrottleKey(email);
+    const attempt = await this.loginThrottle.limiter.hit(throttleKey, this.loginThrottle.rule);
+    if (!attempt.allowed) return { retryAfterSeconds: attempt.retryAfterSeconds };
+    const account = await this.stores.users.credentialsByEmail(email);
     // Runs argon2 even without an account, so both failures take the same time.
-    const matches = await verifyPassword(account?.passwordHash ?? null, validated.value.password);
+    const matches = await verifyPassword(account?.passwordHash ?? null, password);
     if (!account || !matches) return { userErrors: [identityErrors.invalidCredentials()] };
+    await this.loginThrottle.limiter.reset(throttleKey);
     const refresh = await this.storeRefreshToken(this.stores.sessions, account.user.id);
     return { session: await this.session(account.user, refresh) };
   }
@@ -135,4 +153,9 @@ export class AccountService {
       user,
     };
   }
+}
+
+/** Hashed so the shared limiter store (Redis) never holds email addresses. */
+function loginThrottleKey(normalisedEmail: string): string {
+  return `identity:login:${createHash('sha256').update(normalisedEmail).digest('hex')}`;
 }

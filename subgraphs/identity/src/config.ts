@@ -26,6 +26,9 @@ export const identityConfigSchema = z.object({
   SEED_DEMO: z.stringbool().default(false),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Failed sign-ins per email within the window before sessionCreate answers RATE_LIMITED. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 });
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

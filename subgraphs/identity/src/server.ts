@@ -1,11 +1,13 @@
 /**
  * Starts the identity subgraph: opens (or takes) the database, applies migrations, loads the
- * signing key, seeds demo accounts when asked, and serves GraphQL plus the public JWKS.
+ * signing key, seeds demo accounts when asked, opens the sign-in rate limiter (Redis or memory),
+ * and serves GraphQL plus the public JWKS.
  */
 import { join } from 'node:path';
 import type { JSONWebKeySet, JWK } from 'jose';
 import {
   createLogger,
+  createRateLimiter,
   createTokenVerifier,
   loadSchemaFile,
   migrate,
@@ -15,6 +17,7 @@ import {
   type Database,
   type Logger,
   type Metrics,
+  type RateLimiter,
   type Role,
   type RunningServer,
   type TokenVerifier,
@@ -46,6 +49,8 @@ export interface IdentitySubgraphOptions {
   verifier?: TokenVerifier;
   /** Overrides JWT_PRIVATE_KEY and the key file (tests). */
   signingKey?: SigningKey;
+  /** Counts failed sign-ins (tests); otherwise Redis when REDIS_URL is set, else memory. Not closed here. */
+  rateLimiter?: RateLimiter;
   logger?: Logger;
   metrics?: Metrics;
   /** The clock for token issue and expiry decisions (tests move it). */
@@ -71,6 +76,7 @@ export async function startIdentitySubgraph(
   const { config } = options;
   const logger = options.logger ?? createLogger('identity', config.LOG_LEVEL);
   const ownsDb = !options.db;
+  const ownsRateLimiter = !options.rateLimiter;
   const db =
     options.db ??
     (await openDatabase({
@@ -81,6 +87,13 @@ export async function startIdentitySubgraph(
       logger,
     }));
 
+  // Created inside the try, so a failed start closes what it opened.
+  let rateLimiter: RateLimiter | undefined;
+  const closeOwned = async () => {
+    if (ownsRateLimiter) await rateLimiter?.close();
+    if (ownsDb) await db.close();
+  };
+
   try {
     await migrate(db, 'identity', IDENTITY_MIGRATIONS_DIR, logger);
     const key = options.signingKey ?? (await resolveSigningKey(config));
@@ -88,10 +101,15 @@ export async function startIdentitySubgraph(
     if (config.SEED_DEMO) await seedDemoAccounts(stores.users, { logger });
 
     const signAccessToken = createAccessTokenSigner(key, { ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+    rateLimiter = options.rateLimiter ?? createRateLimiter(config.REDIS_URL);
     const accounts = new AccountService({
       stores,
       signAccessToken,
       refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+      loginThrottle: {
+        limiter: rateLimiter,
+        rule: { limit: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS },
+      },
       now: options.now,
     });
     const server = await startSubgraph<IdentityContext>({
@@ -108,7 +126,7 @@ export async function startIdentitySubgraph(
         [`GET ${JWKS_PATH}`]: (_req, res) =>
           sendJson(res, 200, key.jwks, { 'cache-control': 'public, max-age=300' }),
       },
-      onClose: ownsDb ? () => db.close() : undefined,
+      onClose: closeOwned,
     });
 
     return {
@@ -129,7 +147,7 @@ export async function startIdentitySubgraph(
       issueAccessToken: signAccessToken,
     };
   } catch (error) {
-    if (ownsDb) await db.close().catch(() => undefined);
+    await closeOwned().catch(() => undefined);
     throw error;
   }
 }

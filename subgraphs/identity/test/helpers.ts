@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate } from '@learncraft/kit';
+import { migrate, type RateLimiter } from '@learncraft/kit';
 import { createTestDatabase, type DatabaseFlavour, type TestDatabase } from '@learncraft/kit/testing';
 import { loadConfig } from '../src/config';
 import { generateSigningKey, type SigningKey } from '../src/keys';
@@ -26,13 +26,25 @@ export interface TestIdentity {
 }
 
 export async function startTestIdentity(
-  options: { flavour?: DatabaseFlavour; env?: Record<string, string>; now?: () => Date } = {},
+  options: {
+    flavour?: DatabaseFlavour;
+    env?: Record<string, string>;
+    now?: () => Date;
+    /** Injected sign-in limiter; the caller closes it. Default: the config's (memory here). */
+    rateLimiter?: RateLimiter;
+  } = {},
 ): Promise<TestIdentity> {
   const database = await createTestDatabase(options.flavour ?? 'pglite');
   const dataDir = await mkdtemp(join(tmpdir(), 'lc-identity-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
   const signingKey = await generateSigningKey();
-  const server = await startIdentitySubgraph({ config, db: database.db, signingKey, now: options.now });
+  const server = await startIdentitySubgraph({
+    config,
+    db: database.db,
+    signingKey,
+    now: options.now,
+    rateLimiter: options.rateLimiter,
+  });
   return {
     server,
     database,

@@ -9,6 +9,7 @@ export * from './loaders';
 export * from './logger';
 export * from './metrics';
 export * from './pubsub';
+export * from './rateLimit';
 export * from './relay';
 export * from './server';
 export * from './demo';

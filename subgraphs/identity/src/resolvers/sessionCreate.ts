@@ -1,4 +1,5 @@
-/** Mutation.sessionCreate: sign in with email and password. */
+/** Mutation.sessionCreate: sign in with email and password (RATE_LIMITED after repeated failures). */
+import { rateLimited } from '@learncraft/kit';
 import type { IdentityContext } from '../context';
 
 interface Args {
@@ -7,6 +8,7 @@ interface Args {
 
 export async function sessionCreate(_root: unknown, { input }: Args, { accounts }: IdentityContext) {
   const result = await accounts.signIn(input);
+  if ('retryAfterSeconds' in result) throw rateLimited(result.retryAfterSeconds);
   if ('userErrors' in result) return { session: null, userErrors: result.userErrors };
   return { session: result.session, userErrors: [] };
 }
