@@ -337,17 +337,24 @@ export const CourseEnrollMutation = graphql(`
   }
 `);
 
+/** What a progress mutation returns about the lesson, so the cached lesson updates in place. */
+export const UpdatedLessonProgressFields = graphql(`
+  fragment UpdatedLessonProgressFields on LessonProgress {
+    ...ViewerProgressFields
+    lesson {
+      id
+      viewerProgress {
+        ...ViewerProgressFields
+      }
+    }
+  }
+`);
+
 export const VideoProgressRecordMutation = graphql(`
   mutation VideoProgressRecord($input: VideoProgressRecordInput!) {
     videoProgressRecord(input: $input) {
       lessonProgress {
-        ...ViewerProgressFields
-        lesson {
-          id
-          viewerProgress {
-            ...ViewerProgressFields
-          }
-        }
+        ...UpdatedLessonProgressFields
       }
       enrollment {
         ...EnrollmentSummaryFields
@@ -364,13 +371,7 @@ export const LessonCompleteMutation = graphql(`
   mutation LessonComplete($input: LessonCompleteInput!) {
     lessonComplete(input: $input) {
       lessonProgress {
-        ...ViewerProgressFields
-        lesson {
-          id
-          viewerProgress {
-            ...ViewerProgressFields
-          }
-        }
+        ...UpdatedLessonProgressFields
       }
       enrollment {
         ...EnrollmentSummaryFields
