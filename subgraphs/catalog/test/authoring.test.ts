@@ -5,8 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestCatalog, type TestCatalog } from './support/server';
 
-jest.setTimeout(60_000);
-
 const INES = randomUUID();
 const ADA = randomUUID();
 

@@ -9,8 +9,6 @@ import { toSearchDocument } from '../src/services/indexing';
 import { makeCourse, module, quizLesson, readingLesson } from './support/courses';
 import { startTestCatalog, type TestCatalog } from './support/server';
 
-jest.setTimeout(60_000);
-
 const INES = '00000000-0000-4000-8000-000000000002';
 const ADA = '00000000-0000-4000-8000-000000000003';
 

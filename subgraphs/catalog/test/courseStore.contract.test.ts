@@ -11,9 +11,6 @@ import { createMongoCourseStore } from '../src/stores/mongo';
 import type { CourseDocument } from '../src/domain/course';
 import { makeCourse, module, quizLesson, readingLesson } from './support/courses';
 
-// Creating databases (PGlite boot, PostgreSQL CREATE DATABASE) can be slow on a busy machine.
-jest.setTimeout(60_000);
-
 interface Harness {
   store: CourseStore;
   dispose(): Promise<void>;

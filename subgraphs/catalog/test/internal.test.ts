@@ -7,8 +7,6 @@ import type { CourseDocument } from '../src/domain/course';
 import { makeCourse, module, quizLesson, readingLesson } from './support/courses';
 import { startTestCatalog, type TestCatalog } from './support/server';
 
-jest.setTimeout(60_000);
-
 let catalog: TestCatalog;
 let published: CourseDocument;
 let draft: CourseDocument;

@@ -6,8 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestCatalog, type TestCatalog } from './support/server';
 
-jest.setTimeout(60_000);
-
 const INES = randomUUID();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

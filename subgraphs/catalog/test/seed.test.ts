@@ -14,8 +14,6 @@ import { CourseIndexer } from '../src/services/indexing';
 import type { Json } from './support/server';
 import { randomUUID } from 'node:crypto';
 
-jest.setTimeout(60_000);
-
 let database: TestDatabase;
 let verifierPem: string;
 const silent: Logger = createLogger('test', 'silent');

@@ -5,8 +5,6 @@ import { applyCompletion, applyVideoHeartbeat } from '../src/domain/progress';
 import { MIGRATIONS_DIR } from '../src/server';
 import { createProgressStore, type ProgressStore } from '../src/stores/progressStore';
 
-jest.setTimeout(60_000);
-
 describe.each(DATABASE_FLAVOURS)('progress store on %s', (flavour) => {
   let test: TestDatabase;
   let store: ProgressStore;

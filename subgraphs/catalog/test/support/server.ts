@@ -1,9 +1,9 @@
 /**
  * Starts a real catalog subgraph for HTTP tests: in-memory PGlite, the in-process search index,
- * and a token verifier for an Ed25519 key pair generated here, so tests mint their own tokens.
+ * and a token issuer that signs exactly as identity does, so tests mint their own tokens.
  */
-import { exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
-import { createTokenVerifier, TOKEN_AUDIENCE, TOKEN_ISSUER, type Role } from '@learncraft/kit';
+import type { Role } from '@learncraft/kit';
+import { createTestTokenIssuer } from '@learncraft/identity';
 import { createTestDatabase, type TestDatabase } from '@learncraft/kit/testing';
 import { loadConfig, startCatalogSubgraph, type RunningCatalog } from '../../src';
 import { CATEGORIES } from './courses';
@@ -34,13 +34,13 @@ export interface GraphQLResponse<T> {
 }
 
 export async function startTestCatalog(env: Record<string, string> = {}): Promise<TestCatalog> {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const issuer = await createTestTokenIssuer();
   const database: TestDatabase = await createTestDatabase('pglite');
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', INTERNAL_API_SECRET: INTERNAL_SECRET, ...env });
   const server = await startCatalogSubgraph({
     config,
     db: database.db,
-    verifier: createTokenVerifier({ publicKeyPem: await exportSPKI(publicKey) }),
+    verifier: issuer.verifier,
   });
   await server.courseStore.upsertCategories(CATEGORIES);
   const base = server.url.replace(/\/graphql$/, '');
@@ -69,20 +69,10 @@ export async function startTestCatalog(env: Record<string, string> = {}): Promis
       });
       return { status: response.status, body: await response.json() };
     },
-    token: (userId, roles) => mint(privateKey, userId, roles),
+    token: (userId, roles) => issuer.issueAccessToken(userId, roles),
     async close() {
       await server.close();
       await database.dispose();
     },
   };
-}
-
-function mint(key: KeyLike, userId: string, roles: Role[]): Promise<string> {
-  return new SignJWT({ roles })
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setSubject(userId)
-    .setIssuer(TOKEN_ISSUER)
-    .setAudience(TOKEN_AUDIENCE)
-    .setExpirationTime('15m')
-    .sign(key);
 }

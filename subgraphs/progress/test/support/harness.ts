@@ -1,18 +1,11 @@
 /**
  * Integration harness: the progress subgraph on a test database, a fixture catalog over HTTP,
- * an in-memory PubSub the test can subscribe to, and access tokens minted with a fresh key pair.
+ * an in-memory PubSub the test can subscribe to, and access tokens signed exactly as identity does.
  */
 import { randomUUID } from 'node:crypto';
-import { exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { createTestDatabase, type DatabaseFlavour, type TestDatabase } from '@learncraft/kit/testing';
-import {
-  createLogger,
-  createTokenVerifier,
-  MemoryPubSub,
-  TOKEN_AUDIENCE,
-  TOKEN_ISSUER,
-  type Role,
-} from '@learncraft/kit';
+import { createLogger, MemoryPubSub, type Role } from '@learncraft/kit';
+import { createTestTokenIssuer } from '@learncraft/identity';
 import { loadConfig } from '../../src/config';
 import { startProgressSubgraph, type RunningProgressSubgraph } from '../../src/server';
 import { createHttpCatalogClient } from '../../src/stores/catalogClient';
@@ -22,10 +15,6 @@ import {
   type CatalogFixture,
   type FixtureCourse,
 } from './catalogFixture';
-
-// The preset's testTimeout is not applied when Jest runs several projects; starting PGlite and
-// migrating on a busy machine can take longer than Jest's default 5 s.
-jest.setTimeout(60_000);
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T;
@@ -53,7 +42,7 @@ export async function startHarness(
   courses: FixtureCourse[],
   options: { flavour?: DatabaseFlavour; catalogTtlMs?: number } = {},
 ): Promise<Harness> {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA');
+  const issuer = await createTestTokenIssuer();
   const test = await createTestDatabase(options.flavour ?? 'pglite');
   const catalog = await startCatalogFixture(courses);
   const pubsub = new MemoryPubSub();
@@ -67,7 +56,7 @@ export async function startHarness(
     config,
     db: test.db,
     pubsub,
-    verifier: createTokenVerifier({ publicKeyPem: await exportSPKI(publicKey) }),
+    verifier: issuer.verifier,
     catalog: createHttpCatalogClient({
       baseUrl: catalog.url,
       secret: CATALOG_SECRET,
@@ -75,7 +64,7 @@ export async function startHarness(
     }),
     logger: createLogger('progress-test', 'silent'),
   });
-  const token = (userId: string, roles: Role[] = ['LEARNER']) => mint(privateKey, userId, roles);
+  const token = (userId: string, roles: Role[] = ['LEARNER']) => issuer.issueAccessToken(userId, roles);
   return {
     server,
     test,
@@ -110,16 +99,6 @@ export async function startHarness(
   };
 }
 
-function mint(privateKey: KeyLike, userId: string, roles: Role[]): Promise<string> {
-  return new SignJWT({ roles })
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setSubject(userId)
-    .setIssuer(TOKEN_ISSUER)
-    .setAudience(TOKEN_AUDIENCE)
-    .setExpirationTime('15m')
-    .sign(privateKey);
-}
-
 export const ENROLL = /* GraphQL */ `
   mutation Enroll($courseId: ID!) {
     courseEnroll(input: { courseId: $courseId }) {
@@ -145,27 +124,32 @@ export const ENROLL = /* GraphQL */ `
   }
 `;
 
+/** The payload selection shared by the heartbeat and lesson-completion mutations. */
+const PROGRESS_PAYLOAD = /* GraphQL */ `
+  lessonProgress {
+    lesson {
+      id
+    }
+    status
+    positionSeconds
+    completedAt
+  }
+  enrollment {
+    id
+    progressPercent
+    completedAt
+  }
+  userErrors {
+    code
+    message
+    field
+  }
+`;
+
 export const HEARTBEAT = /* GraphQL */ `
   mutation Heartbeat($lessonId: ID!, $positionSeconds: Float!) {
     videoProgressRecord(input: { lessonId: $lessonId, positionSeconds: $positionSeconds }) {
-      lessonProgress {
-        lesson {
-          id
-        }
-        status
-        positionSeconds
-        completedAt
-      }
-      enrollment {
-        id
-        progressPercent
-        completedAt
-      }
-      userErrors {
-        code
-        message
-        field
-      }
+      ${PROGRESS_PAYLOAD}
     }
   }
 `;
@@ -173,24 +157,7 @@ export const HEARTBEAT = /* GraphQL */ `
 export const COMPLETE = /* GraphQL */ `
   mutation Complete($lessonId: ID!) {
     lessonComplete(input: { lessonId: $lessonId }) {
-      lessonProgress {
-        lesson {
-          id
-        }
-        status
-        positionSeconds
-        completedAt
-      }
-      enrollment {
-        id
-        progressPercent
-        completedAt
-      }
-      userErrors {
-        code
-        message
-        field
-      }
+      ${PROGRESS_PAYLOAD}
     }
   }
 `;
