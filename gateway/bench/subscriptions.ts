@@ -44,6 +44,7 @@ async function main() {
     DATA_DIR: join(REPO, '.data', 'bench'),
     LOG_LEVEL: 'warn',
     INTERNAL_API_SECRET: secret,
+    GATEWAY_SECRET: randomBytes(24).toString('base64url'),
   };
   const dbs = await Promise.all([0, 1, 2].map(() => openDatabase({ location: { memory: true } })));
   const identity = await startIdentitySubgraph({

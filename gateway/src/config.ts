@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { logLevel, optionalUrl, parseConfig, port } from '@learncraft/kit';
+import { DEFAULT_OPERATION_LIMITS, logLevel, optionalUrl, parseConfig, port } from '@learncraft/kit';
 
 /** The checked-in supergraph, resolved from this file so the gateway starts from any directory. */
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
@@ -41,10 +41,15 @@ export const gatewayConfigSchema = z.object({
   IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: logLevel,
-  MAX_DEPTH: positiveInt(12),
-  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
-  MAX_TOKENS: positiveInt(5000),
-  MAX_COST: positiveInt(50_000),
+  /** Where the generated gateway credential lives when GATEWAY_SECRET is unset (shared with the subgraphs). */
+  DATA_DIR: z.string().default('.data'),
+  /** The credential the gateway adds to every subgraph request (`x-learncraft-gateway`). */
+  GATEWAY_SECRET: z.string().min(16).optional(),
+  MAX_DEPTH: positiveInt(DEFAULT_OPERATION_LIMITS.maxDepth),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_OPERATION_LIMITS.maxAliases),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_OPERATION_LIMITS.maxDirectives),
+  MAX_TOKENS: positiveInt(DEFAULT_OPERATION_LIMITS.maxTokens),
+  MAX_COST: positiveInt(DEFAULT_OPERATION_LIMITS.maxCost),
   MAX_BODY_BYTES: positiveInt(2 * 1024 * 1024),
 });
 

@@ -6,7 +6,14 @@
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, type Logger, type Metrics, type Viewer } from '@learncraft/kit';
+import {
+  CLIENT_ADDRESS_HEADER,
+  ErrorCode,
+  GATEWAY_HEADER,
+  type Logger,
+  type Metrics,
+  type Viewer,
+} from '@learncraft/kit';
 import type { SubgraphEndpoint } from './supergraph';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -17,11 +24,15 @@ export interface GatewayContext {
   viewer: Viewer | null;
   /** The client's raw `Authorization` header, forwarded to subgraphs as is. */
   authorization: string | null;
+  /** The client's address (the socket's peer), forwarded for per-address limits such as log-in. */
+  clientAddress: string | null;
 }
 
 export interface SubgraphDataSourceOptions {
   endpoint: SubgraphEndpoint;
   timeoutMs: number;
+  /** The gateway's credential, added to every request (subgraphs refuse requests without it). */
+  gatewaySecret: string;
   logger: Logger;
   metrics: Metrics;
 }
@@ -39,7 +50,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Only operations carry a client context; health checks and schema loads have none.
     const context =
       'incomingRequestContext' in options ? (options.context as Partial<GatewayContext>) : undefined;
-    if (context?.authorization) options.request.http?.headers.set('authorization', context.authorization);
+    const headers = options.request.http?.headers;
+    headers?.set(GATEWAY_HEADER, this.options.gatewaySecret);
+    if (context?.authorization) headers?.set('authorization', context.authorization);
+    if (context?.clientAddress) headers?.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
   }
 
   /**

@@ -5,50 +5,50 @@
  * every parse error GRAPHQL_PARSE_FAILED, including graphql-js's own `maxTokens` abort), and a
  * masked subgraph error still says which subgraph failed.
  */
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, maskUnexpectedErrors } from '@learncraft/kit';
-import { tokenLimitError } from './limits';
+import type { GraphQLFormattedError } from 'graphql';
+import {
+  ErrorCode,
+  isLimitViolation,
+  maskUnexpectedErrors,
+  maskedError,
+  tokenLimitOf,
+  type OperationLimits,
+} from '@learncraft/kit';
 
 export interface FormatErrorOptions {
-  maxTokens: number;
-  /** Receives the original of every masked error. */
-  log: (error: unknown) => void;
+  limits: Pick<OperationLimits, 'maxTokens' | 'exposeLimits'>;
+  /** Receives the original of every masked error, with the correlation id the client sees. */
+  log: (error: unknown, correlationId: string) => void;
 }
 
-export function formatGatewayError({ maxTokens, log }: FormatErrorOptions) {
+const CORRELATION_ID = /^[0-9a-f-]{36}$/;
+
+export function formatGatewayError({ limits, log }: FormatErrorOptions) {
   const mask = maskUnexpectedErrors(log);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const tokens =
-      formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitOf(error, maxTokens) : undefined;
+      formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitOf(error, limits) : undefined;
     if (tokens) {
       const { http: _http, ...extensions } = tokens.extensions;
       return { message: tokens.message, extensions };
     }
     if (isLimitViolation(error)) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.OPERATION_TOO_COMPLEX } };
+      const { http: _http, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions: { ...extensions, code: ErrorCode.OPERATION_TOO_COMPLEX } };
     }
-    const result = mask(formatted, error);
     const serviceName = formatted.extensions?.serviceName;
+    // A subgraph already masked this one and logged it under its correlation id: keep that id.
+    const subgraphCorrelation = formatted.extensions?.correlationId;
+    const result =
+      formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR &&
+      typeof serviceName === 'string' &&
+      typeof subgraphCorrelation === 'string' &&
+      CORRELATION_ID.test(subgraphCorrelation)
+        ? maskedError(subgraphCorrelation, formatted)
+        : mask(formatted, error);
     if (typeof serviceName === 'string' && result.extensions?.serviceName === undefined) {
       return { ...result, extensions: { ...result.extensions, serviceName } };
     }
     return result;
   };
-}
-
-function tokenLimitOf(error: unknown, maxTokens: number): GraphQLError | undefined {
-  if (!(error instanceof GraphQLError)) return undefined;
-  const position = error.positions?.[0];
-  const body = error.source?.body;
-  return body === undefined || position === undefined
-    ? undefined
-    : tokenLimitError(body, position, maxTokens);
-}
-
-function isLimitViolation(error: unknown): boolean {
-  for (let current: unknown = error, hops = 0; current instanceof GraphQLError && hops < 3; hops++) {
-    if (current.extensions.code === ErrorCode.OPERATION_TOO_COMPLEX) return true;
-    current = current.originalError;
-  }
-  return false;
 }

@@ -15,12 +15,21 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { Kind, type FragmentDefinitionNode } from 'graphql';
+import { parse } from 'graphql';
 import {
   ConfigError,
+  DEFAULT_OPERATION_LIMITS,
   ErrorCode,
   Metrics,
+  SECRET_FILES,
   apolloHandler,
+  costLimitError,
+  listSizesFromSdl,
+  operationLimitRules,
+  operationResolutionPlugin,
+  secretFromDataDir,
+  type ListSizes,
+  type OperationLimits,
   createLogger,
   createTokenVerifier,
   sendGraphQLError,
@@ -33,13 +42,6 @@ import { isProduction, type GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './dataSource';
 import { formatGatewayError } from './errors';
 import { checkSubgraphs } from './health';
-import {
-  maxAliasesRule,
-  maxDepthRule,
-  operationCost,
-  operationTooComplex,
-  type OperationLimits,
-} from './limits';
 import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
 import { attachSubscriptionServer, type SubscriptionLimits, type SubscriptionServer } from './subscriptions';
 
@@ -88,12 +90,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
   const subgraphs = resolveEndpoints(supergraphEndpoints(supergraphSdl), config.subgraphUrlOverrides);
   const byName = new Map(subgraphs.map((endpoint) => [endpoint.name, endpoint]));
+  const production = isProduction(config);
   const limits: OperationLimits = {
+    ...DEFAULT_OPERATION_LIMITS,
     maxDepth: config.MAX_DEPTH,
     maxAliases: config.MAX_ALIASES,
+    maxDirectives: config.MAX_DIRECTIVES,
     maxCost: config.MAX_COST,
     maxTokens: config.MAX_TOKENS,
+    exposeLimits: !production,
   };
+  const limitRules = operationLimitRules(limits);
+  const listSizes = listSizesFromSdl(parse(supergraphSdl));
+  const gatewaySecret = secretFromDataDir(config.GATEWAY_SECRET, config.DATA_DIR, SECRET_FILES.gateway);
 
   const dataSources = new Map<string, SubgraphDataSource>();
   const dataSourceFor = (name: string): SubgraphDataSource => {
@@ -104,6 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       dataSource = new SubgraphDataSource({
         endpoint,
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        gatewaySecret,
         logger: logger.child(name),
         metrics,
       });
@@ -120,10 +130,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const httpServer = createServer();
-  const production = isProduction(config);
   const formatError = formatGatewayError({
-    maxTokens: limits.maxTokens,
-    log: (error) => logger.error('unexpected error', { error }),
+    limits,
+    log: (error, correlationId) => logger.error('unexpected error', { correlationId, error }),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway: apolloGateway,
@@ -133,7 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: [maxDepthRule(limits.maxDepth), maxAliasesRule(limits.maxAliases)],
+    validationRules: limitRules,
     formatError: (formatted, error) => {
       const result = formatError(formatted, error);
       if (result.extensions?.code === ErrorCode.OPERATION_TOO_COMPLEX)
@@ -141,7 +150,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return result;
     },
     plugins: [
-      operationLimitsPlugin(limits),
+      operationResolutionPlugin(),
+      costLimitPlugin(limits, listSizes),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
@@ -160,7 +170,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         metrics.inc('unauthenticated_requests_total');
         throw error;
       });
-      return { viewer, authorization };
+      return { viewer, authorization, clientAddress: req.socket.remoteAddress ?? null };
     },
   });
 
@@ -202,8 +212,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     verifier,
     logger,
     metrics,
-    validationRules: [maxDepthRule(limits.maxDepth), maxAliasesRule(limits.maxAliases)],
-    dataSourceContext: (authorization) => ({ viewer: null, authorization }) satisfies GatewayContext,
+    validationRules: limitRules,
+    gatewayHeaders: { 'x-learncraft-gateway': gatewaySecret },
+    dataSourceContext: (authorization) =>
+      ({ viewer: null, authorization, clientAddress: null }) satisfies GatewayContext,
     limits: options.subscriptionLimits,
   });
 
@@ -241,26 +253,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
  * variables are known (Apollo caches validation per document). A GraphQLError thrown here becomes
  * the response, with the status in its `extensions.http`.
  */
-function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext> {
+function costLimitPlugin(limits: OperationLimits, listSizes: ListSizes): ApolloServerPlugin<GatewayContext> {
   return {
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: ({ schema, document, operation, request }) => {
           if (!operation) return Promise.resolve();
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION)
-              fragments.set(definition.name.value, definition);
-          }
-          const cost = operationCost(
+          const error = costLimitError(
             schema,
+            document,
             operation,
-            (name) => fragments.get(name),
             request.variables ?? {},
+            limits,
+            listSizes,
           );
-          return cost > limits.maxCost
-            ? Promise.reject(operationTooComplex('cost', cost, limits.maxCost))
-            : Promise.resolve();
+          return error ? Promise.reject(error) : Promise.resolve();
         },
       }),
   };

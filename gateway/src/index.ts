@@ -9,19 +9,4 @@ export {
   type SubgraphEndpoint,
 } from './supergraph';
 export { checkSubgraphs, type SubgraphHealth, type SubgraphsHealthReport } from './health';
-export {
-  maxDepthRule,
-  maxAliasesRule,
-  maxCostRule,
-  operationDepth,
-  operationAliases,
-  operationCost,
-  countTokens,
-  tokenLimitError,
-  operationTooComplex,
-  INTROSPECTION_MAX_DEPTH,
-  DEFAULT_LIST_SIZE,
-  type OperationLimits,
-  type LimitName,
-} from './limits';
 export { createStaticHandler } from './static';

@@ -1,3 +1,4 @@
+import { DEFAULT_OPERATION_LIMITS } from '@learncraft/kit';
 import { ConfigError } from '@learncraft/kit';
 import { loadConfig } from './config';
 import { resolveEndpoints, subgraphUrlVariable, supergraphEndpoints } from './supergraph';
@@ -54,10 +55,11 @@ describe('gateway configuration', () => {
       PORT: 4000,
       SUBGRAPH_TIMEOUT_MS: 10_000,
       IDENTITY_JWKS_URL: 'http://127.0.0.1:4001/.well-known/jwks.json',
-      MAX_DEPTH: 12,
-      MAX_ALIASES: 30,
-      MAX_TOKENS: 5000,
-      MAX_COST: 50_000,
+      MAX_DEPTH: 8,
+      MAX_ALIASES: 15,
+      MAX_DIRECTIVES: 20,
+      MAX_TOKENS: 2000,
+      MAX_COST: DEFAULT_OPERATION_LIMITS.maxCost,
       MAX_BODY_BYTES: 2 * 1024 * 1024,
       subgraphUrlOverrides: {},
     });

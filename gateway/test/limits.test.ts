@@ -24,7 +24,13 @@ beforeAll(async () => {
     { name: 'users', url: users.url, sdl: USERS_SDL },
     { name: 'posts', url: posts.url, sdl: POSTS_SDL },
   ]);
-  gateway = await startTestGateway(supergraphSdl, keys); // default limits: depth 12, aliases 30, tokens 5000, cost 50000
+  // Limits set explicitly so the figures below stay readable; development mode shows them.
+  gateway = await startTestGateway(supergraphSdl, keys, {
+    MAX_DEPTH: '12',
+    MAX_ALIASES: '30',
+    MAX_TOKENS: '5000',
+    MAX_COST: '50000',
+  });
 });
 
 afterAll(async () => {

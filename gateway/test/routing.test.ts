@@ -1,5 +1,6 @@
 import { generateKeyPair } from 'jose';
 import type { RunningServer } from '@learncraft/kit';
+import { TEST_GATEWAY_SECRET } from '@learncraft/kit/testing';
 import type { RunningGateway } from '../src';
 import {
   POSTS_SDL,
@@ -230,7 +231,12 @@ describe('static handler hook', () => {
     const { loadConfig, startGateway } = await import('../src');
     const seen: string[] = [];
     const withStatic = await startGateway({
-      config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent', JWT_PUBLIC_KEY: keys.publicKeyPem }),
+      config: loadConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        JWT_PUBLIC_KEY: keys.publicKeyPem,
+        GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+      }),
       supergraphSdl,
       staticHandler: (req, res) => {
         seen.push(req.url ?? '');
@@ -261,6 +267,7 @@ describe('production mode', () => {
         LOG_LEVEL: 'silent',
         NODE_ENV: 'production',
         JWT_PUBLIC_KEY: keys.publicKeyPem,
+        GATEWAY_SECRET: TEST_GATEWAY_SECRET,
       }),
       supergraphSdl,
     });

@@ -20,9 +20,18 @@ import {
   type RunningServer,
   type TokenVerifier,
 } from '@learncraft/kit';
+import { TEST_GATEWAY_SECRET } from '@learncraft/kit/testing';
 import { loadConfig, startGateway, type RunningGateway } from '../src';
 
 export const silent = createLogger('test', 'silent');
+
+/** What the test subgraphs are started with: the credential the test gateways send. */
+export const TEST_SUBGRAPH_CONFIG = {
+  DATA_DIR: '/nonexistent',
+  GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+  INTERNAL_API_SECRET: undefined,
+  REQUEST_TIMEOUT_MS: 10_000,
+};
 
 export interface Keys {
   privateKey: KeyLike;
@@ -51,7 +60,8 @@ export async function mintToken(
     .sign(privateKey);
 }
 
-const FEDERATION = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])';
+const FEDERATION =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])';
 
 export const USERS_SDL = `${FEDERATION}
 """A person on the platform."""
@@ -62,8 +72,8 @@ type User @key(fields: "id") {
   name: String!
 }
 type Query {
-  """Every user."""
-  users: [User!]!
+  """Every user (at most 10)."""
+  users: [User!]! @listSize(assumedSize: 10)
   """The signed-in viewer's id as this subgraph verified it; null when anonymous."""
   viewerId: ID
 }`;
@@ -119,6 +129,7 @@ export function startUsersSubgraph(verifier: TokenVerifier): Promise<RunningServ
     },
     host: '127.0.0.1',
     port: 0,
+    config: TEST_SUBGRAPH_CONFIG,
     verifier,
     logger: silent,
     context: (base) => base,
@@ -154,6 +165,7 @@ export function startPostsSubgraph(verifier: TokenVerifier): Promise<RunningServ
     },
     host: '127.0.0.1',
     port: 0,
+    config: TEST_SUBGRAPH_CONFIG,
     verifier,
     logger: silent,
     context: (base) => base,
@@ -193,6 +205,7 @@ export function startTestGateway(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     JWT_PUBLIC_KEY: keys.publicKeyPem,
+    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
     ...env,
   });
   return startGateway({ config, supergraphSdl, logger: silent });

@@ -33,6 +33,8 @@ export interface SubscriptionServerOptions {
   logger: Logger;
   metrics?: Metrics;
   validationRules?: readonly ValidationRule[];
+  /** Headers the upstream WebSocket upgrades carry (the gateway's credential). */
+  gatewayHeaders?: Record<string, string>;
   /** Builds the data-source context for a connection (the gateway forwards `authorization`). */
   dataSourceContext: (authorization: string | null) => Record<string, unknown>;
   limits?: Partial<SubscriptionLimits>;
@@ -78,6 +80,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       if (!url) throw new Error(`unknown subgraph ${name}`);
       return url.replace(/^http/, 'ws');
     },
+    headers: options.gatewayHeaders,
     reconnectWindowMs: limits.reconnectWindowMs,
     logger,
     metrics,

@@ -30,6 +30,8 @@ export interface UpstreamListener {
 export interface UpstreamHubOptions {
   /** The subgraph's graphql-ws URL (ws://host:port/graphql). */
   wsUrlFor(serviceName: string): string;
+  /** Headers of the WebSocket upgrade: the gateway's credential, which subgraphs require. */
+  headers?: Record<string, string>;
   reconnectWindowMs: number;
   logger: Logger;
   metrics: Metrics;
@@ -56,6 +58,18 @@ interface Stream {
 const isFinalClose = (code: number) => code >= 4400 && code < 4500;
 
 export class UpstreamHub {
+  private socketImpl: unknown;
+
+  /** `ws` takes upgrade headers per socket; graphql-ws takes a class: one that adds ours. */
+  private socketClass(): unknown {
+    const headers = this.options.headers ?? {};
+    return (this.socketImpl ??= class extends WebSocket {
+      constructor(address: string | URL, protocols?: string | string[]) {
+        super(address, protocols, { headers });
+      }
+    });
+  }
+
   private readonly connections = new Map<string, Connection>();
   private readonly streams = new Map<string, Stream>();
 
@@ -188,7 +202,7 @@ export class UpstreamHub {
     };
     connection.client = createClient({
       url: this.options.wsUrlFor(request.serviceName),
-      webSocketImpl: WebSocket,
+      webSocketImpl: this.socketClass(),
       lazy: true,
       lazyCloseTimeout: 0,
       keepAlive: 10_000,

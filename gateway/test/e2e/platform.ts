@@ -18,6 +18,7 @@ import {
 } from '@learncraft/kit';
 import {
   createTestDatabase,
+  TEST_GATEWAY_SECRET,
   TEST_REDIS_URL,
   type DatabaseFlavour,
   type TestDatabase,
@@ -104,7 +105,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     catalog: await createTestDatabase(flavour),
     progress: await createTestDatabase(flavour),
   };
-  const base = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: logLevel, INTERNAL_API_SECRET: internalSecret };
+  const base = {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: logLevel,
+    INTERNAL_API_SECRET: internalSecret,
+    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+  };
 
   const identity = await startIdentitySubgraph({
     config: loadIdentityConfig({ ...base, SEED_DEMO: 'true' }),
@@ -154,6 +161,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         PORT: '0',
         LOG_LEVEL: logLevel,
         SUBGRAPH_TIMEOUT_MS: '5000',
+        GATEWAY_SECRET: TEST_GATEWAY_SECRET,
         IDENTITY_URL: identity.url,
         CATALOG_URL: catalog.url,
         PROGRESS_URL: progress.url,

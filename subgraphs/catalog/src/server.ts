@@ -82,6 +82,8 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
       resolvers,
       host: config.HOST,
       port: config.PORT,
+      config,
+      ready: () => store.ping(),
       verifier,
       logger,
       context: (base) => ({

@@ -4,7 +4,12 @@
  * or restarting (the in-process search index is rebuilt from the store on start).
  */
 import { DEMO_ACCOUNTS, createLogger, type Logger } from '@learncraft/kit';
-import { createTestDatabase, type TestDatabase } from '@learncraft/kit/testing';
+import {
+  TEST_GATEWAY_HEADERS,
+  TEST_GATEWAY_SECRET,
+  createTestDatabase,
+  type TestDatabase,
+} from '@learncraft/kit/testing';
 import { createTokenVerifier } from '@learncraft/kit';
 import { exportSPKI, generateKeyPair } from 'jose';
 import { loadConfig, seedDemoCatalog, startCatalogSubgraph, type RunningCatalog } from '../src';
@@ -26,7 +31,12 @@ afterAll(() => database?.dispose());
 
 async function start(): Promise<RunningCatalog> {
   return startCatalogSubgraph({
-    config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'true' }),
+    config: loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'true',
+      GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    }),
     db: database.db,
     verifier: createTokenVerifier({ publicKeyPem: verifierPem }),
   });
@@ -35,7 +45,7 @@ async function start(): Promise<RunningCatalog> {
 async function gql(server: RunningCatalog, query: string) {
   const response = await fetch(server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...TEST_GATEWAY_HEADERS },
     body: JSON.stringify({ query }),
   });
   return ((await response.json()) as { data: Json }).data;

@@ -3,7 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, type RateLimiter } from '@learncraft/kit';
-import { createTestDatabase, type DatabaseFlavour, type TestDatabase } from '@learncraft/kit/testing';
+import {
+  TEST_GATEWAY_HEADERS,
+  TEST_GATEWAY_SECRET,
+  createTestDatabase,
+  type DatabaseFlavour,
+  type TestDatabase,
+} from '@learncraft/kit/testing';
 import { loadConfig } from '../src/config';
 import { generateSigningKey, type SigningKey } from '../src/keys';
 import { IDENTITY_MIGRATIONS_DIR, startIdentitySubgraph, type RunningIdentitySubgraph } from '../src/server';
@@ -36,7 +42,13 @@ export async function startTestIdentity(
 ): Promise<TestIdentity> {
   const database = await createTestDatabase(options.flavour ?? 'pglite');
   const dataDir = await mkdtemp(join(tmpdir(), 'lc-identity-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    ...options.env,
+  });
   const signingKey = await generateSigningKey();
   const server = await startIdentitySubgraph({
     config,
@@ -68,6 +80,7 @@ export async function postGraphQL<T>(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
+      ...TEST_GATEWAY_HEADERS,
       ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
     },
     body: JSON.stringify({ query, variables }),

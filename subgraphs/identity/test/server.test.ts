@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_ACCOUNTS } from '@learncraft/kit';
+import { TEST_GATEWAY_SECRET } from '@learncraft/kit/testing';
 import { loadConfig } from '../src/config';
 import { startIdentitySubgraph } from '../src/server';
 import { SIGN_IN, postGraphQL } from './helpers';
@@ -14,7 +15,13 @@ describe('startIdentitySubgraph without an injected database', () => {
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it('keeps accounts and the signing key in DATA_DIR across restarts, and seeds demo accounts when asked', async () => {
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SEED_DEMO: 'true' });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'true',
+      GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    });
     const learner = DEMO_ACCOUNTS[0]!;
     const signIn = { input: { email: learner.email, password: learner.password } };
 

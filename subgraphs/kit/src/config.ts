@@ -42,5 +42,12 @@ export const subgraphEnv = {
   JWT_PUBLIC_KEY: z.string().optional(),
   IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   INTERNAL_API_SECRET: z.string().min(16).optional(),
+  /** The gateway's credential; generated into DATA_DIR (gateway-secret) when unset. */
+  GATEWAY_SECRET: z.string().min(16).optional(),
+  /** Longest a GraphQL request may run before it is answered with an error. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   LOG_LEVEL: logLevel,
 };
+
+/** The parsed values of `subgraphEnv`, which every subgraph's config contains. */
+export type SubgraphEnv = z.infer<z.ZodObject<typeof subgraphEnv>>;

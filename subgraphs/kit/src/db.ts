@@ -133,3 +133,10 @@ export async function migrate(db: Database, schema: string, dir: string, logger?
   }
   return applied;
 }
+
+/** A readiness probe for `startSubgraph({ ready })`: the database answers a trivial query. */
+export function databaseReady(db: Database): () => Promise<void> {
+  return async () => {
+    await db.query('select 1');
+  };
+}

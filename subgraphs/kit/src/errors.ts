@@ -2,6 +2,7 @@
  * The closed set of error codes LearnCraft puts in `extensions.code`, and helpers to raise them.
  * Expected business failures are returned as `UserError`s in payloads, never thrown.
  */
+import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 export const ErrorCode = {
@@ -26,7 +27,19 @@ const FRAMEWORK_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
-const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode), ...FRAMEWORK_CODES]);
+/** INTERNAL_SERVER_ERROR is never public: whatever carries it is masked, whoever raised it. */
+const PUBLIC_CODES = new Set<string>(
+  [...Object.values(ErrorCode), ...FRAMEWORK_CODES].filter(
+    (code) => code !== ErrorCode.INTERNAL_SERVER_ERROR,
+  ),
+);
+
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+
+/** True when a formatted error carries a code that clients may see with its message. */
+export function isPublicErrorCode(code: unknown): boolean {
+  return typeof code === 'string' && PUBLIC_CODES.has(code);
+}
 
 export function graphQLError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
   return new GraphQLError(message, { extensions: { ...extensions, code } });
@@ -58,21 +71,31 @@ export function userError(code: string, message: string, field?: string | string
 
 /**
  * Apollo `formatError`: keeps errors that carry a public code, masks everything else so internal
- * details (SQL, stack traces, hostnames) never reach a client. The original is handed to `log`.
+ * details (SQL, stack traces, hostnames) never reach a client. The masked error carries a fresh
+ * correlation id; the original is handed to `log` with the same id, so support can find it.
  */
-export function maskUnexpectedErrors(log: (error: unknown) => void) {
+export function maskUnexpectedErrors(log: (error: unknown, correlationId: string) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    if (isPublicErrorCode(code)) {
+      const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    log(error);
-    return {
-      message: 'Internal server error',
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-    };
+    const correlationId = randomUUID();
+    log(error, correlationId);
+    return maskedError(correlationId, formatted);
+  };
+}
+
+/** The only shape an unexpected error takes on the wire. */
+export function maskedError(
+  correlationId: string,
+  where: Pick<GraphQLFormattedError, 'locations' | 'path'> = {},
+): GraphQLFormattedError {
+  return {
+    message: INTERNAL_ERROR_MESSAGE,
+    ...(where.locations ? { locations: where.locations } : {}),
+    ...(where.path ? { path: where.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, correlationId },
   };
 }

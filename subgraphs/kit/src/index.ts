@@ -14,3 +14,5 @@ export * from './relay';
 export * from './server';
 export * from './demo';
 export * from './process';
+export * from './limits';
+export * from './operations';

@@ -1,10 +1,49 @@
 /**
- * Service-to-service calls between subgraphs (never exposed through the gateway): a shared secret
- * in `x-learncraft-internal`, compared in constant time.
+ * Service credentials. Subgraphs trust no network position, loopback included:
+ * - the gateway proves itself with a shared secret in `x-learncraft-gateway` on every operation
+ *   (HTTP and the WebSocket upgrade), and forwards the client's address in
+ *   `x-learncraft-client-address`, which a subgraph believes only next to that secret;
+ * - sibling services and operator tooling (schema introspection, `_service`) use another secret in
+ *   `x-learncraft-internal`, on routes the gateway never serves.
+ * Both are compared in constant time and, on embedded defaults, generated into the data directory.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const INTERNAL_HEADER = 'x-learncraft-internal';
+export const GATEWAY_HEADER = 'x-learncraft-gateway';
+export const CLIENT_ADDRESS_HEADER = 'x-learncraft-client-address';
+
+/** File names of the generated secrets inside the data directory. */
+export const SECRET_FILES = { gateway: 'gateway-secret', internal: 'internal-api-secret' } as const;
+
+/**
+ * The configured secret, else the one generated into `<dataDir>/<file>` (created on first use,
+ * mode 0600), so every process of one `npm start` shares it without configuration.
+ */
+export function secretFromDataDir(configured: string | undefined, dataDir: string, file: string): string {
+  if (configured) return configured;
+  const path = join(dataDir, file);
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(path, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process of the same start created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
+export function gatewayHeaders(secret: string): Record<string, string> {
+  return { [GATEWAY_HEADER]: secret };
+}
+
+export function isGatewayCaller(headerValue: string | string[] | undefined, secret: string): boolean {
+  return isSecretMatch(headerValue, secret);
+}
 
 export function internalHeaders(secret: string): Record<string, string> {
   return { [INTERNAL_HEADER]: secret };
@@ -14,6 +53,10 @@ export function isInternalCaller(
   headerValue: string | string[] | undefined,
   secret: string | undefined,
 ): boolean {
+  return isSecretMatch(headerValue, secret);
+}
+
+function isSecretMatch(headerValue: string | string[] | undefined, secret: string | undefined): boolean {
   if (!secret || typeof headerValue !== 'string') return false;
   const given = Buffer.from(headerValue);
   const expected = Buffer.from(secret);

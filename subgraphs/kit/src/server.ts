@@ -3,10 +3,10 @@
  * graphql-ws on the same path for subscriptions, `/health`, `/metrics`, and the subgraph's own
  * extra routes (internal service-to-service endpoints). Closing drains requests and sockets.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -14,11 +14,20 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type DocumentNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { viewerFromAuthorization, type TokenVerifier, type Viewer } from './auth';
-import { maskUnexpectedErrors } from './errors';
+import { ErrorCode, maskUnexpectedErrors } from './errors';
 import {
   apolloHandler,
   readBody,
@@ -27,14 +36,41 @@ import {
   BodyTooLargeError,
   type HttpRoute,
 } from './http';
+import type { SubgraphEnv } from './config';
+import {
+  CLIENT_ADDRESS_HEADER,
+  GATEWAY_HEADER,
+  INTERNAL_HEADER,
+  SECRET_FILES,
+  isGatewayCaller,
+  isInternalCaller,
+  secretFromDataDir,
+} from './internal';
+import {
+  DEFAULT_OPERATION_LIMITS,
+  costLimitError,
+  isLimitViolation,
+  listSizesFromSdl,
+  operationLimitRules,
+  subgraphLimits,
+  tokenLimitOf,
+  type ListSizes,
+  type OperationLimits,
+} from './limits';
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
+import { operationResolutionPlugin } from './operations';
 
 export interface RequestBase {
   viewer: Viewer | null;
   /** The raw `Authorization` header, so a subgraph can call another on the viewer's behalf. */
   authorization: string | null;
+  /** The end client's address as the gateway saw it (null on WebSocket and for tooling). */
+  clientAddress: string | null;
 }
+
+/** Who sent an operation: the gateway, or operator tooling with the internal secret. */
+type Caller = 'gateway' | 'tooling';
 
 export interface SubgraphServerOptions<C extends BaseContext> {
   name: string;
@@ -50,6 +86,16 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   /** Extra routes keyed `"METHOD /path"`, e.g. `"GET /internal/lessons"`. */
   routes?: Record<string, HttpRoute>;
   maxBodyBytes?: number;
+  /**
+   * The variables every subgraph parses (`subgraphEnv`): the gateway's credential (every operation
+   * must carry it; generated into DATA_DIR when unset), the internal secret (operator tooling, the
+   * only caller allowed introspection) and the request timeout.
+   */
+  config: Pick<SubgraphEnv, 'DATA_DIR' | 'GATEWAY_SECRET' | 'INTERNAL_API_SECRET' | 'REQUEST_TIMEOUT_MS'>;
+  /** Limits of the gateway this subgraph sits behind; the kit adds the room query plans need. */
+  limits?: OperationLimits;
+  /** Readiness: throws when a store the subgraph needs does not answer (`/health/ready`). */
+  ready?: () => Promise<void>;
   onClose?: () => Promise<void>;
 }
 
@@ -67,12 +113,37 @@ export function loadSchemaFile(path: string): DocumentNode {
 export async function startSubgraph<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningServer> {
-  const { logger, verifier } = options;
+  const { logger, verifier, config } = options;
+  const gatewaySecret = secretFromDataDir(config.GATEWAY_SECRET, config.DATA_DIR, SECRET_FILES.gateway);
+  const internalSecret = config.INTERNAL_API_SECRET;
   const metrics = options.metrics ?? new Metrics();
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const requestTimeoutMs = config.REQUEST_TIMEOUT_MS;
+  const limits = subgraphLimits(options.limits ?? DEFAULT_OPERATION_LIMITS);
+  const listSizes = listSizesFromSdl(options.typeDefs);
+  const limitRules = operationLimitRules(limits);
   const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
-  const httpServer = createServer();
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  const formatError = maskUnexpectedErrors((error, correlationId) =>
+    logger.error('unexpected error', { correlationId, error }),
+  );
+  const callerOf = (headers: IncomingMessage['headers']): Caller | undefined =>
+    isInternalCaller(headers[INTERNAL_HEADER], internalSecret)
+      ? 'tooling'
+      : isGatewayCaller(headers[GATEWAY_HEADER], gatewaySecret)
+        ? 'gateway'
+        : undefined;
+
+  const httpServer = createServer({ requestTimeout: requestTimeoutMs + 5_000 });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: 64 * 1024,
+    // Upstream subscriptions come from the gateway only: anyone else is refused before the upgrade.
+    verifyClient: ({ req }, done) =>
+      isGatewayCaller(req.headers[GATEWAY_HEADER], gatewaySecret)
+        ? done(true)
+        : done(false, 401, 'Unauthorized'),
+  });
   const wsCleanup = useServer<{ authorization?: string }, { viewer?: Viewer | null }>(
     {
       schema,
@@ -88,11 +159,16 @@ export async function startSubgraph<C extends BaseContext>(
           return false;
         }
       },
+      onSubscribe: (_ctx, _id, payload) => {
+        const errors = checkSocketOperation(schema, payload, limits, limitRules, listSizes);
+        return errors.length > 0 ? errors : undefined;
+      },
       context: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         return options.context({
           viewer: ctx.extra.viewer ?? null,
           authorization: typeof authorization === 'string' ? authorization : null,
+          clientAddress: null,
         });
       },
     },
@@ -102,13 +178,28 @@ export async function startSubgraph<C extends BaseContext>(
   const apollo = new ApolloServer<C>({
     schema,
     csrfPrevention: true,
-    introspection: true,
+    introspection: true, // gated per caller by introspectionPlugin
     includeStacktraceInErrorResponses: false,
-    formatError: maskUnexpectedErrors((error) => logger.error('unexpected error', { error })),
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: limitRules,
+    formatError: (formatted, error) => {
+      if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED') {
+        const tokens = tokenLimitFormatted(error, limits);
+        if (tokens) return tokens;
+      }
+      // Apollo relabels every validation error GRAPHQL_VALIDATION_FAILED, limit violations included.
+      if (isLimitViolation(error)) {
+        const { http: _http, ...extensions } = formatted.extensions ?? {};
+        return { ...formatted, extensions: { ...extensions, code: ErrorCode.OPERATION_TOO_COMPLEX } };
+      }
+      return formatError(formatted, error);
+    },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      operationResolutionPlugin(),
+      subgraphGuardPlugin(limits, listSizes),
       {
         serverWillStart: () => Promise.resolve({ drainServer: async () => void (await wsCleanup.dispose()) }),
       },
@@ -122,16 +213,47 @@ export async function startSubgraph<C extends BaseContext>(
       metrics.inc('graphql_requests_total');
       const authorization = req.headers.authorization ?? null;
       const viewer = await viewerFromAuthorization(authorization, verifier);
-      return options.context({ viewer, authorization });
+      const caller = callerOf(req.headers);
+      const address = req.headers[CLIENT_ADDRESS_HEADER];
+      const context = await options.context({
+        viewer,
+        authorization,
+        clientAddress: caller === 'gateway' && typeof address === 'string' ? address : null,
+      });
+      return Object.assign(context, { [CALLER]: caller ?? 'gateway' });
     },
   });
+
+  const serveGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!callerOf(req.headers)) {
+      metrics.inc('graphql_requests_refused_total');
+      return sendGraphQLError(
+        res,
+        401,
+        ErrorCode.UNAUTHENTICATED,
+        'This service accepts operations from the LearnCraft gateway only.',
+      );
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), requestTimeoutMs);
+    });
+    const outcome = await Promise.race([graphql(req, res).then(() => 'done' as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'timeout' && !res.headersSent) {
+      metrics.inc('graphql_requests_timed_out_total');
+      logger.warn('request timed out', { timeoutMs: requestTimeoutMs });
+      sendGraphQLError(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The request took too long.');
+    }
+  };
 
   httpServer.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = options.routes?.[`${req.method} ${path}`];
     const handle = async () => {
-      if (path === '/graphql') return graphql(req, res);
+      if (path === '/graphql') return serveGraphQL(req, res);
       if (path === '/health') return sendJson(res, 200, { status: 'ok', service: options.name });
+      if (path === '/health/ready') return sendReadiness(res);
       if (path === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         return void res.end(metrics.render());
@@ -147,6 +269,19 @@ export async function startSubgraph<C extends BaseContext>(
       else res.end();
     });
   });
+
+  async function sendReadiness(res: ServerResponse) {
+    try {
+      await Promise.race([
+        options.ready?.(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('readiness timed out')), 2_000).unref()),
+      ]);
+      sendJson(res, 200, { status: 'ok', service: options.name });
+    } catch (error) {
+      logger.warn('not ready', { error });
+      sendJson(res, 503, { status: 'unavailable', service: options.name });
+    }
+  }
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -167,4 +302,83 @@ export async function startSubgraph<C extends BaseContext>(
         await options.onClose?.();
       })()),
   };
+}
+
+/** Where a request's context carries its caller, for the plugins (Apollo copies contexts, symbols too). */
+const CALLER = Symbol('learncraft.caller');
+const callerOfContext = (context: object): Caller | undefined => (context as { [CALLER]?: Caller })[CALLER];
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '_service']);
+
+/**
+ * Per request, after the document is known: introspection and `_service` only for operator
+ * tooling, and the pagination-aware cost with this request's variables.
+ */
+function subgraphGuardPlugin<C extends BaseContext>(
+  limits: OperationLimits,
+  listSizes: ListSizes,
+): ApolloServerPlugin<C> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ schema, document, operation, request, contextValue }) => {
+          if (!operation) return Promise.resolve();
+          const introspects = operation.selectionSet.selections.some(
+            (selection) => selection.kind === Kind.FIELD && INTROSPECTION_FIELDS.has(selection.name.value),
+          );
+          if (introspects && callerOfContext(contextValue) !== 'tooling') {
+            return Promise.reject(
+              new GraphQLError('Introspection is available to operator tooling only.', {
+                extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
+              }),
+            );
+          }
+          const error = costLimitError(
+            schema,
+            document,
+            operation,
+            request.variables ?? {},
+            limits,
+            listSizes,
+          );
+          return error ? Promise.reject(error) : Promise.resolve();
+        },
+      }),
+  };
+}
+
+function tokenLimitFormatted(error: unknown, limits: OperationLimits) {
+  const tokens = tokenLimitOf(error, limits);
+  if (!tokens) return undefined;
+  const { http: _http, ...extensions } = tokens.extensions;
+  return { message: tokens.message, extensions };
+}
+
+/**
+ * The WebSocket twin of Apollo's checks: parse with the token bound, standard validation plus the
+ * limit rules, one operation, no introspection, and the cost with the subscription's variables.
+ */
+function checkSocketOperation(
+  schema: GraphQLSchema,
+  payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  limits: OperationLimits,
+  limitRules: ReturnType<typeof operationLimitRules>,
+  listSizes: ListSizes,
+): readonly GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, { maxTokens: limits.maxTokens });
+  } catch (error) {
+    return [tokenLimitOf(error, limits) ?? (error as GraphQLError)];
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...limitRules]);
+  if (errors.length > 0) return errors;
+  const operation = getOperationAST(document, payload.operationName ?? undefined);
+  if (!operation) return [new GraphQLError('The document must name one operation to run.')];
+  const introspects = operation.selectionSet.selections.some(
+    (selection) => selection.kind === Kind.FIELD && INTROSPECTION_FIELDS.has(selection.name.value),
+  );
+  if (introspects) return [new GraphQLError('Introspection is available to operator tooling only.')];
+  const cost = costLimitError(schema, document, operation, payload.variables ?? {}, limits, listSizes);
+  return cost ? [cost] : [];
 }

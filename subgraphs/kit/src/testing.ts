@@ -9,6 +9,10 @@ import { Metrics } from './metrics';
 
 export const TEST_POSTGRES_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The gateway credential test subgraphs are started with (`GATEWAY_SECRET`) and tests send. */
+export const TEST_GATEWAY_SECRET = 'test-gateway-secret-0123456789';
+export const TEST_GATEWAY_HEADERS = { 'x-learncraft-gateway': TEST_GATEWAY_SECRET } as const;
+
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestDatabase {

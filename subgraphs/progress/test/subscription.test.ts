@@ -1,4 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
+import { TEST_GATEWAY_HEADERS } from '@learncraft/kit/testing';
 import WebSocket from 'ws';
 import { INSTRUCTOR_ID, WEB_COURSE } from './support/catalogFixture';
 import { COMPLETE, ENROLL, HEARTBEAT, startHarness, type Harness } from './support/harness';
@@ -33,10 +34,17 @@ describe('Subscription.progressUpdated', () => {
     await h.close();
   });
 
+  /** The subgraph's WebSocket accepts the gateway only: upgrade with the gateway's credential. */
+  class GatewaySocket extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers: TEST_GATEWAY_HEADERS });
+    }
+  }
+
   function subscribe(token: string) {
     const client = createClient({
       url: h.server.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      webSocketImpl: GatewaySocket,
       connectionParams: { authorization: `Bearer ${token}` },
       retryAttempts: 0,
     });

@@ -232,7 +232,7 @@ export const DashboardQuery = graphql(`
     me {
       id
       displayName
-      enrollments(first: 50) {
+      enrollments(first: 20) {
         totalCount
         edges {
           cursor

@@ -29,7 +29,7 @@ export default function HomePage() {
               <div className="skeleton skeleton-line" />
             ) : (
               <ul className="category-list">
-                {data?.categories.map((category) => (
+                {data?.categories?.map((category) => (
                   <li key={category.id}>
                     <Link
                       to={`/search?category=${encodeURIComponent(category.slug)}`}
@@ -49,9 +49,16 @@ export default function HomePage() {
             <h2 id="newest-heading">Newest courses</h2>
             {loading && !data ? (
               <CardGridSkeleton count={6} />
-            ) : data?.courses.edges.length ? (
+            ) : data && !data.courses ? (
+              // The catalog failed on its own (other parts of the page may still have loaded).
+              <ErrorState
+                error={error ?? new Error('The catalog is unavailable right now.')}
+                onRetry={() => refetch()}
+                title="The courses could not be loaded"
+              />
+            ) : data?.courses?.edges.length ? (
               <div className="card-grid">
-                {data.courses.edges.map(({ node }) => (
+                {data.courses?.edges.map(({ node }) => (
                   <CourseCard key={node.id} course={node} />
                 ))}
               </div>

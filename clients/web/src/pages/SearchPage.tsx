@@ -104,7 +104,7 @@ export default function SearchPage() {
             onChange={(event) => update('category', event.target.value)}
           >
             <option value="">All categories</option>
-            {categories.data?.categories.map((category) => (
+            {categories.data?.categories?.map((category) => (
               <option key={category.id} value={category.slug}>
                 {category.name}
               </option>

@@ -180,6 +180,13 @@ export function addLesson(
       'moduleId',
     ]);
   }
+  const lessonsInCourse = course.modules.reduce((total, module) => total + module.lessons.length, 0);
+  if (lessonsInCourse >= LIMITS.lessonsPerCourse) {
+    check.raw(Code.TOO_MANY, `A course can have at most ${LIMITS.lessonsPerCourse} lessons.`, [
+      'input',
+      'moduleId',
+    ]);
+  }
   if (!found) throw new Error(`module ${input.moduleId} is not in course ${course.id}`);
   if (!check.ok) return failed(check.errors);
   const content = buildContent(input.kind, input, ctx.newId)!;

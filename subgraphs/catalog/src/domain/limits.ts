@@ -7,8 +7,11 @@ export const LIMITS = {
   url: 2_048,
   language: 35,
   transcript: 500_000,
-  modulesPerCourse: 100,
-  lessonsPerModule: 200,
+  // Page cost estimates multiply these (see the @listSize annotations in schema.graphql): a course
+  // of 500 lessons is far beyond the largest real ones, and keeps a full syllabus affordable.
+  modulesPerCourse: 50,
+  lessonsPerModule: 50,
+  lessonsPerCourse: 500,
   lessonDurationSeconds: 36_000,
   questionsPerQuiz: 100,
   prompt: 2_000,

@@ -5,6 +5,7 @@
  */
 import type { CatalogContext } from '../context';
 import {
+  findLesson,
   lessonCount,
   totalDurationSeconds,
   type CourseDocument,
@@ -26,6 +27,7 @@ export const Course = {
   instructors: (course: CourseDocument) => course.instructorIds.map((id) => ({ __typename: 'User', id })),
   modules: (course: CourseDocument): ModuleRecord[] =>
     course.modules.map((module, index) => ({ module, course, position: index + 1 })),
+  lesson: (course: CourseDocument, { id }: { id: string }) => findLesson(course, id),
   lessonCount: (course: CourseDocument) => lessonCount(course),
   totalDurationSeconds: (course: CourseDocument) => totalDurationSeconds(course),
 };

@@ -73,5 +73,7 @@ export interface CourseStore {
   categories(): Promise<CategoryWithCount[]>;
   /** Inserts categories, or refreshes name/description/order of those whose slug exists. */
   upsertCategories(categories: readonly Category[]): Promise<void>;
+  /** Readiness: resolves when the backing store answers, throws otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

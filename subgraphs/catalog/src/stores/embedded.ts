@@ -211,6 +211,10 @@ class EmbeddedCourseStore implements CourseStore {
       });
   }
 
+  async ping(): Promise<void> {
+    await this.db.query('select 1');
+  }
+
   async close(): Promise<void> {
     // The database belongs to the caller (the server closes it).
   }

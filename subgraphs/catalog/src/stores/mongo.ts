@@ -248,6 +248,10 @@ export class MongoCourseStore implements CourseStore {
     );
   }
 
+  async ping(): Promise<void> {
+    await this.connection.db?.admin().ping();
+  }
+
   async close(): Promise<void> {
     await this.connection.close();
   }

@@ -4,7 +4,12 @@
  */
 import type { Role } from '@learncraft/kit';
 import { createTestTokenIssuer } from '@learncraft/identity';
-import { createTestDatabase, type TestDatabase } from '@learncraft/kit/testing';
+import {
+  TEST_GATEWAY_HEADERS,
+  TEST_GATEWAY_SECRET,
+  createTestDatabase,
+  type TestDatabase,
+} from '@learncraft/kit/testing';
 import { loadConfig, startCatalogSubgraph, type RunningCatalog } from '../../src';
 import { CATEGORIES } from './courses';
 
@@ -21,6 +26,8 @@ export interface TestCatalog {
     variables?: Record<string, unknown>,
     token?: string,
   ): Promise<GraphQLResponse<T>>;
+  /** POSTs an introspection query as operator tooling (the internal secret). */
+  introspect<T = Json>(query: string): Promise<GraphQLResponse<T>>;
   /** POSTs JSON to an internal route, with the internal secret unless `secret` is given (null: none). */
   internal(path: string, body: unknown, secret?: string | null): Promise<{ status: number; body: Json }>;
   token(userId: string, roles: Role[]): Promise<string>;
@@ -36,7 +43,13 @@ export interface GraphQLResponse<T> {
 export async function startTestCatalog(env: Record<string, string> = {}): Promise<TestCatalog> {
   const issuer = await createTestTokenIssuer();
   const database: TestDatabase = await createTestDatabase('pglite');
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', INTERNAL_API_SECRET: INTERNAL_SECRET, ...env });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    INTERNAL_API_SECRET: INTERNAL_SECRET,
+    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    ...env,
+  });
   const server = await startCatalogSubgraph({
     config,
     db: database.db,
@@ -52,9 +65,18 @@ export async function startTestCatalog(env: Record<string, string> = {}): Promis
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          ...TEST_GATEWAY_HEADERS,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async introspect(query) {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-learncraft-internal': INTERNAL_SECRET },
+        body: JSON.stringify({ query }),
       });
       return { status: response.status, ...((await response.json()) as object) };
     },

@@ -3,7 +3,13 @@
  * an in-memory PubSub the test can subscribe to, and access tokens signed exactly as identity does.
  */
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type DatabaseFlavour, type TestDatabase } from '@learncraft/kit/testing';
+import {
+  TEST_GATEWAY_HEADERS,
+  TEST_GATEWAY_SECRET,
+  createTestDatabase,
+  type DatabaseFlavour,
+  type TestDatabase,
+} from '@learncraft/kit/testing';
 import { createLogger, MemoryPubSub, type Role } from '@learncraft/kit';
 import { createTestTokenIssuer } from '@learncraft/identity';
 import { loadConfig } from '../../src/config';
@@ -50,6 +56,7 @@ export async function startHarness(
     PORT: '0',
     LOG_LEVEL: 'silent',
     INTERNAL_API_SECRET: CATALOG_SECRET,
+    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
     CATALOG_INTERNAL_URL: catalog.url,
   });
   const server = await startProgressSubgraph({
@@ -76,6 +83,7 @@ export async function startHarness(
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          ...TEST_GATEWAY_HEADERS,
           ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
         },
         body: JSON.stringify({ query, variables }),
