@@ -104,6 +104,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       dataSource = new SubgraphDataSource({
         endpoint,
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        breaker: {
+          failureThreshold: config.SUBGRAPH_BREAKER_FAILURES,
+          halfOpenAfterMs: config.SUBGRAPH_BREAKER_HALF_OPEN_MS,
+        },
         logger: logger.child(name),
         metrics,
       });
@@ -174,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const report = await checkSubgraphs(
           subgraphs,
           Math.min(HEALTH_TIMEOUT_MS, config.SUBGRAPH_TIMEOUT_MS),
+          (name) => dataSourceFor(name).breaker.state,
         );
         return sendJson(res, report.status === 'ok' ? 200 : 503, report);
       }
