@@ -117,9 +117,9 @@ function subgraphErrors(error: unknown): GraphQLFormattedError[] | undefined {
 
 /** Completes `Subgraph "posts" ...` in terms a client can act on, without hostnames or stack traces. */
 function failureReason(error: unknown, timeoutMs: number): string {
-  // Checked by name: the abort reason is a DOMException, not necessarily an Error of this realm.
   if (error instanceof CircuitOpenError)
     return 'is unavailable: it failed repeatedly, so requests are paused briefly';
+  // Checked by name: the abort reason is a DOMException, not necessarily an Error of this realm.
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
     return `did not answer within ${timeoutMs} ms`;
