@@ -211,7 +211,10 @@ describe('npm start', () => {
       data: { me: { email: 'learner@learncraft.dev' }, course: null },
       errors: [
         {
-          message: 'Subgraph "catalog" is unavailable: connection refused.',
+          // Refused for a new connection; reset when the gateway's pooled one had not seen the close yet.
+          message: expect.stringMatching(
+            /^Subgraph "catalog" is unavailable: connection (refused|reset)\.$/,
+          ) as string,
           extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'catalog' },
         },
       ],
