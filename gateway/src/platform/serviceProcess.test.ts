@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,19 @@ describe('serviceArgs', () => {
     );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('makes a service that allocates without bound die of its own heap limit', () => {
+    const hog = join(dir, 'hog.ts');
+    writeFileSync(hog, 'const kept: string[] = [];\nfor (;;) kept.push(`${Math.random()}`.repeat(64));\n');
+    // `ulimit -c 0`: the abort must not leave a core file in the repository.
+    const result = spawnSync(
+      '/bin/sh',
+      ['-c', 'ulimit -c 0; exec "$0" "$@"', process.execPath, ...serviceArgs(hog, 64)],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(result.signal).toBe('SIGABRT');
+    expect(result.stderr).toContain('JavaScript heap out of memory');
+  });
 
   const heapLimitMiB = (heapMb: number) =>
     Number(execFileSync(process.execPath, serviceArgs(probe, heapMb), { cwd: REPO_ROOT, encoding: 'utf8' })) /
