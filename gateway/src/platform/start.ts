@@ -39,16 +39,10 @@ function heapMb(variable: string, fallback: number): number {
   return value;
 }
 
-/** The launcher's own settings; the services parse theirs from the environment they inherit. */
-const settings = {
-  dataDir: resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data'),
-  skipWebBuild: ['1', 'true'].includes(process.env.LEARNCRAFT_SKIP_WEB_BUILD ?? ''),
-  subgraphHeapMb: () => heapMb('SUBGRAPH_HEAP_MB', 512),
-  gatewayHeapMb: () => heapMb('GATEWAY_HEAP_MB', 1024),
-};
-
 const startedAt = performance.now();
-const dataDir = settings.dataDir;
+const dataDir = resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
+/** Tests of `npm start` (and API-only work) skip the web app build. */
+const skipWebBuild = ['1', 'true'].includes(process.env.LEARNCRAFT_SKIP_WEB_BUILD ?? '');
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const supervisors = new Map<string, Supervisor>();
 let stopping = false;
@@ -130,11 +124,10 @@ async function shutdown(code: number): Promise<void> {
 
 async function main(): Promise<void> {
   for (const service of [...SERVICES, GATEWAY]) await assertPortFree(service);
-  const subgraphHeapMb = settings.subgraphHeapMb();
-  const gatewayHeapMb = settings.gatewayHeapMb();
-  const webApp = settings.skipWebBuild ? false : ensureWebApp(REPO_ROOT);
-  if (settings.skipWebBuild)
-    console.log('LearnCraft: LEARNCRAFT_SKIP_WEB_BUILD is set; serving the API only.');
+  const subgraphHeapMb = heapMb('SUBGRAPH_HEAP_MB', 512);
+  const gatewayHeapMb = heapMb('GATEWAY_HEAP_MB', 1024);
+  const webApp = skipWebBuild ? false : ensureWebApp(REPO_ROOT);
+  if (skipWebBuild) console.log('LearnCraft: LEARNCRAFT_SKIP_WEB_BUILD is set; serving the API only.');
   else if (!webApp) console.error('LearnCraft: the web app did not build (see above); serving the API only.');
   console.log(`LearnCraft: starting with data directory ${dataDir}`);
   const url = (service: Service) => `http://127.0.0.1:${portOf(service)}`;
