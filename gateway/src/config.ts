@@ -36,7 +36,11 @@ export const gatewayConfigSchema = z.object({
   AI_URL: optionalUrl,
   COMMERCE_URL: optionalUrl,
   /** A subgraph that has not answered within this time fails its part of the plan. */
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(10_000),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(5_000),
+  /** Consecutive failures (network errors, timeouts, 5xx) after which a subgraph's breaker opens. */
+  SUBGRAPH_BREAKER_FAILURES: positiveInt(5),
+  /** How long an open breaker fails fast before it lets one probe request through. */
+  SUBGRAPH_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   JWT_PUBLIC_KEY: publicKeyPem,
   IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   NODE_ENV: z.string().default('development'),

@@ -1,8 +1,9 @@
 /**
  * How the gateway talks to one subgraph: the configured URL, the client's `Authorization` header
- * forwarded (every subgraph verifies the token again), and a hard per-request timeout. A subgraph
- * that is down, hangs or answers garbage fails only its part of the query plan: the rest of the
- * response is still delivered, with an error that names the subgraph.
+ * forwarded (every subgraph verifies the token again), a hard per-request timeout and a circuit
+ * breaker. A subgraph that is down, hangs or answers garbage fails only its part of the query
+ * plan: the rest of the response is still delivered, with an error that names the subgraph; once
+ * it keeps failing, its breaker opens and that error comes at once instead of after the timeout.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -14,6 +15,7 @@ import {
   type Metrics,
   type Viewer,
 } from '@learncraft/kit';
+import { CIRCUIT_GAUGE, CircuitOpenError, SubgraphBreaker, type BreakerSettings } from './breaker';
 import type { SubgraphEndpoint } from './supergraph';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -33,17 +35,28 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** The gateway's credential, added to every request (subgraphs refuse requests without it). */
   gatewaySecret: string;
+  breaker: BreakerSettings;
   logger: Logger;
   metrics: Metrics;
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly options: SubgraphDataSourceOptions;
+  readonly breaker: SubgraphBreaker;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.endpoint.url });
     this.options = options;
     this.fetcher = timeoutFetcher(options.timeoutMs);
+    this.breaker = new SubgraphBreaker(options.breaker);
+    const { name } = options.endpoint;
+    options.metrics.gauge('subgraph_circuit_state', () => CIRCUIT_GAUGE[this.breaker.state], {
+      subgraph: name,
+    });
+    this.breaker.onStateChange((state) => {
+      if (state === 'open') options.logger.warn('circuit opened: failing fast', { subgraph: name });
+      else options.logger.info(`circuit ${state}`, { subgraph: name });
+    });
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -64,12 +77,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
     try {
-      return await super.process(options);
+      return await this.breaker.execute(() => super.process(options));
     } catch (error) {
       const { name } = this.options.endpoint;
       const errors = subgraphErrors(error) ?? [this.unavailable(error)];
       this.options.metrics.inc('subgraph_errors_total');
-      this.options.logger.warn('subgraph request failed', { subgraph: name, reason: describe(error) });
+      // The breaker already logged that it opened; one line per rejected request is noise.
+      if (error instanceof CircuitOpenError)
+        this.options.metrics.inc('subgraph_requests_short_circuited_total');
+      else this.options.logger.warn('subgraph request failed', { subgraph: name, reason: describe(error) });
       return { errors };
     }
   }
@@ -115,6 +131,8 @@ function subgraphErrors(error: unknown): GraphQLFormattedError[] | undefined {
 
 /** Completes `Subgraph "posts" ...` in terms a client can act on, without hostnames or stack traces. */
 function failureReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof CircuitOpenError)
+    return 'is unavailable: it failed repeatedly, so requests are paused briefly';
   // Checked by name: the abort reason is a DOMException, not necessarily an Error of this realm.
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {

@@ -114,6 +114,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         endpoint,
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
         gatewaySecret,
+        breaker: {
+          failureThreshold: config.SUBGRAPH_BREAKER_FAILURES,
+          halfOpenAfterMs: config.SUBGRAPH_BREAKER_HALF_OPEN_MS,
+        },
         logger: logger.child(name),
         metrics,
       });
@@ -184,6 +188,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const report = await checkSubgraphs(
           subgraphs,
           Math.min(HEALTH_TIMEOUT_MS, config.SUBGRAPH_TIMEOUT_MS),
+          (name) => dataSourceFor(name).breaker.state,
         );
         return sendJson(res, report.status === 'ok' ? 200 : 503, report);
       }

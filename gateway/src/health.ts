@@ -1,7 +1,9 @@
 /**
  * `GET /health/subgraphs`: pings every subgraph's `/health` with a short deadline, in parallel, and
- * reports each. Subgraph URLs are deliberately left out of the report (the route is public).
+ * reports each with the state of its circuit breaker. Subgraph URLs are deliberately left out of
+ * the report (the route is public).
  */
+import type { CircuitStateName } from './breaker';
 import type { SubgraphEndpoint } from './supergraph';
 
 export interface SubgraphHealth {
@@ -10,6 +12,8 @@ export interface SubgraphHealth {
   latencyMs: number;
   /** Why the subgraph counts as down. */
   error?: string;
+  /** The gateway's breaker for it: `open` means operations fail fast without calling it. */
+  circuit?: CircuitStateName;
 }
 
 export interface SubgraphsHealthReport {
@@ -26,8 +30,14 @@ export function healthUrl(graphqlUrl: string): string {
 export async function checkSubgraphs(
   endpoints: SubgraphEndpoint[],
   timeoutMs: number,
+  circuitOf?: (name: string) => CircuitStateName,
 ): Promise<SubgraphsHealthReport> {
-  const subgraphs = await Promise.all(endpoints.map((endpoint) => checkSubgraph(endpoint, timeoutMs)));
+  const subgraphs = await Promise.all(
+    endpoints.map(async (endpoint) => {
+      const health = await checkSubgraph(endpoint, timeoutMs);
+      return circuitOf ? { ...health, circuit: circuitOf(endpoint.name) } : health;
+    }),
+  );
   return { status: subgraphs.every((s) => s.status === 'ok') ? 'ok' : 'degraded', subgraphs };
 }
 

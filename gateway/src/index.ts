@@ -3,6 +3,13 @@ export { startGateway, type GatewayOptions, type RunningGateway, type StaticHand
 export { loadConfig, gatewayConfigSchema, DEFAULT_SUPERGRAPH_PATH, type GatewayConfig } from './config';
 export { SubgraphDataSource, type GatewayContext } from './dataSource';
 export {
+  SubgraphBreaker,
+  CircuitOpenError,
+  isSubgraphFailure,
+  type BreakerSettings,
+  type CircuitStateName,
+} from './breaker';
+export {
   supergraphEndpoints,
   resolveEndpoints,
   subgraphUrlVariable,

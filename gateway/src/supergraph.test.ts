@@ -53,7 +53,9 @@ describe('gateway configuration', () => {
     expect(config).toMatchObject({
       HOST: '127.0.0.1',
       PORT: 4000,
-      SUBGRAPH_TIMEOUT_MS: 10_000,
+      SUBGRAPH_TIMEOUT_MS: 5_000,
+      SUBGRAPH_BREAKER_FAILURES: 5,
+      SUBGRAPH_BREAKER_HALF_OPEN_MS: 10_000,
       IDENTITY_JWKS_URL: 'http://127.0.0.1:4001/.well-known/jwks.json',
       MAX_DEPTH: 8,
       MAX_ALIASES: 15,

@@ -188,8 +188,8 @@ describe('HTTP routes', () => {
     expect(await response.json()).toEqual({
       status: 'ok',
       subgraphs: [
-        { name: 'posts', status: 'ok', latencyMs: anyNumber },
-        { name: 'users', status: 'ok', latencyMs: anyNumber },
+        { name: 'posts', status: 'ok', latencyMs: anyNumber, circuit: 'closed' },
+        { name: 'users', status: 'ok', latencyMs: anyNumber, circuit: 'closed' },
       ],
     });
   });

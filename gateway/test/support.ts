@@ -3,7 +3,7 @@
  * composed from their SDL with their real ports, tokens minted like identity mints them, and a
  * tiny HTTP client for the gateway.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
@@ -174,9 +174,9 @@ export function startPostsSubgraph(verifier: TokenVerifier): Promise<RunningServ
 
 /** A server that accepts connections and never answers (a hung subgraph), or answers `reply`. */
 export async function startRawServer(
-  reply?: (res: ServerResponse) => void,
+  reply?: (res: ServerResponse, req: IncomingMessage) => void,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((_req, res) => reply?.(res));
+  const server: Server = createServer((req, res) => reply?.(res, req));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,19 +1,20 @@
 /**
  * `npm start`: the whole platform on one machine with embedded defaults. Starts every subgraph and
- * the gateway as their own processes (as they run in production), waits until each is healthy,
- * seeds the demo data and prints where everything is. Real servers are picked up from the same
- * URL variables the services read (DATABASE_URL, MONGODB_URL, ELASTICSEARCH_URL, REDIS_URL, ...).
+ * the gateway as their own processes (as they run in production), each under a supervisor that
+ * restarts it when it crashes and with its own heap limit, waits until each is healthy, seeds the
+ * demo data and prints where everything is. Real servers are picked up from the same URL
+ * variables the services read (DATABASE_URL, MONGODB_URL, ELASTICSEARCH_URL, REDIS_URL, ...).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DEMO_ACCOUNTS } from '@learncraft/kit';
+import { spawnService } from './serviceProcess';
+import { Supervisor } from './supervisor';
 import { ensureWebApp } from './webApp';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 interface Service {
   name: string;
@@ -28,10 +29,22 @@ const SERVICES: Service[] = [
 ];
 const GATEWAY: Service = { name: 'gateway', entry: 'gateway/src/main.ts', port: 4000 };
 
+/** A whole number of MiB from the environment, or a start that fails with the variable's name. */
+function heapMb(variable: string, fallback: number): number {
+  const raw = process.env[variable];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 64)
+    throw new Error(`${variable} must be a whole number of MiB, at least 64 (got "${raw}")`);
+  return value;
+}
+
 const startedAt = performance.now();
 const dataDir = resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
+/** Tests of `npm start` (and API-only work) skip the web app build. */
+const skipWebBuild = ['1', 'true'].includes(process.env.LEARNCRAFT_SKIP_WEB_BUILD ?? '');
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-const children = new Map<string, ChildProcess>();
+const supervisors = new Map<string, Supervisor>();
 let stopping = false;
 
 function internalSecret(): string {
@@ -45,27 +58,26 @@ function portOf(service: Service): number {
   return Number(process.env[`${service.name.toUpperCase()}_PORT`] ?? service.port);
 }
 
-function launch(service: Service, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(TSX, [join(REPO_ROOT, service.entry)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, PORT: String(portOf(service)) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const prefix = `[${service.name}] `.padEnd(11);
-  const forward = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(prefix + line + '\n');
-  };
-  child.stdout?.on('data', forward(process.stdout));
-  child.stderr?.on('data', forward(process.stderr));
-  child.on('exit', (code, signal) => {
-    children.delete(service.name);
-    if (!stopping) {
-      console.error(`${service.name} exited (${signal ?? `code ${code}`}); stopping the platform.`);
+function supervise(service: Service, env: NodeJS.ProcessEnv, heapMb: number): Supervisor {
+  const supervisor = new Supervisor({
+    name: service.name,
+    spawn: () =>
+      spawnService({
+        name: service.name,
+        entry: join(REPO_ROOT, service.entry),
+        heapMb,
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env, PORT: String(portOf(service)) },
+      }),
+    log: (line) => console.error(`LearnCraft: ${line}`),
+    onGiveUp: (reason) => {
+      console.error(`LearnCraft failed to start: ${reason}.`);
       void shutdown(1);
-    }
+    },
   });
-  children.set(service.name, child);
-  return child;
+  supervisors.set(service.name, supervisor);
+  supervisor.start();
+  return supervisor;
 }
 
 /** Another LearnCraft (or anything) on our ports would answer our health checks: refuse to start. */
@@ -103,17 +115,20 @@ async function waitHealthy(service: Service, timeoutMs = 120_000): Promise<void>
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  for (const child of children.values()) child.kill('SIGTERM');
-  const deadline = Date.now() + 10_000;
-  while (children.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  for (const child of children.values()) child.kill('SIGKILL');
+  const all = [...supervisors.values()];
+  const stopped = Promise.all(all.map((supervisor) => supervisor.stop('SIGTERM')));
+  await Promise.race([stopped, new Promise((r) => setTimeout(r, 10_000))]);
+  for (const supervisor of all) supervisor.kill('SIGKILL');
   process.exit(code);
 }
 
 async function main(): Promise<void> {
   for (const service of [...SERVICES, GATEWAY]) await assertPortFree(service);
-  const webApp = ensureWebApp(REPO_ROOT);
-  if (!webApp) console.error('LearnCraft: the web app did not build (see above); serving the API only.');
+  const subgraphHeapMb = heapMb('SUBGRAPH_HEAP_MB', 512);
+  const gatewayHeapMb = heapMb('GATEWAY_HEAP_MB', 1024);
+  const webApp = skipWebBuild ? false : ensureWebApp(REPO_ROOT);
+  if (skipWebBuild) console.log('LearnCraft: LEARNCRAFT_SKIP_WEB_BUILD is set; serving the API only.');
+  else if (!webApp) console.error('LearnCraft: the web app did not build (see above); serving the API only.');
   console.log(`LearnCraft: starting with data directory ${dataDir}`);
   const url = (service: Service) => `http://127.0.0.1:${portOf(service)}`;
   const [identity, catalog] = SERVICES as [Service, Service, Service];
@@ -124,13 +139,19 @@ async function main(): Promise<void> {
     IDENTITY_JWKS_URL: process.env.IDENTITY_JWKS_URL ?? `${url(identity)}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: process.env.CATALOG_INTERNAL_URL ?? url(catalog),
   };
-  for (const service of SERVICES) launch(service, shared);
-  await Promise.all(SERVICES.map((service) => waitHealthy(service)));
+  const subgraphs = SERVICES.map((service) => supervise(service, shared, subgraphHeapMb));
+  await Promise.all(
+    SERVICES.map(async (service, index) => {
+      await waitHealthy(service);
+      subgraphs[index]?.markHealthy();
+    }),
+  );
   const subgraphUrls = Object.fromEntries(
     SERVICES.map((service) => [`${service.name.toUpperCase()}_URL`, `${url(service)}/graphql`]),
   );
-  launch(GATEWAY, { ...shared, ...subgraphUrls });
+  const gateway = supervise(GATEWAY, { ...shared, ...subgraphUrls }, gatewayHeapMb);
   await waitHealthy(GATEWAY);
+  gateway.markHealthy();
 
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   const accounts = DEMO_ACCOUNTS.map(
@@ -141,6 +162,7 @@ LearnCraft is ready in ${seconds} s
   Web app:                    ${webApp ? `${url(GATEWAY)}/` : 'not built (npm run build -w @learncraft/web)'}
   GraphQL (HTTP + WebSocket): ${url(GATEWAY)}/graphql   (open it in a browser for the explorer)
   Data directory:             ${dataDir}
+  Supervision:                a crashed service restarts (back-off 0.5 s to 30 s); heap ${subgraphHeapMb} MiB per subgraph, ${gatewayHeapMb} MiB gateway
   Demo accounts (role, email, password):
 ${accounts}
 Press Ctrl+C to stop.`);
@@ -149,6 +171,7 @@ Press Ctrl+C to stop.`);
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 main().catch((error: unknown) => {
-  console.error(`LearnCraft failed to start: ${(error as Error).message}`);
+  // Once stopping (Ctrl+C, or a service given up on), the waits end with nothing more to say.
+  if (!stopping) console.error(`LearnCraft failed to start: ${(error as Error).message}`);
   void shutdown(1);
 });
