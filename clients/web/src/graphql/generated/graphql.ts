@@ -76,7 +76,10 @@ export type QuizAnswerInput = {
 
 /** Input of quizSubmit. */
 export type QuizSubmitInput = {
-  /** One answer per question answered; unanswered questions count as wrong. */
+  /**
+   * One answer per question answered; unanswered questions count as wrong. At least one option must
+   * be chosen in all (EMPTY_SUBMISSION otherwise).
+   */
   answers: Array<QuizAnswerInput>;
   /** The quiz lesson. */
   lessonId: string | number;
@@ -254,7 +257,7 @@ export type QuizSubmitMutationVariables = Exact<{
 }>;
 
 
-export type QuizSubmitMutation = { quizSubmit: { attempt: { id: string, scorePercent: number, passed: boolean, submittedAt: string, results: Array<{ questionId: string, selectedOptionIds: Array<string>, correct: boolean, correctOptionIds: Array<string>, explanation: string | null }>, lesson: { id: string, viewerProgress: { status: LessonStatus, positionSeconds: number, completedAt: string | null } | null } } | null, enrollment: { id: string, progressPercent: number, enrolledAt: string, completedAt: string | null, lastActivityAt: string } | null, userErrors: Array<{ code: string, message: string }> } };
+export type QuizSubmitMutation = { quizSubmit: { attempt: { id: string, scorePercent: number, passed: boolean, submittedAt: string, results: Array<{ questionId: string, selectedOptionIds: Array<string>, correct: boolean, correctOptionIds: Array<string> | null, explanation: string | null }>, lesson: { id: string, viewerProgress: { status: LessonStatus, positionSeconds: number, completedAt: string | null } | null } } | null, enrollment: { id: string, progressPercent: number, enrolledAt: string, completedAt: string | null, lastActivityAt: string } | null, userErrors: Array<{ code: string, message: string }> } };
 
 export type ProgressUpdatedSubscriptionVariables = Exact<{
   courseId: string | number;
