@@ -226,6 +226,7 @@ describe('QuizLesson', () => {
       'kubectl delete (correct answer)',
     ]);
     expect(screen.queryByRole('button', { name: /Try again/ })).toBeNull();
+    expect(screen.getByText('2 questions · pass mark 50% · ✓ passed')).toBeTruthy();
   });
 
   it('marks the correct answers after the last failed attempt and offers no retry', async () => {
