@@ -14,8 +14,9 @@ export function createCache(): InMemoryCache {
           courseSearch: relayStylePagination(['query', 'filterBy']),
         },
       },
-      // Progress rows have no id of their own: they belong to their lesson or enrollment.
-      LessonProgress: { keyFields: false },
+      // Progress rows have no id of their own: they belong to their lesson or enrollment. Merged,
+      // because some operations select a lesson's quiz standing and others do not.
+      LessonProgress: { keyFields: false, merge: true },
       Enrollment: { fields: { lessons: { merge: false } } },
     },
   });

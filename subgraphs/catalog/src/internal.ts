@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { INTERNAL_HEADER, isInternalCaller, sendJson, type HttpRoute } from '@learncraft/kit';
-import { lessonsOf, type CourseDocument, type LessonRecord } from './domain/course';
+import { lessonsOf, quizLimitsOf, type CourseDocument, type LessonRecord } from './domain/course';
 import type { CourseStore } from './stores/courseStore';
 
 export const MAX_INTERNAL_IDS = 500;
@@ -21,6 +21,9 @@ export interface InternalLesson {
   coursePublished: boolean;
   quiz: null | {
     passPercent: number;
+    /** Null: unlimited. */
+    maxAttempts: number | null;
+    cooldownSeconds: number;
     questions: {
       id: string;
       multiple: boolean;
@@ -93,6 +96,7 @@ export function toInternalLesson({ lesson, course }: LessonRecord): InternalLess
       content.kind === 'QUIZ'
         ? {
             passPercent: content.passPercent,
+            ...quizLimitsOf(content),
             questions: content.questions.map((question) => ({
               id: question.id,
               multiple: question.multiple,

@@ -62,6 +62,9 @@ describe('POST /internal/lessons', () => {
             coursePublished: true,
             quiz: {
               passPercent: 70,
+              // The fixture quiz is stored without limits, as quizzes were before they existed.
+              maxAttempts: null,
+              cooldownSeconds: 0,
               questions: [
                 {
                   id: question!.id,

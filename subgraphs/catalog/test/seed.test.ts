@@ -60,6 +60,28 @@ test('every demo course passes the authoring rules', () => {
   expect(failures).toEqual([]);
 });
 
+test('demo quizzes allow 3 attempts 30 s apart, and the command-line quiz is unlimited practice', () => {
+  const ctx = { newId: randomUUID, now: () => new Date() };
+  const limits = demoCourses.flatMap((demo) => {
+    const built = buildDemoCourse(demo, ctx);
+    if (!built.ok) return [];
+    return built.value.modules.flatMap((module) =>
+      module.lessons.flatMap((lesson) =>
+        lesson.content.kind === 'QUIZ'
+          ? [[demo.slug, lesson.content.maxAttempts, lesson.content.cooldownSeconds]]
+          : [],
+      ),
+    );
+  });
+  expect(limits).toEqual([
+    ['kubernetes-basics', 3, 30],
+    ['docker-for-developers', 3, 30],
+    ['typescript-fundamentals', 3, 30],
+    ['advanced-typescript-types', 3, 30],
+    ['the-linux-command-line', null, 0],
+  ]);
+});
+
 test('starting with SEED_DEMO imports the demo catalog once; seeding again and restarting change nothing', async () => {
   const first = await start();
   const counts = async (server: RunningCatalog) =>

@@ -15,13 +15,15 @@ export interface ProgressContext extends RequestBase {
   loaders: Loaders;
   pubsub: PubSub;
   logger: Logger;
+  /** The clock every decision and timestamp of the request uses (injectable for tests). */
+  now: () => Date;
   /** Drops every cached read, so a long-lived subscription resolves each event from current data. */
   refreshLoaders(): void;
 }
 
 export function createContext(
   base: RequestBase,
-  deps: { stores: ProgressStores; pubsub: PubSub; logger: Logger },
+  deps: { stores: ProgressStores; pubsub: PubSub; logger: Logger; now: () => Date },
 ): ProgressContext {
   const context: ProgressContext = {
     ...base,

@@ -40,6 +40,8 @@ export interface StartProgressOptions {
   /** Otherwise the HTTP client over CATALOG_INTERNAL_URL (needs INTERNAL_API_SECRET). */
   catalog?: CatalogClient;
   logger?: Logger;
+  /** The clock for attempt cool-downs and timestamps; the system clock by default. */
+  now?: () => Date;
 }
 
 export interface RunningProgressSubgraph extends RunningServer {
@@ -57,6 +59,7 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
     createTokenVerifier(
       config.JWT_PUBLIC_KEY ? { publicKeyPem: config.JWT_PUBLIC_KEY } : { jwksUrl: config.IDENTITY_JWKS_URL },
     );
+  const now = options.now ?? (() => new Date());
   const metrics = new Metrics();
   const db =
     options.db ??
@@ -87,7 +90,7 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
       verifier,
       logger,
       metrics,
-      context: (base) => createContext(base, { stores, pubsub, logger }),
+      context: (base) => createContext(base, { stores, pubsub, logger, now }),
       onClose: release,
     });
     return Object.assign(server, { db, pubsub, stores });

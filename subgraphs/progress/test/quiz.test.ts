@@ -22,11 +22,11 @@ describe('quizSubmit', () => {
   const attempts = (enrollmentId: string) =>
     h.count('SELECT count(*) AS n FROM progress.quiz_attempts WHERE enrollment_id = $1', [enrollmentId]);
 
-  it('grades 1 of 3 as 33, fails, reveals the key to the submitter and leaves the quiz in progress', async () => {
+  it('grades 1 of 3 as 33, fails, says what was wrong without the key and leaves the quiz in progress', async () => {
     const learner = await enrolledLearner();
     const result = await submit(learner.token, [
       { questionId: 'q1', optionIds: ['q1b'] },
-      { questionId: 'q2', optionIds: ['q2a'] },
+      { questionId: 'q2', optionIds: ['q2a', 'q2b'] },
     ]);
     expect(result.userErrors).toEqual([]);
     expect(result.attempt).toEqual({
@@ -35,26 +35,30 @@ describe('quizSubmit', () => {
       scorePercent: 33,
       passed: false,
       submittedAt: expect.any(String),
+      answerKeyRevealed: false,
       results: [
         {
           questionId: 'q1',
           selectedOptionIds: ['q1b'],
           correct: true,
-          correctOptionIds: ['q1b'],
+          incorrectOptionIds: [],
+          correctOptionIds: null,
           explanation: 'HTTP is stateless.',
         },
         {
           questionId: 'q2',
-          selectedOptionIds: ['q2a'],
+          selectedOptionIds: ['q2a', 'q2b'],
           correct: false,
-          correctOptionIds: ['q2a', 'q2c'],
+          incorrectOptionIds: ['q2b'],
+          correctOptionIds: null,
           explanation: null,
         },
         {
           questionId: 'q3',
           selectedOptionIds: [],
           correct: false,
-          correctOptionIds: ['q3a'],
+          incorrectOptionIds: [],
+          correctOptionIds: null,
           explanation: 'GET is safe.',
         },
       ],
@@ -80,7 +84,7 @@ describe('quizSubmit', () => {
 
   it('lists attempts oldest first, filtered by lesson', async () => {
     const learner = await enrolledLearner();
-    await submit(learner.token, []);
+    await submit(learner.token, [{ questionId: 'q1', optionIds: ['q1a'] }]);
     await submit(learner.token, [
       { questionId: 'q1', optionIds: ['q1b'] },
       { questionId: 'q2', optionIds: ['q2a', 'q2c'] },
@@ -102,6 +106,18 @@ describe('quizSubmit', () => {
   });
 
   it.each([
+    [
+      'EMPTY_SUBMISSION',
+      [],
+      'Choose an answer to at least one question before submitting.',
+      ['input', 'answers'],
+    ],
+    [
+      'EMPTY_SUBMISSION',
+      [{ questionId: 'q1', optionIds: [] }],
+      'Choose an answer to at least one question before submitting.',
+      ['input', 'answers'],
+    ],
     [
       'UNKNOWN_QUESTION',
       [{ questionId: 'q9', optionIds: ['q1a'] }],

@@ -42,6 +42,23 @@ export const ViewerProgressFields = graphql(`
   }
 `);
 
+/**
+ * A quiz lesson's attempt standing: attempts left, the cool-down and whether the answer key is
+ * shown (null on other lessons). Only the lesson page asks, not the syllabus lists.
+ */
+export const QuizProgressFields = graphql(`
+  fragment QuizProgressFields on LessonProgress {
+    quiz {
+      attemptsUsed
+      attemptsRemaining
+      passed
+      answerKeyRevealed
+      nextAttemptAt
+      canSubmit
+    }
+  }
+`);
+
 export const SessionFields = graphql(`
   fragment SessionFields on Session {
     accessToken
@@ -184,6 +201,7 @@ export const LessonPageQuery = graphql(`
           durationSeconds
           viewerProgress {
             ...ViewerProgressFields
+            ...QuizProgressFields
           }
           content {
             __typename
@@ -197,6 +215,8 @@ export const LessonPageQuery = graphql(`
             }
             ... on QuizContent {
               passPercent
+              maxAttempts
+              cooldownSeconds
               questions {
                 id
                 prompt
@@ -392,10 +412,12 @@ export const QuizSubmitMutation = graphql(`
         scorePercent
         passed
         submittedAt
+        answerKeyRevealed
         results {
           questionId
           selectedOptionIds
           correct
+          incorrectOptionIds
           correctOptionIds
           explanation
         }
@@ -403,6 +425,7 @@ export const QuizSubmitMutation = graphql(`
           id
           viewerProgress {
             ...ViewerProgressFields
+            ...QuizProgressFields
           }
         }
       }

@@ -76,7 +76,7 @@ const later = (ms = 0) => act(async () => void (await jest.advanceTimersByTimeAs
 
 function renderVideo({ content = videoContent(), saved = 0, enrolled = true } = {}) {
   const progress = saved
-    ? { status: 'IN_PROGRESS' as const, positionSeconds: saved, completedAt: null }
+    ? { status: 'IN_PROGRESS' as const, positionSeconds: saved, completedAt: null, quiz: null }
     : null;
   const view = render(
     <MockedProvider mocks={[recordMock]}>

@@ -21,6 +21,8 @@ export function lesson(
 export const quizContent: QuizContentData = {
   __typename: 'QuizContent',
   passPercent: 50,
+  maxAttempts: 3,
+  cooldownSeconds: 30,
   questions: [
     {
       id: 'q1',

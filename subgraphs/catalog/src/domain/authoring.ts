@@ -285,6 +285,8 @@ export function buildContent(
         ? {
             kind,
             passPercent: input.quiz.passPercent,
+            maxAttempts: input.quiz.maxAttempts ?? null,
+            cooldownSeconds: input.quiz.cooldownSeconds ?? 0,
             questions: input.quiz.questions.map((question) => ({
               id: question.id ?? newId(),
               prompt: question.prompt.trim(),

@@ -39,7 +39,19 @@ export interface QuizQuestionDocument {
 export interface QuizContent {
   kind: 'QUIZ';
   passPercent: number;
+  /**
+   * Attempts per learner; null is unlimited. Absent (like cooldownSeconds) on quizzes stored
+   * before attempt limits existed: read both through quizLimitsOf.
+   */
+  maxAttempts?: number | null;
+  /** Seconds a learner waits after an attempt before the next one. */
+  cooldownSeconds?: number;
   questions: QuizQuestionDocument[];
+}
+
+/** A quiz's attempt rules, with the defaults of quizzes stored before they existed: unlimited, no wait. */
+export function quizLimitsOf(quiz: QuizContent): { maxAttempts: number | null; cooldownSeconds: number } {
+  return { maxAttempts: quiz.maxAttempts ?? null, cooldownSeconds: quiz.cooldownSeconds ?? 0 };
 }
 
 export interface LabStepDocument {

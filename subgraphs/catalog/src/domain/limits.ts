@@ -14,6 +14,9 @@ export const LIMITS = {
   lessonsPerCourse: 500,
   lessonDurationSeconds: 36_000,
   questionsPerQuiz: 100,
+  quizMaxAttempts: 100,
+  /** A week. */
+  quizCooldownSeconds: 604_800,
   prompt: 2_000,
   optionsPerQuestion: 10,
   optionLabel: 500,

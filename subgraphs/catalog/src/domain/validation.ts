@@ -39,6 +39,10 @@ export interface ReadingInput {
 /** `id`s name existing questions, options and steps to keep (see checkContentIds). */
 export interface QuizInput {
   passPercent: number;
+  /** Null or absent: unlimited. */
+  maxAttempts?: Maybe<number>;
+  /** Absent: 0. */
+  cooldownSeconds?: Maybe<number>;
   questions: {
     id?: Maybe<string>;
     prompt: string;
@@ -240,6 +244,18 @@ function checkVideo(check: Checker, video: VideoInput, path: Path) {
 
 function checkQuiz(check: Checker, quiz: QuizInput, path: Path) {
   check.int([...path, 'passPercent'], quiz.passPercent, 0, 100, 'The pass mark');
+  if (quiz.maxAttempts != null) {
+    check.int([...path, 'maxAttempts'], quiz.maxAttempts, 1, LIMITS.quizMaxAttempts, 'The attempt limit');
+  }
+  if (quiz.cooldownSeconds != null) {
+    check.int(
+      [...path, 'cooldownSeconds'],
+      quiz.cooldownSeconds,
+      0,
+      LIMITS.quizCooldownSeconds,
+      'The cool-down',
+    );
+  }
   const questionsPath = [...path, 'questions'];
   if (quiz.questions.length === 0)
     check.raw(Code.REQUIRED, 'A quiz needs at least one question.', questionsPath);

@@ -7,10 +7,12 @@ import type { CatalogContext } from '../context';
 import {
   findLesson,
   lessonCount,
+  quizLimitsOf,
   totalDurationSeconds,
   type CourseDocument,
   type LessonContent,
   type LessonRecord,
+  type QuizContent as QuizContentDocument,
 } from '../domain/course';
 import { coursesTaught, visibleCourse, visibleLesson, type PageArgs } from '../services/browse';
 import type { ModuleRecord } from '../services/authoring';
@@ -69,6 +71,11 @@ const CONTENT_TYPE: Record<LessonContent['kind'], string> = {
   READING: 'ReadingContent',
   QUIZ: 'QuizContent',
   LAB: 'LabContent',
+};
+
+export const QuizContent = {
+  maxAttempts: (quiz: QuizContentDocument) => quizLimitsOf(quiz).maxAttempts,
+  cooldownSeconds: (quiz: QuizContentDocument) => quizLimitsOf(quiz).cooldownSeconds,
 };
 
 export const LessonContentUnion = {

@@ -1,6 +1,6 @@
 /** The catalog resolver map. */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { Course, LessonContentUnion, Lesson, Module, User } from './entities';
+import { Course, LessonContentUnion, Lesson, Module, QuizContent, User } from './entities';
 import { Mutation } from './mutation';
 import { Query } from './query';
 
@@ -30,5 +30,6 @@ export const resolvers = {
   Module,
   Lesson,
   LessonContent: LessonContentUnion,
+  QuizContent,
   User,
 };

@@ -24,7 +24,13 @@ export interface DemoLesson {
   durationSeconds: number; // VIDEO: video length; others: estimated time to complete
   video?: { url: string; transcriptVtt: string }; // kind VIDEO only
   reading?: { markdown: string }; // kind READING only
-  quiz?: { passPercent: number; questions: DemoQuizQuestion[] }; // kind QUIZ only
+  // kind QUIZ only; maxAttempts null = unlimited practice
+  quiz?: {
+    passPercent: number;
+    maxAttempts: number | null;
+    cooldownSeconds: number;
+    questions: DemoQuizQuestion[];
+  };
   lab?: { image: string; instructionsMarkdown: string; timeLimitMinutes: number; steps: DemoLabStep[] }; // kind LAB only
 }
 export interface DemoModule {
@@ -332,6 +338,8 @@ kubectl rollout undo deployment/web
             durationSeconds: 360,
             quiz: {
               passPercent: 70,
+              maxAttempts: 3,
+              cooldownSeconds: 30,
               questions: [
                 {
                   key: 'cluster-state-store',
@@ -735,6 +743,8 @@ Use a full build stage for compiling and testing, and a lean runtime stage that 
             durationSeconds: 420,
             quiz: {
               passPercent: 70,
+              maxAttempts: 3,
+              cooldownSeconds: 30,
               questions: [
                 {
                   key: 'cmd-override',
@@ -1217,6 +1227,8 @@ Add a \`default\` branch that assigns the value to \`never\`. If someone later a
             durationSeconds: 360,
             quiz: {
               passPercent: 70,
+              maxAttempts: 3,
+              cooldownSeconds: 30,
               questions: [
                 {
                   key: 'noemit-flag',
@@ -1681,6 +1693,8 @@ An \`infer\` placeholder that is followed by literal text matches as few charact
             durationSeconds: 480,
             quiz: {
               passPercent: 70,
+              maxAttempts: 3,
+              cooldownSeconds: 30,
               questions: [
                 {
                   key: 'infer-element',
@@ -2187,6 +2201,8 @@ Each tool does one thing well, and the pipe lets you combine them. In the lab, y
             durationSeconds: 420,
             quiz: {
               passPercent: 70,
+              maxAttempts: null,
+              cooldownSeconds: 0,
               questions: [
                 {
                   key: 'chmod-754',

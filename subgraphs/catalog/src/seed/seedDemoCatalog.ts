@@ -130,6 +130,8 @@ function lessonInput(moduleId: string, lesson: DemoLesson): LessonCreateInput {
     reading: lesson.reading && { markdown: lesson.reading.markdown },
     quiz: lesson.quiz && {
       passPercent: lesson.quiz.passPercent,
+      maxAttempts: lesson.quiz.maxAttempts,
+      cooldownSeconds: lesson.quiz.cooldownSeconds,
       questions: lesson.quiz.questions.map((question) => ({
         prompt: question.prompt,
         multiple: question.multiple,

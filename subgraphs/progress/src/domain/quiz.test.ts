@@ -1,7 +1,17 @@
-import { gradeQuiz, type QuizKey } from './quiz';
+import {
+  checkAttemptAllowed,
+  gradeQuiz,
+  quizFeedback,
+  quizStanding,
+  type AttemptSummary,
+  type QuizKey,
+  type QuizQuestionResult,
+} from './quiz';
 
 const quiz: QuizKey = {
   passPercent: 60,
+  maxAttempts: null,
+  cooldownSeconds: 0,
   questions: [
     {
       id: 'q1',
@@ -105,6 +115,28 @@ describe('gradeQuiz', () => {
   });
 
   it.each([
+    ['no answers', []],
+    [
+      'answers that choose no option',
+      [
+        { questionId: 'q1', optionIds: [] },
+        { questionId: 'q2', optionIds: [] },
+      ],
+    ],
+  ])('rejects %s as EMPTY_SUBMISSION', (_case, answers) => {
+    expect(gradeQuiz(quiz, answers)).toEqual({
+      ok: false,
+      errors: [
+        {
+          code: 'EMPTY_SUBMISSION',
+          message: 'Choose an answer to at least one question before submitting.',
+          field: ['input', 'answers'],
+        },
+      ],
+    });
+  });
+
+  it.each([
     ['UNKNOWN_QUESTION', [{ questionId: 'nope', optionIds: ['a'] }], ['input', 'answers', '0', 'questionId']],
     [
       'DUPLICATE_ANSWER',
@@ -124,5 +156,171 @@ describe('gradeQuiz', () => {
     const outcome = gradeQuiz(quiz, answers);
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.errors.map((error) => [error.code, error.field])).toEqual([[code, field]]);
+  });
+});
+
+const at = (seconds: number) => new Date(Date.UTC(2030, 0, 1, 12, 0, seconds));
+const failed = (second: number): AttemptSummary => ({ passed: false, submittedAt: at(second) });
+const passedAt = (second: number): AttemptSummary => ({ passed: true, submittedAt: at(second) });
+
+describe('quizStanding', () => {
+  it('gives a learner without attempts at an unlimited quiz every right but the key', () => {
+    expect(quizStanding([], { maxAttempts: null, cooldownSeconds: 30 }, at(0))).toEqual({
+      attemptsUsed: 0,
+      attemptsRemaining: null,
+      passed: false,
+      exhausted: false,
+      answerKeyRevealed: false,
+      nextAttemptAt: null,
+      canSubmit: true,
+    });
+  });
+
+  it('counts attempts left and runs the cool-down from the latest attempt, whatever their order', () => {
+    const limits = { maxAttempts: 3, cooldownSeconds: 30 };
+    expect(quizStanding([failed(10), failed(2)], limits, at(20))).toEqual({
+      attemptsUsed: 2,
+      attemptsRemaining: 1,
+      passed: false,
+      exhausted: false,
+      answerKeyRevealed: false,
+      nextAttemptAt: at(40),
+      canSubmit: false,
+    });
+  });
+
+  it('ends the cool-down exactly when it has run its length', () => {
+    const standing = quizStanding([failed(10)], { maxAttempts: null, cooldownSeconds: 30 }, at(40));
+    expect([standing.nextAttemptAt, standing.canSubmit]).toEqual([null, true]);
+  });
+
+  it('reveals the key once every attempt is used, and offers no next attempt', () => {
+    expect(quizStanding([failed(1), failed(2)], { maxAttempts: 2, cooldownSeconds: 60 }, at(3))).toEqual({
+      attemptsUsed: 2,
+      attemptsRemaining: 0,
+      passed: false,
+      exhausted: true,
+      answerKeyRevealed: true,
+      nextAttemptAt: null,
+      canSubmit: false,
+    });
+  });
+
+  it('reveals the key after a pass and closes the quiz', () => {
+    expect(quizStanding([failed(1), passedAt(2)], { maxAttempts: 3, cooldownSeconds: 60 }, at(3))).toEqual({
+      attemptsUsed: 2,
+      attemptsRemaining: 1,
+      passed: true,
+      exhausted: false,
+      answerKeyRevealed: true,
+      nextAttemptAt: null,
+      canSubmit: false,
+    });
+  });
+
+  it('keeps more attempts than a lowered limit as exhausted, never negative', () => {
+    const standing = quizStanding(
+      [failed(1), failed(2), failed(3)],
+      { maxAttempts: 1, cooldownSeconds: 0 },
+      at(4),
+    );
+    expect([standing.attemptsRemaining, standing.exhausted]).toEqual([0, true]);
+  });
+});
+
+describe('checkAttemptAllowed', () => {
+  const check = (
+    attempts: AttemptSummary[],
+    maxAttempts: number | null,
+    cooldownSeconds: number,
+    now: Date,
+  ) => checkAttemptAllowed(quizStanding(attempts, { maxAttempts, cooldownSeconds }, now), now);
+  const lessonField = ['input', 'lessonId'];
+
+  it('allows an attempt when attempts are left and no cool-down runs', () => {
+    expect(check([failed(0)], 2, 10, at(10))).toBeNull();
+  });
+
+  it('refuses attempt N+1 as ATTEMPTS_EXHAUSTED', () => {
+    expect(check([failed(0), failed(1)], 2, 0, at(5))).toEqual({
+      code: 'ATTEMPTS_EXHAUSTED',
+      message: 'You have used all 2 attempts at this quiz.',
+      field: lessonField,
+    });
+  });
+
+  it('refuses during the cool-down as QUIZ_COOLDOWN with the whole seconds left, rounded up', () => {
+    const now = new Date(at(0).getTime() + 500);
+    expect(check([failed(0)], null, 30, now)).toEqual({
+      code: 'QUIZ_COOLDOWN',
+      message: 'You can try this quiz again in 30 seconds.',
+      field: lessonField,
+    });
+    expect(check([failed(0)], null, 30, at(29))?.message).toBe('You can try this quiz again in 1 second.');
+  });
+
+  it('refuses a passed quiz as QUIZ_ALREADY_PASSED, before any limit', () => {
+    expect(check([passedAt(0)], 1, 60, at(1))).toEqual({
+      code: 'QUIZ_ALREADY_PASSED',
+      message: 'You have already passed this quiz.',
+      field: lessonField,
+    });
+  });
+});
+
+describe('quizFeedback', () => {
+  const results: QuizQuestionResult[] = [
+    {
+      questionId: 'q1',
+      selectedOptionIds: ['a'],
+      correct: false,
+      correctOptionIds: ['b'],
+      explanation: 'Because b.',
+    },
+    {
+      questionId: 'q2',
+      selectedOptionIds: ['d', 'e'],
+      correct: false,
+      correctOptionIds: ['d', 'f'],
+      explanation: null,
+    },
+    { questionId: 'q3', selectedOptionIds: ['g'], correct: true, correctOptionIds: ['g'], explanation: null },
+  ];
+
+  it('says what was wrong and explains, but hides the correct options until the key is revealed', () => {
+    expect(quizFeedback(results, false)).toEqual([
+      {
+        questionId: 'q1',
+        selectedOptionIds: ['a'],
+        correct: false,
+        incorrectOptionIds: ['a'],
+        correctOptionIds: null,
+        explanation: 'Because b.',
+      },
+      {
+        questionId: 'q2',
+        selectedOptionIds: ['d', 'e'],
+        correct: false,
+        incorrectOptionIds: ['e'],
+        correctOptionIds: null,
+        explanation: null,
+      },
+      {
+        questionId: 'q3',
+        selectedOptionIds: ['g'],
+        correct: true,
+        incorrectOptionIds: [],
+        correctOptionIds: null,
+        explanation: null,
+      },
+    ]);
+  });
+
+  it('adds the correct options once the key is revealed', () => {
+    expect(quizFeedback(results, true).map((result) => result.correctOptionIds)).toEqual([
+      ['b'],
+      ['d', 'f'],
+      ['g'],
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * Quiz grading on the server, from the answer key catalog holds. Each question is all-or-nothing
- * (the chosen set must equal the correct set); unanswered questions count as wrong.
+ * Quiz rules on the server, from the answer key and attempt limits catalog holds: grading (each
+ * question is all-or-nothing: the chosen set must equal the correct set; unanswered questions count
+ * as wrong), whether another attempt is allowed (pass, attempt limit, cool-down), and what feedback
+ * a learner may see (the key only once they have passed or used every attempt).
  */
 import { userError, type UserError } from '@learncraft/kit';
 
@@ -13,7 +15,18 @@ export interface QuizQuestionKey {
   explanation: string | null;
 }
 
-export interface QuizKey {
+/** The author's attempt rules for a quiz. */
+export interface QuizLimits {
+  /** How many attempts a learner has; null is unlimited. */
+  maxAttempts: number | null;
+  /** How long a learner waits after an attempt before the next one (0: no wait). */
+  cooldownSeconds: number;
+}
+
+/** Catalog's limits for a quiz that does not (or no longer) say: unlimited, no wait. */
+export const UNLIMITED_ATTEMPTS: QuizLimits = { maxAttempts: null, cooldownSeconds: 0 };
+
+export interface QuizKey extends QuizLimits {
   /** The lowest score (0..100) that passes. */
   passPercent: number;
   questions: QuizQuestionKey[];
@@ -43,8 +56,22 @@ export interface QuizGrade {
 
 export type QuizGradeOutcome = { ok: true; grade: QuizGrade } | { ok: false; errors: UserError[] };
 
-/** Checks the answers against the quiz's shape; every problem is reported, each with its path. */
-export function validateQuizAnswers(quiz: QuizKey, answers: readonly QuizAnswer[]): UserError[] {
+/**
+ * Checks the answers against the quiz's shape; every problem is reported, each with its path. A
+ * submission that chooses no option at all is EMPTY_SUBMISSION: it would only spend an attempt.
+ */
+export function validateQuizAnswers(
+  quiz: Pick<QuizKey, 'questions'>,
+  answers: readonly QuizAnswer[],
+): UserError[] {
+  if (answers.every((answer) => answer.optionIds.length === 0)) {
+    return [
+      userError('EMPTY_SUBMISSION', 'Choose an answer to at least one question before submitting.', [
+        'input',
+        'answers',
+      ]),
+    ];
+  }
   const questions = new Map(quiz.questions.map((question) => [question.id, question]));
   const seen = new Set<string>();
   const errors: UserError[] = [];
@@ -95,7 +122,10 @@ export function validateQuizAnswers(quiz: QuizKey, answers: readonly QuizAnswer[
 }
 
 /** Grades a submission; invalid answers are returned as userErrors and nothing is graded. */
-export function gradeQuiz(quiz: QuizKey, answers: readonly QuizAnswer[]): QuizGradeOutcome {
+export function gradeQuiz(
+  quiz: Pick<QuizKey, 'passPercent' | 'questions'>,
+  answers: readonly QuizAnswer[],
+): QuizGradeOutcome {
   const errors = validateQuizAnswers(quiz, answers);
   if (errors.length > 0) return { ok: false, errors };
   const chosen = new Map(answers.map((answer) => [answer.questionId, [...new Set(answer.optionIds)]]));
@@ -127,4 +157,115 @@ export function gradeQuiz(quiz: QuizKey, answers: readonly QuizAnswer[]): QuizGr
       answers: [...chosen].map(([questionId, optionIds]) => ({ questionId, optionIds })),
     },
   };
+}
+
+/** What the attempt rules need to know about one past attempt. */
+export interface AttemptSummary {
+  passed: boolean;
+  submittedAt: Date;
+}
+
+/** A learner's standing in one quiz, derived at read time from their attempts and the current limits. */
+export interface QuizStanding {
+  attemptsUsed: number;
+  /** Null when the quiz allows unlimited attempts. */
+  attemptsRemaining: number | null;
+  passed: boolean;
+  /** Every allowed attempt is used (never true for an unlimited quiz). */
+  exhausted: boolean;
+  /** Whether the learner may see the correct options: once passed or exhausted. */
+  answerKeyRevealed: boolean;
+  /** When the cool-down after the last attempt ends, while it is running; null otherwise. */
+  nextAttemptAt: Date | null;
+  /** Whether an attempt submitted `now` would be accepted. */
+  canSubmit: boolean;
+}
+
+/** The learner's standing from their attempts at the quiz (any order) under the quiz's current limits. */
+export function quizStanding(
+  attempts: readonly AttemptSummary[],
+  limits: QuizLimits,
+  now: Date,
+): QuizStanding {
+  const attemptsUsed = attempts.length;
+  const passed = attempts.some((attempt) => attempt.passed);
+  const attemptsRemaining =
+    limits.maxAttempts === null ? null : Math.max(0, limits.maxAttempts - attemptsUsed);
+  const exhausted = attemptsRemaining === 0;
+  const last = attempts.reduce<Date | null>(
+    (latest, attempt) => (latest && latest >= attempt.submittedAt ? latest : attempt.submittedAt),
+    null,
+  );
+  const cooldownEnds = last && new Date(last.getTime() + limits.cooldownSeconds * 1000);
+  const nextAttemptAt = !passed && !exhausted && cooldownEnds && cooldownEnds > now ? cooldownEnds : null;
+  return {
+    attemptsUsed,
+    attemptsRemaining,
+    passed,
+    exhausted,
+    answerKeyRevealed: passed || exhausted,
+    nextAttemptAt,
+    canSubmit: !passed && !exhausted && nextAttemptAt === null,
+  };
+}
+
+const LESSON_FIELD = ['input', 'lessonId'];
+
+/**
+ * Why another attempt is not allowed now, or null when it is. A passed quiz is closed: its key is
+ * shown, so a further attempt would prove nothing.
+ */
+export function checkAttemptAllowed(standing: QuizStanding, now: Date): UserError | null {
+  if (standing.passed) {
+    return userError('QUIZ_ALREADY_PASSED', 'You have already passed this quiz.', LESSON_FIELD);
+  }
+  if (standing.exhausted) {
+    return userError(
+      'ATTEMPTS_EXHAUSTED',
+      `You have used all ${standing.attemptsUsed} attempts at this quiz.`,
+      LESSON_FIELD,
+    );
+  }
+  if (standing.nextAttemptAt) {
+    const seconds = Math.ceil((standing.nextAttemptAt.getTime() - now.getTime()) / 1000);
+    return userError(
+      'QUIZ_COOLDOWN',
+      `You can try this quiz again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
+      LESSON_FIELD,
+    );
+  }
+  return null;
+}
+
+/** One question's feedback as a learner may see it. */
+export interface QuizQuestionFeedback {
+  questionId: string;
+  selectedOptionIds: string[];
+  correct: boolean;
+  /** The chosen options that are not correct. */
+  incorrectOptionIds: string[];
+  /** The key; null until the learner's standing reveals it. */
+  correctOptionIds: string[] | null;
+  explanation: string | null;
+}
+
+/**
+ * The stored results of an attempt as feedback: right or wrong, the wrongly chosen options and
+ * the explanation always; the correct options only when `answerKeyRevealed`.
+ */
+export function quizFeedback(
+  results: readonly QuizQuestionResult[],
+  answerKeyRevealed: boolean,
+): QuizQuestionFeedback[] {
+  return results.map((result) => {
+    const key = new Set(result.correctOptionIds);
+    return {
+      questionId: result.questionId,
+      selectedOptionIds: [...result.selectedOptionIds],
+      correct: result.correct,
+      incorrectOptionIds: result.selectedOptionIds.filter((id) => !key.has(id)),
+      correctOptionIds: answerKeyRevealed ? [...result.correctOptionIds] : null,
+      explanation: result.explanation,
+    };
+  });
 }

@@ -3,11 +3,31 @@ import { forbidden, requireViewer } from '@learncraft/kit';
 import type { ProgressContext } from '../context';
 import { canReadEnrollment } from '../domain/events';
 import { NOT_STARTED, progressPercent, type LessonState } from '../domain/progress';
+import { quizFeedback, quizStanding, UNLIMITED_ATTEMPTS, type QuizStanding } from '../domain/quiz';
 import type { EnrollmentRecord, QuizAttemptRecord } from '../stores/progressStore';
 
 /** What a LessonProgress field resolves from: a stored row or a synthetic NOT_STARTED one. */
 export interface LessonProgressParent extends LessonState {
+  enrollmentId: string;
   lessonId: string;
+}
+
+/**
+ * The learner's standing in a quiz now, from all their attempts and the quiz's current limits
+ * (a quiz catalog no longer knows counts as unlimited). Null when the lesson is not a quiz.
+ */
+async function standingOf(
+  ctx: ProgressContext,
+  enrollmentId: string,
+  lessonId: string,
+): Promise<QuizStanding | null> {
+  const [lesson, attempts] = await Promise.all([
+    ctx.loaders.lesson.load(lessonId),
+    ctx.loaders.quizAttempts.load(enrollmentId),
+  ]);
+  if (lesson && lesson.kind !== 'QUIZ') return null;
+  const ofLesson = attempts.filter((attempt) => attempt.lessonId === lessonId);
+  return quizStanding(ofLesson, lesson?.quiz ?? UNLIMITED_ATTEMPTS, ctx.now());
 }
 
 /** The learner's state in each of the course's current lessons, in syllabus order. */
@@ -20,7 +40,9 @@ async function lessonsOf(
     ctx.loaders.lessonProgress.load(enrollment.id),
   ]);
   const byLesson = new Map(rows.map((row) => [row.lessonId, row]));
-  return (course?.lessonIds ?? []).map((lessonId) => byLesson.get(lessonId) ?? { lessonId, ...NOT_STARTED });
+  return (course?.lessonIds ?? []).map(
+    (lessonId) => byLesson.get(lessonId) ?? { enrollmentId: enrollment.id, lessonId, ...NOT_STARTED },
+  );
 }
 
 export const enrollmentResolvers = {
@@ -57,8 +79,19 @@ export const enrollmentResolvers = {
   },
   LessonProgress: {
     lesson: (progress: LessonProgressParent) => ({ id: progress.lessonId }),
+    quiz: (progress: LessonProgressParent, _args: unknown, ctx: ProgressContext) =>
+      standingOf(ctx, progress.enrollmentId, progress.lessonId),
   },
   QuizAttempt: {
     lesson: (attempt: QuizAttemptRecord) => ({ id: attempt.lessonId }),
+    // Visibility is decided at read time, from the learner's standing now, on every path.
+    async answerKeyRevealed(attempt: QuizAttemptRecord, _args: unknown, ctx: ProgressContext) {
+      const standing = await standingOf(ctx, attempt.enrollmentId, attempt.lessonId);
+      return standing?.answerKeyRevealed ?? false;
+    },
+    async results(attempt: QuizAttemptRecord, _args: unknown, ctx: ProgressContext) {
+      const standing = await standingOf(ctx, attempt.enrollmentId, attempt.lessonId);
+      return quizFeedback(attempt.results, standing?.answerKeyRevealed ?? false);
+    },
   },
 };

@@ -50,7 +50,13 @@ export const entityResolvers = {
       });
       if (!enrollment) return null;
       const rows = await ctx.loaders.lessonProgress.load(enrollment.id);
-      return rows.find((row) => row.lessonId === lesson.id) ?? { lessonId: lesson.id, ...NOT_STARTED };
+      return (
+        rows.find((row) => row.lessonId === lesson.id) ?? {
+          enrollmentId: enrollment.id,
+          lessonId: lesson.id,
+          ...NOT_STARTED,
+        }
+      );
     },
   },
 };

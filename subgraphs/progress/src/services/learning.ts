@@ -13,14 +13,9 @@ import {
   validatePosition,
   type LessonState,
 } from '../domain/progress';
-import { gradeQuiz, type QuizAnswer } from '../domain/quiz';
+import { checkAttemptAllowed, gradeQuiz, quizStanding, type QuizAnswer } from '../domain/quiz';
 import type { CatalogCourse, CatalogLesson } from '../stores/catalogClient';
-import type {
-  EnrollmentRecord,
-  LessonActivityResult,
-  NewQuizAttempt,
-  QuizAttemptRecord,
-} from '../stores/progressStore';
+import type { EnrollmentRecord, LessonActivityResult, QuizAttemptOutcome } from '../stores/progressStore';
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; userErrors: UserError[] };
 
@@ -36,7 +31,7 @@ export async function enrollInCourse(
   if (!course || !course.published) {
     return failure(userError('COURSE_NOT_FOUND', `Course ${courseId} was not found.`, ['input', 'courseId']));
   }
-  const at = new Date();
+  const at = ctx.now();
   const { enrollment, created } = await ctx.stores.progress.enroll(viewer.id, course.id, at);
   forgetEnrollment(ctx, enrollment);
   if (created) await publish(ctx, enrollment, null, 'ENROLLED', at);
@@ -119,31 +114,44 @@ export async function completeLesson(
   return { ok: true, ...result };
 }
 
+/**
+ * Grades a submission and records it if the quiz's limits allow another attempt now. The limits
+ * are checked first from the loaded attempts (so a learner who has none left hears that before any
+ * complaint about the answers), then again under the enrollment's row lock, which is what keeps
+ * concurrent submissions within the limit.
+ */
 export async function submitQuiz(
   ctx: ProgressContext,
   viewer: Viewer,
   input: { lessonId: string; answers: QuizAnswer[] },
-): Promise<Outcome<LessonActivityResult & { attempt: QuizAttemptRecord }>> {
+): Promise<QuizAttemptOutcome> {
   const target = await lessonTarget(ctx, viewer, input.lessonId);
   if (!target.ok) return target;
-  const { lesson } = target;
+  const { lesson, enrollment } = target;
   if (lesson.kind !== 'QUIZ') return wrongKind(lesson, 'only quizzes take answers');
-  if (!lesson.quiz || lesson.quiz.questions.length === 0) {
+  const quiz = lesson.quiz;
+  if (!quiz || quiz.questions.length === 0) {
     return failure(
       userError('QUIZ_NOT_AVAILABLE', `Lesson ${lesson.id} has no questions yet.`, LESSON_FIELD),
     );
   }
-  const graded = gradeQuiz(lesson.quiz, input.answers);
+  const earlier = (await ctx.loaders.quizAttempts.load(enrollment.id)).filter(
+    (attempt) => attempt.lessonId === lesson.id,
+  );
+  const at = ctx.now();
+  const refused = checkAttemptAllowed(quizStanding(earlier, quiz, at), at);
+  if (refused) return failure(refused);
+  const graded = gradeQuiz(quiz, input.answers);
   if (!graded.ok) return { ok: false, userErrors: graded.errors };
   const { scorePercent, passed, results, answers } = graded.grade;
-  const attempt: NewQuizAttempt = { scorePercent, passed, results, answers };
-  const result = await record(ctx, target, {
-    decide: (current, at) => (passed ? applyCompletion(current, at) : applyAttempt(current)),
-    kind: () => 'QUIZ_SUBMITTED',
-    attempt,
+  const outcome = await ctx.stores.progress.recordQuizAttempt({
+    ...activity(target, at, (current) => (passed ? applyCompletion(current, at) : applyAttempt(current))),
+    attempt: { scorePercent, passed, results, answers },
+    admit: (locked) => checkAttemptAllowed(quizStanding(locked, quiz, at), at),
   });
-  if (!result.attempt) throw new Error('the store recorded no quiz attempt');
-  return { ok: true, ...result, attempt: result.attempt };
+  if (!outcome.ok) return outcome;
+  await afterWrite(ctx, target, outcome, 'QUIZ_SUBMITTED', at);
+  return outcome;
 }
 
 /** The shared write path: one transaction, loaders refreshed, then the event. */
@@ -153,21 +161,36 @@ async function record(
   change: {
     decide: (current: LessonState, at: Date) => LessonState;
     kind: (result: LessonActivityResult) => ProgressEventKind;
-    attempt?: NewQuizAttempt;
   },
 ): Promise<LessonActivityResult> {
-  const at = new Date();
-  const result = await ctx.stores.progress.recordLessonActivity({
+  const at = ctx.now();
+  const result = await ctx.stores.progress.recordLessonActivity(
+    activity(target, at, (current) => change.decide(current, at)),
+  );
+  await afterWrite(ctx, target, result, change.kind(result), at);
+  return result;
+}
+
+function activity(target: LessonTarget, at: Date, next: (current: LessonState) => LessonState) {
+  return {
     enrollmentId: target.enrollment.id,
     lessonId: target.lesson.id,
     at,
     courseLessonIds: target.course.lessonIds,
-    next: (current) => change.decide(current, at),
-    attempt: change.attempt,
-  });
+    next,
+  };
+}
+
+/** After the commit: cached reads refreshed, then the event. */
+async function afterWrite(
+  ctx: ProgressContext,
+  target: LessonTarget,
+  result: LessonActivityResult,
+  kind: ProgressEventKind,
+  at: Date,
+) {
   forgetEnrollment(ctx, result.enrollment);
-  await publish(ctx, result.enrollment, target.lesson.id, change.kind(result), at);
-  return result;
+  await publish(ctx, result.enrollment, target.lesson.id, kind, at);
 }
 
 /** Cached reads of this enrollment are stale after a write: drop them and prime the new row. */

@@ -11,6 +11,9 @@ export type LessonKind = z.infer<typeof lessonKind>;
 
 const catalogQuiz = z.object({
   passPercent: z.number().min(0).max(100),
+  // Defaults keep a catalog that predates attempt limits readable: unlimited attempts, no wait.
+  maxAttempts: z.number().int().min(1).nullable().default(null),
+  cooldownSeconds: z.number().int().min(0).default(0),
   questions: z.array(
     z.object({
       id: z.string(),

@@ -5,10 +5,10 @@
  * heartbeats and submissions of one learner apply one after another.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database, Drizzle, PageRequest } from '@learncraft/kit';
+import type { Database, Drizzle, PageRequest, UserError } from '@learncraft/kit';
 import { and, asc, count, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { isCourseComplete, NOT_STARTED, type LessonState } from '../domain/progress';
-import type { QuizAnswer, QuizQuestionResult } from '../domain/quiz';
+import type { AttemptSummary, QuizAnswer, QuizQuestionResult } from '../domain/quiz';
 import { enrollments, lessonProgress, quizAttempts } from './tables';
 
 export interface EnrollmentRecord {
@@ -51,6 +51,19 @@ export interface LessonActivity {
   attempt?: NewQuizAttempt;
 }
 
+export interface QuizAttemptActivity extends Omit<LessonActivity, 'attempt'> {
+  attempt: NewQuizAttempt;
+  /**
+   * Decides, from the learner's earlier attempts at this quiz as read under the enrollment's row
+   * lock, whether this attempt may be recorded; an error aborts the transaction and writes nothing.
+   */
+  admit: (earlier: AttemptSummary[]) => UserError | null;
+}
+
+export type QuizAttemptOutcome =
+  | ({ ok: true } & LessonActivityResult & { attempt: QuizAttemptRecord })
+  | { ok: false; userErrors: UserError[] };
+
 export interface LessonActivityResult {
   enrollment: EnrollmentRecord;
   lessonProgress: LessonProgressRecord;
@@ -83,6 +96,19 @@ export interface ProgressStore {
    * attempt if any, `last_activity_at`, and `completed_at` once every course lesson is complete.
    */
   recordLessonActivity(activity: LessonActivity): Promise<LessonActivityResult>;
+  /**
+   * Records a graded quiz attempt like recordLessonActivity, but only if `admit` accepts it given
+   * the earlier attempts: the check and the insert share the row lock, so concurrent submissions
+   * cannot together exceed an attempt limit.
+   */
+  recordQuizAttempt(activity: QuizAttemptActivity): Promise<QuizAttemptOutcome>;
+}
+
+/** Thrown inside a transaction to roll it back with the userError that refused it. */
+class AttemptRefused extends Error {
+  constructor(readonly userError: UserError) {
+    super(userError.message);
+  }
 }
 
 type Transaction = Parameters<Parameters<Drizzle['transaction']>[0]>[0];
@@ -194,16 +220,44 @@ export function createProgressStore(db: Database): ProgressStore {
     },
 
     recordLessonActivity: (activity) => orm.transaction((tx) => recordLessonActivity(tx, activity)),
+
+    async recordQuizAttempt({ admit, ...activity }) {
+      try {
+        const result = await orm.transaction((tx) =>
+          recordLessonActivity(tx, activity, async () => {
+            const earlier = await tx
+              .select({ passed: quizAttempts.passed, submittedAt: quizAttempts.submittedAt })
+              .from(quizAttempts)
+              .where(
+                and(
+                  eq(quizAttempts.enrollmentId, activity.enrollmentId),
+                  eq(quizAttempts.lessonId, activity.lessonId),
+                ),
+              );
+            const refusal = admit(earlier);
+            if (refusal) throw new AttemptRefused(refusal);
+          }),
+        );
+        if (!result.attempt) throw new Error('the store recorded no quiz attempt');
+        return { ok: true, ...result, attempt: result.attempt };
+      } catch (error) {
+        if (error instanceof AttemptRefused) return { ok: false, userErrors: [error.userError] };
+        throw error;
+      }
+    },
   };
 }
 
+/** `whileLocked` runs right after the enrollment's row lock is taken, before anything is written. */
 async function recordLessonActivity(
   tx: Transaction,
   activity: LessonActivity,
+  whileLocked?: () => Promise<void>,
 ): Promise<LessonActivityResult> {
   const { enrollmentId, lessonId, at } = activity;
   const [locked] = await tx.select().from(enrollments).where(eq(enrollments.id, enrollmentId)).for('update');
   if (!locked) throw new Error(`enrollment ${enrollmentId} does not exist`);
+  await whileLocked?.();
 
   const [existing] = await tx
     .select()

@@ -104,6 +104,8 @@ export const WEB_COURSE: FixtureCourse = {
       durationSeconds: 0,
       quiz: {
         passPercent: 60,
+        maxAttempts: null,
+        cooldownSeconds: 0,
         questions: [
           {
             id: 'q1',
@@ -133,13 +135,50 @@ export const WEB_COURSE: FixtureCourse = {
   ],
 };
 
+const WEB_QUIZ = WEB_COURSE.lessons.find((lesson) => lesson.id === 'web-quiz')!.quiz!;
+
+/**
+ * A course of one quiz per attempt rule, each with WEB_COURSE's questions (q1..q3): two attempts
+ * with a one-minute cool-down, three attempts without a wait, and an unlimited one with a wait.
+ */
+export const LIMITED_COURSE: FixtureCourse = {
+  id: 'course-limited',
+  published: true,
+  instructorIds: [INSTRUCTOR_ID],
+  lessons: [
+    {
+      id: 'two-tries',
+      kind: 'QUIZ',
+      durationSeconds: 0,
+      quiz: { ...WEB_QUIZ, maxAttempts: 2, cooldownSeconds: 60 },
+    },
+    {
+      id: 'three-tries',
+      kind: 'QUIZ',
+      durationSeconds: 0,
+      quiz: { ...WEB_QUIZ, maxAttempts: 3, cooldownSeconds: 0 },
+    },
+    {
+      id: 'practice',
+      kind: 'QUIZ',
+      durationSeconds: 0,
+      quiz: { ...WEB_QUIZ, maxAttempts: null, cooldownSeconds: 30 },
+    },
+  ],
+};
+
 export const OTHER_COURSE: FixtureCourse = {
   id: 'course-other',
   published: true,
   instructorIds: [],
   lessons: [
     { id: 'other-video', kind: 'VIDEO', durationSeconds: 60, quiz: null },
-    { id: 'other-empty-quiz', kind: 'QUIZ', durationSeconds: 0, quiz: { passPercent: 50, questions: [] } },
+    {
+      id: 'other-empty-quiz',
+      kind: 'QUIZ',
+      durationSeconds: 0,
+      quiz: { passPercent: 50, maxAttempts: null, cooldownSeconds: 0, questions: [] },
+    },
   ],
 };
 

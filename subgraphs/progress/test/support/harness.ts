@@ -46,7 +46,7 @@ export interface Harness {
 
 export async function startHarness(
   courses: FixtureCourse[],
-  options: { flavour?: DatabaseFlavour; catalogTtlMs?: number } = {},
+  options: { flavour?: DatabaseFlavour; catalogTtlMs?: number; now?: () => Date } = {},
 ): Promise<Harness> {
   const issuer = await createTestTokenIssuer();
   const test = await createTestDatabase(options.flavour ?? 'pglite');
@@ -70,6 +70,7 @@ export async function startHarness(
       ttlMs: options.catalogTtlMs ?? 0,
     }),
     logger: createLogger('progress-test', 'silent'),
+    now: options.now,
   });
   const token = (userId: string, roles: Role[] = ['LEARNER']) => issuer.issueAccessToken(userId, roles);
   return {
@@ -181,10 +182,12 @@ export const SUBMIT = /* GraphQL */ `
         scorePercent
         passed
         submittedAt
+        answerKeyRevealed
         results {
           questionId
           selectedOptionIds
           correct
+          incorrectOptionIds
           correctOptionIds
           explanation
         }

@@ -1,20 +1,43 @@
 /**
- * A quiz: answer, submit, and see the score with per-question feedback (right or wrong, the
- * correct options and the author's explanation). Grading happens on the server; passing completes
- * the lesson. Learners may try again.
+ * A quiz: answer, submit, and see the score with per-question feedback (right or wrong, which
+ * chosen options were wrong, the author's explanation). The correct options appear only once the
+ * server reveals them (after a pass, or when every attempt is used). Attempts left and the
+ * cool-down before the next attempt come from the learner's quiz standing; grading and the limits
+ * are enforced on the server, whose userErrors are shown as they come.
  */
 import { useState } from 'react';
 import { useMutation } from '@apollo/client';
 import { Markdown } from '../../components/Markdown';
+import type { QuizProgressFieldsFragment } from '../../graphql/generated/graphql';
 import { QuizSubmitMutation } from '../../graphql/operations';
+import { useSecondsUntil } from '../../lib/useSecondsUntil';
 import type { LessonPartProps, QuizContentData } from './types';
+
+type QuizStanding = NonNullable<QuizProgressFieldsFragment['quiz']>;
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 export function QuizLesson({ lesson, content, enrolled }: LessonPartProps<QuizContentData>) {
   const [answers, setAnswers] = useState<Record<string, string[]>>({});
-  const [submit, { data, loading, error, reset }] = useMutation(QuizSubmitMutation);
+  // The standing the last submission returned; the lesson's own until then.
+  const [latest, setLatest] = useState<QuizStanding | null>(null);
+  const [submit, { data, loading, error, reset }] = useMutation(QuizSubmitMutation, {
+    onCompleted: (result) => {
+      const standing = result.quizSubmit.attempt?.lesson.viewerProgress?.quiz;
+      if (standing) setLatest(standing);
+    },
+  });
+  const standing = latest ?? lesson.viewerProgress?.quiz ?? null;
+  const secondsLeft = useSecondsUntil(standing?.nextAttemptAt);
   const attempt = data?.quizSubmit.attempt;
   const userError = data?.quizSubmit.userErrors[0];
   const results = new Map(attempt?.results.map((result) => [result.questionId, result]));
+
+  const passed = standing?.passed ?? lesson.viewerProgress?.status === 'COMPLETED';
+  const attemptsRemaining = standing ? standing.attemptsRemaining : content.maxAttempts;
+  const outOfAttempts = attemptsRemaining === 0;
+  const coolingDown = secondsLeft > 0;
+  const mayAttempt = enrolled && !passed && !outOfAttempts && !coolingDown;
 
   const choose = (questionId: string, optionId: string, multiple: boolean, checked: boolean) =>
     setAnswers((current) => {
@@ -41,11 +64,19 @@ export function QuizLesson({ lesson, content, enrolled }: LessonPartProps<QuizCo
     setAnswers({});
   };
 
+  const attemptsLabel =
+    content.maxAttempts === null
+      ? 'unlimited attempts'
+      : standing && enrolled
+        ? `${attemptsRemaining ?? 0} of ${plural(content.maxAttempts, 'attempt')} left`
+        : plural(content.maxAttempts, 'attempt');
+  const cooldownLabel = `Try again in ${secondsLeft} s`;
+
   return (
     <form className="quiz" onSubmit={onSubmit}>
       <p>
         {content.questions.length} questions · pass mark {content.passPercent}%
-        {lesson.viewerProgress?.status === 'COMPLETED' && ' · ✓ passed'}
+        {lesson.viewerProgress?.status === 'COMPLETED' || passed ? ' · ✓ passed' : ` · ${attemptsLabel}`}
       </p>
       {content.questions.map((question, number) => {
         const result = results.get(question.id);
@@ -62,9 +93,11 @@ export function QuizLesson({ lesson, content, enrolled }: LessonPartProps<QuizCo
             </legend>
             {question.options.map((option) => {
               const checked = answers[question.id]?.includes(option.id) ?? false;
-              const isCorrect = result?.correctOptionIds.includes(option.id);
+              const isCorrect = result?.correctOptionIds?.includes(option.id) ?? false;
+              const isWrongChoice = result?.incorrectOptionIds.includes(option.id) ?? false;
+              const mark = isCorrect ? ' right-answer' : isWrongChoice ? ' wrong-choice' : '';
               return (
-                <label key={option.id} className={`option${result && isCorrect ? ' right-answer' : ''}`}>
+                <label key={option.id} className={`option${mark}`}>
                   <input
                     type={question.multiple ? 'checkbox' : 'radio'}
                     name={question.id}
@@ -75,7 +108,8 @@ export function QuizLesson({ lesson, content, enrolled }: LessonPartProps<QuizCo
                     }
                   />
                   <span>{option.label}</span>
-                  {result && isCorrect && <span className="visually-hidden"> (correct answer)</span>}
+                  {isCorrect && <span className="visually-hidden"> (correct answer)</span>}
+                  {isWrongChoice && <span className="visually-hidden"> (wrong choice)</span>}
                 </label>
               );
             })}
@@ -94,17 +128,30 @@ export function QuizLesson({ lesson, content, enrolled }: LessonPartProps<QuizCo
             <strong>
               You scored {attempt.scorePercent}% — {attempt.passed ? 'passed' : 'not passed yet'}.
             </strong>{' '}
-            {attempt.passed ? 'This lesson is complete.' : `You need ${content.passPercent}% to pass.`}
+            {attempt.passed
+              ? 'This lesson is complete.'
+              : outOfAttempts
+                ? `You needed ${content.passPercent}% to pass and have no attempts left; the correct answers are marked.`
+                : `You need ${content.passPercent}% to pass.${
+                    attemptsRemaining === null ? '' : ` ${plural(attemptsRemaining, 'attempt')} left.`
+                  }`}
           </p>
-          <button type="button" className="button secondary" onClick={tryAgain}>
-            Try again
-          </button>
+          {!attempt.passed && !outOfAttempts && (
+            <button type="button" className="button secondary" onClick={tryAgain} disabled={coolingDown}>
+              {coolingDown ? cooldownLabel : 'Try again'}
+            </button>
+          )}
         </div>
       ) : (
         <div className="complete-row">
-          <button type="submit" className="button" disabled={!enrolled || loading}>
+          <button type="submit" className="button" disabled={!mayAttempt || loading}>
             {loading ? 'Submitting…' : 'Submit answers'}
           </button>
+          {enrolled && passed && <p className="hint">You have passed this quiz.</p>}
+          {enrolled && !passed && outOfAttempts && (
+            <p className="hint">You have used every attempt at this quiz.</p>
+          )}
+          {enrolled && !passed && !outOfAttempts && coolingDown && <p className="hint">{cooldownLabel}.</p>}
           {(userError || error) && (
             <p className="form-error" role="alert">
               {userError?.message ?? 'Submitting failed. Please try again.'}
