@@ -184,11 +184,12 @@ export const CoursePageQuery = graphql(`
 `);
 
 export const LessonPageQuery = graphql(`
-  query LessonPage($slug: String!) {
+  query LessonPage($slug: String!, $lessonId: ID!) {
     course(slug: $slug) {
       id
       slug
       title
+      # The syllabus without content: a large course stays cheap; only this lesson's content loads.
       modules {
         id
         title
@@ -198,44 +199,53 @@ export const LessonPageQuery = graphql(`
           title
           kind
           position
-          durationSeconds
           viewerProgress {
-            ...ViewerProgressFields
-            ...QuizProgressFields
+            status
           }
-          content {
-            __typename
-            ... on VideoContent {
-              url
-              durationSeconds
-              transcriptVtt
-            }
-            ... on ReadingContent {
-              markdown
-            }
-            ... on QuizContent {
-              passPercent
-              maxAttempts
-              cooldownSeconds
-              questions {
+        }
+      }
+      lesson(id: $lessonId) {
+        id
+        title
+        kind
+        position
+        durationSeconds
+        viewerProgress {
+          ...ViewerProgressFields
+          ...QuizProgressFields
+        }
+        content {
+          __typename
+          ... on VideoContent {
+            url
+            durationSeconds
+            transcriptVtt
+          }
+          ... on ReadingContent {
+            markdown
+          }
+          ... on QuizContent {
+            passPercent
+            maxAttempts
+            cooldownSeconds
+            questions {
+              id
+              prompt
+              multiple
+              options {
                 id
-                prompt
-                multiple
-                options {
-                  id
-                  label
-                }
+                label
               }
             }
-            ... on LabContent {
-              image
+          }
+          ... on LabContent {
+            image
+            instructions
+            timeLimitMinutes
+            steps {
+              id
+              title
               instructions
-              timeLimitMinutes
-              steps {
-                id
-                title
-                instructions
-              }
             }
           }
         }

@@ -19,22 +19,24 @@ import { VideoLesson } from './lesson/VideoLesson';
 
 export default function LessonPage() {
   const { slug = '', lessonId = '' } = useParams();
-  const { data, loading, error, refetch } = useQuery(LessonPageQuery, { variables: { slug } });
+  const variables = { slug, lessonId };
+  const { data, loading, error, refetch } = useQuery(LessonPageQuery, { variables });
   const [enroll, enrolling] = useMutation(CourseEnrollMutation, {
-    refetchQueries: [{ query: LessonPageQuery, variables: { slug } }],
+    refetchQueries: [{ query: LessonPageQuery, variables }],
     awaitRefetchQueries: true,
   });
   const course = data?.course;
   const lessons =
     course?.modules.flatMap((module) => module.lessons.map((lesson) => ({ ...lesson, module }))) ?? [];
   const index = lessons.findIndex((lesson) => lesson.id === lessonId);
-  const lesson = lessons[index];
+  const lesson = course?.lesson;
+  const lessonModule = lessons[index]?.module;
   useTitle(lesson?.title);
 
   if (loading && !data) return <PageSkeleton />;
   if (error && !data)
     return <ErrorState error={error} onRetry={() => refetch()} title="The lesson could not be loaded" />;
-  if (!course || !lesson)
+  if (!course || !lesson || !lessonModule)
     return (
       <div className="page">
         <EmptyState title="Lesson not found">
@@ -84,7 +86,7 @@ export default function LessonPage() {
       </nav>
       <article className="lesson-main" aria-labelledby="lesson-title">
         <p className="eyebrow">
-          {lesson.module.title} · Lesson {index + 1} of {lessons.length}
+          {lessonModule.title} · Lesson {index + 1} of {lessons.length}
         </p>
         <h1 id="lesson-title">{lesson.title}</h1>
         {!enrolled && (

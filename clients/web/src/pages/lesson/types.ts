@@ -2,7 +2,7 @@
 import type { LessonPageQuery } from '../../graphql/generated/graphql';
 
 type Course = NonNullable<LessonPageQuery['course']>;
-export type LessonData = Course['modules'][number]['lessons'][number];
+export type LessonData = NonNullable<Course['lesson']>;
 type Content = LessonData['content'];
 export type VideoContentData = Extract<Content, { __typename: 'VideoContent' }>;
 export type ReadingContentData = Extract<Content, { __typename: 'ReadingContent' }>;
