@@ -5,11 +5,10 @@
  * demo data and prints where everything is. Real servers are picked up from the same URL
  * variables the services read (DATABASE_URL, MONGODB_URL, ELASTICSEARCH_URL, REDIS_URL, ...).
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DEMO_ACCOUNTS } from '@learncraft/kit';
+import { DEMO_ACCOUNTS, SECRET_FILES, secretFromDataDir } from '@learncraft/kit';
 import { spawnService } from './serviceProcess';
 import { Supervisor } from './supervisor';
 import { ensureWebApp } from './webApp';
@@ -46,13 +45,6 @@ const skipWebBuild = ['1', 'true'].includes(process.env.LEARNCRAFT_SKIP_WEB_BUIL
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const supervisors = new Map<string, Supervisor>();
 let stopping = false;
-
-function internalSecret(): string {
-  if (process.env.INTERNAL_API_SECRET) return process.env.INTERNAL_API_SECRET;
-  const file = join(dataDir, 'internal-api-secret');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
 
 function portOf(service: Service): number {
   return Number(process.env[`${service.name.toUpperCase()}_PORT`] ?? service.port);
@@ -135,7 +127,9 @@ async function main(): Promise<void> {
   const shared: NodeJS.ProcessEnv = {
     DATA_DIR: dataDir,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
-    INTERNAL_API_SECRET: internalSecret(),
+    // Made once here, before any service starts, and shared through the environment.
+    INTERNAL_API_SECRET: secretFromDataDir(process.env.INTERNAL_API_SECRET, dataDir, SECRET_FILES.internal),
+    GATEWAY_SECRET: secretFromDataDir(process.env.GATEWAY_SECRET, dataDir, SECRET_FILES.gateway),
     IDENTITY_JWKS_URL: process.env.IDENTITY_JWKS_URL ?? `${url(identity)}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: process.env.CATALOG_INTERNAL_URL ?? url(catalog),
   };

@@ -71,3 +71,23 @@ describe('unexpected errors are masked', () => {
     }
   });
 });
+
+describe('a catalog outage', () => {
+  it("nulls only catalog's root fields: the viewer and their progress still arrive", async () => {
+    const token = await platform.login('learner@learncraft.dev', 'learner-demo-pass');
+    await platform.catalog.close();
+    const reply = await platform.graphql(
+      '{ me { displayName enrollments(first: 5) { totalCount } } categories { slug } }',
+      {},
+      token,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.data).toEqual({
+      me: { displayName: 'Lee Learner', enrollments: { totalCount: 0 } },
+      categories: null,
+    });
+    expect(reply.errors?.map((error) => error.extensions)).toEqual([
+      { code: 'SERVICE_UNAVAILABLE', serviceName: 'catalog' },
+    ]);
+  });
+});

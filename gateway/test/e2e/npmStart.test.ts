@@ -202,6 +202,19 @@ describe('npm start', () => {
       data: { me: { email: 'learner@learncraft.dev' }, course: { title: 'Kubernetes Basics' } },
     });
 
+    // The depth bomb that once grew catalog's heap to 4.5 GiB, sent to every port: refused by all.
+    const bomb = `{ courses(first: 1) { edges { node { ${'modules { lessons { course { '.repeat(9)}id${' } } }'.repeat(9)} } } } }`;
+    for (const [name, port] of Object.entries(platform.ports)) {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: bomb }),
+      });
+      expect([name, response.status]).toEqual([name, name === 'gateway' ? 400 : 401]);
+    }
+    for (const port of Object.values(platform.ports)) await waitHealthy(port, 5_000);
+    expect(platform.startedPids()).toHaveLength(4); // nothing crashed or restarted
+
     process.kill(catalogPid, 'SIGKILL');
     await platform.waitFor(
       /LearnCraft: catalog exited \(signal SIGKILL\) after [\d.]+ s; restart 1 in 0\.5 s/,

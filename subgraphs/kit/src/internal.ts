@@ -8,7 +8,7 @@
  * Both are compared in constant time and, on embedded defaults, generated into the data directory.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const INTERNAL_HEADER = 'x-learncraft-internal';
@@ -27,11 +27,16 @@ export function secretFromDataDir(configured: string | undefined, dataDir: strin
   const path = join(dataDir, file);
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Written aside and linked into place: readers never see a half-written file, and when two
+    // processes of one start race, the first link wins and both read the same secret.
+    const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, randomBytes(32).toString('base64url'), { mode: 0o600 });
     try {
-      writeFileSync(path, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+      linkSync(draft, path);
     } catch (error) {
-      // Another process of the same start created it first: use theirs.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
     }
   }
   return readFileSync(path, 'utf8').trim();

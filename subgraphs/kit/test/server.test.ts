@@ -1,0 +1,118 @@
+/**
+ * The subgraph server's own guards, on a tiny real subgraph: who may call it, readiness, the
+ * request deadline and error masking with a correlation id.
+ */
+import { parse } from 'graphql';
+import { createLogger, startSubgraph, type RequestBase, type RunningServer } from '../src';
+import { TEST_GATEWAY_HEADERS, TEST_GATEWAY_SECRET } from '../src/testing';
+
+const TOOLING_SECRET = 'test-internal-secret-0123456789';
+const SDL = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type Query {
+    "Answers after the given number of milliseconds."
+    slow(ms: Int!): String!
+    "Fails with an error whose message must never reach a client."
+    broken: String
+  }
+`);
+
+const logged: { message: string; fields?: Record<string, unknown> }[] = [];
+const logger = {
+  ...createLogger('kit-test', 'silent'),
+  error: (message: string, fields?: Record<string, unknown>) => void logged.push({ message, fields }),
+};
+
+let server: RunningServer;
+let ready = true;
+
+beforeAll(async () => {
+  server = await startSubgraph<RequestBase>({
+    name: 'kit-test',
+    typeDefs: SDL,
+    resolvers: {
+      Query: {
+        slow: (_: unknown, { ms }: { ms: number }) =>
+          new Promise<string>((resolve) => setTimeout(() => resolve('done'), ms)),
+        broken: () => {
+          throw new Error('relation "secret_table" does not exist');
+        },
+      },
+    },
+    host: '127.0.0.1',
+    port: 0,
+    config: {
+      DATA_DIR: '/nonexistent',
+      GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+      INTERNAL_API_SECRET: TOOLING_SECRET,
+      REQUEST_TIMEOUT_MS: 300,
+    },
+    verifier: { verify: () => Promise.reject(new Error('no tokens in this test')) },
+    logger,
+    ready: () => (ready ? Promise.resolve() : Promise.reject(new Error('database is down'))),
+    context: (base) => base,
+  });
+});
+afterAll(() => server?.close());
+
+const base = () => server.url.replace(/\/graphql$/, '');
+
+async function post(query: string, headers: Record<string, string>) {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+describe('the subgraph server', () => {
+  it('answers introspection to operator tooling with the internal secret', async () => {
+    const reply = await post('{ __schema { queryType { name } } }', {
+      'x-learncraft-internal': TOOLING_SECRET,
+    });
+    expect(reply).toEqual({ status: 200, body: { data: { __schema: { queryType: { name: 'Query' } } } } });
+  });
+
+  it('is ready while its store answers and says 503 when it does not', async () => {
+    expect((await fetch(`${base()}/health/ready`)).status).toBe(200);
+    ready = false;
+    try {
+      const response = await fetch(`${base()}/health/ready`);
+      expect([response.status, await response.json()]).toEqual([
+        503,
+        { status: 'unavailable', service: 'kit-test' },
+      ]);
+      expect((await fetch(`${base()}/health`)).status).toBe(200); // alive, just not ready
+    } finally {
+      ready = true;
+    }
+  });
+
+  it('answers 503 when a request outlives its deadline, and still serves the next one', async () => {
+    expect(await post('{ slow(ms: 1000) }', TEST_GATEWAY_HEADERS)).toEqual({
+      status: 503,
+      body: {
+        errors: [{ message: 'The request took too long.', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+      },
+    });
+    expect(await post('{ slow(ms: 1) }', TEST_GATEWAY_HEADERS)).toEqual({
+      status: 200,
+      body: { data: { slow: 'done' } },
+    });
+  });
+
+  it('masks an unexpected error and logs the original under the same correlation id', async () => {
+    const reply = await post('{ broken }', TEST_GATEWAY_HEADERS);
+    const error = reply.body.errors[0];
+    expect(JSON.stringify(reply.body)).not.toContain('secret_table');
+    expect(error).toEqual({
+      message: 'Internal server error',
+      locations: [{ line: 1, column: 3 }],
+      path: ['broken'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+    const entry = logged.find((line) => line.fields?.correlationId === error.extensions.correlationId);
+    expect(String((entry?.fields?.error as Error | undefined)?.message)).toContain('secret_table');
+  });
+});
