@@ -284,6 +284,18 @@ describe('production mode', () => {
         status: 200,
         body: { data: { users: [{ id: 'u1' }, { id: 'u2' }] } },
       });
+      // Limit errors say which kind of limit, never the limit or the measured value.
+      const deep = `{ users { ${'posts { author { '.repeat(6)}id${' } }'.repeat(6)} } }`;
+      const tooDeep = await postGraphQL(production.url, { query: deep });
+      expect([tooDeep.status, tooDeep.body.errors]).toEqual([
+        400,
+        [
+          expect.objectContaining({
+            message: 'The operation is too complex (query depth).',
+            extensions: { code: 'OPERATION_TOO_COMPLEX', limit: 'depth' },
+          }),
+        ],
+      ]);
     } finally {
       await production.close();
     }
