@@ -46,6 +46,8 @@ export const gatewayConfigSchema = z.object({
   MAX_TOKENS: positiveInt(5000),
   MAX_COST: positiveInt(50_000),
   MAX_BODY_BYTES: positiveInt(2 * 1024 * 1024),
+  /** Concurrent graphql-ws sockets of one user on one gateway process (per replica, not global). */
+  MAX_SOCKETS_PER_USER: positiveInt(5),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & {

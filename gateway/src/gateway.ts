@@ -203,8 +203,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     metrics,
     validationRules: [maxDepthRule(limits.maxDepth), maxAliasesRule(limits.maxAliases)],
+    hideSuggestions: production,
+    checkOperation: ({ schema, operation, fragments, variables }) => {
+      const cost = operationCost(schema, operation, fragments, variables);
+      return cost > limits.maxCost ? operationTooComplex('cost', cost, limits.maxCost) : undefined;
+    },
+    formatError,
+    executeOperation: (request, contextValue) => apollo.executeOperation(request, { contextValue }),
     dataSourceContext: (authorization) => ({ viewer: null, authorization }) satisfies GatewayContext,
-    limits: options.subscriptionLimits,
+    limits: {
+      maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
+      maxTokens: limits.maxTokens,
+      ...options.subscriptionLimits,
+    },
   });
 
   await new Promise<void>((resolve, reject) => {
