@@ -173,10 +173,14 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   const rules = [...specifiedRules, ...(options.validationRules ?? [])];
   const format =
     options.formatError ?? maskUnexpectedErrors((error) => logger.error('unexpected error', { error }));
+  // As Apollo Server does before its formatError: `extensions.http` is for HTTP responses only.
   const formatErrors = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((error) =>
-      error instanceof FormattedError ? error.formatted : format(error.toJSON(), error),
-    );
+    errors.map((error) => {
+      if (error instanceof FormattedError) return error.formatted;
+      const { http: _http, ...extensions } = error.extensions;
+      const formatted = error.toJSON();
+      return format({ ...formatted, extensions }, error);
+    });
 
   let openSockets = 0;
   const socketsPerUser = new Map<string, number>();
