@@ -12,7 +12,7 @@
  * Every error sent on the socket goes through the gateway's HTTP error formatter.
  */
 import type { Server as HttpServer } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import {
   GraphQLError,
@@ -228,6 +228,15 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     return refused ? [refused] : { operation };
   };
 
+  // graphql-ws answers a client sending a server's message type, or a duplicate id too long for a
+  // close reason, with 4500 (an internal error); the protocol says 4400 for an unexpected message.
+  // This listener runs before graphql-ws's, whose own close then does nothing.
+  wsServer.on('connection', (socket: WebSocket) =>
+    socket.on('message', (data: Buffer) => {
+      if (isUnexpectedMessage(data)) socket.close(4400, 'Invalid message received');
+    }),
+  );
+
   const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema: planner.apiSchema,
@@ -278,6 +287,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         }
       },
       onSubscribe: (ctx, _id, payload) => {
+        // Refused by the listener above, or the socket is going: nothing more is started for it.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return [socketClosing()];
         // graphql-ws has already registered this subscription's id when onSubscribe runs.
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
           return [
@@ -401,6 +412,24 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
     originalError: error.originalError,
     extensions: { ...error.extensions, code },
   });
+}
+
+const SERVER_MESSAGE_TYPES = new Set(['connection_ack', 'next', 'error']);
+/** graphql-ws clients use UUIDs; a close reason (which may quote the id) holds at most 123 bytes. */
+const MAX_ID_LENGTH = 64;
+
+function isUnexpectedMessage(data: Buffer): boolean {
+  try {
+    const message = JSON.parse(data.toString('utf8')) as { type?: unknown; id?: unknown } | null;
+    if (typeof message?.type === 'string' && SERVER_MESSAGE_TYPES.has(message.type)) return true;
+    return typeof message?.id === 'string' && message.id.length > MAX_ID_LENGTH;
+  } catch {
+    return false; // graphql-ws closes with 4400 itself
+  }
+}
+
+function socketClosing(): GraphQLError {
+  return new GraphQLError('The connection is closing.', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
 }
 
 function isErrorList(value: readonly GraphQLError[] | object): value is readonly GraphQLError[] {
