@@ -340,10 +340,16 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const { connection, query, variables } = args.contextValue as OperationContext;
         if (!options.executeOperation) throw new Error('queries are refused in onSubscribe');
         // Apollo Server runs its whole pipeline again (limits, plugins, formatError), as for HTTP.
-        const response = await options.executeOperation(
-          { query, variables, operationName: args.operationName ?? undefined },
-          { viewer: connection.viewer ?? null, authorization: connection.authorization ?? null },
-        );
+        let response: GraphQLResponse;
+        try {
+          response = await options.executeOperation(
+            { query, variables, operationName: args.operationName ?? undefined },
+            { viewer: connection.viewer ?? null, authorization: connection.authorization ?? null },
+          );
+        } catch (error) {
+          // A throw here would close the socket with 4500; the client gets a masked error instead.
+          return { errors: [new GraphQLError('execution failed', { originalError: asError(error) })] };
+        }
         if (response.body.kind !== 'single') {
           return {
             errors: [
