@@ -206,13 +206,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hideSuggestions: production,
     checkOperation: ({ schema, operation, fragments, variables }) => {
       const cost = operationCost(schema, operation, fragments, variables);
-      return cost > limits.maxCost ? operationTooComplex('cost', cost, limits.maxCost) : undefined;
+      return {
+        cost,
+        error: cost > limits.maxCost ? operationTooComplex('cost', cost, limits.maxCost) : undefined,
+      };
     },
     formatError,
     executeOperation: (request, contextValue) => apollo.executeOperation(request, { contextValue }),
     dataSourceContext: (authorization) => ({ viewer: null, authorization }) satisfies GatewayContext,
     limits: {
       maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
+      maxCostPerSocket: limits.maxCost,
       maxTokens: limits.maxTokens,
       ...options.subscriptionLimits,
     },

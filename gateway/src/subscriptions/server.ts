@@ -57,6 +57,13 @@ export interface OperationCheckRequest {
   variables: Record<string, unknown>;
 }
 
+/** A per-request check's verdict: an error refuses the operation; a subscription's cost is budgeted. */
+export interface OperationCheck {
+  error?: GraphQLError;
+  /** Counts toward the socket's `maxCostPerSocket` while the subscription lasts. */
+  cost?: number;
+}
+
 /** The auth context a socket operation runs with (the gateway's Apollo context). */
 export interface SocketContext {
   viewer: Viewer | null;
@@ -78,7 +85,7 @@ export interface SubscriptionServerOptions {
   /** Omits "Did you mean …?" from validation errors (production, as on HTTP). */
   hideSuggestions?: boolean;
   /** A check that needs the variables (the gateway's cost limit); its error refuses the operation. */
-  checkOperation?: (request: OperationCheckRequest) => GraphQLError | undefined;
+  checkOperation?: (request: OperationCheckRequest) => OperationCheck;
   /** Formats every error sent on the socket; the gateway passes its HTTP `formatError`. */
   formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /**
@@ -97,6 +104,8 @@ export interface SubscriptionLimits {
   maxSubscriptionsPerSocket: number;
   /** Concurrent sockets of one user (token subject) on this gateway process; more → close 4429. */
   maxSocketsPerUser: number;
+  /** The summed `checkOperation` cost of one socket's active subscriptions. */
+  maxCostPerSocket: number;
   maxTokens: number;
   queueLimit: number;
   reconnectWindowMs: number;
@@ -107,6 +116,7 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
   maxPayloadBytes: 64 * 1024,
   maxSubscriptionsPerSocket: 20,
   maxSocketsPerUser: 5,
+  maxCostPerSocket: 50_000,
   maxTokens: 5_000,
   queueLimit: 100,
   reconnectWindowMs: 30_000,
@@ -122,6 +132,8 @@ type ConnectionExtra = {
   expiryTimer?: NodeJS.Timeout;
   /** Set once this socket counts toward its user's socket cap. */
   countedFor?: string;
+  /** The budgeted cost of each active subscription, by operation id. */
+  costs?: Map<string, number>;
 };
 
 /** The `contextValue` graphql-ws hands back to `execute`/`subscribe`. */
@@ -197,7 +209,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     document: DocumentNode,
     operationName: string | null | undefined,
     rawVariables: Record<string, unknown>,
-  ): readonly GraphQLError[] | { operation: OperationDefinitionNode } => {
+  ): readonly GraphQLError[] | { operation: OperationDefinitionNode; cost: number } => {
     const schema = planner.apiSchema;
     const invalid = validate(schema, document, rules, { hideSuggestions: options.hideSuggestions });
     if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
@@ -218,14 +230,14 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         (definition): definition is FragmentDefinitionNode =>
           definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
       );
-    const refused = options.checkOperation?.({
+    const verdict = options.checkOperation?.({
       schema,
       document,
       operation,
       fragments,
       variables: coerced.coerced,
     });
-    return refused ? [refused] : { operation };
+    return verdict?.error ? [verdict.error] : { operation, cost: verdict?.cost ?? 0 };
   };
 
   // graphql-ws answers a client sending a server's message type, or a duplicate id too long for a
@@ -286,7 +298,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           ctx.extra.countedFor = undefined;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         // Refused by the listener above, or the socket is going: nothing more is started for it.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return [socketClosing()];
         // graphql-ws has already registered this subscription's id when onSubscribe runs.
@@ -309,6 +321,23 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const checked = check(document, payload.operationName, payload.variables ?? {});
         if (isErrorList(checked)) return checked;
         if (checked.operation.operation === OperationTypeNode.SUBSCRIPTION) {
+          const costs = (ctx.extra.costs ??= new Map<string, number>());
+          const total = checked.cost + [...costs.values()].reduce((sum, cost) => sum + cost, 0);
+          if (total > limits.maxCostPerSocket) {
+            return [
+              new GraphQLError(
+                `The subscriptions of this connection would cost ${total}, over the limit of ${limits.maxCostPerSocket}.`,
+                {
+                  extensions: {
+                    code: ErrorCode.OPERATION_TOO_COMPLEX,
+                    limit: 'socketCost',
+                    value: total,
+                    maximum: limits.maxCostPerSocket,
+                  },
+                },
+              ),
+            ];
+          }
           try {
             planner.plan(document, payload.operationName); // cached: `subscribe` reuses this plan
           } catch (error) {
@@ -317,6 +346,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
               new GraphQLError('The subscription could not be planned.', { originalError: asError(error) }),
             ];
           }
+          costs.set(id, checked.cost); // released in onComplete
         } else if (!options.executeOperation) {
           return [
             new GraphQLError('Send queries and mutations over HTTP; this socket carries subscriptions.', {
@@ -379,6 +409,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
             ],
           };
         }
+      },
+      // graphql-ws calls this for every operation that got past onSubscribe, however it ended.
+      onComplete: (ctx, id) => {
+        ctx.extra.costs?.delete(id);
       },
       onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult => {
         const { errors, ...rest } = result;

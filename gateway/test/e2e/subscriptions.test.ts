@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DEMO_ACCOUNTS } from '@learncraft/kit';
 import { progressTopic } from '@learncraft/progress';
+import type { RunningGateway } from '../../src';
 import { startPlatform, type Platform } from './platform';
 import { connect, waitFor, type TestClient } from './wsClient';
 
@@ -337,10 +338,12 @@ describe('subscriptions through the gateway', () => {
 
   describe('validation, limits and masking on the socket', () => {
     let fake: FakeSubgraph;
+    let fakeGateway: RunningGateway;
     let fakeGatewayUrl: string;
     beforeAll(async () => {
       fake = await startFakeSubgraph();
-      fakeGatewayUrl = (await platform.startGateway({ urls: { PROGRESS_URL: fake.url } })).url;
+      fakeGateway = await platform.startGateway({ urls: { PROGRESS_URL: fake.url } });
+      fakeGatewayUrl = fakeGateway.url;
     });
     afterAll(async () => {
       await fake?.close();
@@ -428,6 +431,29 @@ describe('subscriptions through the gateway', () => {
       expect(fake.subscribes).toEqual([]);
       client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 1 });
       await waitFor(() => fake.subscribes.length === 1, 10_000, 'upstream subscribe');
+    });
+
+    it('budgets the summed cost of one socket’s subscriptions and frees it when one ends', async () => {
+      const client = open(learner, fakeGatewayUrl);
+      const first = client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 400 }); // cost 45,604
+      await waitFor(() => fake.subscribes.length === 1, 10_000, 'upstream subscribe');
+      const second = client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 300 });
+      expect(await second.ended).toEqual({
+        error: [
+          {
+            message: 'The subscriptions of this connection would cost 79808, over the limit of 50000.',
+            extensions: { code: 'OPERATION_TOO_COMPLEX', limit: 'socketCost', value: 79808, maximum: 50000 },
+          },
+        ],
+      });
+      // Another socket has its own budget.
+      open(learner, fakeGatewayUrl).subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 300 });
+      await waitFor(() => fake.subscribes.length === 2, 10_000, 'second upstream subscribe');
+      first.unsubscribe();
+      await waitFor(() => fakeGateway.subscriptions.hub.activeStreams === 1, 10_000, 'first stream closed');
+      const third = client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 301 }); // its own stream
+      await waitFor(() => fakeGateway.subscriptions.hub.activeStreams === 2, 10_000, 'third stream');
+      expect(third.received).toEqual([]);
     });
 
     it('masks an unexpected subgraph error in an event as INTERNAL_SERVER_ERROR', async () => {
