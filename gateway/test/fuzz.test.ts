@@ -156,9 +156,7 @@ function valueArb(type: GraphQLInputType, ids: Ids, depth = 0): fc.Arbitrary<str
       return fc.oneof(
         fc.string({ maxLength: 30 }).map(gqlString),
         fc.string({ unit: 'grapheme', maxLength: 12 }).map(gqlString),
-        fc
-          .constantFrom('"kubernetes-basics"', '"learner@learncraft.dev"', '"learner-demo-pass"')
-          .map((s) => s),
+        fc.constantFrom('"kubernetes-basics"', '"learner@learncraft.dev"', '"learner-demo-pass"'),
       );
   }
 }
