@@ -55,6 +55,8 @@ export const gatewayConfigSchema = z.object({
   MAX_TOKENS: positiveInt(DEFAULT_OPERATION_LIMITS.maxTokens),
   MAX_COST: positiveInt(DEFAULT_OPERATION_LIMITS.maxCost),
   MAX_BODY_BYTES: positiveInt(2 * 1024 * 1024),
+  /** Concurrent graphql-ws sockets of one user on one gateway process (per replica, not global). */
+  MAX_SOCKETS_PER_USER: positiveInt(5),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & {

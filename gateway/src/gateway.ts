@@ -25,7 +25,9 @@ import {
   apolloHandler,
   costLimitError,
   listSizesFromSdl,
+  operationCost,
   operationLimitRules,
+  operationTooComplex,
   operationResolutionPlugin,
   secretFromDataDir,
   type ListSizes,
@@ -219,9 +221,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics,
     validationRules: limitRules,
     gatewayHeaders: { 'x-learncraft-gateway': gatewaySecret },
+    hideSuggestions: production,
+    checkOperation: ({ schema, operation, fragments, variables }) => {
+      const cost = operationCost(schema, operation, fragments, variables, listSizes);
+      return {
+        cost,
+        error:
+          cost > limits.maxCost
+            ? operationTooComplex('cost', cost, limits.maxCost, limits.exposeLimits)
+            : undefined,
+      };
+    },
+    formatError,
+    executeOperation: (request, contextValue) => apollo.executeOperation(request, { contextValue }),
     dataSourceContext: (authorization) =>
       ({ viewer: null, authorization, clientAddress: null }) satisfies GatewayContext,
-    limits: options.subscriptionLimits,
+    limits: {
+      maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
+      maxCostPerSocket: limits.maxCost,
+      maxTokens: limits.maxTokens,
+      ...options.subscriptionLimits,
+    },
   });
 
   await new Promise<void>((resolve, reject) => {

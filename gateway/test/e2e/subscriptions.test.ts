@@ -1,11 +1,16 @@
 /**
  * Federated subscriptions through the gateway over graphql-ws: the root field streams from
  * progress, each event is completed with catalog and identity fields, access is enforced, identical
- * upstream streams are shared, and upstream restarts and gateway shutdown are handled.
+ * upstream streams are shared, and upstream restarts and gateway shutdown are handled. The socket
+ * validates, limits and masks like HTTP (checked against a fake subgraph that counts what reaches
+ * it), caps sockets per user, and runs queries and mutations like HTTP.
  */
-import WebSocket from 'ws';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
 import { DEMO_ACCOUNTS } from '@learncraft/kit';
 import { progressTopic } from '@learncraft/progress';
+import type { RunningGateway } from '../../src';
 import { startPlatform, type Platform } from './platform';
 import { connect, waitFor, type TestClient } from './wsClient';
 
@@ -28,6 +33,74 @@ const PROGRESS_SUBSCRIPTION = /* GraphQL */ `
     }
   }
 `;
+
+/** Cost 1 + 1 + 1 + (1 + n × 114): over the 50,000 limit from n = 439 on (a variable, as on HTTP). */
+const COSTLY_SUBSCRIPTION = /* GraphQL */ `
+  subscription ($id: ID!, $n: Int) {
+    progressUpdated(courseId: $id) {
+      enrollment {
+        user {
+          enrollments(first: $n) {
+            edges {
+              node {
+                course {
+                  modules {
+                    lessons {
+                      title
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+interface FakeSubgraph {
+  url: string;
+  /** The payload of every `subscribe` message that reached this subgraph. */
+  subscribes: { query: string; variables?: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in subgraph speaking graphql-transport-ws on 127.0.0.1: acknowledges every connection,
+ * records every subscribe and answers it with `reply` (nothing by default).
+ */
+async function startFakeSubgraph(reply?: (send: (message: object) => void) => void): Promise<FakeSubgraph> {
+  const server = createServer((_req, res) => res.writeHead(404).end());
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    handleProtocols: () => 'graphql-transport-ws',
+  });
+  const subscribes: FakeSubgraph['subscribes'] = [];
+  wss.on('connection', (socket) =>
+    socket.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString('utf8')) as { type: string; id?: string; payload?: any };
+      if (message.type === 'connection_init') socket.send(JSON.stringify({ type: 'connection_ack' }));
+      if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+      if (message.type === 'subscribe') {
+        subscribes.push(message.payload);
+        reply?.((payload) => socket.send(JSON.stringify({ id: message.id, ...payload })));
+      }
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    subscribes,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 const account = (email: string) => DEMO_ACCOUNTS.find((candidate) => candidate.email === email)!;
 
@@ -261,5 +334,218 @@ describe('subscriptions through the gateway', () => {
     await waitFor(() => gateway.subscriptions.hub.activeStreams === 1, 10_000, 'upstream stream');
     await gateway.close();
     expect(await client.closed).toBe(1001);
+  });
+
+  describe('validation, limits and masking on the socket', () => {
+    let fake: FakeSubgraph;
+    let fakeGateway: RunningGateway;
+    let fakeGatewayUrl: string;
+    beforeAll(async () => {
+      fake = await startFakeSubgraph();
+      fakeGateway = await platform.startGateway({ urls: { PROGRESS_URL: fake.url } });
+      fakeGatewayUrl = fakeGateway.url;
+    });
+    afterAll(async () => {
+      await fake?.close();
+    });
+    beforeEach(() => {
+      fake.subscribes.length = 0;
+    });
+
+    it('sends a valid subscription on to the owning subgraph (the fake counts what arrives)', async () => {
+      const subscription = open(learner, fakeGatewayUrl).subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
+      await waitFor(() => fake.subscribes.length === 1, 10_000, 'upstream subscribe');
+      expect(fake.subscribes[0]?.variables).toEqual({ id: courseId });
+      expect(subscription.received).toEqual([]);
+    });
+
+    it.each([
+      {
+        what: 'an unknown field',
+        query: `subscription ($id: ID!) { progressUpdated(courseId: $id) { kind nope } }`,
+        variables: () => ({ id: courseId }),
+        message: 'Cannot query field "nope" on type "ProgressEvent".',
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      },
+      {
+        what: 'a variable declared with the wrong type',
+        query: `subscription ($id: Int!) { progressUpdated(courseId: $id) { kind } }`,
+        variables: () => ({ id: 1 }),
+        message: 'Variable "$id" of type "Int!" used in position expecting type "ID!".',
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      },
+      {
+        what: 'a variable value of the wrong type',
+        query: `subscription ($id: ID!) { progressUpdated(courseId: $id) { kind } }`,
+        variables: () => ({ id: { a: 1 } }),
+        message: 'Variable "$id" got invalid value { a: 1 }; ID cannot represent value: { a: 1 }',
+        code: 'BAD_USER_INPUT',
+      },
+      {
+        what: 'a missing required argument',
+        query: `subscription { progressUpdated { kind } }`,
+        variables: () => ({}),
+        message:
+          'Field "progressUpdated" argument "courseId" of type "ID!" is required, but it was not provided.',
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      },
+      {
+        what: 'an unknown argument',
+        query: `subscription ($id: ID!) { progressUpdated(courseId: $id, since: 1) { kind } }`,
+        variables: () => ({ id: courseId }),
+        message: 'Unknown argument "since" on field "Subscription.progressUpdated".',
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      },
+      {
+        what: 'two root fields',
+        query: `subscription ($id: ID!) { a: progressUpdated(courseId: $id) { kind } b: progressUpdated(courseId: $id) { kind } }`,
+        variables: () => ({ id: courseId }),
+        message: 'Anonymous Subscription must select only one top level field.',
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      },
+    ])('answers $what with a graphql-ws error message and sends nothing upstream', async (example) => {
+      const subscription = open(learner, fakeGatewayUrl).subscribe(example.query, example.variables());
+      expect(await subscription.ended).toEqual({
+        error: [
+          { message: example.message, locations: expect.any(Array), extensions: { code: example.code } },
+        ],
+      });
+      expect(subscription.received).toEqual([]);
+      // A valid subscription on the same gateway afterwards is the first thing the subgraph sees.
+      open(learner, fakeGatewayUrl).subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
+      await waitFor(() => fake.subscribes.length > 0, 10_000, 'upstream subscribe');
+      expect(fake.subscribes).toEqual([expect.objectContaining({ variables: { id: courseId } })]);
+    });
+
+    it('refuses a subscription over the cost limit with its variables, and accepts the same document with a small page', async () => {
+      const client = open(learner, fakeGatewayUrl);
+      const costly = client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 1000 });
+      expect(await costly.ended).toEqual({
+        error: [
+          {
+            message: 'Query cost 114004 exceeds the limit of 50000.',
+            extensions: { code: 'OPERATION_TOO_COMPLEX', limit: 'cost', value: 114004, maximum: 50000 },
+          },
+        ],
+      });
+      expect(fake.subscribes).toEqual([]);
+      client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 1 });
+      await waitFor(() => fake.subscribes.length === 1, 10_000, 'upstream subscribe');
+    });
+
+    it('budgets the summed cost of one socket’s subscriptions and frees it when one ends', async () => {
+      const client = open(learner, fakeGatewayUrl);
+      const first = client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 400 }); // cost 45,604
+      await waitFor(() => fake.subscribes.length === 1, 10_000, 'upstream subscribe');
+      const second = client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 300 });
+      expect(await second.ended).toEqual({
+        error: [
+          {
+            message: 'The subscriptions of this connection would cost 79808, over the limit of 50000.',
+            extensions: { code: 'OPERATION_TOO_COMPLEX', limit: 'socketCost', value: 79808, maximum: 50000 },
+          },
+        ],
+      });
+      // Another socket has its own budget.
+      open(learner, fakeGatewayUrl).subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 300 });
+      await waitFor(() => fake.subscribes.length === 2, 10_000, 'second upstream subscribe');
+      first.unsubscribe();
+      await waitFor(() => fakeGateway.subscriptions.hub.activeStreams === 1, 10_000, 'first stream closed');
+      const third = client.subscribe(COSTLY_SUBSCRIPTION, { id: courseId, n: 301 }); // its own stream
+      await waitFor(() => fakeGateway.subscriptions.hub.activeStreams === 2, 10_000, 'third stream');
+      expect(third.received).toEqual([]);
+    });
+
+    it('masks an unexpected subgraph error in an event as INTERNAL_SERVER_ERROR', async () => {
+      const leaky = await startFakeSubgraph((send) =>
+        send({
+          type: 'next',
+          payload: { data: null, errors: [{ message: 'relation "enrollments" does not exist' }] },
+        }),
+      );
+      try {
+        const gateway = await platform.startGateway({ urls: { PROGRESS_URL: leaky.url } });
+        const subscription = open(learner, gateway.url).subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
+        const event = await subscription.next();
+        expect(JSON.stringify(event)).not.toContain('relation');
+        expect(event.errors).toEqual([
+          expect.objectContaining({
+            message: 'Internal server error',
+            extensions: expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }),
+          }),
+        ]);
+      } finally {
+        await leaky.close();
+      }
+    });
+
+    it('closes the sixth concurrent socket of one user with 4429 and still accepts another user', async () => {
+      const gateway = await platform.startGateway();
+      const five = Array.from({ length: 5 }, () => open(learner, gateway.url));
+      await Promise.all(five.map((client) => client.connected));
+      expect(await open(learner, gateway.url).closed).toBe(4429);
+      await open(instructor, gateway.url).connected;
+      // A socket that leaves frees its place.
+      await five[0]!.dispose();
+      await waitFor(() => gateway.metrics.get('ws_connections_active') === 5, 10_000, 'socket closed');
+      await open(learner, gateway.url).connected;
+    });
+
+    it('runs a query over the socket like HTTP, as the connection’s user', async () => {
+      const query = `{ me { displayName } course(slug: "kubernetes-basics") { title } }`;
+      const overSocket = open(learner).subscribe(query);
+      const overHttp = await platform.graphql(query, {}, learner);
+      expect(await overSocket.next()).toEqual({ data: overHttp.data });
+      expect(overHttp.data).toEqual({
+        me: { displayName: 'Lee Learner' },
+        course: { title: 'Kubernetes Basics' },
+      });
+      expect(await overSocket.ended).toBe('complete');
+    });
+
+    it('runs a mutation over the socket like HTTP, as the connection’s user', async () => {
+      const courses = await platform.graphql(`{ courses(first: 10) { edges { node { id slug } } } }`);
+      const course = courses.data?.courses.edges
+        .map((edge: { node: { id: string; slug: string } }) => edge.node)
+        .find(
+          (node: { slug: string }) => !['kubernetes-basics', 'the-linux-command-line'].includes(node.slug),
+        );
+      const enrolment = `query ($id: ID!) { course(id: $id) { viewerEnrollment { progressPercent } } }`;
+      expect(
+        (await platform.graphql(enrolment, { id: course.id }, learner)).data?.course.viewerEnrollment,
+      ).toBeNull();
+      const mutation = `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { enrollment { progressPercent } userErrors { code } } }`;
+      const overSocket = open(learner).subscribe(mutation, { id: course.id });
+      expect(await overSocket.next()).toEqual({
+        data: { courseEnroll: { enrollment: { progressPercent: 0 }, userErrors: [] } },
+      });
+      expect(
+        (await platform.graphql(enrolment, { id: course.id }, learner)).data?.course.viewerEnrollment,
+      ).toEqual({
+        progressPercent: 0,
+      });
+    });
+
+    it('holds queries over the socket to the HTTP limits: validation and cost are graphql-ws errors', async () => {
+      const client = open(learner);
+      expect(await client.subscribe(`{ me { nope } }`).ended).toEqual({
+        error: [
+          {
+            message: 'Cannot query field "nope" on type "User".',
+            locations: expect.any(Array),
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ],
+      });
+      const costly = client.subscribe(
+        `query ($n: Int) { me { enrollments(first: $n) { edges { node { course { modules { lessons { title } } } } } } } }`,
+        { n: 1000 },
+      );
+      expect(await costly.ended).toEqual({
+        error: [
+          expect.objectContaining({ extensions: expect.objectContaining({ code: 'OPERATION_TOO_COMPLEX' }) }),
+        ],
+      });
+    });
   });
 });

@@ -22,6 +22,8 @@ export interface TestClient {
   client: Client;
   /** Resolves with the close event code once the socket closes. */
   closed: Promise<number>;
+  /** Resolves once the server acknowledged `connection_init`. */
+  connected: Promise<void>;
   subscribe(query: string, variables?: Record<string, unknown>): TestSubscription;
   dispose(): Promise<void>;
 }
@@ -29,6 +31,8 @@ export interface TestClient {
 export function connect(httpUrl: string, token?: string): TestClient {
   let resolveClosed: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => (resolveClosed = resolve));
+  let resolveConnected: () => void = () => undefined;
+  const connected = new Promise<void>((resolve) => (resolveConnected = resolve));
   const client = createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -36,11 +40,15 @@ export function connect(httpUrl: string, token?: string): TestClient {
     retryAttempts: 0,
     lazy: false,
     onNonLazyError: () => undefined,
-    on: { closed: (event) => resolveClosed((event as { code: number }).code) },
+    on: {
+      connected: () => resolveConnected(),
+      closed: (event) => resolveClosed((event as { code: number }).code),
+    },
   });
   return {
     client,
     closed,
+    connected,
     subscribe(query, variables = {}) {
       const received: Received[] = [];
       const waiters: ((result: Received) => void)[] = [];
