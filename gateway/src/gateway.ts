@@ -222,6 +222,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     validationRules: limitRules,
     gatewayHeaders: { 'x-learncraft-gateway': gatewaySecret },
     hideSuggestions: production,
+    exposeLimits: limits.exposeLimits,
     checkOperation: ({ schema, operation, fragments, variables }) => {
       const cost = operationCost(schema, operation, fragments, variables, listSizes);
       return {

@@ -88,6 +88,8 @@ export interface SubscriptionServerOptions {
   gatewayHeaders?: Record<string, string>;
   /** Omits "Did you mean …?" from validation errors (production, as on HTTP). */
   hideSuggestions?: boolean;
+  /** Says the limit and the measured value in limit errors (development only, as on HTTP). */
+  exposeLimits?: boolean;
   /** A check that needs the variables (the gateway's cost limit); its error refuses the operation. */
   checkOperation?: (request: OperationCheckRequest) => OperationCheck;
   /** Formats every error sent on the socket; the gateway passes its HTTP `formatError`. */
@@ -331,15 +333,17 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           const costs = (ctx.extra.costs ??= new Map<string, number>());
           const total = checked.cost + [...costs.values()].reduce((sum, cost) => sum + cost, 0);
           if (total > limits.maxCostPerSocket) {
+            const exposed = options.exposeLimits ?? false;
             return [
               new GraphQLError(
-                `The subscriptions of this connection would cost ${total}, over the limit of ${limits.maxCostPerSocket}.`,
+                exposed
+                  ? `The subscriptions of this connection would cost ${total}, over the limit of ${limits.maxCostPerSocket}.`
+                  : 'The subscriptions of this connection would be too costly; end one first.',
                 {
                   extensions: {
                     code: ErrorCode.OPERATION_TOO_COMPLEX,
                     limit: 'socketCost',
-                    value: total,
-                    maximum: limits.maxCostPerSocket,
+                    ...(exposed ? { value: total, maximum: limits.maxCostPerSocket } : {}),
                   },
                 },
               ),
