@@ -17,6 +17,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   getOperationAST,
   parse,
   specifiedRules,
@@ -163,6 +164,11 @@ export async function startSubgraph<C extends BaseContext>(
         const errors = checkSocketOperation(schema, payload, limits, limitRules, listSizes);
         return errors.length > 0 ? errors : undefined;
       },
+      // Events are masked like HTTP answers: an unexpected error never leaves with its message.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
+          : undefined,
       context: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         return options.context({
@@ -375,6 +381,8 @@ function checkSocketOperation(
   if (errors.length > 0) return errors;
   const operation = getOperationAST(document, payload.operationName ?? undefined);
   if (!operation) return [new GraphQLError('The document must name one operation to run.')];
+  if (operation.operation !== OperationTypeNode.SUBSCRIPTION)
+    return [new GraphQLError('Only subscriptions are served on this socket; send queries over HTTP.')];
   const introspects = operation.selectionSet.selections.some(
     (selection) => selection.kind === Kind.FIELD && INTROSPECTION_FIELDS.has(selection.name.value),
   );

@@ -3,6 +3,8 @@
  * request deadline and error masking with a correlation id.
  */
 import { parse } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createLogger, startSubgraph, type RequestBase, type RunningServer } from '../src';
 import { TEST_GATEWAY_HEADERS, TEST_GATEWAY_SECRET } from '../src/testing';
 
@@ -14,6 +16,10 @@ const SDL = parse(`
     slow(ms: Int!): String!
     "Fails with an error whose message must never reach a client."
     broken: String
+  }
+  type Subscription {
+    "One event whose resolver fails with an internal message."
+    brokenEvent: String
   }
 `);
 
@@ -36,6 +42,16 @@ beforeAll(async () => {
           new Promise<string>((resolve) => setTimeout(() => resolve('done'), ms)),
         broken: () => {
           throw new Error('relation "secret_table" does not exist');
+        },
+      },
+      Subscription: {
+        brokenEvent: {
+          subscribe: async function* () {
+            yield { brokenEvent: 'x' };
+          },
+          resolve: () => {
+            throw new Error('relation "secret_table" does not exist');
+          },
         },
       },
     },
@@ -114,5 +130,53 @@ describe('the subgraph server', () => {
     });
     const entry = logged.find((line) => line.fields?.correlationId === error.extensions.correlationId);
     expect(String((entry?.fields?.error as Error | undefined)?.message)).toContain('secret_table');
+  });
+});
+
+/** graphql-ws through the kit's socket, upgraded with the gateway's credential. */
+class GatewaySocket extends WebSocket {
+  constructor(address: string | URL, protocols?: string | string[]) {
+    super(address, protocols, { headers: TEST_GATEWAY_HEADERS });
+  }
+}
+
+async function firstMessage(query: string): Promise<unknown> {
+  const client = createClient({
+    url: server.url.replace(/^http/, 'ws'),
+    webSocketImpl: GatewaySocket,
+    retryAttempts: 0,
+  });
+  try {
+    const iterator = client.iterate({ query })[Symbol.asyncIterator]();
+    return (await iterator.next()).value;
+  } catch (error) {
+    return { refused: (error as { message: string }[]).map((e) => e.message) };
+  } finally {
+    await client.dispose();
+  }
+}
+
+describe('the subgraph socket', () => {
+  it('masks an unexpected error in an event', async () => {
+    const event = (await firstMessage('subscription { brokenEvent }')) as {
+      errors: { message: string; extensions: object }[];
+    };
+    expect(JSON.stringify(event)).not.toContain('secret_table');
+    expect(event.errors[0]).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+  });
+
+  it('serves subscriptions only, validated by the standard rules', async () => {
+    expect(await firstMessage('{ slow(ms: 1) }')).toEqual({
+      refused: ['Only subscriptions are served on this socket; send queries over HTTP.'],
+    });
+    expect(await firstMessage('subscription { brokenEvent unknownField }')).toEqual({
+      refused: [
+        'Anonymous Subscription must select only one top level field.',
+        'Cannot query field "unknownField" on type "Subscription".',
+      ],
+    });
   });
 });
