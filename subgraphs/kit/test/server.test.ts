@@ -47,7 +47,7 @@ beforeAll(async () => {
       Subscription: {
         brokenEvent: {
           subscribe: async function* () {
-            yield { brokenEvent: 'x' };
+            yield await Promise.resolve({ brokenEvent: 'x' });
           },
           resolve: () => {
             throw new Error('relation "secret_table" does not exist');
