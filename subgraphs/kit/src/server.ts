@@ -34,7 +34,11 @@ export interface RequestBase {
   viewer: Viewer | null;
   /** The raw `Authorization` header, so a subgraph can call another on the viewer's behalf. */
   authorization: string | null;
+  /** The client's address as the gateway forwards it (`x-learncraft-client-address`); null when absent. */
+  clientAddress: string | null;
 }
+
+export const CLIENT_ADDRESS_HEADER = 'x-learncraft-client-address';
 
 export interface SubgraphServerOptions<C extends BaseContext> {
   name: string;
@@ -93,6 +97,7 @@ export async function startSubgraph<C extends BaseContext>(
         return options.context({
           viewer: ctx.extra.viewer ?? null,
           authorization: typeof authorization === 'string' ? authorization : null,
+          clientAddress: null,
         });
       },
     },
@@ -122,7 +127,12 @@ export async function startSubgraph<C extends BaseContext>(
       metrics.inc('graphql_requests_total');
       const authorization = req.headers.authorization ?? null;
       const viewer = await viewerFromAuthorization(authorization, verifier);
-      return options.context({ viewer, authorization });
+      const clientAddress = req.headers[CLIENT_ADDRESS_HEADER];
+      return options.context({
+        viewer,
+        authorization,
+        clientAddress: typeof clientAddress === 'string' ? clientAddress : null,
+      });
     },
   });
 
