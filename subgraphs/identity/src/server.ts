@@ -100,7 +100,9 @@ export async function startIdentitySubgraph(
   // Created inside the try, so a failed start closes what it opened.
   let rateLimiter: RateLimiter | undefined;
   let passwordResets: PasswordResetService | undefined;
-  const mailer = options.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.DATA_DIR, logger });
+  const mailer =
+    options.mailer ??
+    createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.DATA_DIR, logger });
   const closeOwned = async () => {
     await passwordResets?.idle();
     if (!options.mailer) await mailer.close();
@@ -146,7 +148,13 @@ export async function startIdentitySubgraph(
       verifier: options.verifier ?? createTokenVerifier({ publicKeyPem: key.publicKeyPem }),
       logger,
       metrics: options.metrics,
-      context: (base) => ({ ...base, stores, accounts, passwordResets: resets, loaders: createLoaders(stores) }),
+      context: (base) => ({
+        ...base,
+        stores,
+        accounts,
+        passwordResets: resets,
+        loaders: createLoaders(stores),
+      }),
       routes: {
         [`GET ${JWKS_PATH}`]: (_req, res) =>
           sendJson(res, 200, key.jwks, { 'cache-control': 'public, max-age=300' }),

@@ -106,7 +106,11 @@ describe.each(adapters)('RateLimiter contract on %s', (_name, create) => {
     expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 2, retryAfterSeconds: 0 });
     expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 3, retryAfterSeconds: 1 });
     // Locked: refused and not counted.
-    expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: false, attempts: 3, retryAfterSeconds: 1 });
+    expect(await limiter.hitBackoff(key, rule)).toEqual({
+      allowed: false,
+      attempts: 3,
+      retryAfterSeconds: 1,
+    });
     await sleep(1_050);
     expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 4, retryAfterSeconds: 2 });
     const refused = await limiter.hitBackoff(key, rule);
@@ -116,17 +120,30 @@ describe.each(adapters)('RateLimiter contract on %s', (_name, create) => {
   it('unlocks a back-off key on reset, starting its count over', async () => {
     const key = freshKey();
     const rule = { freeAttempts: 1, baseSeconds: 60, maxSeconds: 60, forgetSeconds: 60 };
-    expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 1, retryAfterSeconds: 60 });
+    expect(await limiter.hitBackoff(key, rule)).toEqual({
+      allowed: true,
+      attempts: 1,
+      retryAfterSeconds: 60,
+    });
     expect((await limiter.hitBackoff(key, rule)).allowed).toBe(false);
     await limiter.reset(key);
-    expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 1, retryAfterSeconds: 60 });
+    expect(await limiter.hitBackoff(key, rule)).toEqual({
+      allowed: true,
+      attempts: 1,
+      retryAfterSeconds: 60,
+    });
   });
 
   it('lets only the free attempts and the first locking one through when attempts arrive in parallel', async () => {
     const key = freshKey();
     const rule = { freeAttempts: 2, baseSeconds: 30, maxSeconds: 900, forgetSeconds: 60 };
     const results = await Promise.all(Array.from({ length: 10 }, () => limiter.hitBackoff(key, rule)));
-    expect(results.filter((r) => r.allowed).map((r) => r.attempts).sort()).toEqual([1, 2]);
+    expect(
+      results
+        .filter((r) => r.allowed)
+        .map((r) => r.attempts)
+        .sort(),
+    ).toEqual([1, 2]);
     expect(results.filter((r) => !r.allowed)).toHaveLength(8);
   });
 

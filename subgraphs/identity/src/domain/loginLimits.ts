@@ -5,7 +5,7 @@
  *   down fast, while the owner signing in from anywhere else is unaffected;
  * - per client address across emails: a ceiling on failures, against credential stuffing;
  * - per email across addresses: a high ceiling, against a guess spread over many addresses. A
- *   single address cannot reach it (the back-off holds it to about ten failures per 15 minutes).
+ *   single address cannot reach it (the back-off holds it to 9 failures per 15 minutes).
  * Keys hold SHA-256 digests only, so the shared limiter store (Redis) never holds an email or an
  * address. A request without an address (no gateway header) is one bucket of its own.
  */

@@ -6,7 +6,11 @@ interface Args {
   input: { email: string; password: string };
 }
 
-export async function sessionCreate(_root: unknown, { input }: Args, { accounts, clientAddress }: IdentityContext) {
+export async function sessionCreate(
+  _root: unknown,
+  { input }: Args,
+  { accounts, clientAddress }: IdentityContext,
+) {
   const result = await accounts.signIn(input, clientAddress);
   if ('retryAfterSeconds' in result) throw rateLimited(result.retryAfterSeconds);
   if ('userErrors' in result) return { session: null, userErrors: result.userErrors };

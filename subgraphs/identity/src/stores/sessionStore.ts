@@ -140,7 +140,9 @@ export class SessionStore {
       .groupBy(refreshTokensTable.familyId)
       .orderBy(asc(revokedAt))
       .limit(limit);
-    return rows.flatMap((row) => (row.revokedAt ? [{ sessionId: row.sessionId, revokedAt: row.revokedAt }] : []));
+    return rows.flatMap((row) =>
+      row.revokedAt ? [{ sessionId: row.sessionId, revokedAt: row.revokedAt }] : [],
+    );
   }
 
   async byFamily(familyId: string): Promise<RefreshTokenRecord[]> {
