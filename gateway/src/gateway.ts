@@ -40,6 +40,7 @@ import {
   operationTooComplex,
   type OperationLimits,
 } from './limits';
+import { revocationListFor } from './revocations';
 import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
 import { attachSubscriptionServer, type SubscriptionLimits, type SubscriptionServer } from './subscriptions';
 
@@ -80,11 +81,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = options.metrics ?? new Metrics();
-  const verifier =
+  const tokenVerifier =
     options.verifier ??
     createTokenVerifier(
       config.JWT_PUBLIC_KEY ? { publicKeyPem: config.JWT_PUBLIC_KEY } : { jwksUrl: config.IDENTITY_JWKS_URL },
     );
+  const revocations = await revocationListFor(config, logger);
+  const verifier = revocations.guard(tokenVerifier);
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
   const subgraphs = resolveEndpoints(supergraphEndpoints(supergraphSdl), config.subgraphUrlOverrides);
   const byName = new Map(subgraphs.map((endpoint) => [endpoint.name, endpoint]));
@@ -232,6 +235,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       (closing ??= (async () => {
         await subscriptions.close();
         await apollo.stop();
+        await revocations.close();
       })()),
   };
 }

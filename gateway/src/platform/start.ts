@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     INTERNAL_API_SECRET: internalSecret(),
     IDENTITY_JWKS_URL: process.env.IDENTITY_JWKS_URL ?? `${url(identity)}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: process.env.CATALOG_INTERNAL_URL ?? url(catalog),
+    IDENTITY_INTERNAL_URL: process.env.IDENTITY_INTERNAL_URL ?? url(identity),
   };
   for (const service of SERVICES) launch(service, shared);
   await Promise.all(SERVICES.map((service) => waitHealthy(service)));

@@ -157,6 +157,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         IDENTITY_URL: identity.url,
         CATALOG_URL: catalog.url,
         PROGRESS_URL: progress.url,
+        // The gateway polls identity's revoked sessions, as `npm start` and production wire it.
+        INTERNAL_API_SECRET: internalSecret,
+        IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
         ...overrides.urls,
       }),
       verifier,

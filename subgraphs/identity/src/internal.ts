@@ -10,7 +10,10 @@ export const REVOKED_SESSIONS_PATH = '/internal/revoked-sessions';
 /** Most sessions in one answer; a full page means "ask again from the last `revokedAt`". */
 export const REVOKED_SESSIONS_PAGE = 1_000;
 
-/** The answer of `GET /internal/revoked-sessions?since=<ISO-8601>`. */
+/**
+ * The answer of `GET /internal/revoked-sessions?since=<ISO-8601>` (without `since`: the last
+ * access-token lifetime).
+ */
 export interface RevokedSessionsAnswer {
   /** Identity's clock when it answered: the `since` of the next poll. */
   now: string;
@@ -31,11 +34,14 @@ export function internalRoutes(options: {
     [`GET ${REVOKED_SESSIONS_PATH}`]: async (req, res) => {
       if (!isInternalCaller(req.headers[INTERNAL_HEADER], options.secret))
         return sendJson(res, 403, { error: 'forbidden' });
+      const now = options.now();
+      // Without `since`: as far back as a still-valid access token can have been issued.
       const sinceParam = new URL(req.url ?? '/', 'http://localhost').searchParams.get('since');
-      const since = sinceParam ? new Date(sinceParam) : new Date(0);
+      const since = sinceParam
+        ? new Date(sinceParam)
+        : new Date(now.getTime() - options.accessTokenTtlSeconds * 1000);
       if (Number.isNaN(since.getTime()))
         return sendJson(res, 400, { error: 'since must be an ISO-8601 instant' });
-      const now = options.now();
       const revoked = await options.sessions.revokedSince(since, REVOKED_SESSIONS_PAGE);
       const answer: RevokedSessionsAnswer = {
         now: now.toISOString(),

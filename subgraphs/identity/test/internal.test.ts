@@ -56,6 +56,13 @@ describe('GET /internal/revoked-sessions', () => {
     expect(answer.sessions.map((entry) => entry.sessionId)).not.toContain(sid(session.accessToken));
   });
 
+  it('goes back one access-token lifetime without `since`', async () => {
+    const { session } = await register(identity);
+    await identity.gql(REVOKE, { input: { refreshToken: session.refreshToken } });
+    const answer = await internalFetch<RevokedSessionsAnswer>(base, SECRET);
+    expect(answer.sessions.map((entry) => entry.sessionId)).toContain(sid(session.accessToken));
+  });
+
   it('answers 400 for a `since` that is not an instant', async () => {
     await expect(internalFetch(`${base}?since=yesterday`, SECRET)).rejects.toThrow('HTTP 400');
   });
