@@ -126,6 +126,28 @@ describe('FileMailer', () => {
     }
   });
 
+  it('keeps both of two mails to one recipient written in the same millisecond', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lc-mail-'));
+    try {
+      const mailer = new FileMailer(
+        dir,
+        'from@learncraft.dev',
+        silent,
+        () => new Date('2026-01-02T03:04:05.678Z'),
+      );
+      const paths = await Promise.all(
+        ['first', 'second'].map((text) => mailer.write({ to: 'ada@example.com', subject: 'Hi', text })),
+      );
+      expect(paths.map((path) => path.slice(dir.length + 1)).sort()).toEqual([
+        '2026-01-02T03-04-05-678Z-1-ada@example.com.eml',
+        '2026-01-02T03-04-05-678Z-ada@example.com.eml',
+      ]);
+      expect((await readdir(dir)).length).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is what createMailer picks without an SMTP URL, and SMTP with one', async () => {
     expect(
       createMailer({ smtpUrl: undefined, from: 'a@b.co', dataDir: '/tmp', logger: silent }),

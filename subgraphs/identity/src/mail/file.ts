@@ -26,7 +26,6 @@ export class FileMailer implements Mailer {
     const date = this.now();
     const stamp = date.toISOString().replace(/[:.]/g, '-');
     const recipient = mail.to.replace(/[^A-Za-z0-9@._+-]/g, '_');
-    const path = join(this.dir, `${stamp}-${recipient}.eml`);
     const message = [
       `From: ${this.from}`,
       `To: ${mail.to}`,
@@ -38,9 +37,23 @@ export class FileMailer implements Mailer {
       mail.text,
       '',
     ].join('\r\n');
-    await writeFile(path, message, { mode: 0o600, flag: 'wx' });
+    const path = await this.writeNew(`${stamp}-${recipient}`, message);
     this.logger.info(`mail "${mail.subject}" to ${mail.to} written to ${path}`);
     return path;
+  }
+
+  /** Writes `<base>.eml`, or `<stamp>-<n>-<to>.eml` when mails to one recipient share a millisecond. */
+  private async writeNew(base: string, message: string): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const name = attempt === 0 ? base : base.replace(/Z-/, `Z-${attempt}-`);
+      const path = join(this.dir, `${name}.eml`);
+      try {
+        await writeFile(path, message, { mode: 0o600, flag: 'wx' });
+        return path;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw error;
+      }
+    }
   }
 
   close(): Promise<void> {
