@@ -56,6 +56,8 @@ export interface Platform {
   catalog: RunningCatalog;
   progress: RunningProgressSubgraph;
   databases: { identity: TestDatabase; catalog: TestDatabase; progress: TestDatabase };
+  /** The subgraphs' DATA_DIR (identity's file mailer writes to `<dataDir>/mail`). */
+  dataDir: string;
   /** The pub/sub of the first progress replica (and of a replica restarted on its port). */
   progressPubSub: PubSub;
   /** POSTs one operation to the gateway, as a browser or partner would. */
@@ -210,6 +212,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     catalog,
     progress,
     databases,
+    dataDir,
     progressPubSub,
     graphql,
     login,

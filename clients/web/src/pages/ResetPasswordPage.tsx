@@ -56,7 +56,7 @@ export default function ResetPasswordPage() {
           type="password"
           autoComplete="new-password"
           minLength={10}
-          hint="At least 10 characters; not a common password, and not your email address."
+          hint="At least 10 characters; not a common password, and not containing the part before the @."
           error={fieldError(userErrors, 'newPassword')}
         />
         {tokenRejected && (
