@@ -29,7 +29,7 @@ export type ResetThrottled = { retryAfterSeconds: number };
 
 export class PasswordResetService {
   private readonly now: () => Date;
-  /** Mails still being sent; `idle` waits for them. */
+  /** Reset links still being stored and mailed; `idle` waits for them. */
   private readonly sending = new Set<Promise<void>>();
 
   constructor(private readonly options: PasswordResetServiceOptions) {
@@ -37,8 +37,9 @@ export class PasswordResetService {
   }
 
   /**
-   * Answers before any mail is sent, and does the same work up to the account lookup for every
-   * email, so neither the answer nor (mostly) its timing tells whether an account exists.
+   * Does the same work for every email up to the account lookup and answers right after it; the
+   * token is stored and the mail sent in the background, so neither the answer nor its timing
+   * tells whether an account exists.
    */
   async request(
     input: { email: string },
@@ -56,7 +57,7 @@ export class PasswordResetService {
       return { retryAfterSeconds: Math.max(byAddress.retryAfterSeconds, byEmail.retryAfterSeconds) };
 
     const user = await this.options.stores.users.byEmail(email);
-    if (user) await this.sendLink(user);
+    if (user) this.inBackground(this.sendLink(user));
     return { requested: true };
   }
 
@@ -84,13 +85,20 @@ export class PasswordResetService {
     return changed ? { user } : invalid;
   }
 
-  /** Resolves once every mail in flight has been sent (or has failed and been logged). */
+  /** Resolves once every reset link in flight has been stored and mailed (or has failed and been logged). */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.sending]);
   }
 
+  private inBackground(work: Promise<void>): void {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => this.options.logger.error('sending a password reset link failed', { error }))
+      .finally(() => this.sending.delete(tracked));
+    this.sending.add(tracked);
+  }
+
   private async sendLink(user: User): Promise<void> {
-    const { stores, ttlMinutes, webAppUrl, mailer, logger } = this.options;
+    const { stores, ttlMinutes, webAppUrl, mailer } = this.options;
     const now = this.now();
     const token = generateRefreshToken();
     await stores.passwordResets.insert({
@@ -100,24 +108,20 @@ export class PasswordResetService {
       now,
     });
     const link = `${webAppUrl.replace(/\/+$/, '')}/reset-password?token=${token}`;
-    const sent = mailer
-      .send({
-        to: user.email,
-        subject: 'Reset your LearnCraft password',
-        text: [
-          `Hello ${user.displayName},`,
-          '',
-          'Someone (hopefully you) asked to reset the password of your LearnCraft account.',
-          `Open this link within ${ttlMinutes} minutes to choose a new password:`,
-          '',
-          link,
-          '',
-          'The link works once. Setting a new password signs you out everywhere.',
-          'If you did not ask for this, ignore this mail: your password stays as it is.',
-        ].join('\n'),
-      })
-      .catch((error: unknown) => logger.error('sending a password reset mail failed', { error }))
-      .finally(() => this.sending.delete(sent));
-    this.sending.add(sent);
+    await mailer.send({
+      to: user.email,
+      subject: 'Reset your LearnCraft password',
+      text: [
+        `Hello ${user.displayName},`,
+        '',
+        'Someone (hopefully you) asked to reset the password of your LearnCraft account.',
+        `Open this link within ${ttlMinutes} minutes to choose a new password:`,
+        '',
+        link,
+        '',
+        'The link works once. Setting a new password signs you out everywhere.',
+        'If you did not ask for this, ignore this mail: your password stays as it is.',
+      ].join('\n'),
+    });
   }
 }

@@ -247,3 +247,27 @@ describe('password reset links', () => {
     }
   });
 });
+
+describe('password reset with a mail server that fails', () => {
+  it('answers the request as usual; the failure is logged, not shown to the caller', async () => {
+    const sent: string[] = [];
+    const identity = await startTestIdentity({
+      mailer: {
+        send: (mail) => {
+          sent.push(mail.to);
+          return Promise.reject(new Error('421 service not available'));
+        },
+        close: () => Promise.resolve(),
+      },
+    });
+    try {
+      const { input } = await register(identity);
+      const response = await identity.gql(RESET_REQUEST, { input: { email: input.email } });
+      expect(response.body).toEqual({ data: { passwordResetRequest: { requested: true, userErrors: [] } } });
+      await identity.server.mailIdle();
+      expect(sent).toEqual([input.email]);
+    } finally {
+      await identity.dispose();
+    }
+  });
+});
