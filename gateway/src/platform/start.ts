@@ -124,6 +124,7 @@ async function main(): Promise<void> {
     IDENTITY_JWKS_URL: process.env.IDENTITY_JWKS_URL ?? `${url(identity)}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: process.env.CATALOG_INTERNAL_URL ?? url(catalog),
     IDENTITY_INTERNAL_URL: process.env.IDENTITY_INTERNAL_URL ?? url(identity),
+    WEB_APP_URL: process.env.WEB_APP_URL ?? url(GATEWAY),
   };
   for (const service of SERVICES) launch(service, shared);
   await Promise.all(SERVICES.map((service) => waitHealthy(service)));
@@ -142,6 +143,7 @@ LearnCraft is ready in ${seconds} s
   Web app:                    ${webApp ? `${url(GATEWAY)}/` : 'not built (npm run build -w @learncraft/web)'}
   GraphQL (HTTP + WebSocket): ${url(GATEWAY)}/graphql   (open it in a browser for the explorer)
   Data directory:             ${dataDir}
+  Mail (password resets):     ${process.env.SMTP_URL ? 'sent over SMTP_URL' : join(dataDir, 'mail')}
   Demo accounts (role, email, password):
 ${accounts}
 Press Ctrl+C to stop.`);
