@@ -43,6 +43,12 @@ export const gatewayConfigSchema = z.object({
   SUBGRAPH_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   JWT_PUBLIC_KEY: publicKeyPem,
   IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+  /** Shared secret of the internal routes; with it the gateway polls identity for revoked sessions. */
+  INTERNAL_API_SECRET: z.string().min(16).optional(),
+  /** Where identity's internal routes are (`/internal/revoked-sessions`). */
+  IDENTITY_INTERNAL_URL: z.url().default('http://127.0.0.1:4001'),
+  /** How often the revoked-session list is refreshed: the bound on how long a signed-out token works. */
+  REVOCATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: logLevel,
   /** Where the generated gateway credential lives when GATEWAY_SECRET is unset (shared with the subgraphs). */

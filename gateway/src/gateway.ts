@@ -44,6 +44,7 @@ import { isProduction, type GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './dataSource';
 import { formatGatewayError } from './errors';
 import { checkSubgraphs } from './health';
+import { revocationListFor } from './revocations';
 import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
 import { attachSubscriptionServer, type SubscriptionLimits, type SubscriptionServer } from './subscriptions';
 
@@ -84,11 +85,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = options.metrics ?? new Metrics();
-  const verifier =
+  const tokenVerifier =
     options.verifier ??
     createTokenVerifier(
       config.JWT_PUBLIC_KEY ? { publicKeyPem: config.JWT_PUBLIC_KEY } : { jwksUrl: config.IDENTITY_JWKS_URL },
     );
+  const revocations = await revocationListFor(config, logger);
+  const verifier = revocations.guard(tokenVerifier);
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
   const subgraphs = resolveEndpoints(supergraphEndpoints(supergraphSdl), config.subgraphUrlOverrides);
   const byName = new Map(subgraphs.map((endpoint) => [endpoint.name, endpoint]));
@@ -270,6 +273,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       (closing ??= (async () => {
         await subscriptions.close();
         await apollo.stop();
+        await revocations.close();
       })()),
   };
 }

@@ -9,6 +9,7 @@
  * `videoProgressRecord` when the media is unavailable); resuming is checked after a reload.
  */
 import { mkdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { demoCourses } from '@learncraft/catalog/src/seed/demoCatalog';
@@ -310,6 +311,81 @@ describe('a learner in the browser', () => {
     await page.getByRole('link', { name: 'Log in', exact: true }).waitFor();
     expect(await page.evaluate(() => localStorage.getItem('learncraft.refreshToken'))).toBeNull();
     expect(operations.filter((name) => name === 'SessionRevoke')).toEqual(['SessionRevoke']);
+  });
+});
+
+describe('a learner who forgot their password', () => {
+  let platform: Platform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!ensureWebApp(join(WEB_DIR, '../..'))) throw new Error('the web app did not build');
+    platform = await startPlatform({ staticHandler: createStaticHandler(DIST) });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  /** The reset link of the newest mail to `email` in identity's mail directory. */
+  const resetLink = async (email: string) => {
+    const dir = join(platform.dataDir, 'mail');
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const files = (await readdir(dir).catch(() => [] as string[])).filter((file) =>
+        file.endsWith(`-${email}.eml`),
+      );
+      if (files.length > 0) {
+        const text = await readFile(join(dir, files.sort().at(-1)!), 'utf8');
+        const link = /http\S+\/reset-password\?token=[A-Za-z0-9_-]{43}/.exec(text)?.[0];
+        if (link) return new URL(link);
+      }
+      if (Date.now() > deadline) throw new Error(`no reset mail to ${email} in ${dir}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('asks for a link from the log-in page, follows it from the mail file, sets a new password and logs in with it', async () => {
+    const learner = demoAccount('learner@learncraft.dev');
+    const origin = new URL(platform.gateway.url).origin;
+    const context = await browser.newContext({ baseURL: origin });
+    try {
+      const tab = await context.newPage();
+      await tab.goto('/login');
+      await tab.getByRole('link', { name: 'Forgot password?' }).click();
+      await tab.getByLabel('Email').fill(learner.email);
+      await tab.getByRole('button', { name: 'Send reset link' }).click();
+      await tab.getByRole('heading', { name: 'Check your email' }).waitFor();
+
+      const link = await resetLink(learner.email);
+      // The link names the configured web app (WEB_APP_URL, default http://127.0.0.1:4000); this
+      // test's gateway serves the app on another port, so the same path is opened there.
+      expect(link.origin).toBe('http://127.0.0.1:4000');
+      expect(link.pathname).toBe('/reset-password');
+      await tab.goto(link.pathname + link.search);
+      await tab.getByLabel(/^New password/).fill('qwertyuiop');
+      await tab.getByRole('button', { name: 'Set new password' }).click();
+      await tab
+        .getByText(
+          'This password is one of the most common passwords found in data breaches. Choose another.',
+        )
+        .waitFor();
+      await tab.getByLabel(/^New password/).fill('a fresh and private passphrase');
+      await tab.getByRole('button', { name: 'Set new password' }).click();
+      await tab.getByRole('heading', { name: 'Password changed' }).waitFor();
+
+      await tab.getByRole('status').getByRole('link', { name: 'Log in', exact: true }).click();
+      await tab.getByLabel('Email').fill(learner.email);
+      await tab.getByLabel('Password').fill('a fresh and private passphrase');
+      await tab.getByRole('button', { name: 'Log in', exact: true }).click();
+      await tab.getByText(`Welcome back, ${learner.displayName}.`, { exact: true }).waitFor();
+    } finally {
+      await context.close();
+    }
   });
 });
 

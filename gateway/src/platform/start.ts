@@ -132,6 +132,8 @@ async function main(): Promise<void> {
     GATEWAY_SECRET: secretFromDataDir(process.env.GATEWAY_SECRET, dataDir, SECRET_FILES.gateway),
     IDENTITY_JWKS_URL: process.env.IDENTITY_JWKS_URL ?? `${url(identity)}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: process.env.CATALOG_INTERNAL_URL ?? url(catalog),
+    IDENTITY_INTERNAL_URL: process.env.IDENTITY_INTERNAL_URL ?? url(identity),
+    WEB_APP_URL: process.env.WEB_APP_URL ?? url(GATEWAY),
   };
   const subgraphs = SERVICES.map((service) => supervise(service, shared, subgraphHeapMb));
   await Promise.all(
@@ -157,6 +159,7 @@ LearnCraft is ready in ${seconds} s
   GraphQL (HTTP + WebSocket): ${url(GATEWAY)}/graphql   (open it in a browser for the explorer)
   Data directory:             ${dataDir}
   Supervision:                a crashed service restarts (back-off 0.5 s to 30 s); heap ${subgraphHeapMb} MiB per subgraph, ${gatewayHeapMb} MiB gateway
+  Mail (password resets):     ${process.env.SMTP_URL ? 'sent over SMTP_URL' : join(dataDir, 'mail')}
   Demo accounts (role, email, password):
 ${accounts}
 Press Ctrl+C to stop.`);

@@ -38,9 +38,9 @@ describe('the supergraph on PostgreSQL', () => {
     const adminAccount = DEMO_ACCOUNTS.find((account) => account.roles.includes('ADMIN'))!;
     admin = await platform.login(adminAccount.email, adminAccount.password);
     await platform.graphql(
-      `mutation { userRegister(input: { email: "many@example.com", password: "many-courses-pass", displayName: "Many" }) { userErrors { code } } }`,
+      `mutation { userRegister(input: { email: "many@example.com", password: "plenty-of-courses-pass", displayName: "Many" }) { userErrors { code } } }`,
     );
-    learner = await platform.login('many@example.com', 'many-courses-pass');
+    learner = await platform.login('many@example.com', 'plenty-of-courses-pass');
   });
   afterAll(async () => {
     await platform?.close();

@@ -57,6 +57,8 @@ export interface Platform {
   catalog: RunningCatalog;
   progress: RunningProgressSubgraph;
   databases: { identity: TestDatabase; catalog: TestDatabase; progress: TestDatabase };
+  /** The subgraphs' DATA_DIR (identity's file mailer writes to `<dataDir>/mail`). */
+  dataDir: string;
   /** The pub/sub of the first progress replica (and of a replica restarted on its port). */
   progressPubSub: PubSub;
   /** POSTs one operation to the gateway, as a browser or partner would. */
@@ -165,6 +167,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         IDENTITY_URL: identity.url,
         CATALOG_URL: catalog.url,
         PROGRESS_URL: progress.url,
+        // The gateway polls identity's revoked sessions, as `npm start` and production wire it.
+        INTERNAL_API_SECRET: internalSecret,
+        IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
         ...overrides.urls,
       }),
       verifier,
@@ -215,6 +220,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     catalog,
     progress,
     databases,
+    dataDir,
     progressPubSub,
     graphql,
     login,

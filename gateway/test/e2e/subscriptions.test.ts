@@ -182,9 +182,9 @@ describe('subscriptions through the gateway', () => {
 
   it('delivers every learner’s events to the course instructor, and only their own to a learner', async () => {
     await platform.graphql(
-      `mutation { userRegister(input: { email: "second@example.com", password: "second-learner-pass", displayName: "Second" }) { userErrors { code } } }`,
+      `mutation { userRegister(input: { email: "second@example.com", password: "another-learner-pass", displayName: "Second" }) { userErrors { code } } }`,
     );
-    const second = await platform.login('second@example.com', 'second-learner-pass');
+    const second = await platform.login('second@example.com', 'another-learner-pass');
     await platform.graphql(
       `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`,
       { id: courseId },

@@ -8,6 +8,7 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  hkdfSync,
   randomUUID,
   type KeyObject,
 } from 'node:crypto';
@@ -103,6 +104,8 @@ export interface SignAccessTokenOptions {
   /** When the token counts as issued; tests pass a past instant to mint an expired token. */
   issuedAt?: Date;
   ttlSeconds?: number;
+  /** The sign-in (refresh-token family) the token belongs to, as the `sid` claim: sign-out revokes it. */
+  sessionId?: string;
 }
 
 export type AccessTokenSigner = (
@@ -111,7 +114,7 @@ export type AccessTokenSigner = (
   options?: SignAccessTokenOptions,
 ) => Promise<AccessToken>;
 
-/** Signs LearnCraft access tokens: EdDSA, kit issuer and audience, `sub`, `roles`, `jti`. */
+/** Signs LearnCraft access tokens: EdDSA, kit issuer and audience, `sub`, `roles`, `jti`, `sid`. */
 export function createAccessTokenSigner(
   key: SigningKey,
   defaults: { ttlSeconds: number },
@@ -119,7 +122,8 @@ export function createAccessTokenSigner(
   return async (userId, roles, options = {}) => {
     const issuedAtSeconds = Math.floor((options.issuedAt ?? new Date()).getTime() / 1000);
     const expiresAtSeconds = issuedAtSeconds + (options.ttlSeconds ?? defaults.ttlSeconds);
-    const token = await new SignJWT({ roles: [...roles] })
+    const claims = { roles: [...roles], ...(options.sessionId ? { sid: options.sessionId } : {}) };
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
@@ -130,4 +134,13 @@ export function createAccessTokenSigner(
       .sign(key.privateKey);
     return { token, expiresAt: new Date(expiresAtSeconds * 1000) };
   };
+}
+
+/**
+ * A secret for deriving refresh-token successors (see domain/refreshTokens), derived from the
+ * signing key with HKDF so every replica that shares the key derives the same successors.
+ */
+export function refreshSuccessorSecret(key: SigningKey): Buffer {
+  const material = key.privateKey.export({ type: 'pkcs8', format: 'der' });
+  return Buffer.from(hkdfSync('sha256', material, 'learncraft', 'refresh-token successor', 32));
 }

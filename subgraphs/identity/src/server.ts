@@ -1,7 +1,8 @@
 /**
  * Starts the identity subgraph: opens (or takes) the database, applies migrations, loads the
- * signing key, seeds demo accounts when asked, opens the sign-in rate limiter (Redis or memory),
- * and serves GraphQL plus the public JWKS.
+ * signing key, seeds demo accounts when asked, opens the sign-in rate limiter (Redis or memory)
+ * and the mailer (SMTP or files), and serves GraphQL, the public JWKS and the internal list of
+ * revoked sessions.
  */
 import { join } from 'node:path';
 import type { JSONWebKeySet, JWK } from 'jose';
@@ -26,15 +27,20 @@ import {
 import { AccountService } from './accounts';
 import type { IdentityConfig } from './config';
 import type { IdentityContext } from './context';
+import { DEFAULT_PASSWORD_RESET_LIMITS, type LoginLimits } from './domain/loginLimits';
+import { internalRoutes } from './internal';
 import {
   createAccessTokenSigner,
   loadOrCreateSigningKey,
+  refreshSuccessorSecret,
   signingKeyFromPem,
   type AccessToken,
   type SignAccessTokenOptions,
   type SigningKey,
 } from './keys';
 import { createLoaders } from './loaders';
+import { createMailer, type Mailer } from './mail';
+import { PasswordResetService } from './passwordResets';
 import { resolvers } from './resolvers';
 import { seedDemoAccounts } from './seed';
 import { createStores, type IdentityStores } from './stores';
@@ -52,6 +58,8 @@ export interface IdentitySubgraphOptions {
   signingKey?: SigningKey;
   /** Counts failed sign-ins (tests); otherwise Redis when REDIS_URL is set, else memory. Not closed here. */
   rateLimiter?: RateLimiter;
+  /** Sends password-reset mail (tests); otherwise SMTP when SMTP_URL is set, else files under DATA_DIR. */
+  mailer?: Mailer;
   logger?: Logger;
   metrics?: Metrics;
   /** The clock for token issue and expiry decisions (tests move it). */
@@ -63,6 +71,8 @@ export interface RunningIdentitySubgraph extends RunningServer {
   readonly publicKeyPem: string;
   readonly jwks: JSONWebKeySet;
   readonly stores: IdentityStores;
+  /** Resolves once every password-reset mail in flight has been handed to the mailer. */
+  mailIdle(): Promise<void>;
   /** Mints an access token exactly as sign-in does (for tests of this and other subgraphs). */
   issueAccessToken(
     userId: string,
@@ -90,7 +100,13 @@ export async function startIdentitySubgraph(
 
   // Created inside the try, so a failed start closes what it opened.
   let rateLimiter: RateLimiter | undefined;
+  let passwordResets: PasswordResetService | undefined;
+  const mailer =
+    options.mailer ??
+    createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.DATA_DIR, logger });
   const closeOwned = async () => {
+    await passwordResets?.idle();
+    if (!options.mailer) await mailer.close();
     if (ownsRateLimiter) await rateLimiter?.close();
     if (ownsDb) await db.close();
   };
@@ -103,16 +119,27 @@ export async function startIdentitySubgraph(
 
     const signAccessToken = createAccessTokenSigner(key, { ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
     rateLimiter = options.rateLimiter ?? createRateLimiter(config.REDIS_URL);
+    const now = options.now ?? (() => new Date());
     const accounts = new AccountService({
       stores,
       signAccessToken,
       refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-      loginThrottle: {
-        limiter: rateLimiter,
-        rule: { limit: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS },
-      },
-      now: options.now,
+      refreshSuccessorSecret: refreshSuccessorSecret(key),
+      refreshGraceSeconds: config.REFRESH_GRACE_SECONDS,
+      loginThrottle: { limiter: rateLimiter, limits: loginLimits(config) },
+      now,
     });
+    passwordResets = new PasswordResetService({
+      stores,
+      mailer,
+      limiter: rateLimiter,
+      limits: DEFAULT_PASSWORD_RESET_LIMITS,
+      ttlMinutes: config.PASSWORD_RESET_TTL_MINUTES,
+      webAppUrl: config.WEB_APP_URL,
+      logger,
+      now,
+    });
+    const resets = passwordResets;
     const server = await startSubgraph<IdentityContext>({
       name: 'identity',
       typeDefs: loadSchemaFile(join(__dirname, 'schema.graphql')),
@@ -124,10 +151,22 @@ export async function startIdentitySubgraph(
       verifier: options.verifier ?? createTokenVerifier({ publicKeyPem: key.publicKeyPem }),
       logger,
       metrics: options.metrics,
-      context: (base) => ({ ...base, stores, accounts, loaders: createLoaders(stores) }),
+      context: (base) => ({
+        ...base,
+        stores,
+        accounts,
+        passwordResets: resets,
+        loaders: createLoaders(stores),
+      }),
       routes: {
         [`GET ${JWKS_PATH}`]: (_req, res) =>
           sendJson(res, 200, key.jwks, { 'cache-control': 'public, max-age=300' }),
+        ...internalRoutes({
+          sessions: stores.sessions,
+          secret: config.INTERNAL_API_SECRET,
+          accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+          now,
+        }),
       },
       onClose: closeOwned,
     });
@@ -147,12 +186,26 @@ export async function startIdentitySubgraph(
       publicKeyPem: key.publicKeyPem,
       jwks: key.jwks,
       stores,
+      mailIdle: () => resets.idle(),
       issueAccessToken: signAccessToken,
     };
   } catch (error) {
     await closeOwned().catch(() => undefined);
     throw error;
   }
+}
+
+function loginLimits(config: IdentityConfig): LoginLimits {
+  return {
+    pair: {
+      freeAttempts: config.LOGIN_FREE_FAILURES,
+      baseSeconds: config.LOGIN_BACKOFF_BASE_SECONDS,
+      maxSeconds: Math.max(config.LOGIN_BACKOFF_BASE_SECONDS, config.LOGIN_BACKOFF_MAX_SECONDS),
+      forgetSeconds: 86_400,
+    },
+    address: { limit: config.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS },
+    email: { limit: config.LOGIN_EMAIL_MAX_FAILURES, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS },
+  };
 }
 
 function resolveSigningKey(config: IdentityConfig): Promise<SigningKey> {

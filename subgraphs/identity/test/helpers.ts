@@ -11,6 +11,7 @@ import {
   type TestDatabase,
 } from '@learncraft/kit/testing';
 import { loadConfig } from '../src/config';
+import type { Mailer } from '../src/mail';
 import { generateSigningKey, type SigningKey } from '../src/keys';
 import { IDENTITY_MIGRATIONS_DIR, startIdentitySubgraph, type RunningIdentitySubgraph } from '../src/server';
 
@@ -27,7 +28,10 @@ export interface TestIdentity {
     query: string,
     variables?: Record<string, unknown>,
     accessToken?: string,
+    headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
+  /** The data directory of this instance (the file mailer writes under `<dataDir>/mail`). */
+  dataDir: string;
   dispose(): Promise<void>;
 }
 
@@ -38,6 +42,7 @@ export async function startTestIdentity(
     now?: () => Date;
     /** Injected sign-in limiter; the caller closes it. Default: the config's (memory here). */
     rateLimiter?: RateLimiter;
+    mailer?: Mailer;
   } = {},
 ): Promise<TestIdentity> {
   const database = await createTestDatabase(options.flavour ?? 'pglite');
@@ -56,12 +61,15 @@ export async function startTestIdentity(
     signingKey,
     now: options.now,
     rateLimiter: options.rateLimiter,
+    mailer: options.mailer,
   });
   return {
     server,
     database,
     signingKey,
-    gql: (query, variables, accessToken) => postGraphQL(server.url, query, variables, accessToken),
+    dataDir,
+    gql: (query, variables, accessToken, headers) =>
+      postGraphQL(server.url, query, variables, accessToken, headers),
     async dispose() {
       await server.close();
       await database.dispose();
@@ -75,10 +83,12 @@ export async function postGraphQL<T>(
   query: string,
   variables?: Record<string, unknown>,
   accessToken?: string,
+  headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: {
+      ...headers,
       'content-type': 'application/json',
       ...TEST_GATEWAY_HEADERS,
       ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
@@ -127,6 +137,24 @@ export const REVOKE = `
     sessionRevoke(input: $input) { revoked userErrors { code message field } }
   }
 `;
+
+export const RESET_REQUEST = `
+  mutation ResetRequest($input: PasswordResetRequestInput!) {
+    passwordResetRequest(input: $input) { requested userErrors { code message field } }
+  }
+`;
+
+export const RESET_COMPLETE = `
+  mutation ResetComplete($input: PasswordResetCompleteInput!) {
+    passwordResetComplete(input: $input) {
+      user { id email }
+      userErrors { code message field }
+    }
+  }
+`;
+
+/** The header the gateway forwards the client's address in. */
+export const fromAddress = (address: string) => ({ 'x-learncraft-client-address': address });
 
 export const ME = `query { me { id email displayName roles createdAt } }`;
 

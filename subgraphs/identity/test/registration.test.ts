@@ -75,6 +75,38 @@ describe('userRegister over HTTP', () => {
     expect(await countUsers()).toBe(before);
   });
 
+  it('answers BREACHED_PASSWORD for one of the most common breached passwords, creating nothing', async () => {
+    const before = await countUsers();
+    const response = await identity.gql(REGISTER, { input: newAccount({ password: 'Password123' }) });
+    expect(response.body.data!.userRegister).toEqual({
+      user: null,
+      session: null,
+      userErrors: [
+        {
+          code: 'BREACHED_PASSWORD',
+          message:
+            'This password is one of the most common passwords found in data breaches. Choose another.',
+          field: ['input', 'password'],
+        },
+      ],
+    });
+    expect(await countUsers()).toBe(before);
+  });
+
+  it('answers PASSWORD_CONTAINS_EMAIL for a password built from the email, creating nothing', async () => {
+    const before = await countUsers();
+    const input = newAccount({ email: 'grace.hopper@example.com', password: 'Grace.Hopper-1906' });
+    const response = await identity.gql(REGISTER, { input });
+    expect(response.body.data!.userRegister.userErrors).toEqual([
+      {
+        code: 'PASSWORD_CONTAINS_EMAIL',
+        message: 'Passwords cannot contain your email address or the part before the @.',
+        field: ['input', 'password'],
+      },
+    ]);
+    expect(await countUsers()).toBe(before);
+  });
+
   it('answers INVALID_EMAIL for a malformed address, creating nothing', async () => {
     const before = await countUsers();
     const response = await identity.gql(REGISTER, { input: newAccount({ email: 'ada.example.com' }) });

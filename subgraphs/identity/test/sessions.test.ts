@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { DATABASE_FLAVOURS } from '@learncraft/kit/testing';
 import {
   ME,
   REFRESH,
@@ -52,7 +53,7 @@ describe('sessions over HTTP', () => {
     expect(me.body.data!.me.id).toBe(user.id);
   });
 
-  it('issues an EdDSA access token with issuer, audience, subject, roles, jti and a 15-minute life', async () => {
+  it('issues an EdDSA access token with issuer, audience, subject, roles, jti, session id and a 15-minute life', async () => {
     const { input, user } = await register(identity);
     const { session } = await signIn(input.email, input.password);
     expect(decodeProtectedHeader(session.accessToken)).toEqual({
@@ -69,6 +70,7 @@ describe('sessions over HTTP', () => {
       iat: expect.any(Number),
       exp: claims.iat! + 900,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(new Date(session.accessTokenExpiresAt).getTime()).toBe(claims.exp! * 1000);
     const refreshLifeMs = new Date(session.refreshTokenExpiresAt).getTime() - claims.iat! * 1000;
@@ -123,13 +125,13 @@ describe('sessions over HTTP', () => {
     expect((await refresh(other.refreshToken)).userErrors).toEqual([]);
   });
 
-  it('lets only one of two simultaneous refreshes with the same token succeed', async () => {
-    const { session } = await register(identity);
-    const results = await Promise.all([refresh(session.refreshToken), refresh(session.refreshToken)]);
-    expect(results.filter((result) => result.session !== null)).toHaveLength(1);
-    expect(
-      results.flatMap((result) => result.userErrors.map((error: { code: string }) => error.code)),
-    ).toEqual(['REFRESH_TOKEN_REUSED']);
+  it('keeps the session id of the sign-in across refreshes, and gives each sign-in its own', async () => {
+    const { input, session } = await register(identity);
+    const refreshed = (await refresh(session.refreshToken)).session;
+    const other = (await signIn(input.email, input.password)).session;
+    const sid = (token: string) => decodeJwt(token).sid;
+    expect(sid(refreshed.accessToken)).toBe(sid(session.accessToken));
+    expect(sid(other.accessToken)).not.toBe(sid(session.accessToken));
   });
 
   it('signs out with sessionRevoke: every token of that sign-in stops working', async () => {
@@ -173,5 +175,78 @@ describe('sessions over HTTP', () => {
     const input = newAccount();
     await register(identity, input);
     expect((await signIn(input.email.toUpperCase(), input.password)).userErrors).toEqual([]);
+  });
+});
+
+describe.each(DATABASE_FLAVOURS)('refresh retry grace window on %s', (flavour) => {
+  let identity: TestIdentity;
+  let clockOffsetMs = 0;
+  beforeAll(async () => {
+    identity = await startTestIdentity({ flavour, now: () => new Date(Date.now() + clockOffsetMs) });
+  });
+  afterAll(() => identity.dispose());
+  afterEach(() => {
+    clockOffsetMs = 0;
+  });
+
+  const refresh = async (refreshToken: string) =>
+    (await identity.gql(REFRESH, { input: { refreshToken } })).body.data!.sessionRefresh;
+
+  it('answers two simultaneous refreshes of one token with the same successor, and the session keeps working', async () => {
+    const { session, user } = await register(identity);
+    const [first, second] = await Promise.all([refresh(session.refreshToken), refresh(session.refreshToken)]);
+    expect(first.userErrors).toEqual([]);
+    expect(second.userErrors).toEqual([]);
+    expect(second.session.refreshToken).toBe(first.session.refreshToken);
+    for (const { session: next } of [first, second]) {
+      expect((await identity.gql(ME, {}, next.accessToken)).body.data!.me.id).toBe(user.id);
+    }
+    const third = await refresh(first.session.refreshToken);
+    expect(third.userErrors).toEqual([]);
+    expect((await identity.gql(ME, {}, third.session.accessToken)).body.data!.me.id).toBe(user.id);
+  });
+
+  it('gives a retry 29 s after the rotation the same successor, with a fresh access token of the same session', async () => {
+    const { session } = await register(identity);
+    const first = (await refresh(session.refreshToken)).session;
+    clockOffsetMs = 29_000;
+    const retried = await refresh(session.refreshToken);
+    expect(retried.userErrors).toEqual([]);
+    expect(retried.session.refreshToken).toBe(first.refreshToken);
+    expect(retried.session.refreshTokenExpiresAt).toBe(first.refreshTokenExpiresAt);
+    expect(decodeJwt(retried.session.accessToken).sid).toBe(decodeJwt(first.accessToken).sid);
+  });
+
+  it('still treats a reuse 31 s after the rotation as theft and ends the family', async () => {
+    const { session } = await register(identity);
+    const first = (await refresh(session.refreshToken)).session;
+    clockOffsetMs = 31_000;
+    expect((await refresh(session.refreshToken)).userErrors.map((e: { code: string }) => e.code)).toEqual([
+      'REFRESH_TOKEN_REUSED',
+    ]);
+    expect((await refresh(first.refreshToken)).userErrors.map((e: { code: string }) => e.code)).toEqual([
+      'INVALID_REFRESH_TOKEN',
+    ]);
+  });
+
+  it('treats a retry as theft once the successor was itself used', async () => {
+    const { session } = await register(identity);
+    const first = (await refresh(session.refreshToken)).session;
+    const second = (await refresh(first.refreshToken)).session;
+    expect((await refresh(session.refreshToken)).userErrors.map((e: { code: string }) => e.code)).toEqual([
+      'REFRESH_TOKEN_REUSED',
+    ]);
+    expect((await refresh(second.refreshToken)).userErrors.map((e: { code: string }) => e.code)).toEqual([
+      'INVALID_REFRESH_TOKEN',
+    ]);
+  });
+
+  it('gives no grace after sign-out: a revoked token stays refused', async () => {
+    const { session } = await register(identity);
+    await refresh(session.refreshToken);
+    await identity.gql(REVOKE, { input: { refreshToken: session.refreshToken } });
+    expect((await refresh(session.refreshToken)).userErrors.map((e: { code: string }) => e.code)).toEqual([
+      'INVALID_REFRESH_TOKEN',
+    ]);
   });
 });

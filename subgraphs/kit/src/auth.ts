@@ -26,6 +26,8 @@ export interface Viewer {
   roles: Role[];
   /** Expiry of the token, seconds since the epoch. */
   expiresAt: number;
+  /** The sign-in (refresh-token family) the token was issued for (`sid` claim), when it carries one. */
+  sessionId?: string;
 }
 
 export interface TokenVerifier {
@@ -55,7 +57,8 @@ export function createTokenVerifier(source: VerifierSource): TokenVerifier {
             : await jwtVerify(token, resolved, verifyOptions);
         const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
         if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('claims');
-        return { id: payload.sub, roles, expiresAt: payload.exp };
+        const sessionId = typeof payload.sid === 'string' ? { sessionId: payload.sid } : {};
+        return { id: payload.sub, roles, expiresAt: payload.exp, ...sessionId };
       } catch {
         throw unauthenticated('The access token is invalid or has expired.');
       }

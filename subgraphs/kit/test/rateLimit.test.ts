@@ -1,5 +1,11 @@
 import Redis from 'ioredis';
-import { MemoryRateLimiter, RedisRateLimiter, createRateLimiter, type RateLimiter } from '../src/rateLimit';
+import {
+  MemoryRateLimiter,
+  RedisRateLimiter,
+  backoffSeconds,
+  createRateLimiter,
+  type RateLimiter,
+} from '../src/rateLimit';
 import { TEST_REDIS_URL } from '../src/testing';
 
 const RUN_PREFIX = `lc-test-ratelimit-${process.pid}-${Date.now()}:`;
@@ -81,6 +87,72 @@ describe.each(adapters)('RateLimiter contract on %s', (_name, create) => {
     expect(await limiter.hit(other, rule)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 0 });
   });
 
+  it('peeks without counting: the window only moves on hits', async () => {
+    const key = freshKey();
+    const rule = { limit: 1, windowSeconds: 60 };
+    for (let i = 0; i < 3; i++)
+      expect(await limiter.peek(key, rule)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 0 });
+    expect(await limiter.hit(key, rule)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 0 });
+    const peeked = await limiter.peek(key, rule);
+    expect(peeked.allowed).toBe(false);
+    expect(peeked.retryAfterSeconds).toBeGreaterThan(58);
+    expect(peeked.retryAfterSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it('backs off exponentially: free attempts, then a lock that doubles up to the cap', async () => {
+    const key = freshKey();
+    const rule = { freeAttempts: 3, baseSeconds: 1, maxSeconds: 2, forgetSeconds: 60 };
+    expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 1, retryAfterSeconds: 0 });
+    expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 2, retryAfterSeconds: 0 });
+    expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 3, retryAfterSeconds: 1 });
+    // Locked: refused and not counted.
+    expect(await limiter.hitBackoff(key, rule)).toEqual({
+      allowed: false,
+      attempts: 3,
+      retryAfterSeconds: 1,
+    });
+    await sleep(1_050);
+    expect(await limiter.hitBackoff(key, rule)).toEqual({ allowed: true, attempts: 4, retryAfterSeconds: 2 });
+    const refused = await limiter.hitBackoff(key, rule);
+    expect(refused).toEqual({ allowed: false, attempts: 4, retryAfterSeconds: 2 });
+  });
+
+  it('unlocks a back-off key on reset, starting its count over', async () => {
+    const key = freshKey();
+    const rule = { freeAttempts: 1, baseSeconds: 60, maxSeconds: 60, forgetSeconds: 60 };
+    expect(await limiter.hitBackoff(key, rule)).toEqual({
+      allowed: true,
+      attempts: 1,
+      retryAfterSeconds: 60,
+    });
+    expect((await limiter.hitBackoff(key, rule)).allowed).toBe(false);
+    await limiter.reset(key);
+    expect(await limiter.hitBackoff(key, rule)).toEqual({
+      allowed: true,
+      attempts: 1,
+      retryAfterSeconds: 60,
+    });
+  });
+
+  it('lets only the free attempts and the first locking one through when attempts arrive in parallel', async () => {
+    const key = freshKey();
+    const rule = { freeAttempts: 2, baseSeconds: 30, maxSeconds: 900, forgetSeconds: 60 };
+    const results = await Promise.all(Array.from({ length: 10 }, () => limiter.hitBackoff(key, rule)));
+    expect(
+      results
+        .filter((r) => r.allowed)
+        .map((r) => r.attempts)
+        .sort(),
+    ).toEqual([1, 2]);
+    expect(results.filter((r) => !r.allowed)).toHaveLength(8);
+  });
+
+  it('rejects a back-off rule that is not four positive integers', async () => {
+    await expect(
+      limiter.hitBackoff(freshKey(), { freeAttempts: 0, baseSeconds: 1, maxSeconds: 1, forgetSeconds: 1 }),
+    ).rejects.toThrow('freeAttempts must be a positive integer, got 0');
+  });
+
   it('rejects a rule that is not two positive integers', async () => {
     await expect(limiter.hit(freshKey(), { limit: 0, windowSeconds: 60 })).rejects.toThrow(
       'limit must be a positive integer, got 0',
@@ -88,6 +160,15 @@ describe.each(adapters)('RateLimiter contract on %s', (_name, create) => {
     await expect(limiter.hit(freshKey(), { limit: 5, windowSeconds: 0.5 })).rejects.toThrow(
       'windowSeconds must be a positive integer, got 0.5',
     );
+  });
+});
+
+describe('backoffSeconds', () => {
+  const rule = { freeAttempts: 5, baseSeconds: 30, maxSeconds: 900, forgetSeconds: 86_400 };
+  it('is 0 before the free attempts are used, then doubles from the base up to the cap', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1_000].map((n) => backoffSeconds(n, rule))).toEqual([
+      0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900,
+    ]);
   });
 });
 

@@ -321,6 +321,34 @@ export const SessionCreateMutation = graphql(`
   }
 `);
 
+export const PasswordResetRequestMutation = graphql(`
+  mutation PasswordResetRequest($input: PasswordResetRequestInput!) {
+    passwordResetRequest(input: $input) {
+      requested
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const PasswordResetCompleteMutation = graphql(`
+  mutation PasswordResetComplete($input: PasswordResetCompleteInput!) {
+    passwordResetComplete(input: $input) {
+      user {
+        id
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
 export const SessionRefreshMutation = graphql(`
   mutation SessionRefresh($input: SessionRefreshInput!) {
     sessionRefresh(input: $input) {

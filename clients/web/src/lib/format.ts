@@ -31,3 +31,11 @@ export function languageName(tag: string): string {
     return tag;
   }
 }
+
+/** A retry delay for people: 45 → "45 s"; 61 → "2 min" (rounded up, never too early); 5400 → "2 h" */
+export function retryDelay(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.ceil(whole / 60)} min`;
+  return `${Math.ceil(whole / 3600)} h`;
+}

@@ -5,7 +5,7 @@ import { useSession, useSessionManager } from '../auth/SessionContext';
 import { SessionCreateMutation } from '../graphql/operations';
 import { safeNext } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
-import { Field, formText, formErrors } from './authForm';
+import { Field, formText, formErrors, rateLimitMessage } from './authForm';
 
 export default function LoginPage() {
   useTitle('Log in');
@@ -32,6 +32,7 @@ export default function LoginPage() {
   };
 
   const errors = formErrors(data?.sessionCreate.userErrors);
+  const limited = rateLimitMessage(error);
   return (
     <div className="page narrow">
       <h1>Log in</h1>
@@ -43,9 +44,12 @@ export default function LoginPage() {
       <form className="auth-form" onSubmit={(event) => void onSubmit(event)} noValidate={false}>
         <Field label="Email" name="email" type="email" autoComplete="email" />
         <Field label="Password" name="password" type="password" autoComplete="current-password" />
+        <p className="form-aside">
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
         {(errors.length > 0 || error) && (
           <p className="form-error" role="alert">
-            {errors[0] ?? 'Logging in failed. Please try again.'}
+            {limited ?? errors[0] ?? 'Logging in failed. Please try again.'}
           </p>
         )}
         <button type="submit" className="button" disabled={loading}>

@@ -63,7 +63,7 @@ export default function SignupPage() {
           type="password"
           autoComplete="new-password"
           minLength={10}
-          hint="At least 10 characters."
+          hint="At least 10 characters; not a common password, and not containing the part before the @."
           error={fieldError(userErrors, 'password')}
         />
         {(errors.length > 0 || error) && (

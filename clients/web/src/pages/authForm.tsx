@@ -1,4 +1,10 @@
-/** Shared pieces of the log-in and sign-up forms: field errors from `userErrors`. */
+/**
+ * Shared pieces of the log-in, sign-up and password-reset forms: field errors from `userErrors`,
+ * and the "try again in …" message of a RATE_LIMITED error.
+ */
+import type { ApolloError } from '@apollo/client';
+import { retryDelay } from '../lib/format';
+
 export interface FormUserError {
   code: string;
   message: string;
@@ -21,6 +27,16 @@ export function formErrors(errors: readonly FormUserError[] | undefined): string
   return (
     errors?.filter((error) => !error.field || error.field.length < 2).map((error) => error.message) ?? []
   );
+}
+
+/** "Too many attempts — try again in 2 min" for a RATE_LIMITED error; null for anything else. */
+export function rateLimitMessage(error: ApolloError | undefined): string | null {
+  const limited = error?.graphQLErrors.find((entry) => entry.extensions?.code === 'RATE_LIMITED');
+  if (!limited) return null;
+  const seconds = limited.extensions?.retryAfterSeconds;
+  return typeof seconds === 'number'
+    ? `Too many attempts — try again in ${retryDelay(seconds)}.`
+    : 'Too many attempts — try again later.';
 }
 
 export function Field(props: {

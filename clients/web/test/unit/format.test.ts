@@ -1,5 +1,5 @@
-/** Display helpers: clock times, durations, level labels and language names. */
-import { clock, duration, languageName, LEVEL_LABELS } from '../../src/lib/format';
+/** Display helpers: clock times, durations, retry delays, level labels and language names. */
+import { clock, duration, languageName, LEVEL_LABELS, retryDelay } from '../../src/lib/format';
 
 describe('clock', () => {
   it.each([
@@ -49,5 +49,23 @@ describe('labels', () => {
     expect(languageName('en')).toBe('English');
     expect(languageName('de')).toBe('German');
     expect(languageName('not a tag!')).toBe('not a tag!');
+  });
+});
+
+describe('retryDelay', () => {
+  it.each([
+    [0, '1 s'],
+    [1, '1 s'],
+    [30, '30 s'],
+    [59, '59 s'],
+    [60, '1 min'],
+    [61, '2 min'],
+    [120, '2 min'],
+    [900, '15 min'],
+    [3599, '60 min'],
+    [3600, '1 h'],
+    [5400, '2 h'],
+  ])('shows a wait of %p seconds as %p, never sooner than the server allows', (seconds, shown) => {
+    expect(retryDelay(seconds)).toBe(shown);
   });
 });

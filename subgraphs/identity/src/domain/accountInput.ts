@@ -4,7 +4,8 @@
  */
 import type { UserError } from '@learncraft/kit';
 import { DISPLAY_NAME_MAX, EMAIL_LOCAL_PART_MAX, EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN } from './limits';
-import { identityErrors } from './userErrors';
+import { checkPasswordPolicy } from './passwordPolicy';
+import { identityErrors, PASSWORD_FIELD } from './userErrors';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
 
@@ -45,12 +46,17 @@ export function checkEmail(email: string): UserError | null {
   return null;
 }
 
-export function checkNewPassword(password: string): UserError | null {
-  if (password.length > PASSWORD_MAX * 2) return identityErrors.passwordTooLong();
+/** Length first; with `email`, also the breached-password and email-hint policy. */
+export function checkNewPassword(
+  password: string,
+  email?: string,
+  field: string[] = PASSWORD_FIELD,
+): UserError | null {
+  if (password.length > PASSWORD_MAX * 2) return identityErrors.passwordTooLong(field);
   const length = codePoints(password);
-  if (length < PASSWORD_MIN) return identityErrors.passwordTooShort();
-  if (length > PASSWORD_MAX) return identityErrors.passwordTooLong();
-  return null;
+  if (length < PASSWORD_MIN) return identityErrors.passwordTooShort(field);
+  if (length > PASSWORD_MAX) return identityErrors.passwordTooLong(field);
+  return email === undefined ? null : checkPasswordPolicy(password, email, field);
 }
 
 /** Trims, then requires 1..80 characters (code points) and no control characters. */
@@ -71,7 +77,7 @@ export function validateRegistration(input: RegistrationInput): Validated<Regist
   const displayName = normaliseDisplayName(input.displayName);
   const errors = [
     checkEmail(email),
-    checkNewPassword(input.password),
+    checkNewPassword(input.password, email),
     ...(displayName.ok ? [] : displayName.errors),
   ].filter((error): error is UserError => error !== null);
   if (errors.length > 0 || !displayName.ok) return { ok: false, errors };

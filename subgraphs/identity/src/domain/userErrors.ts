@@ -14,11 +14,15 @@ export const IdentityErrorCode = {
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   INVALID_REFRESH_TOKEN: 'INVALID_REFRESH_TOKEN',
   REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
+  BREACHED_PASSWORD: 'BREACHED_PASSWORD',
+  PASSWORD_CONTAINS_EMAIL: 'PASSWORD_CONTAINS_EMAIL',
+  INVALID_RESET_TOKEN: 'INVALID_RESET_TOKEN',
 } as const;
 export type IdentityErrorCode = (typeof IdentityErrorCode)[keyof typeof IdentityErrorCode];
 
 const EMAIL_FIELD = ['input', 'email'];
-const PASSWORD_FIELD = ['input', 'password'];
+export const PASSWORD_FIELD = ['input', 'password'];
+export const NEW_PASSWORD_FIELD = ['input', 'newPassword'];
 const DISPLAY_NAME_FIELD = ['input', 'displayName'];
 const REFRESH_TOKEN_FIELD = ['input', 'refreshToken'];
 
@@ -35,17 +39,31 @@ export const identityErrors = {
       `Email addresses can be at most ${EMAIL_MAX} characters long.`,
       EMAIL_FIELD,
     ),
-  passwordTooShort: (): UserError =>
-    userError(
-      IdentityErrorCode.WEAK_PASSWORD,
-      `Passwords need at least ${PASSWORD_MIN} characters.`,
-      PASSWORD_FIELD,
-    ),
-  passwordTooLong: (): UserError =>
+  passwordTooShort: (field = PASSWORD_FIELD): UserError =>
+    userError(IdentityErrorCode.WEAK_PASSWORD, `Passwords need at least ${PASSWORD_MIN} characters.`, field),
+  passwordTooLong: (field = PASSWORD_FIELD): UserError =>
     userError(
       IdentityErrorCode.PASSWORD_TOO_LONG,
       `Passwords can be at most ${PASSWORD_MAX} characters long.`,
-      PASSWORD_FIELD,
+      field,
+    ),
+  breachedPassword: (field = PASSWORD_FIELD): UserError =>
+    userError(
+      IdentityErrorCode.BREACHED_PASSWORD,
+      'This password is one of the most common passwords found in data breaches. Choose another.',
+      field,
+    ),
+  passwordContainsEmail: (field = PASSWORD_FIELD): UserError =>
+    userError(
+      IdentityErrorCode.PASSWORD_CONTAINS_EMAIL,
+      'Passwords cannot contain your email address or the part before the @.',
+      field,
+    ),
+  invalidResetToken: (): UserError =>
+    userError(
+      IdentityErrorCode.INVALID_RESET_TOKEN,
+      'This password reset link is invalid, expired or already used. Request a new one.',
+      ['input', 'token'],
     ),
   displayNameLength: (): UserError =>
     userError(

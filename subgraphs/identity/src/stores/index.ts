@@ -1,14 +1,23 @@
 /** The identity stores over one drizzle handle, and a way to run several writes in one transaction. */
 import type { Drizzle } from '@learncraft/kit';
+import { PasswordResetStore } from './passwordResetStore';
 import { SessionStore } from './sessionStore';
 import { UserStore } from './userStore';
 
-export { SessionStore, type NewRefreshToken, type RefreshTokenRecord, type Rotation } from './sessionStore';
+export {
+  SessionStore,
+  type NewRefreshToken,
+  type RefreshTokenRecord,
+  type RevokedSession,
+  type Rotation,
+} from './sessionStore';
+export { PasswordResetStore, type PasswordResetRecord } from './passwordResetStore';
 export { UserStore, type NewUser, type User } from './userStore';
 
 export interface IdentityStores {
   users: UserStore;
   sessions: SessionStore;
+  passwordResets: PasswordResetStore;
   /** Runs `work` with stores bound to one transaction: all of its writes commit, or none. */
   transaction<T>(work: (stores: IdentityStores) => Promise<T>): Promise<T>;
 }
@@ -17,6 +26,7 @@ export function createStores(db: Drizzle): IdentityStores {
   return {
     users: new UserStore(db),
     sessions: new SessionStore(db),
+    passwordResets: new PasswordResetStore(db),
     transaction: (work) => db.transaction((tx) => work(createStores(tx))),
   };
 }

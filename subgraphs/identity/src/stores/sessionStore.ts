@@ -4,7 +4,7 @@
  * exactly one succeeds.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, max } from 'drizzle-orm';
 import type { Drizzle } from '@learncraft/kit';
 import { refreshTokensTable } from './tables';
 
@@ -25,6 +25,12 @@ export interface NewRefreshToken {
   tokenHash: string;
   expiresAt: Date;
   now: Date;
+}
+
+/** A sign-in that was ended: its refresh-token family id and when (the latest revocation in it). */
+export interface RevokedSession {
+  sessionId: string;
+  revokedAt: Date;
 }
 
 export interface Rotation {
@@ -112,6 +118,31 @@ export class SessionStore {
       .where(and(eq(refreshTokensTable.familyId, familyId), isNull(refreshTokensTable.revokedAt)))
       .returning({ id: refreshTokensTable.id });
     return rows.length;
+  }
+
+  /** Revokes every live token of every family of the user (all their sign-ins). */
+  async revokeAllOfUser(userId: string, now: Date): Promise<number> {
+    const rows = await this.db
+      .update(refreshTokensTable)
+      .set({ revokedAt: now })
+      .where(and(eq(refreshTokensTable.userId, userId), isNull(refreshTokensTable.revokedAt)))
+      .returning({ id: refreshTokensTable.id });
+    return rows.length;
+  }
+
+  /** Sessions with a revocation after `since`, oldest first, at most `limit`. */
+  async revokedSince(since: Date, limit: number): Promise<RevokedSession[]> {
+    const revokedAt = max(refreshTokensTable.revokedAt);
+    const rows = await this.db
+      .select({ sessionId: refreshTokensTable.familyId, revokedAt })
+      .from(refreshTokensTable)
+      .where(gt(refreshTokensTable.revokedAt, since))
+      .groupBy(refreshTokensTable.familyId)
+      .orderBy(asc(revokedAt))
+      .limit(limit);
+    return rows.flatMap((row) =>
+      row.revokedAt ? [{ sessionId: row.sessionId, revokedAt: row.revokedAt }] : [],
+    );
   }
 
   async byFamily(familyId: string): Promise<RefreshTokenRecord[]> {

@@ -68,6 +68,10 @@ export class UserStore {
     return row ? { user: toUser(row), passwordHash: row.passwordHash } : null;
   }
 
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db.update(usersTable).set({ passwordHash }).where(eq(usersTable.id, id));
+  }
+
   /** Inserts the account, or returns null when its email (or id) is already taken. */
   async insert(user: NewUser): Promise<User | null> {
     const rows = await this.db

@@ -1,0 +1,58 @@
+/**
+ * Identity's service-to-service routes (never exposed through the gateway), guarded by the shared
+ * internal secret: the sessions revoked since an instant, which the gateway polls so that an
+ * access token of a signed-out session stops working before it expires.
+ */
+import { INTERNAL_HEADER, isInternalCaller, sendJson, type HttpRoute } from '@learncraft/kit';
+import type { SessionStore } from './stores';
+
+export const REVOKED_SESSIONS_PATH = '/internal/revoked-sessions';
+/** Most sessions in one answer; a full page means "ask again from the last `revokedAt`". */
+export const REVOKED_SESSIONS_PAGE = 1_000;
+
+/**
+ * The answer of `GET /internal/revoked-sessions?since=<ISO-8601>` (without `since`: the last
+ * access-token lifetime).
+ */
+export interface RevokedSessionsAnswer {
+  /** Identity's clock when it answered: the `since` of the next poll. */
+  now: string;
+  /** How long an access token lives: a revocation can be forgotten that long after it happened. */
+  accessTokenTtlSeconds: number;
+  sessions: { sessionId: string; revokedAt: string }[];
+  /** True when there may be more after the last one (the page was full). */
+  more: boolean;
+}
+
+export function internalRoutes(options: {
+  sessions: SessionStore;
+  secret: string | undefined;
+  accessTokenTtlSeconds: number;
+  now: () => Date;
+}): Record<string, HttpRoute> {
+  return {
+    [`GET ${REVOKED_SESSIONS_PATH}`]: async (req, res) => {
+      if (!isInternalCaller(req.headers[INTERNAL_HEADER], options.secret))
+        return sendJson(res, 403, { error: 'forbidden' });
+      const now = options.now();
+      // Without `since`: as far back as a still-valid access token can have been issued.
+      const sinceParam = new URL(req.url ?? '/', 'http://localhost').searchParams.get('since');
+      const since = sinceParam
+        ? new Date(sinceParam)
+        : new Date(now.getTime() - options.accessTokenTtlSeconds * 1000);
+      if (Number.isNaN(since.getTime()))
+        return sendJson(res, 400, { error: 'since must be an ISO-8601 instant' });
+      const revoked = await options.sessions.revokedSince(since, REVOKED_SESSIONS_PAGE);
+      const answer: RevokedSessionsAnswer = {
+        now: now.toISOString(),
+        accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+        sessions: revoked.map((session) => ({
+          sessionId: session.sessionId,
+          revokedAt: session.revokedAt.toISOString(),
+        })),
+        more: revoked.length === REVOKED_SESSIONS_PAGE,
+      };
+      sendJson(res, 200, answer);
+    },
+  };
+}
