@@ -63,6 +63,8 @@ export const gatewayConfigSchema = z.object({
   MAX_BODY_BYTES: positiveInt(2 * 1024 * 1024),
   /** Concurrent graphql-ws sockets of one user on one gateway process (per replica, not global). */
   MAX_SOCKETS_PER_USER: positiveInt(5),
+  /** Proxies in front of the gateway whose X-Forwarded-For entry is believed (0: the gateway is the edge). */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & {

@@ -44,6 +44,7 @@ import { isProduction, type GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './dataSource';
 import { formatGatewayError } from './errors';
 import { checkSubgraphs } from './health';
+import { clientAddressOf } from './clientAddress';
 import { revocationListFor } from './revocations';
 import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
 import { attachSubscriptionServer, type SubscriptionLimits, type SubscriptionServer } from './subscriptions';
@@ -179,7 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         metrics.inc('unauthenticated_requests_total');
         throw error;
       });
-      return { viewer, authorization, clientAddress: req.socket.remoteAddress ?? null };
+      return { viewer, authorization, clientAddress: clientAddressOf(req, config.TRUSTED_PROXY_HOPS) };
     },
   });
 
@@ -226,6 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gatewayHeaders: { 'x-learncraft-gateway': gatewaySecret },
     hideSuggestions: production,
     exposeLimits: limits.exposeLimits,
+    clientAddressOf: (req) => clientAddressOf(req, config.TRUSTED_PROXY_HOPS),
     checkOperation: ({ schema, operation, fragments, variables }) => {
       const cost = operationCost(schema, operation, fragments, variables, listSizes);
       return {

@@ -11,7 +11,7 @@
  * Apollo Server (`executeOperation`), so they pass the same limits, auth and masking as on HTTP.
  * Every error sent on the socket goes through the gateway's HTTP error formatter.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import {
@@ -90,6 +90,8 @@ export interface SubscriptionServerOptions {
   hideSuggestions?: boolean;
   /** Says the limit and the measured value in limit errors (development only, as on HTTP). */
   exposeLimits?: boolean;
+  /** The end client's address for an upgrade request (as on HTTP: the peer, or a trusted proxy's entry). */
+  clientAddressOf?: (req: IncomingMessage) => string | null;
   /** A check that needs the variables (the gateway's cost limit); its error refuses the operation. */
   checkOperation?: (request: OperationCheckRequest) => OperationCheck;
   /** Formats every error sent on the socket; the gateway passes its HTTP `formatError`. */
@@ -286,7 +288,9 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         ctx.extra.countedFor = viewer.id;
         ctx.extra.viewer = viewer;
         ctx.extra.authorization = authorization;
-        ctx.extra.clientAddress = ctx.extra.request.socket.remoteAddress ?? null;
+        ctx.extra.clientAddress = options.clientAddressOf
+          ? options.clientAddressOf(ctx.extra.request)
+          : (ctx.extra.request.socket.remoteAddress ?? null);
         const msLeft = viewer.expiresAt * 1000 - Date.now();
         ctx.extra.expiryTimer = setTimeout(
           () => socket.close(4403, 'Access token expired'),
