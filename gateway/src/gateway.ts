@@ -45,6 +45,7 @@ import { SubgraphDataSource, type GatewayContext } from './dataSource';
 import { formatGatewayError } from './errors';
 import { checkSubgraphs } from './health';
 import { clientAddressOf } from './clientAddress';
+import { terminalProxy } from './terminalProxy';
 import { revocationListFor } from './revocations';
 import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
 import { attachSubscriptionServer, type SubscriptionLimits, type SubscriptionServer } from './subscriptions';
@@ -213,6 +214,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   });
 
+  // Lab terminals are relayed to the labs subgraph when the supergraph has one.
+  const labs = byName.get('labs');
   const subscriptions = attachSubscriptionServer({
     httpServer,
     supergraphSdl,
@@ -228,6 +231,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hideSuggestions: production,
     exposeLimits: limits.exposeLimits,
     clientAddressOf: (req) => clientAddressOf(req, config.TRUSTED_PROXY_HOPS),
+    upgrades: labs
+      ? {
+          '/labs/terminal': terminalProxy({
+            labsUrl: labs.url,
+            gatewaySecret,
+            logger: logger.child('terminal'),
+            metrics,
+          }),
+        }
+      : {},
     checkOperation: ({ schema, operation, fragments, variables }) => {
       const cost = operationCost(schema, operation, fragments, variables, listSizes);
       return {

@@ -12,6 +12,7 @@
  * Every error sent on the socket goes through the gateway's HTTP error formatter.
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import {
@@ -84,6 +85,8 @@ export interface SubscriptionServerOptions {
   metrics?: Metrics;
   /** Rules run in addition to graphql-js's `specifiedRules` (the gateway's depth and alias limits). */
   validationRules?: readonly ValidationRule[];
+  /** Other WebSocket endpoints of the gateway by path (the lab terminal proxy). */
+  upgrades?: Record<string, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
   /** Headers the upstream WebSocket upgrades carry (the gateway's credential). */
   gatewayHeaders?: Record<string, string>;
   /** Omits "Did you mean …?" from validation errors (production, as on HTTP). */
@@ -210,7 +213,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   options.httpServer.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/graphql') return void socket.destroy();
+    if (path !== '/graphql') {
+      const route = options.upgrades?.[path];
+      return route ? route(req, socket, head) : void socket.destroy();
+    }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
 
