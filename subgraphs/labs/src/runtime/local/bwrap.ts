@@ -72,6 +72,7 @@ export function sandboxArgv(plan: InvocationPlan, command: string[]): string[] {
     '--',
     plan.tools.bwrap,
     '--unshare-all',
+    '--unshare-user',
     '--die-with-parent',
     '--disable-userns',
     '--cap-drop',
@@ -117,6 +118,9 @@ export function sandboxArgv(plan: InvocationPlan, command: string[]): string[] {
     '--bind',
     `${plan.sandboxDir}/home`,
     SANDBOX_HOME,
+    // The root tmpfs bwrap builds (and the /etc, /home it made there) would be writable otherwise.
+    '--remount-ro',
+    '/',
     '--chdir',
     SANDBOX_HOME,
     '--clearenv',

@@ -306,7 +306,7 @@ export class LocalLabRuntime implements LabRuntime {
 
   async exec(sandboxId: string, script: string, options: ExecOptions): Promise<ExecResult> {
     const sandbox = await this.sandbox(sandboxId);
-    const argv = sandboxArgv(this.plan(sandboxId, sandbox.meta, true, 'dumb'), ['/bin/bash', '-lc', script]);
+    const argv = sandboxArgv(this.plan(sandboxId, sandbox.meta, true, 'dumb'), ['bash', '-lc', script]);
     // One pipe for both streams keeps stdout and stderr interleaved as a terminal would show them.
     const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', ...argv], {
       cwd: '/',
@@ -353,7 +353,7 @@ export class LocalLabRuntime implements LabRuntime {
   async attach(sandboxId: string, size: { cols: number; rows: number }): Promise<TerminalStream> {
     const sandbox = await this.sandbox(sandboxId);
     const [program, ...args] = sandboxArgv(this.plan(sandboxId, sandbox.meta, false, 'xterm-256color'), [
-      '/bin/bash',
+      'bash',
       '--login',
       '-i',
     ]);
