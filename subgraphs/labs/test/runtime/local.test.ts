@@ -26,9 +26,28 @@ describe('local runtime availability', () => {
     await runtime.close();
   });
 
+  test('a data directory the sandbox uids cannot reach makes the runtime unavailable with the fix', async () => {
+    const parent = tempDataDir(); // mkdtemp: mode 0700
+    const runtime = makeLocal({ dataDir: join(parent, 'data') });
+    await expect(runtime.availability()).resolves.toEqual({
+      ok: false,
+      reason: `The sandboxes' uids cannot traverse ${parent}: chmod o+x ${parent} or choose another data directory`,
+    });
+    await runtime.close();
+  });
+
+  test('a uid range that could reach system or login uids is refused', () => {
+    expect(() => makeLocal({ uidBase: 1000 })).toThrow(
+      'uidBase must be an integer of at least 65536 (above every system and login uid), not 1000',
+    );
+  });
+
   test('bubblewrap is looked up on the search path given', async () => {
     const runtime = makeLocal({ searchPath: '/nonexistent:/also-missing' });
-    await expect(runtime.availability()).resolves.toMatchObject({ ok: false });
+    await expect(runtime.availability()).resolves.toEqual({
+      ok: false,
+      reason: 'bubblewrap is not installed: apt-get install bubblewrap',
+    });
     await runtime.close();
   });
 });

@@ -126,6 +126,11 @@ describe('resource limits', () => {
     await expect(runtime.exec(sandbox, 'echo sandbox-ok', EXEC)).resolves.toMatchObject({ output: 'sandbox-ok\n' });
   });
 
+  test('sandbox processes run at a lower CPU priority than the service', async () => {
+    const result = await runtime.exec(sandbox, 'nice', EXEC);
+    expect(result.output).toBe('10\n');
+  });
+
   test('a file larger than the file size limit is cut at the limit', async () => {
     const result = await runtime.exec(sandbox, 'head -c 60M /dev/zero > big.bin; echo rc=$?; stat -c %s big.bin; rm big.bin', EXEC);
     expect(result.output).toMatch(/rc=153\n52428800\n$/); // 128 + SIGXFSZ

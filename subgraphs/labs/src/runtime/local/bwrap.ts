@@ -4,6 +4,7 @@
  * builds argv, so the isolation flags can be read in one place.
  *
  * Why each piece:
+ * - `nice`: there is no CPU share without cgroups; a lower priority keeps the host responsive.
  * - A distinct host uid per sandbox (when we are root): RLIMIT_NPROC counts per real uid and the
  *   kernel never applies it to uid 0, so a fork bomb is only contained when each sandbox has its
  *   own uid; it also means nothing in a sandbox runs as host root even outside the user namespace,
@@ -51,7 +52,9 @@ export interface InvocationPlan {
   limits: Rlimits;
   /** A PTY shell keeps the PTY as its controlling terminal; exec checks get a new session (no TIOCSTI into our terminal). */
   newSession: boolean;
-  tools: { bwrap: string; setpriv: string; prlimit: string };
+  /** Niceness of every sandbox process (inherited by its children), so learners' CPU hogs yield to the service. */
+  niceness: number;
+  tools: { bwrap: string; setpriv: string; prlimit: string; nice: string | null };
 }
 
 /** argv (program first) that runs `command` inside the sandbox. */
@@ -61,6 +64,7 @@ export function sandboxArgv(plan: InvocationPlan, command: string[]): string[] {
   if (plan.hostUid !== null) {
     argv.push(plan.tools.setpriv, `--reuid=${plan.hostUid}`, `--regid=${plan.hostUid}`, '--clear-groups', '--');
   }
+  if (plan.tools.nice !== null && plan.niceness !== 0) argv.push(plan.tools.nice, '-n', String(plan.niceness));
   argv.push(
     plan.tools.prlimit,
     `--nproc=${limits.processes}`,

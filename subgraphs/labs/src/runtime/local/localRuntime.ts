@@ -46,6 +46,8 @@ export interface LocalLimits extends Rlimits {
   homeBytes: number;
   /** The setup script is killed (and provisioning fails) after this long. */
   setupTimeoutMs: number;
+  /** Niceness of sandbox processes (0 to 19). */
+  niceness: number;
 }
 
 export const DEFAULT_LOCAL_LIMITS: LocalLimits = {
@@ -57,6 +59,7 @@ export const DEFAULT_LOCAL_LIMITS: LocalLimits = {
   tmpBytes: 64 * 1024 * 1024,
   homeBytes: 100 * 1024 * 1024,
   setupTimeoutMs: 60_000,
+  niceness: 10,
 };
 
 export interface LocalRuntimeOptions {
@@ -187,6 +190,7 @@ export class LocalLabRuntime implements LabRuntime {
   private readonly bwrap: string | null;
   private readonly setpriv: string | null;
   private readonly prlimit: string | null;
+  private readonly nice: string | null;
   private readonly tools: HostTools;
   private readonly isolateUids: boolean;
   private readonly uidBase: number;
@@ -209,6 +213,7 @@ export class LocalLabRuntime implements LabRuntime {
       options.bwrapPath === undefined ? findExecutable('bwrap', searchPath) : isExecutable(options.bwrapPath) ? options.bwrapPath : null;
     this.setpriv = findExecutable('setpriv', searchPath);
     this.prlimit = findExecutable('prlimit', searchPath);
+    this.nice = findExecutable('nice', searchPath);
     this.tools = {
       node: options.tools?.node !== undefined ? options.tools.node : realpathSync(process.execPath),
       typescriptDir: options.tools?.typescriptDir !== undefined ? options.tools.typescriptDir : defaultTypescriptDir(),
@@ -216,6 +221,9 @@ export class LocalLabRuntime implements LabRuntime {
     };
     this.isolateUids = options.isolateUids ?? process.getuid?.() === 0;
     this.uidBase = options.uidBase ?? 1_500_000;
+    if (!Number.isInteger(this.uidBase) || this.uidBase < 65_536) {
+      throw new RangeError(`uidBase must be an integer of at least 65536 (above every system and login uid), not ${this.uidBase}`);
+    }
     this.hostEtc = HOST_ETC.filter((path) => existsSync(path));
     this.watchdog = setInterval(() => void this.watch(), options.watchIntervalMs ?? 10_000);
     this.watchdog.unref();
@@ -422,10 +430,20 @@ export class LocalLabRuntime implements LabRuntime {
     const live = this.live.get(sandboxId);
     if (live?.expiryTimer) clearTimeout(live.expiryTimer);
     const meta = live?.meta ?? (await this.readMeta(sandboxId));
-    const killed = await killSandboxProcesses({ uid: meta?.hostUid ?? null, sandboxDir: dir }, live?.pids ?? []);
+    const killed = await killSandboxProcesses({ uid: this.sandboxUid(meta), sandboxDir: dir }, live?.pids ?? []);
     await rm(dir, { recursive: true, force: true });
     this.live.delete(sandboxId);
     this.logger.info('sandbox destroyed', { sandboxId, killedProcesses: killed });
+  }
+
+  /**
+   * The uid whose processes `destroy` kills. Never a system or service uid, whatever meta.json
+   * says: killing "every process of uid 0" would take the machine down.
+   */
+  private sandboxUid(meta: SandboxMeta | null): number | null {
+    const uid = meta?.hostUid;
+    if (typeof uid !== 'number' || !Number.isInteger(uid) || uid < 65_536 || uid === process.getuid?.()) return null;
+    return uid;
   }
 
   private plan(sandboxId: string, meta: SandboxMeta, newSession: boolean, term: string): InvocationPlan {
@@ -441,7 +459,8 @@ export class LocalLabRuntime implements LabRuntime {
       generatedEtc: Object.keys(etcFiles(HOSTNAME, mounts.path)),
       limits: this.limits,
       newSession,
-      tools: { bwrap: this.bwrap as string, setpriv: this.setpriv ?? 'setpriv', prlimit: this.prlimit ?? 'prlimit' },
+      niceness: this.limits.niceness,
+      tools: { bwrap: this.bwrap as string, setpriv: this.setpriv ?? 'setpriv', prlimit: this.prlimit ?? 'prlimit', nice: this.nice },
     };
   }
 
@@ -551,7 +570,7 @@ export class LocalLabRuntime implements LabRuntime {
         const dir = join(this.sandboxesDir, id);
         const used = await diskUsage(join(dir, 'home'), this.limits.homeBytes);
         if (used > this.limits.homeBytes) {
-          const killed = await killSandboxProcesses({ uid: meta.hostUid, sandboxDir: dir }, this.live.get(id)?.pids ?? []);
+          const killed = await killSandboxProcesses({ uid: this.sandboxUid(meta), sandboxDir: dir }, this.live.get(id)?.pids ?? []);
           this.logger.warn('sandbox home over its size cap: processes stopped', { sandboxId: id, used, killed });
         }
       }
