@@ -145,6 +145,20 @@ describe('resource limits', () => {
     expect(result.output).toBe('one-ok\ntwo-refused\n');
   });
 
+  test('/dev cannot be written and /dev/shm is capped, while the devices still work', async () => {
+    const result = await runtime.exec(
+      sandbox,
+      [
+        'touch /dev/x 2>/dev/null && echo dev-written || echo dev-refused',
+        'head -c 10M /dev/zero > /dev/shm/one && echo shm-one-ok',
+        'head -c 10M /dev/zero > /dev/shm/two 2>/dev/null || echo shm-two-refused',
+        'echo discarded > /dev/null && echo null-ok',
+      ].join('\n'),
+      EXEC,
+    );
+    expect(result.output).toBe('dev-refused\nshm-one-ok\nshm-two-refused\nnull-ok\n');
+  });
+
   test('a memory hog is refused its memory, a modest allocation is not', async () => {
     const result = await runtime.exec(
       sandbox,

@@ -35,6 +35,8 @@ export interface Rlimits {
   openFiles: number;
   /** Size of the private /tmp tmpfs (memory-backed, so it is capped), in bytes. */
   tmpBytes: number;
+  /** Size of /dev/shm (POSIX shared memory), in bytes. */
+  shmBytes: number;
 }
 
 export interface InvocationPlan {
@@ -114,6 +116,13 @@ export function sandboxArgv(plan: InvocationPlan, command: string[]): string[] {
     '--proc',
     '/proc',
     '--dev',
+    '/dev',
+    // bwrap's /dev is an unbounded writable tmpfs (memory): capped /dev/shm, the rest read-only.
+    '--size',
+    String(limits.shmBytes),
+    '--tmpfs',
+    '/dev/shm',
+    '--remount-ro',
     '/dev',
     '--size',
     String(limits.tmpBytes),

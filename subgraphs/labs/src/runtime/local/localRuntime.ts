@@ -57,6 +57,7 @@ export const DEFAULT_LOCAL_LIMITS: LocalLimits = {
   cpuSeconds: 600,
   openFiles: 256,
   tmpBytes: 64 * 1024 * 1024,
+  shmBytes: 16 * 1024 * 1024,
   homeBytes: 100 * 1024 * 1024,
   setupTimeoutMs: 60_000,
   niceness: 10,
