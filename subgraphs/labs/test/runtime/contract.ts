@@ -98,6 +98,17 @@ export function runtimeContract(name: string, make: () => Promise<LabRuntime>): 
       expect(result).toEqual({ exitCode: 0, output: 'prepared\nsecond\n', timedOut: false, truncated: false });
     });
 
+    test('two execs in one sandbox run at the same time over the same home', async () => {
+      const id = await provision();
+      const options = { timeoutMs: 30_000, maxOutputBytes: 1_000 };
+      const waiter = runtime.exec(id, 'i=0; while [ ! -e "$HOME/go" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; cat "$HOME/go"', options);
+      const writer = runtime.exec(id, 'echo released > "$HOME/go"', options);
+      await expect(Promise.all([waiter, writer])).resolves.toEqual([
+        { exitCode: 0, output: 'released\n', timedOut: false, truncated: false },
+        { exitCode: 0, output: '', timedOut: false, truncated: false },
+      ]);
+    });
+
     test('an exec that runs past its timeout is killed and says so', async () => {
       const id = await provision();
       const started = Date.now();

@@ -470,7 +470,8 @@ export class LocalLabRuntime implements LabRuntime {
     const known = this.live.get(sandboxId);
     if (known) return known;
     const meta = SANDBOX_ID.test(sandboxId) ? await this.readMeta(sandboxId) : null;
-    if (!meta || this.bwrap === null) throw new LabRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
+    if (!meta) throw new LabRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
+    if (this.bwrap === null) throw new LabRuntimeError('UNAVAILABLE', 'bubblewrap is not installed: apt-get install bubblewrap');
     const adopted: LiveSandbox = { meta, pids: new Set(), expiryTimer: null };
     this.live.set(sandboxId, adopted);
     this.armExpiry(sandboxId, new Date(meta.expiresAt));

@@ -67,8 +67,10 @@ export function profileMounts(profile: string, tools: HostTools): ProfileMounts 
     }
     case 'kubernetes': {
       const kubectl = requireTool(profile, 'kubectl', tools.kubectl);
-      if (!isUnderUsr(kubectl)) binds.push({ source: kubectl, target: join('/opt/kubectl/bin', 'kubectl') });
-      if (!isUnderUsr(kubectl)) path.push('/opt/kubectl/bin');
+      if (!isUnderUsr(kubectl)) {
+        binds.push({ source: kubectl, target: join('/opt/kubectl/bin', 'kubectl') });
+        path.push('/opt/kubectl/bin');
+      }
       break;
     }
     default:
