@@ -3,10 +3,11 @@
  * availability, capacity, setup failures, expiry, profiles, and recovering orphans a crashed
  * process left behind. Real bwrap throughout; security properties are in security.test.ts.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtimeContract, linuxSpec, waitForOutput } from './contract';
-import { EXEC, makeLocal, pidsMatching, realUidOf, removeDataDirs, tempDataDir, waitUntil } from './support';
+import { EXEC, makeLocal, pidsMatching, pidsOfUid, realUidOf, removeDataDirs, tempDataDir, waitUntil } from './support';
 
 runtimeContract('local runtime', () => Promise.resolve(makeLocal()));
 
@@ -183,6 +184,29 @@ describe('local runtime orphans', () => {
     expect(pidsMatching('sleep\u00004242.5')).toEqual([]);
     await expect(next.list()).resolves.toEqual([]);
     expect(existsSync(join(dataDir, 'labs', 'sandboxes', info.id))).toBe(false);
+    await next.close();
+  });
+
+  test('when the labs process is killed its sandbox processes die with it, and a new runtime removes what is left', async () => {
+    const dataDir = tempDataDir();
+    const owner = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'sandboxOwner.ts'), dataDir, '1685000'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const id = await new Promise<string>((resolve, reject) => {
+      owner.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      owner.once('exit', (code) => reject(new Error(`the owner exited early with ${String(code)}`)));
+    });
+    await waitUntil(() => pidsMatching('sleep\u00004251.5').length === 1);
+    const exited = new Promise((resolve) => owner.once('exit', resolve));
+    owner.kill('SIGKILL');
+    await exited;
+    await waitUntil(() => pidsOfUid(1_685_000).length === 0); // --die-with-parent
+    expect(pidsMatching('sleep\u00004251.5')).toEqual([]);
+
+    const next = makeLocal({ dataDir, uidBase: 1_685_000 });
+    expect((await next.list()).map((entry) => [entry.id, entry.sessionId])).toEqual([[id, 'session-crashed']]);
+    await next.destroy(id);
+    await expect(next.list()).resolves.toEqual([]);
     await next.close();
   });
 
