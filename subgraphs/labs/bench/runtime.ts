@@ -2,7 +2,7 @@
  * `npm run bench:labs` (tsx subgraphs/labs/bench/runtime.ts [sandboxes] [provisions]): figures for
  * sizing the local lab runtime on one machine.
  * 1. Start-to-READY: `provision` timed over `provisions` runs (default 20), without and with a
- *    small setup script, each destroyed afterwards.
+ *    small setup script, each destroyed afterwards; and the latency of a one-line `exec` check.
  * 2. Capacity: up to `sandboxes` (default 50) sandboxes, each with an idle attached shell at its
  *    prompt; memory per sandbox from its processes (RSS, and PSS which shares libraries fairly)
  *    and from the machine's MemAvailable; then all destroyed.
@@ -96,7 +96,17 @@ async function main(): Promise<void> {
     const times = await timeProvisions(script);
     rows.push([label, String(times.length), percentile(times, 50).toFixed(0), percentile(times, 95).toFixed(0), (times.at(-1) ?? NaN).toFixed(0)]);
   }
-  console.log('\nStart-to-READY (ms)');
+  const checked = await runtime.provision(spec(null));
+  const execTimes: number[] = [];
+  for (let run = 0; run < PROVISIONS; run += 1) {
+    const started = performance.now();
+    await runtime.exec(checked.id, 'test -d "$HOME"', { timeoutMs: 10_000, maxOutputBytes: 1_000 });
+    execTimes.push(performance.now() - started);
+  }
+  await runtime.destroy(checked.id);
+  execTimes.sort((a, b) => a - b);
+  rows.push(['exec of a one-line check (no provision)', String(execTimes.length), percentile(execTimes, 50).toFixed(0), percentile(execTimes, 95).toFixed(0), (execTimes.at(-1) ?? NaN).toFixed(0)]);
+  console.log('\nStart-to-READY and check latency (ms)');
   console.log('case | runs | p50 | p95 | max');
   for (const row of rows) console.log(row.join(' | '));
 
@@ -140,7 +150,7 @@ async function main(): Promise<void> {
   console.log(`attach to prompt p50 / p95 (ms) | ${percentile(attachTimes, 50).toFixed(0)} / ${percentile(attachTimes, 95).toFixed(0)}`);
   console.log(`RSS per sandbox (MiB, shared libraries counted each time) | ${(sandboxMemory.rss / n / 1024).toFixed(2)}`);
   console.log(`PSS per sandbox (MiB, shared pages split) | ${(sandboxMemory.pss / n / 1024).toFixed(2)}`);
-  console.log(`machine MemAvailable drop per sandbox (MiB, incl. PTYs, tmpfs, our side) | ${(machineUsed / n / 1024).toFixed(2)}`);
+  console.log(`machine MemAvailable drop per sandbox (MiB; noisy when the machine is shared) | ${(machineUsed / n / 1024).toFixed(2)}`);
   console.log(`labs process RSS growth per sandbox (MiB) | ${(ourRssGrowth / n / 1024).toFixed(3)}`);
   console.log(`destroy all (ms total / per sandbox) | ${destroyMs.toFixed(0)} / ${(destroyMs / n).toFixed(1)}`);
   console.log(`sandbox processes left after destroy | ${left}`);
