@@ -110,6 +110,36 @@ describe('filesystem', () => {
   });
 });
 
+describe('system calls', () => {
+  const probe = [
+    'python3 -c \'',
+    'import ctypes',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    'def call(*args): return "ok" if libc.syscall(*args) >= 0 else "errno %d" % ctypes.get_errno()',
+    'print("keyctl", call(250, 0, -3, 1))',
+    'print("io_uring_setup", call(425, 8, ctypes.create_string_buffer(120)))',
+    'print("getpid", call(39))',
+    '\'',
+  ].join('\n');
+
+  // The probe uses x86-64 system call numbers.
+  const onX64 = process.arch === 'x64' ? test : test.skip;
+
+  onX64('kernel keyrings and io_uring are refused with EPERM, ordinary calls work', async () => {
+    const result = await runtime.exec(sandbox, probe, EXEC);
+    expect(result.output).toBe('keyctl errno 1\nio_uring_setup errno 1\ngetpid ok\n');
+  });
+
+  onX64('without the seccomp filter the same calls succeed (the probe above can fail)', async () => {
+    const unfiltered = makeLocal({ uidBase: 1_830_000, seccomp: false });
+    const info = await unfiltered.provision(linuxSpec());
+    const result = await unfiltered.exec(info.id, probe, EXEC);
+    expect(result.output).toBe('keyctl ok\nio_uring_setup ok\ngetpid ok\n');
+    await unfiltered.destroy(info.id);
+    await unfiltered.close();
+  });
+});
+
 describe('resource limits', () => {
   test('a fork bomb stops at the process limit and the host, the sandbox and its neighbour still work', async () => {
     const bomb = await runtime.exec(sandbox, 'ulimit -u; bomb() { bomb | bomb & }; bomb; sleep 10', {

@@ -14,6 +14,7 @@
  *   kills everything else in the namespace, so nothing an invocation started outlives it.
  * - `--die-with-parent`: a crashed labs process takes its sandboxes' processes with it.
  * - `--disable-userns`, `--cap-drop ALL`: no nested user namespaces, no capabilities inside.
+ * - `--seccomp`: a deny-list of system calls (seccomp.ts).
  * - Only `/usr` (read-only), generated `/etc` files, `/proc`, `/dev`, a `/tmp` tmpfs and the
  *   sandbox's home are mounted; the host's /root, /work, the data directory and other sandboxes
  *   are simply not in the mount namespace.
@@ -54,6 +55,8 @@ export interface InvocationPlan {
   limits: Rlimits;
   /** A PTY shell keeps the PTY as its controlling terminal; exec checks get a new session (no TIOCSTI into our terminal). */
   newSession: boolean;
+  /** A file descriptor the process inherits holding a seccomp filter (seccomp.ts), or null for none. */
+  seccompFd: number | null;
   /** Niceness of every sandbox process (inherited by its children), so learners' CPU hogs yield to the service. */
   niceness: number;
   tools: { bwrap: string; setpriv: string; prlimit: string; nice: string | null };
@@ -152,8 +155,8 @@ export function sandboxArgv(plan: InvocationPlan, command: string[]): string[] {
     '--setenv',
     'LANG',
     'C.UTF-8',
-    '--',
-    ...command,
   );
+  if (plan.seccompFd !== null) argv.push('--seccomp', String(plan.seccompFd));
+  argv.push('--', ...command);
   return argv;
 }

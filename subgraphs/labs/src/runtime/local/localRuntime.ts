@@ -40,6 +40,7 @@ import { sandboxArgv, type InvocationPlan, type Rlimits } from './bwrap';
 import { LabRuntimeError } from './errors';
 import { killSandboxProcesses, sandboxPids } from './processes';
 import { etcFiles, profileMounts, type HostTools } from './profiles';
+import { seccompFilter } from './seccomp';
 
 export interface LocalLimits extends Rlimits {
   /** The home directory's size cap, enforced by the watchdog, in bytes. */
@@ -85,6 +86,8 @@ export interface LocalRuntimeOptions {
   uidBase?: number;
   /** How often homes are measured and expired sandboxes swept. Default 10 s. */
   watchIntervalMs?: number;
+  /** Apply the seccomp deny-list (seccomp.ts) where this architecture has one. Default true. */
+  seccomp?: boolean;
 }
 
 const DEFAULT_SEARCH_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -196,6 +199,7 @@ export class LocalLabRuntime implements LabRuntime {
   private readonly isolateUids: boolean;
   private readonly uidBase: number;
   private readonly hostEtc: string[];
+  private readonly seccomp: Buffer | null;
   private readonly live = new Map<string, LiveSandbox>();
   private readonly destroying = new Map<string, Promise<void>>();
   /** Uids handed out by provisions still writing their meta. */
@@ -226,6 +230,7 @@ export class LocalLabRuntime implements LabRuntime {
       throw new RangeError(`uidBase must be an integer of at least 65536 (above every system and login uid), not ${this.uidBase}`);
     }
     this.hostEtc = HOST_ETC.filter((path) => existsSync(path));
+    this.seccomp = options.seccomp === false ? null : seccompFilter(process.arch);
     this.watchdog = setInterval(() => void this.watch(), options.watchIntervalMs ?? 10_000);
     this.watchdog.unref();
   }
@@ -288,6 +293,7 @@ export class LocalLabRuntime implements LabRuntime {
       for (const [name, content] of Object.entries(mounts.wrappers)) {
         await writeFile(join(dir, 'bin', name), content, { mode: 0o755 });
       }
+      if (this.seccomp) await writeFile(join(dir, 'seccomp.bpf'), this.seccomp, { mode: 0o600 });
       if (hostUid !== null) await chown(join(dir, 'home'), hostUid, hostUid);
       await chmod(join(dir, 'home'), 0o700);
     } catch (error) {
@@ -317,7 +323,8 @@ export class LocalLabRuntime implements LabRuntime {
     const sandbox = await this.sandbox(sandboxId);
     const argv = sandboxArgv(this.plan(sandboxId, sandbox.meta, true, 'dumb'), ['bash', '-lc', script]);
     // One pipe for both streams keeps stdout and stderr interleaved as a terminal would show them.
-    const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', ...argv], {
+    const [program, ...args] = this.launcher(sandboxId, 'exec 2>&1', argv);
+    const child = spawn(program as string, args, {
       cwd: '/',
       env: {},
       detached: true,
@@ -361,11 +368,8 @@ export class LocalLabRuntime implements LabRuntime {
 
   async attach(sandboxId: string, size: { cols: number; rows: number }): Promise<TerminalStream> {
     const sandbox = await this.sandbox(sandboxId);
-    const [program, ...args] = sandboxArgv(this.plan(sandboxId, sandbox.meta, false, 'xterm-256color'), [
-      'bash',
-      '--login',
-      '-i',
-    ]);
+    const argv = sandboxArgv(this.plan(sandboxId, sandbox.meta, false, 'xterm-256color'), ['bash', '--login', '-i']);
+    const [program, ...args] = this.launcher(sandboxId, ':', argv);
     const shell = pty.spawn(program as string, args, { name: 'xterm-256color', cols: size.cols, rows: size.rows, cwd: '/', env: {} });
     sandbox.pids.add(shell.pid);
     shell.onExit(() => sandbox.pids.delete(shell.pid));
@@ -460,9 +464,20 @@ export class LocalLabRuntime implements LabRuntime {
       generatedEtc: Object.keys(etcFiles(HOSTNAME, mounts.path)),
       limits: this.limits,
       newSession,
+      seccompFd: this.seccomp ? 3 : null,
       niceness: this.limits.niceness,
       tools: { bwrap: this.bwrap as string, setpriv: this.setpriv ?? 'setpriv', prlimit: this.prlimit ?? 'prlimit', nice: this.nice },
     };
+  }
+
+  /**
+   * A `/bin/sh` that prepares descriptors and then execs the sandbox command line: `first` (e.g.
+   * merging stderr), then the seccomp filter opened on fd 3 for bwrap. node-pty cannot pass extra
+   * descriptors, hence the shell rather than spawn's stdio; a missing filter file fails closed.
+   */
+  private launcher(sandboxId: string, first: string, argv: string[]): string[] {
+    if (!this.seccomp) return ['/bin/sh', '-c', `${first}; exec "$@"`, 'sh', ...argv];
+    return ['/bin/sh', '-c', `${first}; exec 3<"$0" || exit 126; exec "$@"`, join(this.sandboxesDir, sandboxId, 'seccomp.bpf'), ...argv];
   }
 
   /** The sandbox from memory, or from disk when a previous process made it. */
