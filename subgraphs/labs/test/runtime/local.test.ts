@@ -88,6 +88,17 @@ describe('local runtime sandboxes on disk', () => {
     await runtime.close();
   });
 
+  test('an exec or attach asked for while the sandbox is being destroyed is refused', async () => {
+    const runtime = makeLocal({ uidBase: 1_615_000 });
+    const info = await runtime.provision(linuxSpec());
+    const destroyed = runtime.destroy(info.id);
+    await expect(runtime.exec(info.id, 'sleep 100', EXEC)).rejects.toMatchObject({ code: 'SANDBOX_NOT_FOUND' });
+    await expect(runtime.attach(info.id, { cols: 80, rows: 24 })).rejects.toMatchObject({ code: 'SANDBOX_NOT_FOUND' });
+    await destroyed;
+    expect(pidsOfUid(1_615_000)).toEqual([]);
+    await runtime.close();
+  });
+
   test('provisioning beyond maxSandboxes is refused until one is destroyed', async () => {
     const runtime = makeLocal({ maxSandboxes: 2, uidBase: 1_620_000 });
     const first = await runtime.provision(linuxSpec());

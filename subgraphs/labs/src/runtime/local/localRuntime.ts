@@ -482,6 +482,14 @@ export class LocalLabRuntime implements LabRuntime {
 
   /** The sandbox from memory, or from disk when a previous process made it. */
   private async sandbox(sandboxId: string): Promise<LiveSandbox> {
+    const found = await this.findSandbox(sandboxId);
+    // Checked after the await and followed synchronously by the spawn, so no process can start
+    // between destroy's kill sweep and the removal of the directory.
+    if (this.destroying.has(sandboxId)) throw new LabRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
+    return found;
+  }
+
+  private async findSandbox(sandboxId: string): Promise<LiveSandbox> {
     const known = this.live.get(sandboxId);
     if (known) return known;
     const meta = SANDBOX_ID.test(sandboxId) ? await this.readMeta(sandboxId) : null;
