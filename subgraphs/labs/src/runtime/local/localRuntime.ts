@@ -17,7 +17,12 @@
  *   `homeBytes` (the files stay so the learner can delete them). A tmpfs home would be capped
  *   exactly but would not survive between invocations.
  * - Memory is RLIMIT_DATA per process, not per sandbox: with `processes` processes a sandbox can
- *   in theory hold processes × memoryBytes.
+ *   in theory hold processes × memoryBytes. /tmp and /dev/shm are capped tmpfs per invocation, so
+ *   they are not shared between a shell and a check either.
+ * - Host uids are `uidBase + slot`, the lowest slot no sandbox on disk and no live process uses.
+ *   The range must belong to one data directory alone. The data directory gets o+x (search, not
+ *   list) so those uids can reach their homes. Without root there is no uid switch: sandboxes then
+ *   share our uid and with it the process limit (`isolateUids: false`).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
