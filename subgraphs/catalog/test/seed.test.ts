@@ -82,6 +82,84 @@ test('demo quizzes allow 3 attempts 30 s apart, and the command-line quiz is unl
   ]);
 });
 
+test('every demo course has one lab, stored with its profile, idle timeout, setup script and steps', () => {
+  const ctx = { newId: randomUUID, now: () => new Date() };
+  const labs = demoCourses.flatMap((demo) => {
+    const built = buildDemoCourse(demo, ctx);
+    if (!built.ok) return [];
+    return built.value.modules.flatMap((module) =>
+      module.lessons.flatMap((lesson) =>
+        lesson.content.kind === 'LAB'
+          ? [
+              [
+                demo.slug,
+                lesson.title,
+                lesson.content.profile,
+                lesson.content.image,
+                lesson.content.timeLimitMinutes,
+                lesson.content.idleTimeoutMinutes,
+                lesson.content.setupScript?.startsWith('set -e\n'),
+                lesson.content.steps.map((step) => step.title),
+              ],
+            ]
+          : [],
+      ),
+    );
+  });
+  expect(labs).toEqual([
+    [
+      'kubernetes-basics',
+      'Lab: Deployment, Service and Kustomization',
+      'KUBERNETES',
+      'learncraft/lab-kubernetes:1.32',
+      45,
+      15,
+      true,
+      ['Write the Deployment manifest', 'Write the Service manifest', 'Label and scale with a kustomization'],
+    ],
+    [
+      'docker-for-developers',
+      'Lab: Containerize a Node.js Service',
+      'LINUX',
+      'learncraft/lab-ubuntu:24.04',
+      45,
+      15,
+      true,
+      ['Create a .dockerignore file', 'Write a multi-stage Dockerfile', 'Harden the runtime stage'],
+    ],
+    [
+      'typescript-fundamentals',
+      'Lab: Make a Strict Project Compile',
+      'NODE',
+      'learncraft/lab-node:20',
+      30,
+      15,
+      true,
+      ['Type the parameter of sum', 'Let average say "no values"', 'Build and run the project'],
+    ],
+    [
+      'advanced-typescript-types',
+      'Lab: Build and Test Type Utilities',
+      'NODE',
+      'learncraft/lab-node:20',
+      60,
+      20,
+      true,
+      ['Implement DeepReadonly', 'Implement RouteParams', 'Write type-level tests'],
+    ],
+    [
+      'the-linux-command-line',
+      'Lab: Shell Workout',
+      'LINUX',
+      'learncraft/lab-ubuntu:24.04',
+      40,
+      15,
+      true,
+      ['Create a directory and a file', 'Write an executable script', 'Extract errors with grep'],
+    ],
+  ]);
+});
+
 test('starting with SEED_DEMO imports the demo catalog once; seeding again and restarting change nothing', async () => {
   const first = await start();
   const counts = async (server: RunningCatalog) =>

@@ -144,8 +144,11 @@ function lessonInput(moduleId: string, lesson: DemoLesson): LessonCreateInput {
     },
     lab: lesson.lab && {
       image: lesson.lab.image,
+      profile: lesson.lab.profile,
       instructions: lesson.lab.instructionsMarkdown,
       timeLimitMinutes: lesson.lab.timeLimitMinutes,
+      idleTimeoutMinutes: lesson.lab.idleTimeoutMinutes,
+      setupScript: lesson.lab.setupScript,
       steps: lesson.lab.steps.map((step) => ({
         title: step.title,
         instructions: step.instructionsMarkdown,
