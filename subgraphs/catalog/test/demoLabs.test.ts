@@ -194,3 +194,44 @@ describeSandbox(
     );
   },
 );
+
+describeSandbox(
+  available
+    ? 'demo lab checks on common mistakes'
+    : 'demo lab checks on common mistakes (skipped: bubblewrap cannot create a sandbox here)',
+  () => {
+    const labByKey = new Map(labs.map(({ lesson }) => [lesson.key, lesson.lab]));
+
+    test.each([
+      [
+        'shell-workout-lab',
+        'executable-script',
+        "mkdir -p ~/workshop/scripts && printf '#!/usr/bin/env bash\\necho hi\\n' > ~/workshop/scripts/hello.sh && chmod 644 ~/workshop/scripts/hello.sh",
+        'hello.sh has mode 644; it needs 755 (rwxr-xr-x): chmod 755 ~/workshop/scripts/hello.sh',
+      ],
+      [
+        'shell-workout-lab',
+        'filter-errors',
+        'cp ~/workshop/logs/app.log ~/workshop/logs/errors.txt',
+        'errors.txt must hold exactly the 3 ERROR lines of app.log, in order; it has 6 lines',
+      ],
+      [
+        'first-deployment-lab',
+        'write-deployment',
+        "printf '%s\\n' 'apiVersion: apps/v1' 'kind: Deployment' 'metadata:' '  name: web' 'spec:' '  replicas: 2' > ~/k8s/deployment.yaml",
+        "Expected apiVersion, kind, name, replicas, selector app, Pod app, container, image, port: 'apps/v1 Deployment web 3 web web web nginx:1.27 80'; found: 'apps/v1 Deployment web 2     '",
+      ],
+    ])('%s %s: a wrong attempt is exit 1 with what is wrong', (lessonKey, stepKey, attempt, message) => {
+      const lab = labByKey.get(lessonKey)!;
+      const home = mkdtempSync(join(tmpdir(), 'lc-lab-'));
+      try {
+        expect(sandbox(home, lab.profile, lab.setupScript).exitCode).toBe(0);
+        expect(sandbox(home, lab.profile, attempt).exitCode).toBe(0);
+        const check = lab.steps.find((step) => step.key === stepKey)!.check.command;
+        expect(sandbox(home, lab.profile, check)).toEqual({ exitCode: 1, output: message });
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    });
+  },
+);
