@@ -18,13 +18,13 @@ import { demoLabSolutions } from '../src/seed/demoLabSolutions';
 const BWRAP = '/usr/bin/bwrap';
 const HOME = '/home/learner';
 
-/** The host paths each profile binds read-only on top of /usr (see the report in the README). */
+/** The host paths each profile binds read-only on top of /usr (listed in src/seed/demoLabs.ts). */
 function profileBinds(profile: DemoLab['profile']): { binds: string[]; path: string[] } {
   if (profile === 'NODE') {
     const typescript = dirname(require.resolve('typescript/package.json'));
     const nodeDir = dirname(realpathSync(process.execPath));
     const binds = ['--ro-bind', typescript, '/opt/typescript'];
-    // node under /usr is already there; elsewhere (nvm, /usr/local is under /usr too) bind its directory.
+    // A node under /usr is already in the sandbox; one elsewhere (nvm, /opt) needs its directory bound.
     if (!nodeDir.startsWith('/usr/')) binds.push('--ro-bind', nodeDir, '/opt/node/bin');
     return { binds, path: ['/opt/typescript/bin', '/opt/node/bin'] };
   }

@@ -7,6 +7,17 @@
 // bubblewrap sandbox. Checks use only bash builtins and tools under /usr/bin (coreutils, grep,
 // sed, sort), plus `node` and `tsc` (NODE) or `kubectl` (KUBERNETES); no awk or which (on
 // Debian-like hosts they are /etc/alternatives links that a sandbox without /etc cannot follow).
+//
+// Host paths a local (bubblewrap) sandbox needs, read-only, besides /usr (with /bin, /lib, /lib64
+// as symlinks into it), /proc, /dev, a tmpfs /tmp and the learner's home:
+// - LINUX: nothing more.
+// - NODE: the `typescript` package directory (here the repo's node_modules/typescript) at
+//   /opt/typescript with /opt/typescript/bin on PATH (its `tsc` is `#!/usr/bin/env node`), and
+//   node's directory when node is not under /usr (e.g. nvm).
+// - KUBERNETES: kubectl's directory when kubectl is not under /usr (here /usr/bin/kubectl ->
+//   /usr/lib/google-cloud-sdk/bin/kubectl, a static binary, so nothing more).
+// Binding /etc/alternatives as well makes vi/vim, awk and which usable in the terminal.
+// A NODE check runs tsc, which takes a few seconds on a busy machine: give checks >= 30 s.
 import type { DemoLab } from './demoCatalog';
 
 const LINUX_IMAGE = 'learncraft/lab-ubuntu:24.04';
