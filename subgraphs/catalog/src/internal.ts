@@ -1,12 +1,21 @@
 /**
  * Service-to-service routes (never exposed through the gateway), guarded by the shared internal
- * secret. They carry what the public schema must not: quiz answer keys for grading (progress) and
- * a course's syllabus and instructors for enrolment and completion rules.
+ * secret. They carry what the public schema must not: quiz answer keys for grading (progress), lab
+ * setup scripts and check commands (labs), and a course's syllabus and instructors for enrolment
+ * and completion rules.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { INTERNAL_HEADER, isInternalCaller, sendJson, type HttpRoute } from '@learncraft/kit';
-import { lessonsOf, quizLimitsOf, type CourseDocument, type LessonRecord } from './domain/course';
+import {
+  labSettingsOf,
+  lessonsOf,
+  quizLimitsOf,
+  type CourseDocument,
+  type LabContent,
+  type LabProfile,
+  type LessonRecord,
+} from './domain/course';
 import type { CourseStore } from './stores/courseStore';
 
 export const MAX_INTERNAL_IDS = 500;
@@ -32,6 +41,17 @@ export interface InternalLesson {
       explanation: string | null;
     }[];
   };
+  /** LAB lessons only: what the labs service needs to run a session. */
+  lab: null | InternalLab;
+}
+
+export interface InternalLab {
+  profile: 'linux' | 'node' | 'kubernetes';
+  image: string;
+  setupScript: string | null;
+  timeLimitMinutes: number;
+  idleTimeoutMinutes: number;
+  steps: { id: string; title: string; checkCommand: string }[];
 }
 
 export interface InternalCourse {
@@ -108,6 +128,25 @@ export function toInternalLesson({ lesson, course }: LessonRecord): InternalLess
             })),
           }
         : null,
+    lab: content.kind === 'LAB' ? toInternalLab(content) : null,
+  };
+}
+
+const INTERNAL_PROFILE: Record<LabProfile, InternalLab['profile']> = {
+  LINUX: 'linux',
+  NODE: 'node',
+  KUBERNETES: 'kubernetes',
+};
+
+function toInternalLab(lab: LabContent): InternalLab {
+  const settings = labSettingsOf(lab);
+  return {
+    profile: INTERNAL_PROFILE[settings.profile],
+    image: lab.image,
+    setupScript: settings.setupScript,
+    timeLimitMinutes: lab.timeLimitMinutes,
+    idleTimeoutMinutes: settings.idleTimeoutMinutes,
+    steps: lab.steps.map((step) => ({ id: step.id, title: step.title, checkCommand: step.checkCommand })),
   };
 }
 

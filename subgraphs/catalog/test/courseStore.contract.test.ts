@@ -9,7 +9,7 @@ import { SlugTakenError, VersionConflictError, type CourseStore } from '../src/s
 import { createEmbeddedCourseStore, migrateCatalog } from '../src/stores/embedded';
 import { createMongoCourseStore } from '../src/stores/mongo';
 import type { CourseDocument } from '../src/domain/course';
-import { makeCourse, module, quizLesson, readingLesson } from './support/courses';
+import { labLesson, makeCourse, module, quizLesson, readingLesson } from './support/courses';
 
 interface Harness {
   store: CourseStore;
@@ -62,6 +62,27 @@ function courseStoreContract(name: string, describeFn: jest.Describe, open: () =
       expect(saved).toEqual({ ...course, version: 1 });
       expect(await store.byIds([course.id])).toEqual([saved]);
       expect(await store.bySlug(course.slug)).toEqual(saved);
+    });
+
+    test('a lab lesson keeps its profile, idle timeout, setup script and check commands, and a legacy lab reads back without them', async () => {
+      const lab = labLesson('Lab');
+      const legacy = labLesson('Old lab', { legacy: true });
+      const saved = await store.create(makeCourse({ modules: [module('Labs', [lab, legacy])] }));
+      const records = await store.lessonsByIds([lab.id, legacy.id]);
+      expect(records.map((record) => record.lesson)).toEqual([lab, legacy]);
+      expect(records[0]?.lesson.content).toMatchObject({
+        profile: 'KUBERNETES',
+        idleTimeoutMinutes: 20,
+        setupScript: 'mkdir -p ~/k8s\n',
+      });
+      expect(Object.keys(records[1]!.lesson.content).sort()).toEqual([
+        'image',
+        'instructions',
+        'kind',
+        'steps',
+        'timeLimitMinutes',
+      ]);
+      expect(await store.byIds([saved.id])).toEqual([saved]);
     });
 
     test('unknown and malformed ids are omitted rather than failing', async () => {

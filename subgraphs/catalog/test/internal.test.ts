@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CourseDocument } from '../src/domain/course';
-import { makeCourse, module, quizLesson, readingLesson } from './support/courses';
+import { labLesson, makeCourse, module, quizLesson, readingLesson } from './support/courses';
 import { startTestCatalog, type TestCatalog } from './support/server';
 
 let catalog: TestCatalog;
@@ -18,7 +18,7 @@ beforeAll(async () => {
       instructorIds: ['u-1', 'u-2'],
       modules: [
         module('One', [readingLesson('Read', { durationSeconds: 240 }), quizLesson('Quiz')]),
-        module('Two', [readingLesson('More')]),
+        module('Two', [readingLesson('More'), labLesson('Lab'), labLesson('Old lab', { legacy: true })]),
       ],
     }),
   );
@@ -60,6 +60,7 @@ describe('POST /internal/lessons', () => {
             kind: 'QUIZ',
             durationSeconds: 120,
             coursePublished: true,
+            lab: null,
             quiz: {
               passPercent: 70,
               // The fixture quiz is stored without limits, as quizzes were before they existed.
@@ -83,6 +84,7 @@ describe('POST /internal/lessons', () => {
             durationSeconds: 240,
             coursePublished: true,
             quiz: null,
+            lab: null,
           },
           {
             id: draftLesson.id,
@@ -91,6 +93,56 @@ describe('POST /internal/lessons', () => {
             durationSeconds: 300,
             coursePublished: false,
             quiz: null,
+            lab: null,
+          },
+        ],
+      },
+    });
+  });
+
+  test('returns a LAB lesson with its lower-case profile, setup script, limits and check commands, and defaults for a lab stored before them', async () => {
+    const [, lab, legacy] = published.modules[1]!.lessons;
+    const step = (lesson: typeof lab) => {
+      if (lesson?.content.kind !== 'LAB') throw new Error('fixture');
+      return lesson.content.steps[0]!;
+    };
+    const response = await catalog.internal('/internal/lessons', { ids: [lab!.id, legacy!.id] });
+    const common = {
+      courseId: published.id,
+      kind: 'LAB',
+      durationSeconds: 1800,
+      coursePublished: true,
+      quiz: null,
+    };
+    expect(response).toEqual({
+      status: 200,
+      body: {
+        lessons: [
+          {
+            id: lab!.id,
+            ...common,
+            lab: {
+              profile: 'kubernetes',
+              image: 'learncraft/lab-kubernetes:1.32',
+              setupScript: 'mkdir -p ~/k8s\n',
+              timeLimitMinutes: 30,
+              idleTimeoutMinutes: 20,
+              steps: [{ id: step(lab).id, title: 'Write it', checkCommand: 'test -f ~/k8s/deployment.yaml' }],
+            },
+          },
+          {
+            id: legacy!.id,
+            ...common,
+            lab: {
+              profile: 'node',
+              image: 'learncraft/lab-node:20',
+              setupScript: null,
+              timeLimitMinutes: 30,
+              idleTimeoutMinutes: 15,
+              steps: [
+                { id: step(legacy).id, title: 'Write it', checkCommand: 'test -f ~/k8s/deployment.yaml' },
+              ],
+            },
           },
         ],
       },
@@ -136,7 +188,7 @@ describe('POST /internal/courses', () => {
             lessonIds: [
               published.modules[0]!.lessons[0]!.id,
               published.modules[0]!.lessons[1]!.id,
-              published.modules[1]!.lessons[0]!.id,
+              ...published.modules[1]!.lessons.map((lesson) => lesson.id),
             ],
           },
         ],

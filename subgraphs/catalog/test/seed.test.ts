@@ -16,6 +16,10 @@ import { loadConfig, seedDemoCatalog, startCatalogSubgraph, type RunningCatalog 
 import { demoCategories, demoCourses } from '../src/seed/demoCatalog';
 import { buildDemoCourse } from '../src/seed/seedDemoCatalog';
 import { CourseIndexer } from '../src/services/indexing';
+import { createMemorySearchIndex } from '../src/search/memory';
+import { createEmbeddedCourseStore, migrateCatalog } from '../src/stores/embedded';
+import type { CourseDocument, LabContent } from '../src/domain/course';
+import { typedModuleLab } from '../src/seed/demoLabs';
 import type { Json } from './support/server';
 import { randomUUID } from 'node:crypto';
 
@@ -82,6 +86,84 @@ test('demo quizzes allow 3 attempts 30 s apart, and the command-line quiz is unl
   ]);
 });
 
+test('every demo course has one lab, stored with its profile, idle timeout, setup script and steps', () => {
+  const ctx = { newId: randomUUID, now: () => new Date() };
+  const labs = demoCourses.flatMap((demo) => {
+    const built = buildDemoCourse(demo, ctx);
+    if (!built.ok) return [];
+    return built.value.modules.flatMap((module) =>
+      module.lessons.flatMap((lesson) =>
+        lesson.content.kind === 'LAB'
+          ? [
+              [
+                demo.slug,
+                lesson.title,
+                lesson.content.profile,
+                lesson.content.image,
+                lesson.content.timeLimitMinutes,
+                lesson.content.idleTimeoutMinutes,
+                lesson.content.setupScript?.startsWith('set -e\n'),
+                lesson.content.steps.map((step) => step.title),
+              ],
+            ]
+          : [],
+      ),
+    );
+  });
+  expect(labs).toEqual([
+    [
+      'kubernetes-basics',
+      'Lab: Deployment, Service and Kustomization',
+      'KUBERNETES',
+      'learncraft/lab-kubernetes:1.32',
+      45,
+      15,
+      true,
+      ['Write the Deployment manifest', 'Write the Service manifest', 'Label and scale with a kustomization'],
+    ],
+    [
+      'docker-for-developers',
+      'Lab: Containerize a Node.js Service',
+      'LINUX',
+      'learncraft/lab-ubuntu:24.04',
+      45,
+      15,
+      true,
+      ['Create a .dockerignore file', 'Write a multi-stage Dockerfile', 'Harden the runtime stage'],
+    ],
+    [
+      'typescript-fundamentals',
+      'Lab: Make a Strict Project Compile',
+      'NODE',
+      'learncraft/lab-node:20',
+      30,
+      15,
+      true,
+      ['Type the parameter of sum', 'Let average say "no values"', 'Build and run the project'],
+    ],
+    [
+      'advanced-typescript-types',
+      'Lab: Build and Test Type Utilities',
+      'NODE',
+      'learncraft/lab-node:20',
+      60,
+      20,
+      true,
+      ['Implement DeepReadonly', 'Implement RouteParams', 'Write type-level tests'],
+    ],
+    [
+      'the-linux-command-line',
+      'Lab: Shell Workout',
+      'LINUX',
+      'learncraft/lab-ubuntu:24.04',
+      40,
+      15,
+      true,
+      ['Create a directory and a file', 'Write an executable script', 'Extract errors with grep'],
+    ],
+  ]);
+});
+
 test('starting with SEED_DEMO imports the demo catalog once; seeding again and restarting change nothing', async () => {
   const first = await start();
   const counts = async (server: RunningCatalog) =>
@@ -114,7 +196,7 @@ test('starting with SEED_DEMO imports the demo catalog once; seeding again and r
     indexer: new CourseIndexer(first.searchIndex, silent),
     logger: silent,
   });
-  expect(again).toEqual({ created: 0, skipped: demoCourses.length, failed: 0 });
+  expect(again).toEqual({ created: 0, skipped: demoCourses.length, failed: 0, labsUpgraded: 0 });
   expect(await counts(first)).toEqual(seeded);
   await first.close();
 
@@ -127,4 +209,75 @@ test('starting with SEED_DEMO imports the demo catalog once; seeding again and r
   );
   expect(search.courseSearch.edges).toEqual([{ node: { slug: demoCourses[0]!.slug } }]);
   await restarted.close();
+});
+
+test('an existing demo course whose lab predates lab profiles gets the current demo lab once; the rest stays as it was', async () => {
+  const fresh = await createTestDatabase('pglite');
+  try {
+    await migrateCatalog(fresh.db);
+    const store = createEmbeddedCourseStore(fresh.db);
+    const indexer = new CourseIndexer(createMemorySearchIndex(), silent);
+    const demo = demoCourses.find((course) => course.slug === 'typescript-fundamentals')!;
+    const built = buildDemoCourse(demo, { newId: randomUUID, now: () => new Date('2025-01-01T00:00:00Z') });
+    if (!built.ok) throw new Error('fixture');
+    // As stored before lab profiles: no profile, idle timeout or setup script, and a check that
+    // needed the network.
+    const legacy: CourseDocument = {
+      ...built.value,
+      modules: built.value.modules.map((module) => ({
+        ...module,
+        lessons: module.lessons.map((lesson) => {
+          if (lesson.content.kind !== 'LAB') return lesson;
+          const { profile: _p, idleTimeoutMinutes: _i, setupScript: _s, ...old } = lesson.content;
+          const content: LabContent = {
+            ...old,
+            steps: [
+              {
+                id: randomUUID(),
+                title: 'Initialize',
+                instructions: 'npm install',
+                checkCommand: 'npx --no-install tsc',
+                hint: null,
+              },
+            ],
+          };
+          return { ...lesson, title: 'Lab: Set Up and Compile a Strict Project', content };
+        }),
+      })),
+    };
+    const stored = await store.create(legacy);
+    const labOf = (course: CourseDocument) =>
+      course.modules.flatMap((module) => module.lessons).find((lesson) => lesson.kind === 'LAB')!;
+    const others = (course: CourseDocument) =>
+      course.modules.flatMap((module) => module.lessons).filter((lesson) => lesson.kind !== 'LAB');
+
+    const first = await seedDemoCatalog({ store, indexer, logger: silent, courses: [demo] });
+    expect(first).toEqual({ created: 0, skipped: 1, failed: 0, labsUpgraded: 1 });
+    const [upgraded] = await store.byIds([stored.id]);
+    const lab = labOf(upgraded!);
+    if (lab.content.kind !== 'LAB') throw new Error('fixture');
+    expect([
+      lab.id,
+      lab.title,
+      lab.content.profile,
+      lab.content.idleTimeoutMinutes,
+      lab.content.setupScript,
+    ]).toEqual([
+      labOf(stored).id,
+      'Lab: Make a Strict Project Compile',
+      'NODE',
+      15,
+      typedModuleLab.setupScript,
+    ]);
+    expect(lab.content.steps.map((step) => step.checkCommand)).toEqual(
+      typedModuleLab.steps.map((step) => step.check.command),
+    );
+    expect(others(upgraded!)).toEqual(others(stored));
+
+    const second = await seedDemoCatalog({ store, indexer, logger: silent, courses: [demo] });
+    expect(second).toEqual({ created: 0, skipped: 1, failed: 0, labsUpgraded: 0 });
+    expect(await store.byIds([stored.id])).toEqual([upgraded]);
+  } finally {
+    await fresh.dispose();
+  }
 });

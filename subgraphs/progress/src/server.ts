@@ -1,6 +1,7 @@
 /**
  * Wires the progress subgraph: database (injected, PostgreSQL or PGlite) with migrations, the
- * catalog client, pub/sub, the token verifier, and the kit's subgraph server.
+ * catalog client, pub/sub, the token verifier, and the kit's subgraph server with the internal
+ * routes the labs service calls.
  */
 import { join } from 'node:path';
 import {
@@ -22,6 +23,7 @@ import {
 } from '@learncraft/kit';
 import type { ProgressConfig } from './config';
 import { createContext, type ProgressContext, type ProgressStores } from './context';
+import { internalRoutes } from './internal';
 import { resolvers } from './resolvers';
 import { createHttpCatalogClient, type CatalogClient } from './stores/catalogClient';
 import { createProgressStore } from './stores/progressStore';
@@ -91,6 +93,7 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
       logger,
       metrics,
       context: (base) => createContext(base, { stores, pubsub, logger, now }),
+      routes: internalRoutes({ stores, pubsub, logger, now, secret: config.INTERNAL_API_SECRET }),
       onClose: release,
     });
     return Object.assign(server, { db, pubsub, stores });

@@ -93,7 +93,7 @@ describe('Subscription.progressUpdated', () => {
     });
     // A second event is resolved afresh, not from the first event's loaders.
     const secondForAlice = aliceEvents.next();
-    await h.gql(COMPLETE, { lessonId: 'web-lab' }, alice.token);
+    await h.gql(COMPLETE, { lessonId: 'web-reading' }, alice.token);
     expect((await secondForAlice).value?.data?.progressUpdated.enrollment.progressPercent).toBe(50);
     await instructorEvents.return?.();
     await aliceEvents.return?.();

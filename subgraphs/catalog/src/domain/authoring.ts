@@ -5,7 +5,9 @@
  */
 import { userError, type UserError } from '@learncraft/kit';
 import {
+  DEFAULT_LAB_IDLE_TIMEOUT_MINUTES,
   findLesson,
+  profileFromImage,
   findModule,
   lessonCount,
   type CourseDocument,
@@ -305,8 +307,11 @@ export function buildContent(
         ? {
             kind,
             image: input.lab.image,
+            profile: input.lab.profile ?? profileFromImage(input.lab.image),
             instructions: input.lab.instructions,
             timeLimitMinutes: input.lab.timeLimitMinutes,
+            idleTimeoutMinutes: input.lab.idleTimeoutMinutes ?? DEFAULT_LAB_IDLE_TIMEOUT_MINUTES,
+            setupScript: input.lab.setupScript?.trim() ? input.lab.setupScript : null,
             steps: input.lab.steps.map((step) => ({
               id: step.id ?? newId(),
               title: step.title.trim(),

@@ -62,12 +62,48 @@ export interface LabStepDocument {
   hint: string | null;
 }
 
+/** The tool set of a lab's sandbox (what the local runtime binds in besides a shell). */
+export const LAB_PROFILES = ['LINUX', 'NODE', 'KUBERNETES'] as const;
+export type LabProfile = (typeof LAB_PROFILES)[number];
+
+/** Minutes a session may sit idle when the author sets no limit. */
+export const DEFAULT_LAB_IDLE_TIMEOUT_MINUTES = 15;
+
 export interface LabContent {
   kind: 'LAB';
   image: string;
   instructions: string;
   timeLimitMinutes: number;
+  /**
+   * Absent (like idleTimeoutMinutes and setupScript) on labs stored before they existed: read all
+   * three through labSettingsOf.
+   */
+  profile?: LabProfile;
+  idleTimeoutMinutes?: number;
+  /** Run once in the learner's home when the sandbox is created; null for none. Never public. */
+  setupScript?: string | null;
   steps: LabStepDocument[];
+}
+
+/** A lab's sandbox settings, with the defaults of labs stored before they existed. */
+export function labSettingsOf(lab: LabContent): {
+  profile: LabProfile;
+  idleTimeoutMinutes: number;
+  setupScript: string | null;
+} {
+  return {
+    profile: lab.profile ?? profileFromImage(lab.image),
+    idleTimeoutMinutes: lab.idleTimeoutMinutes ?? DEFAULT_LAB_IDLE_TIMEOUT_MINUTES,
+    setupScript: lab.setupScript ?? null,
+  };
+}
+
+/** The profile an image name suggests: "learncraft/lab-node:20" is NODE; LINUX when nothing matches. */
+export function profileFromImage(image: string): LabProfile {
+  const name = image.toLowerCase();
+  if (/(^|[^a-z])(kube|kubernetes|kubectl|k8s)/.test(name)) return 'KUBERNETES';
+  if (/(^|[^a-z])node/.test(name)) return 'NODE';
+  return 'LINUX';
 }
 
 export type LessonContent = VideoContent | ReadingContent | QuizContent | LabContent;

@@ -27,6 +27,8 @@ export const LIMITS = {
   checkCommand: 2_000,
   hint: 2_000,
   labMinutes: { min: 5, max: 480 },
+  labIdleMinutes: { min: 5, max: 120 },
+  setupScript: 20_000,
   searchQuery: 200,
 } as const;
 

@@ -6,7 +6,9 @@
 import { userError, type UserError } from '@learncraft/kit';
 import {
   COURSE_LEVELS,
+  LAB_PROFILES,
   type CourseLevel,
+  type LabProfile,
   type LabContent,
   type LessonContent,
   type LessonKind,
@@ -53,8 +55,14 @@ export interface QuizInput {
 }
 export interface LabInput {
   image: string;
+  /** Absent: derived from the image (profileFromImage). */
+  profile?: Maybe<LabProfile>;
   instructions: string;
   timeLimitMinutes: number;
+  /** Absent: DEFAULT_LAB_IDLE_TIMEOUT_MINUTES. */
+  idleTimeoutMinutes?: Maybe<number>;
+  /** Absent or blank: none. */
+  setupScript?: Maybe<string>;
   steps: {
     id?: Maybe<string>;
     title: string;
@@ -313,6 +321,21 @@ function checkLab(check: Checker, lab: LabInput, path: Path) {
     LIMITS.labMinutes.max,
     'The time limit',
   );
+  if (lab.profile != null && !LAB_PROFILES.includes(lab.profile)) {
+    check.raw(Code.OUT_OF_RANGE, 'Unknown lab profile.', [...path, 'profile']);
+  }
+  if (lab.idleTimeoutMinutes != null) {
+    check.int(
+      [...path, 'idleTimeoutMinutes'],
+      lab.idleTimeoutMinutes,
+      LIMITS.labIdleMinutes.min,
+      LIMITS.labIdleMinutes.max,
+      'The idle timeout',
+    );
+  }
+  if (lab.setupScript != null) {
+    check.longText([...path, 'setupScript'], lab.setupScript, LIMITS.setupScript, 'The setup script');
+  }
   const stepsPath = [...path, 'steps'];
   if (lab.steps.length === 0) check.raw(Code.REQUIRED, 'A lab needs at least one step.', stepsPath);
   check.count(stepsPath, lab.steps.length, LIMITS.labStepsPerLab, 'steps');

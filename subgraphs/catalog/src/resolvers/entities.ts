@@ -6,10 +6,12 @@
 import type { CatalogContext } from '../context';
 import {
   findLesson,
+  labSettingsOf,
   lessonCount,
   quizLimitsOf,
   totalDurationSeconds,
   type CourseDocument,
+  type LabContent as LabContentDocument,
   type LessonContent,
   type LessonRecord,
   type QuizContent as QuizContentDocument,
@@ -76,6 +78,11 @@ const CONTENT_TYPE: Record<LessonContent['kind'], string> = {
 export const QuizContent = {
   maxAttempts: (quiz: QuizContentDocument) => quizLimitsOf(quiz).maxAttempts,
   cooldownSeconds: (quiz: QuizContentDocument) => quizLimitsOf(quiz).cooldownSeconds,
+};
+
+export const LabContent = {
+  profile: (lab: LabContentDocument) => labSettingsOf(lab).profile,
+  idleTimeoutMinutes: (lab: LabContentDocument) => labSettingsOf(lab).idleTimeoutMinutes,
 };
 
 export const LessonContentUnion = {

@@ -1,6 +1,6 @@
 /** The catalog resolver map. */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { Course, LessonContentUnion, Lesson, Module, QuizContent, User } from './entities';
+import { Course, LabContent, LessonContentUnion, Lesson, Module, QuizContent, User } from './entities';
 import { Mutation } from './mutation';
 import { Query } from './query';
 
@@ -31,5 +31,6 @@ export const resolvers = {
   Lesson,
   LessonContent: LessonContentUnion,
   QuizContent,
+  LabContent,
   User,
 };

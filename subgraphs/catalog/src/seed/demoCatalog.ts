@@ -1,5 +1,13 @@
 // Demo catalog seed data for LearnCraft.
 // Pure data: categories and courses (modules, lessons, quizzes and labs) used to seed demo environments.
+// The labs themselves (setup scripts and checks) are in demoLabs.ts.
+import {
+  containerizeNodeAppLab,
+  firstDeploymentLab,
+  shellWorkoutLab,
+  typedModuleLab,
+  typeUtilitiesLab,
+} from './demoLabs';
 
 export type DemoLessonKind = 'VIDEO' | 'READING' | 'QUIZ' | 'LAB';
 export interface DemoQuizQuestion {
@@ -17,6 +25,17 @@ export interface DemoLabStep {
   check: { command: string; expectExitCode: 0 };
   hint: string;
 }
+/** A lab: the image (Kubernetes runtime), the tool profile (local runtime), setup and steps. */
+export interface DemoLab {
+  image: string;
+  profile: 'LINUX' | 'NODE' | 'KUBERNETES';
+  instructionsMarkdown: string;
+  timeLimitMinutes: number;
+  idleTimeoutMinutes: number;
+  /** Run once in the learner's home when the sandbox is created. */
+  setupScript: string;
+  steps: DemoLabStep[];
+}
 export interface DemoLesson {
   key: string; // unique within the course, kebab-case
   title: string;
@@ -31,7 +50,7 @@ export interface DemoLesson {
     cooldownSeconds: number;
     questions: DemoQuizQuestion[];
   };
-  lab?: { image: string; instructionsMarkdown: string; timeLimitMinutes: number; steps: DemoLabStep[] }; // kind LAB only
+  lab?: DemoLab; // kind LAB only
 }
 export interface DemoModule {
   key: string;
@@ -405,80 +424,10 @@ kubectl rollout undo deployment/web
           },
           {
             key: 'first-deployment-lab',
-            title: 'Lab: Write a Deployment and a Service',
+            title: 'Lab: Deployment, Service and Kustomization',
             kind: 'LAB',
             durationSeconds: 1800,
-            lab: {
-              image: 'learncraft/lab-ubuntu:24.04',
-              instructionsMarkdown: `# Lab: Your First Deployment
-
-In this lab you will write the two manifests that almost every Kubernetes application starts with: a **Deployment** that runs three replicas of NGINX and a **Service** that gives them a stable address.
-
-The sandbox is an Ubuntu 24.04 shell without a cluster, so the checks validate the files you write rather than applying them. Everything you write here would work unchanged with \`kubectl apply -f ~/k8s/\`.
-
-You can use \`nano\` or \`vim\` to edit files. When you finish a step, click **Check** to verify it.
-`,
-              timeLimitMinutes: 45,
-              steps: [
-                {
-                  key: 'write-deployment',
-                  title: 'Write the Deployment manifest',
-                  instructionsMarkdown: `Create the directory \`~/k8s\` and a file \`~/k8s/deployment.yaml\` containing a Deployment that:
-
-- is named \`web\` and uses \`apiVersion: apps/v1\`
-- runs **3** replicas
-- selects and labels its Pods with \`app: web\`
-- runs a container named \`web\` from the image \`nginx:1.27\`
-
-\`\`\`bash
-mkdir -p ~/k8s
-nano ~/k8s/deployment.yaml
-\`\`\`
-`,
-                  check: {
-                    command:
-                      "test -f ~/k8s/deployment.yaml && grep -q '^kind: Deployment' ~/k8s/deployment.yaml && grep -q 'apps/v1' ~/k8s/deployment.yaml && grep -Eq 'replicas:[[:space:]]*3' ~/k8s/deployment.yaml && grep -Eq 'image:[[:space:]]*nginx:1.27' ~/k8s/deployment.yaml",
-                    expectExitCode: 0,
-                  },
-                  hint: 'Start the file with "apiVersion: apps/v1" and "kind: Deployment" at the top level (no indentation), then set spec.replicas to 3 and the container image to nginx:1.27.',
-                },
-                {
-                  key: 'declare-container-port',
-                  title: 'Declare the container port and labels',
-                  instructionsMarkdown: `Make the container port explicit so other tools (and readers) know where NGINX listens. Under the container in \`~/k8s/deployment.yaml\`, add:
-
-\`\`\`yaml
-          ports:
-            - containerPort: 80
-\`\`\`
-
-Double-check that \`spec.selector.matchLabels\` and \`spec.template.metadata.labels\` both contain \`app: web\`.
-`,
-                  check: {
-                    command: `grep -Eq 'containerPort:[[:space:]]*80' ~/k8s/deployment.yaml && [ "$(grep -Ec 'app:[[:space:]]*web' ~/k8s/deployment.yaml)" -ge 2 ]`,
-                    expectExitCode: 0,
-                  },
-                  hint: 'The label "app: web" must appear at least twice: once under spec.selector.matchLabels and once under spec.template.metadata.labels.',
-                },
-                {
-                  key: 'write-service',
-                  title: 'Write the Service manifest',
-                  instructionsMarkdown: `Create \`~/k8s/service.yaml\` with a Service named \`web\` of the default type (ClusterIP) that:
-
-- selects Pods labelled \`app: web\`
-- exposes \`port: 80\` and forwards to \`targetPort: 80\`
-
-Tip: you can keep both objects in one file separated by \`---\`, but for this lab use two separate files.
-`,
-                  check: {
-                    command:
-                      "test -f ~/k8s/service.yaml && grep -q '^kind: Service' ~/k8s/service.yaml && grep -Eq 'app:[[:space:]]*web' ~/k8s/service.yaml && grep -Eq '^[[:space:]]*-?[[:space:]]*port:[[:space:]]*80' ~/k8s/service.yaml && grep -Eq 'targetPort:[[:space:]]*80' ~/k8s/service.yaml",
-                    expectExitCode: 0,
-                  },
-                  hint: 'Use "apiVersion: v1" and "kind: Service". Put "app: web" under spec.selector and list the port under spec.ports as "- port: 80" with "targetPort: 80".',
-                },
-              ],
-            },
+            lab: firstDeploymentLab,
           },
         ],
       },
@@ -840,79 +789,7 @@ Use a full build stage for compiling and testing, and a lean runtime stage that 
             title: 'Lab: Containerize a Node.js Service',
             kind: 'LAB',
             durationSeconds: 2100,
-            lab: {
-              image: 'learncraft/lab-ubuntu:24.04',
-              instructionsMarkdown: `# Lab: Containerize a Node.js Service
-
-The sandbox contains a small Node.js/TypeScript service in \`~/app\` with a \`package.json\`, a lockfile and a \`src/\` folder. Your job is to write the files that turn it into a production-ready image:
-
-1. A \`.dockerignore\` that keeps the build context small and secret-free.
-2. A multi-stage \`Dockerfile\` with a separate build stage.
-3. A hardened runtime stage that runs as a non-root user.
-
-The sandbox has no Docker daemon, so the checks inspect your files. If you want to see the result, the same files build unchanged with \`docker build -t my-app ~/app\` on your own machine.
-`,
-              timeLimitMinutes: 45,
-              steps: [
-                {
-                  key: 'create-dockerignore',
-                  title: 'Create a .dockerignore file',
-                  instructionsMarkdown: `Create \`~/app/.dockerignore\` so that dependencies, Git metadata and local secrets never enter the build context. It must contain at least these entries, one per line:
-
-\`\`\`text
-node_modules
-.git
-.env
-\`\`\`
-`,
-                  check: {
-                    command:
-                      "test -f ~/app/.dockerignore && grep -qxF 'node_modules' ~/app/.dockerignore && grep -qxF '.git' ~/app/.dockerignore && grep -qxF '.env' ~/app/.dockerignore",
-                    expectExitCode: 0,
-                  },
-                  hint: 'Each entry must be on its own line with no leading spaces or slashes, e.g. exactly "node_modules".',
-                },
-                {
-                  key: 'multi-stage-dockerfile',
-                  title: 'Write a multi-stage Dockerfile',
-                  instructionsMarkdown: `Create \`~/app/Dockerfile\` with **two stages**:
-
-- a build stage that starts with \`FROM node:20-alpine AS build\`, installs dependencies with \`npm ci\` and runs \`npm run build\`
-- a runtime stage that starts from \`node:20-alpine\` again
-
-\`\`\`dockerfile
-FROM node:20-alpine AS build
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY . .
-RUN npm run build
-\`\`\`
-`,
-                  check: {
-                    command: `test -f ~/app/Dockerfile && [ "$(grep -ciE '^FROM[[:space:]]' ~/app/Dockerfile)" -ge 2 ] && grep -qiE '^FROM[[:space:]]+node:20-alpine[[:space:]]+AS[[:space:]]+build' ~/app/Dockerfile && grep -q 'npm ci' ~/app/Dockerfile`,
-                    expectExitCode: 0,
-                  },
-                  hint: 'You need two FROM lines. The first must read "FROM node:20-alpine AS build"; the second starts the runtime stage.',
-                },
-                {
-                  key: 'harden-runtime-stage',
-                  title: 'Harden the runtime stage',
-                  instructionsMarkdown: `Finish the runtime stage:
-
-- copy the compiled output from the build stage with \`COPY --from=build\`
-- switch to the built-in \`node\` user with \`USER node\`
-- start the app with an exec-form \`CMD\`, e.g. \`CMD ["node", "dist/server.js"]\`
-`,
-                  check: {
-                    command:
-                      "grep -qiE '^COPY[[:space:]]+--from=build' ~/app/Dockerfile && grep -qE '^USER[[:space:]]+node' ~/app/Dockerfile && grep -qE '^CMD[[:space:]]*\\[' ~/app/Dockerfile",
-                    expectExitCode: 0,
-                  },
-                  hint: 'Add "COPY --from=build /app/dist ./dist", then "USER node", and finish with CMD ["node", "dist/server.js"] using square brackets (exec form).',
-                },
-              ],
-            },
+            lab: containerizeNodeAppLab,
           },
         ],
       },
@@ -1301,96 +1178,10 @@ Add a \`default\` branch that assigns the value to \`never\`. If someone later a
           },
           {
             key: 'typed-module-lab',
-            title: 'Lab: Set Up and Compile a Strict Project',
+            title: 'Lab: Make a Strict Project Compile',
             kind: 'LAB',
             durationSeconds: 1500,
-            lab: {
-              image: 'learncraft/lab-node:20',
-              instructionsMarkdown: `# Lab: Your First Strict TypeScript Project
-
-In this lab you will set up a TypeScript project from scratch in the sandbox, write a small typed module and compile it to JavaScript.
-
-The sandbox runs Node.js 20 with npm. Work in the folder \`~/ts-lab\`. Each step has a **Check** button that verifies your progress.
-`,
-              timeLimitMinutes: 30,
-              steps: [
-                {
-                  key: 'init-project',
-                  title: 'Initialize the project',
-                  instructionsMarkdown: `Create the project and install the compiler as a dev dependency:
-
-\`\`\`bash
-mkdir -p ~/ts-lab/src && cd ~/ts-lab
-npm init -y
-npm install --save-dev typescript
-\`\`\`
-
-Then create \`~/ts-lab/tsconfig.json\` with strict checking enabled and separate source and output folders:
-
-\`\`\`json
-{
-  "compilerOptions": {
-    "target": "es2022",
-    "module": "nodenext",
-    "rootDir": "./src",
-    "outDir": "./dist",
-    "strict": true,
-    "skipLibCheck": true
-  },
-  "include": ["src"]
-}
-\`\`\`
-`,
-                  check: {
-                    command: `test -f ~/ts-lab/package.json && test -f ~/ts-lab/node_modules/typescript/package.json && grep -Eq '^[[:space:]]*"strict"[[:space:]]*:[[:space:]]*true' ~/ts-lab/tsconfig.json && grep -Eq '^[[:space:]]*"outDir"[[:space:]]*:[[:space:]]*"./dist"' ~/ts-lab/tsconfig.json`,
-                    expectExitCode: 0,
-                  },
-                  hint: 'Run the commands inside ~/ts-lab so package.json and node_modules end up there, and copy the tsconfig.json exactly, including "strict": true and "outDir": "./dist".',
-                },
-                {
-                  key: 'write-math-module',
-                  title: 'Write a typed module',
-                  instructionsMarkdown: `Create \`~/ts-lab/src/math.ts\` and export two functions with explicit parameter and return types:
-
-\`\`\`ts
-export function sum(values: number[]): number {
-  return values.reduce((total, value) => total + value, 0);
-}
-
-export function average(values: number[]): number | undefined {
-  return values.length === 0 ? undefined : sum(values) / values.length;
-}
-\`\`\`
-`,
-                  check: {
-                    command:
-                      "test -f ~/ts-lab/src/math.ts && grep -qF 'export function sum(values: number[]): number' ~/ts-lab/src/math.ts && grep -qF 'export function average(values: number[]): number | undefined' ~/ts-lab/src/math.ts",
-                    expectExitCode: 0,
-                  },
-                  hint: 'The file must be at ~/ts-lab/src/math.ts and the two function signatures must match the example exactly, including the return types.',
-                },
-                {
-                  key: 'compile-project',
-                  title: 'Compile to JavaScript',
-                  instructionsMarkdown: `Compile the project. Because of \`rootDir\` and \`outDir\`, the output lands in \`~/ts-lab/dist\`:
-
-\`\`\`bash
-cd ~/ts-lab
-npx tsc
-cat dist/math.js
-\`\`\`
-
-Notice that the compiled JavaScript contains no type annotations: types are erased after checking.
-`,
-                  check: {
-                    command:
-                      "cd ~/ts-lab && npx --no-install tsc --noEmit -p . && test -f dist/math.js && grep -q 'function sum' dist/math.js",
-                    expectExitCode: 0,
-                  },
-                  hint: 'Run npx tsc from inside ~/ts-lab. If dist/math.js is missing, check that outDir is set to "./dist" and that rootDir points at "./src".',
-                },
-              ],
-            },
+            lab: typedModuleLab,
           },
         ],
       },
@@ -1775,111 +1566,7 @@ An \`infer\` placeholder that is followed by literal text matches as few charact
             title: 'Lab: Build and Test Type Utilities',
             kind: 'LAB',
             durationSeconds: 2400,
-            lab: {
-              image: 'learncraft/lab-node:20',
-              instructionsMarkdown: `# Lab: Build and Test Type Utilities
-
-In this lab you will implement two reusable type utilities and prove that they work with **type-level tests**. A type-level test is a file that must compile: correct usages compile cleanly, and incorrect usages are marked with \`// @ts-expect-error\`, which itself fails if the line below it does *not* produce an error.
-
-The sandbox runs Node.js 20. Work in \`~/types-lab\`; set it up with:
-
-\`\`\`bash
-mkdir -p ~/types-lab/src && cd ~/types-lab
-npm init -y
-npm install --save-dev typescript
-\`\`\`
-
-Use the \`tsconfig.json\` provided in step 1.
-`,
-              timeLimitMinutes: 60,
-              steps: [
-                {
-                  key: 'deep-readonly',
-                  title: 'Implement DeepReadonly',
-                  instructionsMarkdown: `Create \`~/types-lab/tsconfig.json\`:
-
-\`\`\`json
-{
-  "compilerOptions": {
-    "target": "es2022",
-    "module": "nodenext",
-    "strict": true,
-    "noEmit": true,
-    "skipLibCheck": true
-  },
-  "include": ["src"]
-}
-\`\`\`
-
-Then create \`~/types-lab/src/utils.ts\` and export a recursive \`DeepReadonly<T>\` type that makes every nested property readonly (arrays included):
-
-\`\`\`ts
-export type DeepReadonly<T> = T extends (...args: any[]) => unknown
-  ? T
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
-\`\`\`
-`,
-                  check: {
-                    command:
-                      "test -f ~/types-lab/tsconfig.json && test -f ~/types-lab/src/utils.ts && grep -qF 'export type DeepReadonly<T>' ~/types-lab/src/utils.ts && grep -q 'readonly \\[' ~/types-lab/src/utils.ts",
-                    expectExitCode: 0,
-                  },
-                  hint: 'DeepReadonly must call itself for each property: { readonly [K in keyof T]: DeepReadonly<T[K]> }. Leave functions unchanged so they stay callable.',
-                },
-                {
-                  key: 'route-params',
-                  title: 'Implement RouteParams',
-                  instructionsMarkdown: `In the same file, export a \`RouteParams<Path>\` type that extracts the \`:param\` names from a route string using template literal types and \`infer\`:
-
-\`\`\`ts
-type P = RouteParams<"/courses/:courseId/lessons/:lessonId">;
-// "courseId" | "lessonId"
-\`\`\`
-
-Write it yourself first; the reading "Template Literal Types" has a reference implementation if you get stuck.
-`,
-                  check: {
-                    command:
-                      "grep -qE 'export type RouteParams<' ~/types-lab/src/utils.ts && grep -q 'infer' ~/types-lab/src/utils.ts && grep -qF ':$' ~/types-lab/src/utils.ts",
-                    expectExitCode: 0,
-                  },
-                  hint: 'Match the pattern `${string}:${infer Param}/${infer Rest}` first and recurse on Rest; then handle a final parameter with `${string}:${infer Param}`.',
-                },
-                {
-                  key: 'type-tests',
-                  title: 'Write type-level tests',
-                  instructionsMarkdown: `Create \`~/types-lab/src/checks.ts\` with type-level tests. It must import both utilities and use \`@ts-expect-error\` at least twice:
-
-\`\`\`ts
-import type { DeepReadonly, RouteParams } from "./utils.js";
-
-const config: DeepReadonly<{ db: { hosts: string[] } }> = { db: { hosts: ["a"] } };
-// @ts-expect-error nested properties are readonly
-config.db.hosts = [];
-
-const ok: RouteParams<"/users/:id"> = "id";
-// @ts-expect-error "name" is not a parameter of this route
-const bad: RouteParams<"/users/:id"> = "name";
-
-export { ok, bad };
-\`\`\`
-
-Run the checker; it must finish without errors:
-
-\`\`\`bash
-cd ~/types-lab && npx tsc -p .
-\`\`\`
-`,
-                  check: {
-                    command: `cd ~/types-lab && test -f src/checks.ts && [ "$(grep -c '@ts-expect-error' src/checks.ts)" -ge 2 ] && npx --no-install tsc -p .`,
-                    expectExitCode: 0,
-                  },
-                  hint: 'If tsc reports "Unused @ts-expect-error directive", the line below it compiled fine, which means your utility type is too permissive.',
-                },
-              ],
-            },
+            lab: typeUtilitiesLab,
           },
         ],
       },
@@ -2281,85 +1968,7 @@ Each tool does one thing well, and the pipe lets you combine them. In the lab, y
             title: 'Lab: Shell Workout',
             kind: 'LAB',
             durationSeconds: 1800,
-            lab: {
-              image: 'learncraft/lab-ubuntu:24.04',
-              instructionsMarkdown: `# Lab: Shell Workout
-
-Time to put your new skills together in a real Ubuntu 24.04 shell. You will:
-
-1. Build a small directory structure.
-2. Write an executable shell script and set its permissions.
-3. Use redirection and a pipeline to extract errors from a log file.
-
-Work in your home directory. After each step, click **Check** to verify it. You can always inspect your work with \`ls -l\`, \`cat\` and \`tree\`.
-`,
-              timeLimitMinutes: 40,
-              steps: [
-                {
-                  key: 'create-directories',
-                  title: 'Create the directory layout',
-                  instructionsMarkdown: `Create this directory layout inside your home directory with as few commands as possible:
-
-\`\`\`text
-~/workshop/
-├── logs/
-└── scripts/
-\`\`\`
-
-Tip: \`mkdir -p\` accepts several paths at once, and brace expansion such as \`~/workshop/{logs,scripts}\` saves typing.
-`,
-                  check: {
-                    command: 'test -d ~/workshop/logs && test -d ~/workshop/scripts',
-                    expectExitCode: 0,
-                  },
-                  hint: 'Run: mkdir -p ~/workshop/logs ~/workshop/scripts (or use brace expansion).',
-                },
-                {
-                  key: 'executable-script',
-                  title: 'Write an executable script',
-                  instructionsMarkdown: `Create the script \`~/workshop/scripts/hello.sh\` that prints \`Hello, LearnCraft\`:
-
-\`\`\`bash
-cat > ~/workshop/scripts/hello.sh <<'EOF'
-#!/usr/bin/env bash
-echo "Hello, LearnCraft"
-EOF
-\`\`\`
-
-Then give it the permissions \`rwxr-xr-x\` (owner can read, write and execute; everyone else can read and execute) and run it with \`~/workshop/scripts/hello.sh\`.
-`,
-                  check: {
-                    command: `test -x ~/workshop/scripts/hello.sh && [ "$(stat -c %a ~/workshop/scripts/hello.sh)" = '755' ] && ~/workshop/scripts/hello.sh | grep -qx 'Hello, LearnCraft'`,
-                    expectExitCode: 0,
-                  },
-                  hint: 'rwxr-xr-x is 755 in octal: chmod 755 ~/workshop/scripts/hello.sh. The first line of the script must be the shebang #!/usr/bin/env bash.',
-                },
-                {
-                  key: 'filter-errors',
-                  title: 'Extract errors with grep',
-                  instructionsMarkdown: `Create a sample log file:
-
-\`\`\`bash
-printf '%s\\n' \\
-  '2025-01-10 08:00:01 INFO  server started' \\
-  '2025-01-10 08:00:07 ERROR database connection refused' \\
-  '2025-01-10 08:01:12 WARN  slow response' \\
-  '2025-01-10 08:02:45 ERROR timeout calling payments' \\
-  '2025-01-10 08:03:00 INFO  request completed' \\
-  '2025-01-10 08:04:09 ERROR disk quota exceeded' \\
-  > ~/workshop/logs/app.log
-\`\`\`
-
-Now write **only the lines containing \`ERROR\`** to \`~/workshop/logs/errors.txt\` using \`grep\` and output redirection. Then count them with \`wc -l\`.
-`,
-                  check: {
-                    command: `test -f ~/workshop/logs/app.log && test -f ~/workshop/logs/errors.txt && [ "$(wc -l < ~/workshop/logs/errors.txt)" -eq 3 ] && ! grep -qv 'ERROR' ~/workshop/logs/errors.txt`,
-                    expectExitCode: 0,
-                  },
-                  hint: 'Use output redirection: grep ERROR ~/workshop/logs/app.log > ~/workshop/logs/errors.txt. The result should contain exactly 3 lines.',
-                },
-              ],
-            },
+            lab: shellWorkoutLab,
           },
         ],
       },

@@ -2,12 +2,16 @@
  * Imports the demo catalog (categories and published courses) on start when SEED_DEMO is set.
  * Idempotent: categories are upserted by slug and a course whose slug exists is skipped. Courses
  * are built through the same authoring rules as the mutations, so demo content obeys every limit.
+ * One upgrade runs on existing demo courses: a lab stored before lab profiles existed (no
+ * `profile`, so no setup script, and checks that needed the network) is replaced by the demo's
+ * current lab, once; every other edit an author made is left alone.
  */
 import { randomUUID } from 'node:crypto';
 import { DEMO_ACCOUNTS, type Logger } from '@learncraft/kit';
 import {
   addLesson,
   addModule,
+  buildContent,
   newCourse,
   publishCourse,
   type AuthoringContext,
@@ -16,13 +20,15 @@ import {
 } from '../domain/authoring';
 import type { CourseDocument } from '../domain/course';
 import type { CourseIndexer } from '../services/indexing';
-import { SlugTakenError, type CourseStore } from '../stores/courseStore';
+import { SlugTakenError, VersionConflictError, type CourseStore } from '../stores/courseStore';
 import { demoCategories, demoCourses, type DemoCourse, type DemoLesson } from './demoCatalog';
 
 export interface SeedResult {
   created: number;
   skipped: number;
   failed: number;
+  /** Existing demo courses whose legacy lab was replaced by the current demo lab. */
+  labsUpgraded: number;
 }
 
 export interface SeedOptions {
@@ -42,12 +48,27 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedResult>
   const courses = options.courses ?? demoCourses;
   await store.upsertCategories(demoCategories.map((category) => ({ id: ctx.newId(), ...category })));
 
-  const result: SeedResult = { created: 0, skipped: 0, failed: 0 };
+  const result: SeedResult = { created: 0, skipped: 0, failed: 0, labsUpgraded: 0 };
   for (const [index, demo] of courses.entries()) {
     const progress = `${index + 1}/${courses.length}`;
-    if (await store.bySlug(demo.slug)) {
+    const existing = await store.bySlug(demo.slug);
+    if (existing) {
       result.skipped += 1;
-      logger.info(`seed: course ${progress} "${demo.slug}" exists, skipped`);
+      const upgraded = withCurrentDemoLabs(existing, demo, ctx);
+      if (upgraded) {
+        try {
+          await indexer.sync([await store.update(upgraded)]);
+          result.labsUpgraded += 1;
+          logger.info(
+            `seed: course ${progress} "${demo.slug}" exists; its lab was upgraded to the current demo lab`,
+          );
+        } catch (error) {
+          // Another replica upgraded it (or an author saved) meanwhile: leave it to them.
+          if (!(error instanceof VersionConflictError)) throw error;
+        }
+      } else {
+        logger.info(`seed: course ${progress} "${demo.slug}" exists, skipped`);
+      }
       continue;
     }
     const built = buildDemoCourse(demo, ctx);
@@ -70,7 +91,7 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedResult>
     }
   }
   logger.info(
-    `seed: demo catalog ready (${result.created} created, ${result.skipped} already present, ${result.failed} invalid)`,
+    `seed: demo catalog ready (${result.created} created, ${result.skipped} already present, ${result.labsUpgraded} labs upgraded, ${result.failed} invalid)`,
   );
   return result;
 }
@@ -116,6 +137,31 @@ export function buildDemoCourse(demo: DemoCourse, ctx: AuthoringContext): Outcom
   return publishCourse(course, ctx.now());
 }
 
+/**
+ * The course with each legacy LAB lesson (stored without a profile) replaced by the demo course's
+ * lab (title and content, with fresh step ids); null when there is nothing to upgrade.
+ */
+export function withCurrentDemoLabs(
+  course: CourseDocument,
+  demo: DemoCourse,
+  ctx: AuthoringContext,
+): CourseDocument | null {
+  const demoLab = demo.modules.flatMap((module) => module.lessons).find((lesson) => lesson.kind === 'LAB');
+  if (!demoLab) return null;
+  let changed = false;
+  const modules = course.modules.map((module) => ({
+    ...module,
+    lessons: module.lessons.map((lesson) => {
+      if (lesson.content.kind !== 'LAB' || lesson.content.profile !== undefined) return lesson;
+      const content = buildContent('LAB', lessonInput(module.id, demoLab), ctx.newId);
+      if (!content) return lesson;
+      changed = true;
+      return { ...lesson, title: demoLab.title, content };
+    }),
+  }));
+  return changed ? { ...course, modules, updatedAt: ctx.now().toISOString() } : null;
+}
+
 function lessonInput(moduleId: string, lesson: DemoLesson): LessonCreateInput {
   return {
     moduleId,
@@ -144,8 +190,11 @@ function lessonInput(moduleId: string, lesson: DemoLesson): LessonCreateInput {
     },
     lab: lesson.lab && {
       image: lesson.lab.image,
+      profile: lesson.lab.profile,
       instructions: lesson.lab.instructionsMarkdown,
       timeLimitMinutes: lesson.lab.timeLimitMinutes,
+      idleTimeoutMinutes: lesson.lab.idleTimeoutMinutes,
+      setupScript: lesson.lab.setupScript,
       steps: lesson.lab.steps.map((step) => ({
         title: step.title,
         instructions: step.instructionsMarkdown,

@@ -38,6 +38,35 @@ export function quizLesson(title: string): LessonDocument {
   };
 }
 
+/** A LAB lesson; `legacy` leaves out profile, idle timeout and setup script, as labs were stored before them. */
+export function labLesson(title: string, options: { legacy?: boolean } = {}): LessonDocument {
+  const settings = options.legacy
+    ? {}
+    : { profile: 'KUBERNETES' as const, idleTimeoutMinutes: 20, setupScript: 'mkdir -p ~/k8s\n' };
+  return {
+    id: randomUUID(),
+    title,
+    kind: 'LAB',
+    durationSeconds: 1800,
+    content: {
+      kind: 'LAB',
+      image: options.legacy ? 'learncraft/lab-node:20' : 'learncraft/lab-kubernetes:1.32',
+      instructions: '# Lab',
+      timeLimitMinutes: 30,
+      ...settings,
+      steps: [
+        {
+          id: randomUUID(),
+          title: 'Write it',
+          instructions: 'Write the file.',
+          checkCommand: 'test -f ~/k8s/deployment.yaml',
+          hint: 'Use an editor.',
+        },
+      ],
+    },
+  };
+}
+
 export function module(title: string, lessons: LessonDocument[]): ModuleDocument {
   return { id: randomUUID(), title, summary: '', lessons };
 }

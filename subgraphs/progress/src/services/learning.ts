@@ -110,6 +110,11 @@ export async function completeLesson(
   const target = await lessonTarget(ctx, viewer, input.lessonId);
   if (!target.ok) return target;
   if (target.lesson.kind === 'QUIZ') return wrongKind(target.lesson, 'a quiz completes when it is passed');
+  if (target.lesson.kind === 'LAB') {
+    return failure(
+      userError('COMPLETED_BY_CHECKS', "Labs complete when every step's check passes.", LESSON_FIELD),
+    );
+  }
   const result = await record(ctx, target, { decide: applyCompletion, kind: () => 'LESSON_COMPLETED' });
   return { ok: true, ...result };
 }
@@ -207,8 +212,8 @@ function forgetEnrollment(ctx: ProgressContext, enrollment: EnrollmentRecord) {
 }
 
 /** Events go out after the commit; a failed publish is logged, never undoes the committed write. */
-async function publish(
-  ctx: ProgressContext,
+export async function publish(
+  ctx: Pick<ProgressContext, 'pubsub' | 'logger'>,
   enrollment: EnrollmentRecord,
   lessonId: string | null,
   kind: ProgressEventKind,

@@ -9,7 +9,7 @@ import type { Database, Drizzle, PageRequest, UserError } from '@learncraft/kit'
 import { and, asc, count, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { isCourseComplete, NOT_STARTED, type LessonState } from '../domain/progress';
 import type { AttemptSummary, QuizAnswer, QuizQuestionResult } from '../domain/quiz';
-import { enrollments, lessonProgress, quizAttempts } from './tables';
+import { enrollments, lessonCompletions, lessonProgress, quizAttempts } from './tables';
 
 export interface EnrollmentRecord {
   id: string;
@@ -71,6 +71,14 @@ export interface LessonActivityResult {
   attempt: QuizAttemptRecord | null;
 }
 
+export interface ExternalCompletion extends Omit<LessonActivity, 'attempt'> {
+  /** What completed the lesson (the lab session id), kept with the first completion. */
+  reference: string;
+}
+
+/** `changed: false`: the lesson was already complete and nothing was written. */
+export type ExternalCompletionResult = ({ changed: true } & LessonActivityResult) | { changed: false };
+
 export interface ProgressStore {
   /** Enrolls the user, or returns their existing enrollment (`created: false`). */
   enroll(
@@ -102,7 +110,16 @@ export interface ProgressStore {
    * cannot together exceed an attempt limit.
    */
   recordQuizAttempt(activity: QuizAttemptActivity): Promise<QuizAttemptOutcome>;
+  /**
+   * Completes a lesson for another service (labs), exactly once: under the enrollment's row lock a
+   * lesson that is already complete is left as it is (nothing written, `changed: false`), so
+   * retries, replays and concurrent calls from several replicas change the state once.
+   */
+  completeLessonOnce(completion: ExternalCompletion): Promise<ExternalCompletionResult>;
 }
+
+/** Thrown inside a transaction to roll it back, writing nothing, when the lesson is already complete. */
+class AlreadyComplete extends Error {}
 
 /** Thrown inside a transaction to roll it back with the userError that refused it. */
 class AttemptRefused extends Error {
@@ -242,6 +259,31 @@ export function createProgressStore(db: Database): ProgressStore {
         return { ok: true, ...result, attempt: result.attempt };
       } catch (error) {
         if (error instanceof AttemptRefused) return { ok: false, userErrors: [error.userError] };
+        throw error;
+      }
+    },
+
+    async completeLessonOnce({ reference, ...activity }) {
+      const { enrollmentId, lessonId, at } = activity;
+      try {
+        const result = await orm.transaction((tx) =>
+          recordLessonActivity(tx, activity, async () => {
+            const [existing] = await tx
+              .select({ status: lessonProgress.status })
+              .from(lessonProgress)
+              .where(
+                and(eq(lessonProgress.enrollmentId, enrollmentId), eq(lessonProgress.lessonId, lessonId)),
+              );
+            if (existing?.status === 'COMPLETED') throw new AlreadyComplete();
+            await tx
+              .insert(lessonCompletions)
+              .values({ enrollmentId, lessonId, reference, completedAt: at })
+              .onConflictDoNothing();
+          }),
+        );
+        return { changed: true, ...result };
+      } catch (error) {
+        if (error instanceof AlreadyComplete) return { changed: false };
         throw error;
       }
     },

@@ -49,3 +49,14 @@ export const quizAttempts = progressSchema.table('quiz_attempts', {
   results: jsonb('results').$type<QuizQuestionResult[]>().notNull(),
   submittedAt: timestamptz('submitted_at').notNull(),
 });
+
+export const lessonCompletions = progressSchema.table(
+  'lesson_completions',
+  {
+    enrollmentId: uuid('enrollment_id').notNull(),
+    lessonId: text('lesson_id').notNull(),
+    reference: text('reference').notNull(),
+    completedAt: timestamptz('completed_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.enrollmentId, table.lessonId] })],
+);

@@ -41,6 +41,17 @@ export interface Harness {
   /** A fresh learner id with a token. */
   learner(roles?: Role[]): Promise<{ id: string; token: string }>;
   count(sql: string, params?: unknown[]): Promise<number>;
+  /**
+   * POSTs JSON to an internal route of `server` (default: the harness's), with the internal secret
+   * unless `secret` is given (null: none).
+   */
+  internal(
+    path: string,
+    body: unknown,
+    options?: { secret?: string | null; server?: RunningProgressSubgraph },
+  ): Promise<{ status: number; body: any }>;
+  /** A second progress server on the same database, PubSub and catalog (another replica); closed with the harness. */
+  replica(): Promise<RunningProgressSubgraph>;
   close(): Promise<void>;
 }
 
@@ -59,19 +70,22 @@ export async function startHarness(
     GATEWAY_SECRET: TEST_GATEWAY_SECRET,
     CATALOG_INTERNAL_URL: catalog.url,
   });
-  const server = await startProgressSubgraph({
-    config,
-    db: test.db,
-    pubsub,
-    verifier: issuer.verifier,
-    catalog: createHttpCatalogClient({
-      baseUrl: catalog.url,
-      secret: CATALOG_SECRET,
-      ttlMs: options.catalogTtlMs ?? 0,
-    }),
-    logger: createLogger('progress-test', 'silent'),
-    now: options.now,
-  });
+  const start = () =>
+    startProgressSubgraph({
+      config,
+      db: test.db,
+      pubsub,
+      verifier: issuer.verifier,
+      catalog: createHttpCatalogClient({
+        baseUrl: catalog.url,
+        secret: CATALOG_SECRET,
+        ttlMs: options.catalogTtlMs ?? 0,
+      }),
+      logger: createLogger('progress-test', 'silent'),
+      now: options.now,
+    });
+  const server = await start();
+  const replicas: RunningProgressSubgraph[] = [];
   const token = (userId: string, roles: Role[] = ['LEARNER']) => issuer.issueAccessToken(userId, roles);
   return {
     server,
@@ -99,7 +113,24 @@ export async function startHarness(
       const [row] = await test.db.query<{ n: number | string }>(sql, params);
       return Number(row?.n ?? 0);
     },
+    async internal(path, body, { secret = CATALOG_SECRET, server: target = server } = {}) {
+      const response = await fetch(target.url.replace(/\/graphql$/, '') + path, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(secret ? { 'x-learncraft-internal': secret } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async replica() {
+      const replica = await start();
+      replicas.push(replica);
+      return replica;
+    },
     async close() {
+      await Promise.all(replicas.map((replica) => replica.close()));
       await server.close();
       await catalog.close();
       await pubsub.close();
