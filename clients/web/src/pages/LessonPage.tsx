@@ -114,7 +114,13 @@ export default function LessonPage() {
           <QuizLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
         )}
         {content.__typename === 'LabContent' && (
-          <LabLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
+          <LabLesson
+            key={lesson.id}
+            lesson={lesson}
+            content={content}
+            enrolled={enrolled}
+            onCompleted={() => void refetch().catch(() => undefined)}
+          />
         )}
         <nav className="prev-next" aria-label="Lesson navigation">
           {previous ? (

@@ -6,6 +6,7 @@ export const LESSON_ID = 'TGVzc29uOjQy';
 export function lesson(
   content: LessonData['content'],
   viewerProgress: LessonData['viewerProgress'] = null,
+  viewerLabSession: LessonData['viewerLabSession'] = null,
 ): LessonData {
   return {
     id: LESSON_ID,
@@ -15,6 +16,7 @@ export function lesson(
     durationSeconds: 120,
     viewerProgress,
     content,
+    viewerLabSession,
   };
 }
 
