@@ -136,7 +136,6 @@ export class TerminalConnection {
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
-      this.tokenRefusals = 0;
       this.setState({ kind: 'open' });
       // The server sizes the pseudo-terminal from this; it knows nothing until told.
       this.sendResize(this.options.terminal.size);
@@ -144,8 +143,10 @@ export class TerminalConnection {
     socket.onmessage = (event: MessageEvent) => {
       // Binary frames from the server carry no output in this protocol.
       if (typeof event.data !== 'string') return;
-      // Output means the connection works: the next blip starts the back-off afresh.
+      // Output means the connection works: the next blip starts the back-off afresh. Opening is
+      // not enough: a refused token is only told by closing (4401) an accepted connection.
       this.attempts = 0;
+      this.tokenRefusals = 0;
       this.options.terminal.write(event.data);
     };
     socket.onclose = (event: CloseEvent) => {
