@@ -81,6 +81,7 @@ export async function startTerminalServer(): Promise<TerminalServer> {
 /** Stands in for xterm.js: records what is written; `type` and `resize` act as the learner would. */
 export class FakeTerminal implements TerminalAdapter {
   written: string[] = [];
+  disposed = false;
   size: TerminalSize = { cols: 80, rows: 24 };
   private readonly inputListeners = new Set<(data: string) => void>();
   private readonly resizeListeners = new Set<(size: TerminalSize) => void>();
@@ -95,6 +96,9 @@ export class FakeTerminal implements TerminalAdapter {
   onResize(listener: (size: TerminalSize) => void) {
     this.resizeListeners.add(listener);
     return { dispose: () => this.resizeListeners.delete(listener) };
+  }
+  dispose() {
+    this.disposed = true;
   }
   type(data: string) {
     for (const listener of this.inputListeners) listener(data);
