@@ -36,7 +36,7 @@ type Session = NonNullable<LessonData['viewerLabSession']>;
 /** Stands in for the graphql-ws link: records subscriptions and pushes events into them. */
 class LabEvents {
   readonly subscriptions: { variables: Record<string, unknown>; closed: boolean }[] = [];
-  private readonly observers = new Set<{ next(result: FetchResult): void }>();
+  private readonly observers = new Set<{ next(result: FetchResult): void; error(error: unknown): void }>();
 
   readonly link = new ApolloLink(
     (operation) =>
@@ -64,6 +64,14 @@ class LabEvents {
       for (const observer of this.observers) observer.next({ data: { labSessionUpdated: event } });
       if (this.fakeTimers) await jest.advanceTimersByTimeAsync(0);
       else await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+  }
+
+  /** Ends every subscription with an error, as the server does when it refuses one. */
+  async fail(message: string) {
+    await act(async () => {
+      for (const observer of this.observers) observer.error(new Error(message));
+      await new Promise((resolve) => setTimeout(resolve, 0));
     });
   }
 
@@ -320,6 +328,7 @@ describe('LabLesson', () => {
     await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('group')).toBeNull();
     expect(stop.result).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stop' }));
 
     await user.click(screen.getByRole('button', { name: 'Stop' }));
     await user.click(screen.getByRole('button', { name: 'Stop lab' }));
@@ -440,6 +449,14 @@ describe('LabLesson', () => {
     expect(screen.queryByText(/^Terminal of/)).toBeNull();
     await waitFor(() => expect(events.open).toEqual([]));
     expect(screen.queryByRole('button', { name: /Mark as/ })).toBeNull();
+  });
+
+  it('says so when the live updates end with an error', async () => {
+    const { events } = renderLab([], { session: labSession() });
+    await events.fail('Forbidden');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Live updates of this session stopped. Reload the page to see where it is.',
+    );
   });
 
   it('follows a session still being prepared when the page opens', () => {

@@ -47,7 +47,10 @@ export function LabLesson({
   /** The session turned COMPLETED: the lesson's progress changed on the server. */
   onCompleted?: () => void;
 }) {
-  const { session, follow, deadline } = useLabSession({ initial: lesson.viewerLabSession, onCompleted });
+  const { session, follow, deadline, liveUpdatesFailed } = useLabSession({
+    initial: lesson.viewerLabSession,
+    onCompleted,
+  });
   const active = !!session && !ENDED_STATUSES.has(session.status);
   const lessonCompleted = lesson.viewerProgress?.status === 'COMPLETED' || session?.status === 'COMPLETED';
 
@@ -62,6 +65,11 @@ export function LabLesson({
       <section className="lab-session" aria-labelledby="lab-session-heading">
         <h2 id="lab-session-heading">Your sandbox</h2>
         {session && <SessionStatus session={session} />}
+        {active && liveUpdatesFailed && (
+          <p className="form-error" role="alert">
+            Live updates of this session stopped. Reload the page to see where it is.
+          </p>
+        )}
         {active ? (
           <>
             <LabClock session={session} deadline={deadline} />

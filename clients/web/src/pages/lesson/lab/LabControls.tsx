@@ -3,7 +3,7 @@
  * server's own deadline from its last EXPIRY_WARNING), the 5- and 1-minute warnings, and Stop,
  * Reset (both destroy work, so both ask first) and Extend.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
 import { LabExtendMutation, LabResetMutation, LabStopMutation } from '../../../graphql/operations';
 import { clock } from '../../../lib/format';
@@ -118,9 +118,23 @@ function ConfirmAction({
   onConfirm: () => void;
 }) {
   const [asking, setAsking] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  // After Cancel, focus goes back where it was rather than to the top of the page.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (asking || !refocus.current) return;
+    refocus.current = false;
+    trigger.current?.focus();
+  }, [asking]);
   if (!asking)
     return (
-      <button type="button" className="button secondary" disabled={disabled} onClick={() => setAsking(true)}>
+      <button
+        ref={trigger}
+        type="button"
+        className="button secondary"
+        disabled={disabled}
+        onClick={() => setAsking(true)}
+      >
         {label}
       </button>
     );
@@ -138,7 +152,15 @@ function ConfirmAction({
         {confirmLabel}
       </button>
       {/* Focus goes to the harmless choice: Enter on a misplaced focus must not delete work. */}
-      <button type="button" className="button secondary" autoFocus onClick={() => setAsking(false)}>
+      <button
+        type="button"
+        className="button secondary"
+        autoFocus
+        onClick={() => {
+          refocus.current = true;
+          setAsking(false);
+        }}
+      >
         Cancel
       </button>
     </div>

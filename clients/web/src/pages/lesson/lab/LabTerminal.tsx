@@ -75,6 +75,7 @@ export default function LabTerminal({ sessionId, retry }: { sessionId: string; r
         )}
       </div>
       <div ref={container} className="terminal-screen" />
+      <p className="hint">In the terminal, Tab completes; press Esc and then Tab to move on from it.</p>
     </section>
   );
 }

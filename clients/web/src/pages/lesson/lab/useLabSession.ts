@@ -50,7 +50,7 @@ export function useLabSession({
       : null;
   const [deadline, setDeadline] = useState<ServerDeadline | null>(null);
 
-  useSubscription(LabSessionUpdatedSubscription, {
+  const live = useSubscription(LabSessionUpdatedSubscription, {
     variables: { sessionId: sessionId ?? '' },
     skip: !sessionId || (!!session && ENDED_STATUSES.has(session.status)),
     onData: ({ data }) => {
@@ -79,5 +79,7 @@ export function useLabSession({
       setDeadline(null);
     },
     deadline: deadline && session && deadline.expiresAt === session.expiresAt ? deadline : null,
+    /** The server ended the live updates with an error: what shows may be out of date. */
+    liveUpdatesFailed: !!live.error,
   };
 }

@@ -6,6 +6,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import { createFocusEscape } from './focusEscape';
 import type { TerminalAdapter } from './terminalConnection';
 
 export interface MountedTerminal extends TerminalAdapter {
@@ -23,6 +24,7 @@ export function mountTerminal(container: HTMLElement): MountedTerminal {
   });
   const fit = new FitAddon();
   terminal.loadAddon(fit);
+  terminal.attachCustomKeyEventHandler(createFocusEscape());
   terminal.open(container);
   fit.fit();
   // The container follows the page width (down to 360 px phones); the pseudo-terminal follows it.
