@@ -539,6 +539,15 @@ export const LabSessionQuery = graphql(`
   }
 `);
 
+/** The session without a terminal URL (so no token is minted): the catch-up poll of useLabSession. */
+export const LabSessionStatusQuery = graphql(`
+  query LabSessionStatus($id: ID!) {
+    labSession(id: $id) {
+      ...LabSessionFields
+    }
+  }
+`);
+
 export const LabStartMutation = graphql(`
   mutation LabStart($input: LabStartInput!) {
     labStart(input: $input) {

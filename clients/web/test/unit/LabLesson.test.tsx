@@ -17,6 +17,7 @@ import { createCache } from '../../src/cache';
 import {
   LabExtendMutation,
   LabResetMutation,
+  LabSessionStatusQuery,
   LabStartMutation,
   LabStepCheckMutation,
   LabStopMutation,
@@ -417,6 +418,25 @@ describe('LabLesson', () => {
       expect(extend.result).toHaveBeenCalledTimes(1);
       expect(timer()).toBe('16:00');
       expect(warning()).toBe('');
+    });
+
+    it('asks for a session being prepared every 5 s, so a missed READY still arrives, and stops once READY', async () => {
+      const poll: MockedResponse & { result: jest.Mock } = {
+        request: { query: LabSessionStatusQuery, variables: { id: LAB_SESSION_ID } },
+        result: jest.fn(() => ({ data: { labSession: labSession() } })),
+      };
+      renderLab([poll], {
+        session: labSession({ status: 'PROVISIONING', progressPercent: 90 }),
+        fakeTimers: true,
+      });
+      await tick(4_900);
+      expect(poll.result).not.toHaveBeenCalled();
+      await tick(200);
+      await tick(50);
+      expect(poll.result).toHaveBeenCalledTimes(1);
+      expect(statusLine()).toBe('Status: Ready');
+      await tick(20_000);
+      expect(poll.result).toHaveBeenCalledTimes(1);
     });
 
     it("warns when the server says so even if this device's clock runs behind", async () => {

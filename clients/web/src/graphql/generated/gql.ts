@@ -41,6 +41,7 @@ type Documents = {
     "\n  subscription ProgressUpdated($courseId: ID!) {\n    progressUpdated(courseId: $courseId) {\n      kind\n      at\n      lesson {\n        id\n        title\n      }\n      enrollment {\n        ...EnrollmentSummaryFields\n        lessons {\n          status\n          positionSeconds\n          lesson {\n            id\n            title\n            kind\n          }\n        }\n      }\n    }\n  }\n": typeof types.ProgressUpdatedDocument,
     "\n  fragment LabSessionFields on LabSession {\n    id\n    status\n    progressPercent\n    statusMessage\n    steps {\n      id\n      title\n      status\n      lastOutput\n      checkedAt\n    }\n    startedAt\n    expiresAt\n  }\n": typeof types.LabSessionFieldsFragmentDoc,
     "\n  query LabSession($id: ID!) {\n    labSession(id: $id) {\n      ...LabSessionFields\n      terminalUrl\n    }\n  }\n": typeof types.LabSessionDocument,
+    "\n  query LabSessionStatus($id: ID!) {\n    labSession(id: $id) {\n      ...LabSessionFields\n    }\n  }\n": typeof types.LabSessionStatusDocument,
     "\n  mutation LabStart($input: LabStartInput!) {\n    labStart(input: $input) {\n      session {\n        ...LabSessionFields\n      }\n      userErrors {\n        code\n        message\n        field\n      }\n    }\n  }\n": typeof types.LabStartDocument,
     "\n  mutation LabStop($input: LabStopInput!) {\n    labStop(input: $input) {\n      session {\n        ...LabSessionFields\n      }\n      userErrors {\n        code\n        message\n      }\n    }\n  }\n": typeof types.LabStopDocument,
     "\n  mutation LabReset($input: LabResetInput!) {\n    labReset(input: $input) {\n      session {\n        ...LabSessionFields\n      }\n      userErrors {\n        code\n        message\n      }\n    }\n  }\n": typeof types.LabResetDocument,
@@ -76,6 +77,7 @@ const documents: Documents = {
     "\n  subscription ProgressUpdated($courseId: ID!) {\n    progressUpdated(courseId: $courseId) {\n      kind\n      at\n      lesson {\n        id\n        title\n      }\n      enrollment {\n        ...EnrollmentSummaryFields\n        lessons {\n          status\n          positionSeconds\n          lesson {\n            id\n            title\n            kind\n          }\n        }\n      }\n    }\n  }\n": types.ProgressUpdatedDocument,
     "\n  fragment LabSessionFields on LabSession {\n    id\n    status\n    progressPercent\n    statusMessage\n    steps {\n      id\n      title\n      status\n      lastOutput\n      checkedAt\n    }\n    startedAt\n    expiresAt\n  }\n": types.LabSessionFieldsFragmentDoc,
     "\n  query LabSession($id: ID!) {\n    labSession(id: $id) {\n      ...LabSessionFields\n      terminalUrl\n    }\n  }\n": types.LabSessionDocument,
+    "\n  query LabSessionStatus($id: ID!) {\n    labSession(id: $id) {\n      ...LabSessionFields\n    }\n  }\n": types.LabSessionStatusDocument,
     "\n  mutation LabStart($input: LabStartInput!) {\n    labStart(input: $input) {\n      session {\n        ...LabSessionFields\n      }\n      userErrors {\n        code\n        message\n        field\n      }\n    }\n  }\n": types.LabStartDocument,
     "\n  mutation LabStop($input: LabStopInput!) {\n    labStop(input: $input) {\n      session {\n        ...LabSessionFields\n      }\n      userErrors {\n        code\n        message\n      }\n    }\n  }\n": types.LabStopDocument,
     "\n  mutation LabReset($input: LabResetInput!) {\n    labReset(input: $input) {\n      session {\n        ...LabSessionFields\n      }\n      userErrors {\n        code\n        message\n      }\n    }\n  }\n": types.LabResetDocument,
@@ -206,6 +208,10 @@ export function graphql(source: "\n  fragment LabSessionFields on LabSession {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query LabSession($id: ID!) {\n    labSession(id: $id) {\n      ...LabSessionFields\n      terminalUrl\n    }\n  }\n"): (typeof documents)["\n  query LabSession($id: ID!) {\n    labSession(id: $id) {\n      ...LabSessionFields\n      terminalUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LabSessionStatus($id: ID!) {\n    labSession(id: $id) {\n      ...LabSessionFields\n    }\n  }\n"): (typeof documents)["\n  query LabSessionStatus($id: ID!) {\n    labSession(id: $id) {\n      ...LabSessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

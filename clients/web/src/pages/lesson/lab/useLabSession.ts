@@ -1,12 +1,22 @@
 /**
  * The viewer's session of a lab lesson, kept live: the session is read from the Apollo cache
  * (normalised by id), so whatever last wrote it — the lesson query, a mutation, a
- * `labSessionUpdated` event — is what shows. The subscription runs while the session is alive.
+ * `labSessionUpdated` event, the catch-up poll — is what shows. The subscription runs while the
+ * session is alive.
+ *
+ * Events sent before the subscription was established (labStart answers before the WebSocket has
+ * subscribed) or while it was reconnecting are lost, and a session could then sit at PROVISIONING
+ * or a step at CHECKING for good. So while the session is changing, it is also asked for every few
+ * seconds; once it is READY with no check running, the subscription alone carries the news.
  */
 import { useEffect, useRef, useState } from 'react';
-import { useFragment, useSubscription } from '@apollo/client';
+import { useApolloClient, useFragment, useSubscription } from '@apollo/client';
 import type { LabSessionFieldsFragment, LabSessionStatus } from '../../../graphql/generated/graphql';
-import { LabSessionFields, LabSessionUpdatedSubscription } from '../../../graphql/operations';
+import {
+  LabSessionFields,
+  LabSessionStatusQuery,
+  LabSessionUpdatedSubscription,
+} from '../../../graphql/operations';
 
 export type LabSessionData = LabSessionFieldsFragment;
 
@@ -17,6 +27,12 @@ export const ENDED_STATUSES: ReadonlySet<LabSessionStatus> = new Set([
   'EXPIRED',
   'FAILED',
 ]);
+
+/** Statuses on the way to another: the catch-up poll runs in these (and while a check runs). */
+const CHANGING_STATUSES: ReadonlySet<LabSessionStatus> = new Set(['REQUESTED', 'PROVISIONING', 'STOPPING']);
+
+/** How often a changing session is asked for, in case an event was missed. */
+export const CATCH_UP_MS = 5_000;
 
 /**
  * The server's word on when the session ends, from an EXPIRY_WARNING: `at` is the local clock's
@@ -60,6 +76,22 @@ export function useLabSession({
         setDeadline({ expiresAt: event.session.expiresAt, at: Date.now() + event.secondsLeft * 1000 });
     },
   });
+
+  const client = useApolloClient();
+  const changing =
+    !!session &&
+    (CHANGING_STATUSES.has(session.status) || session.steps.some((step) => step.status === 'CHECKING'));
+  useEffect(() => {
+    if (!changing || !sessionId) return;
+    const timer = setInterval(() => {
+      const variables = { id: sessionId };
+      // A failed poll changes nothing: the next one, or an event, brings the news.
+      void client
+        .query({ query: LabSessionStatusQuery, variables, fetchPolicy: 'network-only' })
+        .catch(() => undefined);
+    }, CATCH_UP_MS);
+    return () => clearInterval(timer);
+  }, [changing, sessionId, client]);
 
   // Only a change seen here counts: a session that was already complete when the page loaded has
   // nothing new to tell the lesson.
