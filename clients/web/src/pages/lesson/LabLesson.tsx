@@ -42,8 +42,11 @@ export function LabLesson({
   lesson,
   content,
   enrolled,
+  labsUnavailable = false,
   onCompleted,
 }: LessonPartProps<LabContentData> & {
+  /** The labs service did not answer the lesson query: no session is known. */
+  labsUnavailable?: boolean;
   /** The session turned COMPLETED: the lesson's progress changed on the server. */
   onCompleted?: () => void;
 }) {
@@ -64,6 +67,11 @@ export function LabLesson({
 
       <section className="lab-session" aria-labelledby="lab-session-heading">
         <h2 id="lab-session-heading">Your sandbox</h2>
+        {labsUnavailable && !session && (
+          <p className="notice" role="status">
+            Lab sandboxes are unavailable at the moment. Please try again in a few minutes.
+          </p>
+        )}
         {session && <SessionStatus session={session} />}
         {active && liveUpdatesFailed && (
           <p className="form-error" role="alert">
