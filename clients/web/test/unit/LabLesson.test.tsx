@@ -23,6 +23,7 @@ import {
   LabStopMutation,
 } from '../../src/graphql/operations';
 import { LabLesson } from '../../src/pages/lesson/LabLesson';
+import { endTime } from '../../src/pages/lesson/lab/LabControls';
 import type { LessonData } from '../../src/pages/lesson/types';
 import { LAB_SESSION_ID, LESSON_ID, labContent, labSession, labStep, lesson } from './fixtures';
 
@@ -383,6 +384,23 @@ describe('LabLesson', () => {
     await user.click(screen.getByRole('button', { name: 'Extend' }));
     expect((await screen.findByRole('alert')).textContent).toBe('This lab cannot be extended any further.');
     expect(extend.result).toHaveBeenCalledTimes(1);
+    expect(screen.queryByText(/^Extended:/)).toBeNull();
+  });
+
+  it('says stopping failed when the request itself fails', async () => {
+    const { user } = renderLab(
+      [
+        {
+          request: { query: LabStopMutation, variables: { input: sessionInput } },
+          error: new Error('offline'),
+        },
+      ],
+      { session: labSession() },
+    );
+    await user.click(screen.getByRole('button', { name: 'Stop' }));
+    await user.click(screen.getByRole('button', { name: 'Stop lab' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Stopping the lab failed. Please try again.');
+    expect(document.querySelector('.lab-status p')!.textContent).toBe('Status: Ready');
   });
 
   describe('with a running clock', () => {
@@ -418,6 +436,9 @@ describe('LabLesson', () => {
       expect(extend.result).toHaveBeenCalledTimes(1);
       expect(timer()).toBe('16:00');
       expect(warning()).toBe('');
+      expect(screen.getByText(/^Extended:/).textContent).toBe(
+        `Extended: the session now ends at ${endTime('2030-01-01T12:45:00.000Z')}.`,
+      );
     });
 
     it('asks for a session being prepared every 5 s, so a missed READY still arrives, and stops once READY', async () => {

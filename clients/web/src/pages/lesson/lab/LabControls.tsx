@@ -44,6 +44,17 @@ export function LabClock({
   );
 }
 
+const FAILURES = {
+  stop: 'Stopping the lab failed. Please try again.',
+  reset: 'Resetting the lab failed. Please try again.',
+  extend: 'Extending the lab failed. Please try again.',
+} as const;
+
+/** "12:45 PM" (in the learner's locale): when the session ends. */
+export function endTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+}
+
 export function LabControls({ session }: { session: LabSessionData }) {
   const input = { input: { sessionId: session.id } };
   const [stop, stopping] = useMutation(LabStopMutation, { variables: input });
@@ -59,6 +70,8 @@ export function LabControls({ session }: { session: LabSessionData }) {
   const requestFailed = { stop: stopping.error, reset: resetting.error, extend: extending.error };
   const userError = lastAction ? userErrors[lastAction] : undefined;
   const failed = lastAction ? !!requestFailed[lastAction] : false;
+  const extendedUntil =
+    lastAction === 'extend' && !userError ? extending.data?.labExtend.session?.expiresAt : null;
   const busy = stopping.loading || resetting.loading || extending.loading;
   const ready = session.status === 'READY';
 
@@ -94,9 +107,13 @@ export function LabControls({ session }: { session: LabSessionData }) {
           {extending.loading ? 'Extending…' : 'Extend'}
         </button>
       </div>
-      {(userError || failed) && (
+      {/* The countdown is not announced every second, so the new end is said once here. */}
+      <p className="hint" aria-live="polite">
+        {extendedUntil && `Extended: the session now ends at ${endTime(extendedUntil)}.`}
+      </p>
+      {(userError || failed) && lastAction && (
         <p className="form-error" role="alert">
-          {userError?.message ?? 'That did not work. Please try again.'}
+          {userError?.message ?? FAILURES[lastAction]}
         </p>
       )}
     </div>
