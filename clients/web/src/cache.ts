@@ -18,6 +18,10 @@ export function createCache(): InMemoryCache {
       // because some operations select a lesson's quiz standing and others do not.
       LessonProgress: { keyFields: false, merge: true },
       Enrollment: { fields: { lessons: { merge: false } } },
+      // A step's id is the lab's step id, the same in every session of the lesson: normalised by
+      // it, a new session's (or a reset's) results would overwrite the old session's. Steps belong
+      // to their session.
+      LabStepState: { keyFields: false },
     },
   });
 }

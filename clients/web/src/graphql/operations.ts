@@ -249,6 +249,9 @@ export const LessonPageQuery = graphql(`
             }
           }
         }
+        viewerLabSession {
+          ...LabSessionFields
+        }
       }
       viewerEnrollment {
         ...EnrollmentSummaryFields
@@ -498,6 +501,145 @@ export const ProgressUpdatedSubscription = graphql(`
             kind
           }
         }
+      }
+    }
+  }
+`);
+
+/**
+ * A lab session as the lab lesson shows it. `terminalUrl` is left out on purpose: it carries a
+ * single-use token valid for 60 s, so it is asked for (LabSessionQuery) only at the moment the
+ * terminal connects, never kept in the cache from a status update.
+ */
+export const LabSessionFields = graphql(`
+  fragment LabSessionFields on LabSession {
+    id
+    status
+    progressPercent
+    statusMessage
+    steps {
+      id
+      title
+      status
+      lastOutput
+      checkedAt
+    }
+    startedAt
+    expiresAt
+  }
+`);
+
+/** The session with a fresh terminal URL (null unless READY): asked for on every (re)connect. */
+export const LabSessionQuery = graphql(`
+  query LabSession($id: ID!) {
+    labSession(id: $id) {
+      ...LabSessionFields
+      terminalUrl
+    }
+  }
+`);
+
+/** The session without a terminal URL (so no token is minted): the catch-up poll of useLabSession. */
+export const LabSessionStatusQuery = graphql(`
+  query LabSessionStatus($id: ID!) {
+    labSession(id: $id) {
+      ...LabSessionFields
+    }
+  }
+`);
+
+export const LabStartMutation = graphql(`
+  mutation LabStart($input: LabStartInput!) {
+    labStart(input: $input) {
+      session {
+        ...LabSessionFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const LabStopMutation = graphql(`
+  mutation LabStop($input: LabStopInput!) {
+    labStop(input: $input) {
+      session {
+        ...LabSessionFields
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const LabResetMutation = graphql(`
+  mutation LabReset($input: LabResetInput!) {
+    labReset(input: $input) {
+      session {
+        ...LabSessionFields
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const LabExtendMutation = graphql(`
+  mutation LabExtend($input: LabExtendInput!) {
+    labExtend(input: $input) {
+      session {
+        ...LabSessionFields
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const LabStepCheckMutation = graphql(`
+  mutation LabStepCheck($input: LabStepCheckInput!) {
+    labStepCheck(input: $input) {
+      session {
+        ...LabSessionFields
+      }
+      step {
+        id
+        title
+        status
+        lastOutput
+        checkedAt
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const LabSessionUpdatedSubscription = graphql(`
+  subscription LabSessionUpdated($sessionId: ID!) {
+    labSessionUpdated(sessionId: $sessionId) {
+      kind
+      secondsLeft
+      session {
+        ...LabSessionFields
+      }
+      step {
+        id
+        title
+        status
+        lastOutput
+        checkedAt
       }
     }
   }

@@ -3,7 +3,7 @@
  * with previous/next navigation. Progress is saved only for enrolled learners, so others are
  * offered enrolment first.
  */
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery, type ApolloError } from '@apollo/client';
 import { Link, useParams } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LessonStatusIcon } from '../components/LessonStatusIcon';
@@ -20,7 +20,11 @@ import { VideoLesson } from './lesson/VideoLesson';
 export default function LessonPage() {
   const { slug = '', lessonId = '' } = useParams();
   const variables = { slug, lessonId };
-  const { data, loading, error, refetch } = useQuery(LessonPageQuery, { variables });
+  // Partial answers are kept so that the labs subgraph being down (it serves only the lesson's
+  // viewerLabSession here) does not take every lesson page down with it.
+  const { data, loading, error, refetch } = useQuery(LessonPageQuery, { variables, errorPolicy: 'all' });
+  const labsUnavailable = !!error && onlyLabsFailed(error);
+  const blockingError = labsUnavailable ? undefined : error;
   const [enroll, enrolling] = useMutation(CourseEnrollMutation, {
     refetchQueries: [{ query: LessonPageQuery, variables }],
     awaitRefetchQueries: true,
@@ -34,8 +38,11 @@ export default function LessonPage() {
   useTitle(lesson?.title);
 
   if (loading && !data) return <PageSkeleton />;
-  if (error && !data)
-    return <ErrorState error={error} onRetry={() => refetch()} title="The lesson could not be loaded" />;
+  // Any other GraphQL error fails the page as before; a network error keeps what is shown already.
+  if (blockingError && (!data || blockingError.graphQLErrors.length > 0))
+    return (
+      <ErrorState error={blockingError} onRetry={() => refetch()} title="The lesson could not be loaded" />
+    );
   if (!course || !lesson || !lessonModule)
     return (
       <div className="page">
@@ -114,7 +121,14 @@ export default function LessonPage() {
           <QuizLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
         )}
         {content.__typename === 'LabContent' && (
-          <LabLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
+          <LabLesson
+            key={lesson.id}
+            lesson={lesson}
+            content={content}
+            enrolled={enrolled}
+            labsUnavailable={labsUnavailable}
+            onCompleted={() => void refetch().catch(() => undefined)}
+          />
         )}
         <nav className="prev-next" aria-label="Lesson navigation">
           {previous ? (
@@ -134,5 +148,14 @@ export default function LessonPage() {
         </nav>
       </article>
     </div>
+  );
+}
+
+/** The gateway names the subgraph it could not reach (`extensions.serviceName`). */
+function onlyLabsFailed(error: ApolloError): boolean {
+  return (
+    !error.networkError &&
+    error.graphQLErrors.length > 0 &&
+    error.graphQLErrors.every((graphQLError) => graphQLError.extensions?.serviceName === 'labs')
   );
 }

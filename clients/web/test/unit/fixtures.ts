@@ -1,11 +1,17 @@
 /** Lesson data in the shape the LessonPage query gives the lesson parts, for component tests. */
-import type { LessonData, QuizContentData, VideoContentData } from '../../src/pages/lesson/types';
+import type {
+  LabContentData,
+  LessonData,
+  QuizContentData,
+  VideoContentData,
+} from '../../src/pages/lesson/types';
 
 export const LESSON_ID = 'TGVzc29uOjQy';
 
 export function lesson(
   content: LessonData['content'],
   viewerProgress: LessonData['viewerProgress'] = null,
+  viewerLabSession: LessonData['viewerLabSession'] = null,
 ): LessonData {
   return {
     id: LESSON_ID,
@@ -15,6 +21,7 @@ export function lesson(
     durationSeconds: 120,
     viewerProgress,
     content,
+    viewerLabSession,
   };
 }
 
@@ -68,4 +75,48 @@ export function videoContent(overrides: Partial<VideoContentData> = {}): VideoCo
     transcriptVtt: TRANSCRIPT,
     ...overrides,
   };
+}
+
+export const labContent: LabContentData = {
+  __typename: 'LabContent',
+  image: 'learncraft/linux-basics',
+  instructions: 'Practise **files** in a real shell.',
+  timeLimitMinutes: 30,
+  steps: [
+    { id: 'make-dir', title: 'Make a directory', instructions: 'Create `~/work`.' },
+    { id: 'write-file', title: 'Write a file', instructions: 'Put `hello` into `~/work/hello.txt`.' },
+  ],
+};
+
+export const LAB_SESSION_ID = '6f1c2b3a-0000-4000-8000-000000000001';
+
+type LabSession = NonNullable<LessonData['viewerLabSession']>;
+type LabStep = LabSession['steps'][number];
+
+export function labStep(id: string, overrides: Partial<LabStep> = {}): LabStep {
+  const title = labContent.steps.find((step) => step.id === id)!.title;
+  return {
+    __typename: 'LabStepState',
+    id,
+    title,
+    status: 'PENDING',
+    lastOutput: null,
+    checkedAt: null,
+    ...overrides,
+  } as LabStep;
+}
+
+/** A lab session of `labContent`; READY with both steps pending unless told otherwise. */
+export function labSession(overrides: Partial<LabSession> = {}): LabSession {
+  return {
+    __typename: 'LabSession',
+    id: LAB_SESSION_ID,
+    status: 'READY',
+    progressPercent: 100,
+    statusMessage: null,
+    steps: [labStep('make-dir'), labStep('write-file')],
+    startedAt: '2030-01-01T12:00:00.000Z',
+    expiresAt: '2030-01-01T12:30:00.000Z',
+    ...overrides,
+  } as LabSession;
 }

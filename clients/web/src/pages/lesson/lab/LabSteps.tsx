@@ -1,0 +1,112 @@
+/**
+ * The lab's steps with their instructions and, once a session exists, each step's last check:
+ * a status icon, the result (announced politely as it arrives, by the mutation or by a CHECK
+ * event) and the check's output. A step is checked in the sandbox, so Check works only while the
+ * session is READY.
+ */
+import { useMutation } from '@apollo/client';
+import { Markdown } from '../../../components/Markdown';
+import type { LabStepStatus } from '../../../graphql/generated/graphql';
+import { LabStepCheckMutation } from '../../../graphql/operations';
+import type { LabContentData } from '../types';
+import type { LabSessionData } from './useLabSession';
+
+type ContentStep = LabContentData['steps'][number];
+type SessionStep = LabSessionData['steps'][number];
+
+const STEP_STATUS: Record<LabStepStatus, { symbol: string; label: string }> = {
+  PENDING: { symbol: '○', label: 'Not checked yet' },
+  CHECKING: { symbol: '◌', label: 'Checking' },
+  PASSED: { symbol: '✓', label: 'Passed' },
+  FAILED: { symbol: '✗', label: 'Failed' },
+};
+
+export function LabSteps({
+  steps,
+  session,
+}: {
+  steps: LabContentData['steps'];
+  session: LabSessionData | null;
+}) {
+  const states = new Map(session?.steps.map((step) => [step.id, step]));
+  return (
+    <ol className="lab-steps">
+      {steps.map((step, index) => (
+        <LabStep
+          key={step.id}
+          number={index + 1}
+          step={step}
+          state={states.get(step.id) ?? null}
+          sessionId={session?.status === 'READY' ? session.id : null}
+        />
+      ))}
+    </ol>
+  );
+}
+
+function LabStep({
+  number,
+  step,
+  state,
+  sessionId,
+}: {
+  number: number;
+  step: ContentStep;
+  state: SessionStep | null;
+  /** The READY session to check in; null when checking is not possible now. */
+  sessionId: string | null;
+}) {
+  const [check, checking] = useMutation(LabStepCheckMutation);
+  const status = state?.status ?? 'PENDING';
+  const { symbol, label } = STEP_STATUS[status];
+  const userError = checking.data?.labStepCheck.userErrors[0];
+  const busy = checking.loading || status === 'CHECKING';
+  const result =
+    status === 'CHECKING'
+      ? 'Checking…'
+      : status === 'PASSED'
+        ? `Step ${number} passed.`
+        : status === 'FAILED'
+          ? `Step ${number} failed: see the output, fix it and check again.`
+          : '';
+
+  return (
+    <li className={`lab-step step-${status.toLowerCase()}`}>
+      <h3>
+        <span className="step-icon" aria-hidden="true">
+          {symbol}
+        </span>{' '}
+        {step.title} <span className="visually-hidden">({label})</span>
+      </h3>
+      <Markdown source={step.instructions} />
+      <div className="step-check">
+        <button
+          type="button"
+          className="button secondary"
+          disabled={!sessionId || busy}
+          onClick={() =>
+            sessionId &&
+            void check({ variables: { input: { sessionId, stepId: step.id } } }).catch(() => undefined)
+          }
+        >
+          {busy ? 'Checking…' : 'Check'}
+          <span className="visually-hidden"> step {number}</span>
+        </button>
+        <p className="step-result" aria-live="polite">
+          {result}
+        </p>
+      </div>
+      {(userError || checking.error) && (
+        <p className="form-error" role="alert">
+          {userError?.message ?? 'The check could not be run. Please try again.'}
+        </p>
+      )}
+      {state?.lastOutput && (
+        <figure className="check-output">
+          <figcaption>Output of the last check</figcaption>
+          <pre>{state.lastOutput}</pre>
+        </figure>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The lesson page around a lab: the viewer's session comes with the lesson (normalised into the
+ * cache, where the lab reads it), a lab lesson offers no "Mark as complete", and the labs subgraph
+ * being unavailable leaves the lesson readable while any other subgraph error still fails the page.
+ */
+import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
+import { render, screen } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { createCache } from '../../src/cache';
+import { LessonPageQuery } from '../../src/graphql/operations';
+import LessonPage from '../../src/pages/LessonPage';
+import { LESSON_ID, labContent, labSession } from './fixtures';
+
+const SLUG = 'the-linux-command-line';
+
+function lessonPageMock(
+  viewerLabSession: ReturnType<typeof labSession> | null,
+  errors?: { message: string; extensions: Record<string, string> }[],
+): MockedResponse {
+  return {
+    request: { query: LessonPageQuery, variables: { slug: SLUG, lessonId: LESSON_ID } },
+    result: {
+      data: {
+        course: {
+          __typename: 'Course',
+          id: 'Q291cnNlOjU=',
+          slug: SLUG,
+          title: 'The Linux Command Line',
+          modules: [
+            {
+              __typename: 'Module',
+              id: 'TW9kdWxlOjE=',
+              title: 'Files',
+              position: 1,
+              lessons: [
+                {
+                  __typename: 'Lesson',
+                  id: LESSON_ID,
+                  title: 'Files in practice',
+                  kind: 'LAB',
+                  position: 1,
+                  viewerProgress: null,
+                },
+              ],
+            },
+          ],
+          lesson: {
+            __typename: 'Lesson',
+            id: LESSON_ID,
+            title: 'Files in practice',
+            kind: 'LAB',
+            position: 1,
+            durationSeconds: 1800,
+            viewerProgress: null,
+            content: labContent,
+            viewerLabSession,
+          },
+          viewerEnrollment: {
+            __typename: 'Enrollment',
+            id: 'RW5yb2xsbWVudDox',
+            progressPercent: 0,
+            enrolledAt: '2030-01-01T11:00:00.000Z',
+            completedAt: null,
+            lastActivityAt: null,
+          },
+        },
+      },
+      errors,
+    },
+  };
+}
+
+function renderPage(mocks: MockedResponse[]) {
+  render(
+    <MockedProvider mocks={mocks} cache={createCache()}>
+      <MemoryRouter initialEntries={[`/courses/${SLUG}/lessons/${LESSON_ID}`]}>
+        <Routes>
+          <Route path="/courses/:slug/lessons/:lessonId" element={<LessonPage />} />
+        </Routes>
+      </MemoryRouter>
+    </MockedProvider>,
+  );
+}
+
+describe('LessonPage with a lab lesson', () => {
+  it("shows the viewer's session from the lesson query, and no Mark as complete", async () => {
+    renderPage([lessonPageMock(labSession({ status: 'STOPPED' }))]);
+    await screen.findByRole('heading', { level: 1, name: 'Files in practice' });
+    expect(document.querySelector('.lab-status p')!.textContent).toBe(
+      'Status: Stopped — You stopped this session; its sandbox has been deleted.',
+    );
+    expect(screen.getByRole('button', { name: 'Start a new session' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Mark as/ })).toBeNull();
+  });
+
+  it('stays readable when only the labs subgraph is unavailable, and says sandboxes are', async () => {
+    renderPage([
+      lessonPageMock(null, [
+        {
+          message: 'Subgraph "labs" is unavailable: connection refused.',
+          extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'labs' },
+        },
+      ]),
+    ]);
+    await screen.findByRole('heading', { level: 1, name: 'Files in practice' });
+    expect(
+      screen.getByText('Lab sandboxes are unavailable at the moment. Please try again in a few minutes.'),
+    ).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 3, name: /Make a directory/ })).toBeTruthy();
+    expect(screen.queryByText('The lesson could not be loaded')).toBeNull();
+  });
+
+  it('fails as before when another subgraph is unavailable', async () => {
+    renderPage([
+      lessonPageMock(null, [
+        {
+          message: 'Subgraph "progress" is unavailable: connection refused.',
+          extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'progress' },
+        },
+      ]),
+    ]);
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The lesson could not be loadedSubgraph "progress" is unavailable: connection refused.Try again',
+    );
+    expect(screen.queryByRole('heading', { level: 1 })).toBeNull();
+  });
+});
