@@ -25,6 +25,7 @@ const SERVICES: Service[] = [
   { name: 'identity', entry: 'subgraphs/identity/src/main.ts', port: 4001 },
   { name: 'catalog', entry: 'subgraphs/catalog/src/main.ts', port: 4002 },
   { name: 'progress', entry: 'subgraphs/progress/src/main.ts', port: 4003 },
+  { name: 'labs', entry: 'subgraphs/labs/src/main.ts', port: 4004 },
 ];
 const GATEWAY: Service = { name: 'gateway', entry: 'gateway/src/main.ts', port: 4000 };
 
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
   else if (!webApp) console.error('LearnCraft: the web app did not build (see above); serving the API only.');
   console.log(`LearnCraft: starting with data directory ${dataDir}`);
   const url = (service: Service) => `http://127.0.0.1:${portOf(service)}`;
-  const [identity, catalog] = SERVICES as [Service, Service, Service];
+  const [identity, catalog, progress] = SERVICES as [Service, Service, Service, Service];
   const shared: NodeJS.ProcessEnv = {
     DATA_DIR: dataDir,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
@@ -132,6 +133,10 @@ async function main(): Promise<void> {
     GATEWAY_SECRET: secretFromDataDir(process.env.GATEWAY_SECRET, dataDir, SECRET_FILES.gateway),
     IDENTITY_JWKS_URL: process.env.IDENTITY_JWKS_URL ?? `${url(identity)}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: process.env.CATALOG_INTERNAL_URL ?? url(catalog),
+    PROGRESS_INTERNAL_URL: process.env.PROGRESS_INTERNAL_URL ?? url(progress),
+    // The web app opens lab terminals through the gateway, which relays them to labs.
+    LAB_TERMINAL_PUBLIC_URL:
+      process.env.LAB_TERMINAL_PUBLIC_URL ?? `${url(GATEWAY).replace(/^http/, 'ws')}/labs/terminal`,
     IDENTITY_INTERNAL_URL: process.env.IDENTITY_INTERNAL_URL ?? url(identity),
     WEB_APP_URL: process.env.WEB_APP_URL ?? url(GATEWAY),
   };

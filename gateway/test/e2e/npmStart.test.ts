@@ -56,7 +56,7 @@ class Launch {
   private readonly child: ChildProcess;
 
   constructor(
-    readonly ports: { gateway: number; identity: number; catalog: number; progress: number },
+    readonly ports: { gateway: number; identity: number; catalog: number; progress: number; labs: number },
     readonly dataDir: string,
     extraEnv: Record<string, string> = {},
   ) {
@@ -76,6 +76,7 @@ class Launch {
         IDENTITY_PORT: String(ports.identity),
         CATALOG_PORT: String(ports.catalog),
         PROGRESS_PORT: String(ports.progress),
+        LABS_PORT: String(ports.labs),
         DATA_DIR: dataDir,
         LEARNCRAFT_SKIP_WEB_BUILD: '1',
         SUBGRAPH_HEAP_MB: String(SUBGRAPH_HEAP_MB),
@@ -136,6 +137,7 @@ async function launch(extraEnv: Record<string, string> = {}): Promise<Launch> {
     identity: await freePort(),
     catalog: await freePort(),
     progress: await freePort(),
+    labs: await freePort(),
   };
   return new Launch(ports, mkdtempSync(join(tmpdir(), 'learncraft-start-')), extraEnv);
 }
@@ -213,7 +215,7 @@ describe('npm start', () => {
       expect([name, response.status]).toEqual([name, name === 'gateway' ? 400 : 401]);
     }
     for (const port of Object.values(platform.ports)) await waitHealthy(port, 5_000);
-    expect(platform.startedPids()).toHaveLength(4); // nothing crashed or restarted
+    expect(platform.startedPids()).toHaveLength(5); // nothing crashed or restarted
 
     process.kill(catalogPid, 'SIGKILL');
     await platform.waitFor(
