@@ -1,0 +1,19 @@
+/** The `kubernetes` lab runtime: one Pod per session (see runtime.ts), and the manifests it applies. */
+export {
+  createKubernetesRuntime,
+  KubernetesRuntimeError,
+  type KubernetesLabRuntime,
+  type KubernetesRuntimeErrorCode,
+  type KubernetesRuntimeOptions,
+} from './runtime';
+export {
+  DEFAULT_RESOURCES,
+  LABELS,
+  labNamespaceManifest,
+  labNetworkPolicyManifest,
+  labPodManifest,
+  type LabPodOptions,
+  type LabPodPurpose,
+  type LabPodResources,
+} from './manifests';
+export { loadKubernetesClient, type KubernetesClient } from './client';
