@@ -37,6 +37,8 @@ export interface FakeKubernetesOptions {
 export interface FakeRequest {
   method: string;
   path: string;
+  /** The query parameters as sent. */
+  query: Record<string, string>;
   at: number;
 }
 
@@ -138,7 +140,7 @@ export class FakeKubernetes {
   private async handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://fake');
     const method = request.method ?? 'GET';
-    this.requests.push({ method, path: url.pathname, at: Date.now() });
+    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now() });
     if (request.headers.authorization !== `Bearer ${this.token}`) return send(response, 401, failure(401, 'Unauthorized', 'Unauthorized'));
     const body = await readBody(request);
     const parts = url.pathname.split('/').filter(Boolean);
@@ -165,7 +167,8 @@ export class FakeKubernetes {
   }
 
   private pod(method: string, ns: string, name: string | undefined, url: URL, body: string, contentType: string, response: ServerResponse) {
-    if (!this.namespaces.has(ns)) return send(response, 404, notFound('namespaces', ns));
+    // Like the real API, listing in a namespace that does not exist answers an empty list.
+    if (!this.namespaces.has(ns) && !(method === 'GET' && !name)) return send(response, 404, notFound('namespaces', ns));
     if (!name && method === 'GET') {
       const selector = url.searchParams.get('labelSelector') ?? '';
       const limit = Number(url.searchParams.get('limit') ?? 0);
@@ -258,7 +261,7 @@ export class FakeKubernetes {
 
   private upgrade(request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) {
     const url = new URL(request.url ?? '/', 'http://fake');
-    this.requests.push({ method: 'EXEC', path: url.pathname, at: Date.now() });
+    this.requests.push({ method: 'EXEC', path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now() });
     const refuse = (code: number, text: string) => {
       socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     };

@@ -27,6 +27,13 @@ export function exitCodeOf(status: V1Status): number | null {
   return cause && Number.isInteger(code) ? code : null;
 }
 
+/** A refused WebSocket upgrade rejects with an ErrorEvent ("Unexpected server response: 404"), not an Error. */
+export function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return new Error(error.message);
+  return new Error(String(error));
+}
+
 /** The command line of a script: `sh -c` under an in-pod `timeout` rounded up to whole seconds. */
 export function scriptCommand(script: string, timeoutMs: number): string[] {
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
@@ -89,7 +96,7 @@ export function runScript(exec: Exec, target: PodTarget, script: string, options
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          reject(error instanceof Error ? error : new Error(String(error)));
+          reject(asError(error));
         },
       );
   });
@@ -145,9 +152,13 @@ export async function openTerminal(exec: Exec, target: PodTarget, size: { cols: 
     if (dataListeners.size === 0) early.push(text);
     for (const listener of dataListeners) listener(text);
   });
-  const socket = await exec.exec(target.namespace, target.pod, CONTAINER_NAME, LOGIN_SHELL, stdout, null, stdin, true, (received) => {
-    status = received;
-  });
+  const socket = await exec
+    .exec(target.namespace, target.pod, CONTAINER_NAME, LOGIN_SHELL, stdout, null, stdin, true, (received) => {
+      status = received;
+    })
+    .catch((error: unknown) => {
+      throw asError(error);
+    });
   socket.on('close', () => {
     if (exited) return;
     exited = { exitCode: status ? exitCodeOf(status) : null };
