@@ -220,6 +220,24 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
     }
   }
 
+  /** Runs the lab's setup script; a sandbox whose setup fails is deleted, not handed out. */
+  async function runSetup(name: string, script: string): Promise<void> {
+    const { exec } = await clients();
+    try {
+      const result = await runScript(exec, { namespace, pod: name }, script, {
+        timeoutMs: options.setupTimeoutMs,
+        maxOutputBytes: SETUP_MAX_OUTPUT_BYTES,
+      });
+      if (result.exitCode !== 0) {
+        const outcome = result.timedOut ? `timed out after ${options.setupTimeoutMs} ms` : `exited with ${result.exitCode}`;
+        throw new KubernetesRuntimeError('SETUP_FAILED', `The setup script ${outcome}: ${result.output.slice(-2000)}`);
+      }
+    } catch (error) {
+      await deletePod(name).catch((cleanup: unknown) => logger.warn('could not delete a pod whose setup failed', { pod: name, error: cleanup }));
+      throw error;
+    }
+  }
+
   async function refillOnce(): Promise<void> {
     const { core } = await clients();
     for (const [profile, size] of Object.entries(warmPool)) {
@@ -335,30 +353,21 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
 
     async provision(spec, onProgress = () => undefined) {
       imageOf(spec.profile);
-      const claimed = await claimWarmPod(spec);
-      if (claimed) onProgress({ percent: 60, message: 'Claimed a ready sandbox from the warm pool' });
-      const { name, claimedAt } = claimed ?? (await startColdPod(spec, onProgress));
-      refillInBackground();
-      if (spec.setupScript !== null) {
-        onProgress({ percent: 80, message: 'Running the setup script' });
-        const { exec } = await clients();
-        try {
-          const result = await runScript(exec, { namespace, pod: name }, spec.setupScript, {
-            timeoutMs: options.setupTimeoutMs,
-            maxOutputBytes: SETUP_MAX_OUTPUT_BYTES,
-          });
-          if (result.exitCode !== 0) {
-            const outcome = result.timedOut ? `timed out after ${options.setupTimeoutMs} ms` : `exited with ${result.exitCode}`;
-            throw new KubernetesRuntimeError('SETUP_FAILED', `The setup script ${outcome}: ${result.output.slice(-2000)}`);
-          }
-        } catch (error) {
-          await deletePod(name).catch(() => undefined);
-          throw error;
+      try {
+        const claimed = await claimWarmPod(spec);
+        if (claimed) onProgress({ percent: 60, message: 'Claimed a ready sandbox from the warm pool' });
+        const { name, claimedAt } = claimed ?? (await startColdPod(spec, onProgress));
+        if (spec.setupScript !== null) {
+          onProgress({ percent: 80, message: 'Running the setup script' });
+          await runSetup(name, spec.setupScript);
         }
+        onProgress({ percent: 100, message: 'Sandbox ready' });
+        logger.info('sandbox ready', { pod: name, session: spec.sessionId, warm: claimed !== null });
+        return { id: name, sessionId: spec.sessionId, createdAt: claimedAt };
+      } finally {
+        // After the session has its sandbox, so the refill never competes with it.
+        refillInBackground();
       }
-      onProgress({ percent: 100, message: 'Sandbox ready' });
-      logger.info('sandbox ready', { pod: name, session: spec.sessionId, warm: claimed !== null });
-      return { id: name, sessionId: spec.sessionId, createdAt: claimedAt };
     },
 
     async exec(sandboxId: string, script: string, execOptions: ExecOptions): Promise<ExecResult> {
