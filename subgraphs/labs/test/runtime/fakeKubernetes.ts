@@ -45,7 +45,13 @@ export interface FakeRequest {
 type KubeObject = {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
   [key: string]: unknown;
@@ -67,7 +73,12 @@ export class FakeKubernetes {
   private readonly server = createServer((request, response) => void this.handle(request, response));
   private readonly sockets = new WebSocketServer({
     noServer: true,
-    handleProtocols: (offered) => (offered.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : offered.has('channel.k8s.io') ? 'channel.k8s.io' : false),
+    handleProtocols: (offered) =>
+      offered.has('v4.channel.k8s.io')
+        ? 'v4.channel.k8s.io'
+        : offered.has('channel.k8s.io')
+          ? 'channel.k8s.io'
+          : false,
   });
   private resourceVersion = 1;
   private readonly scheduleDelayMs: number;
@@ -80,8 +91,11 @@ export class FakeKubernetes {
     this.scheduleDelayMs = options.scheduleDelayMs ?? 20;
     this.startDelayMs = options.startDelayMs ?? 60;
     this.brokenImages = new Set(options.brokenImages ?? []);
-    for (const name of options.namespaces ?? ['learncraft-labs']) this.namespaces.set(name, this.stamp({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-    this.server.on('upgrade', (request: IncomingMessage, socket, head) => this.upgrade(request, socket, head));
+    for (const name of options.namespaces ?? ['learncraft-labs'])
+      this.namespaces.set(name, this.stamp({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    this.server.on('upgrade', (request: IncomingMessage, socket, head) =>
+      this.upgrade(request, socket, head),
+    );
   }
 
   static async start(options: FakeKubernetesOptions = {}): Promise<FakeKubernetes> {
@@ -106,7 +120,9 @@ export class FakeKubernetes {
 
   /** The stored pods of a namespace, as the API would return them. */
   podObjects(namespace = 'learncraft-labs'): KubeObject[] {
-    return [...this.pods.values()].map((record) => record.object).filter((pod) => pod.metadata.namespace === namespace);
+    return [...this.pods.values()]
+      .map((record) => record.object)
+      .filter((pod) => pod.metadata.namespace === namespace);
   }
 
   networkPolicy(namespace: string, name: string): KubeObject | undefined {
@@ -119,7 +135,9 @@ export class FakeKubernetes {
 
   /** How many requests matched, e.g. `count('POST', /\/pods$/)`. */
   count(method: string, path: RegExp, since = 0): number {
-    return this.requests.filter((request) => request.method === method && path.test(request.path) && request.at >= since).length;
+    return this.requests.filter(
+      (request) => request.method === method && path.test(request.path) && request.at >= since,
+    ).length;
   }
 
   async close(): Promise<void> {
@@ -140,41 +158,91 @@ export class FakeKubernetes {
   private async handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://fake');
     const method = request.method ?? 'GET';
-    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now() });
-    if (request.headers.authorization !== `Bearer ${this.token}`) return send(response, 401, failure(401, 'Unauthorized', 'Unauthorized'));
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      at: Date.now(),
+    });
+    if (request.headers.authorization !== `Bearer ${this.token}`)
+      return send(response, 401, failure(401, 'Unauthorized', 'Unauthorized'));
     const body = await readBody(request);
     const parts = url.pathname.split('/').filter(Boolean);
     try {
       if (parts[0] === 'api' && parts[1] === 'v1' && parts[2] === 'namespaces') {
         const [, , , ns, resource, name, ...rest] = parts;
-        if (!ns) return method === 'POST' ? this.createNamespace(response, JSON.parse(body) as KubeObject) : send(response, 405, failure(405, 'MethodNotAllowed', method));
-        if (!resource) return this.namespaces.has(ns) ? send(response, 200, this.namespaces.get(ns)) : send(response, 404, notFound('namespaces', ns));
-        if (resource === 'pods' && rest.length === 0) return this.pod(method, ns, name, url, body, request.headers['content-type'] ?? '', response);
+        if (!ns)
+          return method === 'POST'
+            ? this.createNamespace(response, JSON.parse(body) as KubeObject)
+            : send(response, 405, failure(405, 'MethodNotAllowed', method));
+        if (!resource)
+          return this.namespaces.has(ns)
+            ? send(response, 200, this.namespaces.get(ns))
+            : send(response, 404, notFound('namespaces', ns));
+        if (resource === 'pods' && rest.length === 0)
+          return this.pod(method, ns, name, url, body, request.headers['content-type'] ?? '', response);
       }
-      if (parts[0] === 'apis' && parts[1] === 'networking.k8s.io' && parts[2] === 'v1' && parts[3] === 'namespaces' && parts[5] === 'networkpolicies') {
+      if (
+        parts[0] === 'apis' &&
+        parts[1] === 'networking.k8s.io' &&
+        parts[2] === 'v1' &&
+        parts[3] === 'namespaces' &&
+        parts[5] === 'networkpolicies'
+      ) {
         return this.networkPolicyRequest(method, parts[4]!, parts[6], body, response);
       }
-      send(response, 404, failure(404, 'NotFound', `the server could not find the requested resource (${method} ${url.pathname})`));
+      send(
+        response,
+        404,
+        failure(
+          404,
+          'NotFound',
+          `the server could not find the requested resource (${method} ${url.pathname})`,
+        ),
+      );
     } catch (error) {
-      send(response, 500, failure(500, 'InternalError', error instanceof Error ? error.message : String(error)));
+      send(
+        response,
+        500,
+        failure(500, 'InternalError', error instanceof Error ? error.message : String(error)),
+      );
     }
   }
 
   private createNamespace(response: ServerResponse, object: KubeObject) {
-    if (this.namespaces.has(object.metadata.name)) return send(response, 409, failure(409, 'AlreadyExists', `namespaces "${object.metadata.name}" already exists`));
+    if (this.namespaces.has(object.metadata.name))
+      return send(
+        response,
+        409,
+        failure(409, 'AlreadyExists', `namespaces "${object.metadata.name}" already exists`),
+      );
     this.namespaces.set(object.metadata.name, this.stamp(object));
     send(response, 201, object);
   }
 
-  private pod(method: string, ns: string, name: string | undefined, url: URL, body: string, contentType: string, response: ServerResponse) {
+  private pod(
+    method: string,
+    ns: string,
+    name: string | undefined,
+    url: URL,
+    body: string,
+    contentType: string,
+    response: ServerResponse,
+  ) {
     // Like the real API, listing in a namespace that does not exist answers an empty list.
-    if (!this.namespaces.has(ns) && !(method === 'GET' && !name)) return send(response, 404, notFound('namespaces', ns));
+    if (!this.namespaces.has(ns) && !(method === 'GET' && !name))
+      return send(response, 404, notFound('namespaces', ns));
     if (!name && method === 'GET') {
       const selector = url.searchParams.get('labelSelector') ?? '';
       const limit = Number(url.searchParams.get('limit') ?? 0);
       let items = this.podObjects(ns).filter((pod) => matchesSelector(pod.metadata.labels ?? {}, selector));
       if (limit > 0) items = items.slice(0, limit);
-      return send(response, 200, { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: String(this.resourceVersion) }, items });
+      return send(response, 200, {
+        apiVersion: 'v1',
+        kind: 'PodList',
+        metadata: { resourceVersion: String(this.resourceVersion) },
+        items,
+      });
     }
     if (!name && method === 'POST') return this.createPod(ns, JSON.parse(body) as KubeObject, response);
     const key = `${ns}/${name}`;
@@ -197,15 +265,28 @@ export class FakeKubernetes {
 
   private createPod(ns: string, object: KubeObject, response: ServerResponse) {
     const key = `${ns}/${object.metadata.name}`;
-    if (this.pods.has(key)) return send(response, 409, failure(409, 'AlreadyExists', `pods "${object.metadata.name}" already exists`));
+    if (this.pods.has(key))
+      return send(
+        response,
+        409,
+        failure(409, 'AlreadyExists', `pods "${object.metadata.name}" already exists`),
+      );
     object.metadata.namespace = ns;
     object.status = { phase: 'Pending', conditions: [] };
-    const record: PodRecord = { object: this.stamp(object), home: mkdtempSync(join(tmpdir(), 'fake-pod-')), timers: [], processes: new Set() };
+    const record: PodRecord = {
+      object: this.stamp(object),
+      home: mkdtempSync(join(tmpdir(), 'fake-pod-')),
+      timers: [],
+      processes: new Set(),
+    };
     this.pods.set(key, record);
     record.timers.push(
       setTimeout(() => {
         record.object.spec = { ...record.object.spec, nodeName: 'fake-node' };
-        record.object.status = { ...record.object.status, conditions: [{ type: 'PodScheduled', status: 'True' }] };
+        record.object.status = {
+          ...record.object.status,
+          conditions: [{ type: 'PodScheduled', status: 'True' }],
+        };
         this.stamp(record.object);
       }, this.scheduleDelayMs),
       setTimeout(() => {
@@ -216,7 +297,14 @@ export class FakeKubernetes {
           ? {
               phase: 'Pending',
               conditions: [{ type: 'PodScheduled', status: 'True' }],
-              containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, ready: false, restartCount: 0, imageID: '', state: { waiting: { reason: 'ErrImagePull', message: `pull access denied for ${c.image}` } } })),
+              containerStatuses: containers.map((c) => ({
+                name: c.name,
+                image: c.image,
+                ready: false,
+                restartCount: 0,
+                imageID: '',
+                state: { waiting: { reason: 'ErrImagePull', message: `pull access denied for ${c.image}` } },
+              })),
             }
           : {
               phase: 'Running',
@@ -225,7 +313,14 @@ export class FakeKubernetes {
                 { type: 'PodScheduled', status: 'True' },
                 { type: 'Ready', status: 'True' },
               ],
-              containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, ready: true, restartCount: 0, imageID: '', state: { running: { startedAt: now } } })),
+              containerStatuses: containers.map((c) => ({
+                name: c.name,
+                image: c.image,
+                ready: true,
+                restartCount: 0,
+                imageID: '',
+                state: { running: { startedAt: now } },
+              })),
             };
         this.stamp(record.object);
       }, this.startDelayMs),
@@ -233,12 +328,23 @@ export class FakeKubernetes {
     send(response, 201, record.object);
   }
 
-  private networkPolicyRequest(method: string, ns: string, name: string | undefined, body: string, response: ServerResponse) {
+  private networkPolicyRequest(
+    method: string,
+    ns: string,
+    name: string | undefined,
+    body: string,
+    response: ServerResponse,
+  ) {
     if (!this.namespaces.has(ns)) return send(response, 404, notFound('namespaces', ns));
     if (!name && method === 'POST') {
       const object = JSON.parse(body) as KubeObject;
       const key = `${ns}/${object.metadata.name}`;
-      if (this.policies.has(key)) return send(response, 409, failure(409, 'AlreadyExists', `networkpolicies "${object.metadata.name}" already exists`));
+      if (this.policies.has(key))
+        return send(
+          response,
+          409,
+          failure(409, 'AlreadyExists', `networkpolicies "${object.metadata.name}" already exists`),
+        );
       object.metadata.namespace = ns;
       this.policies.set(key, this.stamp(object));
       return send(response, 201, object);
@@ -250,9 +356,22 @@ export class FakeKubernetes {
     if (method === 'PUT') {
       const object = JSON.parse(body) as KubeObject;
       if (object.metadata.resourceVersion !== current.metadata.resourceVersion) {
-        return send(response, 409, failure(409, 'Conflict', 'the object has been modified; please apply your changes to the latest version'));
+        return send(
+          response,
+          409,
+          failure(
+            409,
+            'Conflict',
+            'the object has been modified; please apply your changes to the latest version',
+          ),
+        );
       }
-      object.metadata = { ...object.metadata, namespace: ns, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp };
+      object.metadata = {
+        ...object.metadata,
+        namespace: ns,
+        uid: current.metadata.uid,
+        creationTimestamp: current.metadata.creationTimestamp,
+      };
       this.policies.set(key, this.stamp(object));
       return send(response, 200, object);
     }
@@ -261,7 +380,12 @@ export class FakeKubernetes {
 
   private upgrade(request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) {
     const url = new URL(request.url ?? '/', 'http://fake');
-    this.requests.push({ method: 'EXEC', path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now() });
+    this.requests.push({
+      method: 'EXEC',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      at: Date.now(),
+    });
     const refuse = (code: number, text: string) => {
       socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     };
@@ -286,7 +410,13 @@ export class FakeKubernetes {
     };
 
     if (tty) {
-      const shell = pty.spawn(command[0]!, command.slice(1), { name: 'xterm-256color', cols: 80, rows: 24, cwd: record.home, env });
+      const shell = pty.spawn(command[0]!, command.slice(1), {
+        name: 'xterm-256color',
+        cols: 80,
+        rows: 24,
+        cwd: record.home,
+        env,
+      });
       const handle = { kill: () => shell.kill('SIGKILL') };
       record.processes.add(handle);
       shell.onData((data) => frame(1, data));
@@ -312,7 +442,12 @@ export class FakeKubernetes {
       return;
     }
 
-    const child: ChildProcess = spawn(command[0]!, command.slice(1), { cwd: record.home, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(command[0]!, command.slice(1), {
+      cwd: record.home,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const handle = { kill: () => killGroup(child) };
     record.processes.add(handle);
     child.stdout!.on('data', (chunk: Buffer) => frame(1, chunk));
@@ -367,7 +502,10 @@ export function matchesSelector(labels: Record<string, string>, selector: string
       const inequality = term.indexOf('!=');
       if (inequality > 0) return labels[term.slice(0, inequality)] !== term.slice(inequality + 2);
       const equality = term.indexOf('=');
-      if (equality > 0) return labels[term.slice(0, equality)] === term.slice(equality + (term[equality + 1] === '=' ? 2 : 1));
+      if (equality > 0)
+        return (
+          labels[term.slice(0, equality)] === term.slice(equality + (term[equality + 1] === '=' ? 2 : 1))
+        );
       if (term.startsWith('!')) return !(term.slice(1) in labels);
       return term in labels;
     });
@@ -376,9 +514,14 @@ export function matchesSelector(labels: Record<string, string>, selector: string
 type PatchOperation = { op: string; path: string; value?: unknown };
 
 /** JSON patch (add, replace, remove, test) and merge patch, applied to a copy. */
-function applyPatch(object: KubeObject, patch: unknown, contentType: string): { object: KubeObject } | { error: string } {
+function applyPatch(
+  object: KubeObject,
+  patch: unknown,
+  contentType: string,
+): { object: KubeObject } | { error: string } {
   const copy = structuredClone(object);
-  if (!contentType.startsWith('application/json-patch+json')) return { object: mergePatch(copy, patch) as KubeObject };
+  if (!contentType.startsWith('application/json-patch+json'))
+    return { object: mergePatch(copy, patch) as KubeObject };
   for (const operation of patch as PatchOperation[]) {
     const segments = operation.path
       .split('/')
@@ -387,23 +530,30 @@ function applyPatch(object: KubeObject, patch: unknown, contentType: string): { 
     const last = segments.pop()!;
     let parent: unknown = copy;
     for (const segment of segments) {
-      parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[segment] : undefined;
+      parent =
+        typeof parent === 'object' && parent !== null
+          ? (parent as Record<string, unknown>)[segment]
+          : undefined;
     }
-    if (typeof parent !== 'object' || parent === null) return { error: `the path "${operation.path}" does not exist` };
+    if (typeof parent !== 'object' || parent === null)
+      return { error: `the path "${operation.path}" does not exist` };
     const target = parent as Record<string, unknown>;
     switch (operation.op) {
       case 'test':
-        if (JSON.stringify(target[last]) !== JSON.stringify(operation.value)) return { error: `testing value ${operation.path} failed` };
+        if (JSON.stringify(target[last]) !== JSON.stringify(operation.value))
+          return { error: `testing value ${operation.path} failed` };
         break;
       case 'add':
         target[last] = operation.value;
         break;
       case 'replace':
-        if (!(last in target)) return { error: `replace operation does not apply: doc is missing key: ${operation.path}` };
+        if (!(last in target))
+          return { error: `replace operation does not apply: doc is missing key: ${operation.path}` };
         target[last] = operation.value;
         break;
       case 'remove':
-        if (!(last in target)) return { error: `remove operation does not apply: doc is missing path: ${operation.path}` };
+        if (!(last in target))
+          return { error: `remove operation does not apply: doc is missing path: ${operation.path}` };
         delete target[last];
         break;
       default:
@@ -415,7 +565,10 @@ function applyPatch(object: KubeObject, patch: unknown, contentType: string): { 
 
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const result = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const result =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else result[key] = mergePatch(result[key], value);

@@ -6,10 +6,18 @@
 import { execFileSync } from 'node:child_process';
 import { createLogger } from '@learncraft/kit';
 import type { ProvisionProgress, SandboxSpec } from '../../src/runtime/types';
-import { createKubernetesRuntime, type KubernetesLabRuntime, type KubernetesRuntimeOptions } from '../../src/runtime/kubernetes';
+import {
+  createKubernetesRuntime,
+  type KubernetesLabRuntime,
+  type KubernetesRuntimeOptions,
+} from '../../src/runtime/kubernetes';
 import { FakeKubernetes } from './fakeKubernetes';
 
-const IMAGES = { linux: 'learncraft/lab-linux:1', node: 'learncraft/lab-node:1', broken: 'learncraft/lab-broken:1' };
+const IMAGES = {
+  linux: 'learncraft/lab-linux:1',
+  node: 'learncraft/lab-node:1',
+  broken: 'learncraft/lab-broken:1',
+};
 const logger = createLogger('test', 'silent');
 
 let fake: FakeKubernetes;
@@ -29,7 +37,13 @@ async function runtimeFor(server: FakeKubernetes, options: Partial<KubernetesRun
 }
 
 function specFor(sessionId: string, overrides: Partial<SandboxSpec> = {}): SandboxSpec {
-  return { sessionId, profile: 'linux', setupScript: null, expiresAt: new Date(Date.now() + 3_600_000), ...overrides };
+  return {
+    sessionId,
+    profile: 'linux',
+    setupScript: null,
+    expiresAt: new Date(Date.now() + 3_600_000),
+    ...overrides,
+  };
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 5_000) {
@@ -62,7 +76,10 @@ describe('provision (cold)', () => {
     const runtime = await runtimeFor(fake);
     const progress: ProvisionProgress[] = [];
     const before = fake.count('POST', /\/pods$/);
-    const sandbox = await runtime.provision(specFor('cold-1', { setupScript: 'echo prepared > "$HOME/setup.txt"' }), (step) => progress.push(step));
+    const sandbox = await runtime.provision(
+      specFor('cold-1', { setupScript: 'echo prepared > "$HOME/setup.txt"' }),
+      (step) => progress.push(step),
+    );
 
     expect(progress.map((step) => step.percent)).toEqual([0, 10, 60, 80, 100]);
     expect(progress.at(-1)!.message).toBe('Sandbox ready');
@@ -92,19 +109,29 @@ describe('provision (cold)', () => {
 
   test('a pod whose image cannot be pulled fails provisioning with the reason, and the pod is deleted', async () => {
     const runtime = await runtimeFor(fake);
-    const error = await runtime.provision(specFor('broken-1', { profile: 'broken' })).catch((caught: unknown) => caught);
+    const error = await runtime
+      .provision(specFor('broken-1', { profile: 'broken' }))
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'START_FAILED' });
-    expect((error as Error).message).toMatch(/^The sandbox pod lab-broken-[0-9a-f]{10} could not start: ErrImagePull: pull access denied for learncraft\/lab-broken:1$/);
-    expect(fake.podObjects().filter((pod) => pod.metadata.labels!['learncraft.dev/session'] === 'broken-1')).toEqual([]);
+    expect((error as Error).message).toMatch(
+      /^The sandbox pod lab-broken-[0-9a-f]{10} could not start: ErrImagePull: pull access denied for learncraft\/lab-broken:1$/,
+    );
+    expect(
+      fake.podObjects().filter((pod) => pod.metadata.labels!['learncraft.dev/session'] === 'broken-1'),
+    ).toEqual([]);
   });
 
   test('a failing setup script fails provisioning with its output, and the pod is deleted', async () => {
     const runtime = await runtimeFor(fake);
-    await expect(runtime.provision(specFor('setup-fails-1', { setupScript: 'echo no such file >&2; exit 4' }))).rejects.toMatchObject({
+    await expect(
+      runtime.provision(specFor('setup-fails-1', { setupScript: 'echo no such file >&2; exit 4' })),
+    ).rejects.toMatchObject({
       code: 'SETUP_FAILED',
       message: 'The setup script exited with 4: no such file\n',
     });
-    expect(fake.podObjects().filter((pod) => pod.metadata.labels!['learncraft.dev/session'] === 'setup-fails-1')).toEqual([]);
+    expect(
+      fake.podObjects().filter((pod) => pod.metadata.labels!['learncraft.dev/session'] === 'setup-fails-1'),
+    ).toEqual([]);
   });
 });
 
@@ -117,17 +144,29 @@ describe('exec', () => {
   });
 
   test('exec returns stdout and stderr interleaved in the order they were written, with the exit code', async () => {
-    const result = await runtime.exec(sandboxId, 'echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three; exit 3', limits);
+    const result = await runtime.exec(
+      sandboxId,
+      'echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three; exit 3',
+      limits,
+    );
     expect(result).toEqual({ exitCode: 3, output: 'one\ntwo\nthree\n', timedOut: false, truncated: false });
   });
 
   test('exec of a succeeding script reports exit code 0', async () => {
-    expect(await runtime.exec(sandboxId, 'echo hello', limits)).toEqual({ exitCode: 0, output: 'hello\n', timedOut: false, truncated: false });
+    expect(await runtime.exec(sandboxId, 'echo hello', limits)).toEqual({
+      exitCode: 0,
+      output: 'hello\n',
+      timedOut: false,
+      truncated: false,
+    });
   });
 
   test('a script that outlives its timeout is reported as timed out, and is killed inside the pod too', async () => {
     const started = Date.now();
-    const result = await runtime.exec(sandboxId, 'echo started; sleep 30.4242', { timeoutMs: 1_000, maxOutputBytes: 1024 });
+    const result = await runtime.exec(sandboxId, 'echo started; sleep 30.4242', {
+      timeoutMs: 1_000,
+      maxOutputBytes: 1024,
+    });
     expect(result).toEqual({ exitCode: null, output: 'started\n', timedOut: true, truncated: false });
     expect(Date.now() - started).toBeLessThan(3_000);
     // The in-pod `timeout` fires at the next whole second; give it that and a little more.
@@ -136,12 +175,17 @@ describe('exec', () => {
   });
 
   test('output beyond maxOutputBytes is dropped and the result says truncated', async () => {
-    const result = await runtime.exec(sandboxId, "head -c 5000 /dev/zero | tr '\\0' a; echo; echo done >&2", { timeoutMs: 10_000, maxOutputBytes: 100 });
+    const result = await runtime.exec(sandboxId, "head -c 5000 /dev/zero | tr '\\0' a; echo; echo done >&2", {
+      timeoutMs: 10_000,
+      maxOutputBytes: 100,
+    });
     expect(result).toEqual({ exitCode: 0, output: 'a'.repeat(100), timedOut: false, truncated: true });
   });
 
   test('exec in a sandbox that does not exist fails with NOT_FOUND', async () => {
-    await expect(runtime.exec('lab-linux-0000000000', 'true', limits)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(runtime.exec('lab-linux-0000000000', 'true', limits)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
@@ -181,7 +225,9 @@ describe('destroy and list', () => {
     const { id } = await runtime.provision(specFor('destroy-1'));
     await runtime.destroy(id);
     expect(fake.podObjects().map((pod) => pod.metadata.name)).not.toContain(id);
-    const deletion = fake.requests.find((request) => request.method === 'DELETE' && request.path.endsWith(`/pods/${id}`))!;
+    const deletion = fake.requests.find(
+      (request) => request.method === 'DELETE' && request.path.endsWith(`/pods/${id}`),
+    )!;
     expect(deletion.query).toEqual({ gracePeriodSeconds: '0', propagationPolicy: 'Background' });
     await expect(runtime.destroy(id)).resolves.toBeUndefined();
     await expect(runtime.exec(id, 'true', limits)).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -230,7 +276,9 @@ describe('availability and namespace', () => {
     const runtime = await runtimeFor(gone, { kubeConfig });
     const availability = await runtime.availability();
     expect(availability.ok).toBe(false);
-    expect(!availability.ok && availability.reason).toMatch(new RegExp(`^The Kubernetes API at ${gone.url} cannot be reached: `));
+    expect(!availability.ok && availability.reason).toMatch(
+      new RegExp(`^The Kubernetes API at ${gone.url} cannot be reached: `),
+    );
   });
 
   test('ensureNamespace creates the restricted namespace and the deny-all NetworkPolicy, and a second call changes nothing', async () => {
@@ -238,16 +286,25 @@ describe('availability and namespace', () => {
     try {
       const runtime = await runtimeFor(empty);
       await runtime.ensureNamespace();
-      expect(empty.namespace('learncraft-labs')!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+      expect(empty.namespace('learncraft-labs')!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe(
+        'restricted',
+      );
       const policy = empty.networkPolicy('learncraft-labs', 'learncraft-labs-deny-all')!;
-      expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] });
+      expect(policy.spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: [],
+      });
       const version = policy.metadata.resourceVersion;
 
       await runtime.ensureNamespace();
       expect(empty.count('POST', /\/namespaces$/)).toBe(1);
       expect(empty.count('POST', /\/networkpolicies$/)).toBe(1);
       expect(empty.count('PUT', /\/networkpolicies\//)).toBe(0);
-      expect(empty.networkPolicy('learncraft-labs', 'learncraft-labs-deny-all')!.metadata.resourceVersion).toBe(version);
+      expect(
+        empty.networkPolicy('learncraft-labs', 'learncraft-labs-deny-all')!.metadata.resourceVersion,
+      ).toBe(version);
       expect(await runtime.availability()).toEqual({ ok: true });
       await runtime.close();
     } finally {

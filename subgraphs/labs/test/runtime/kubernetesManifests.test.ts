@@ -8,7 +8,12 @@ import { labNamespaceManifest, labNetworkPolicyManifest, labPodManifest } from '
 
 const now = new Date('2026-12-01T09:00:00.000Z');
 const claimed = labPodManifest(
-  { pool: 'claimed', sessionId: 'session-42', profile: 'linux', expiresAt: new Date('2026-12-01T10:30:00.500Z') },
+  {
+    pool: 'claimed',
+    sessionId: 'session-42',
+    profile: 'linux',
+    expiresAt: new Date('2026-12-01T10:30:00.500Z'),
+  },
   { name: 'lab-linux-0a1b2c3d4e', namespace: 'learncraft-labs', image: 'learncraft/lab-linux:1', now },
 );
 const plain = <T>(value: T): any => JSON.parse(JSON.stringify(value));
@@ -77,7 +82,15 @@ describe('lab manifests', () => {
   });
 
   test('a warm pod carries no session, no deadline and the warm pool label, and validates', () => {
-    const warm = labPodManifest({ pool: 'warm', profile: 'node' }, { name: 'lab-node-1', namespace: 'learncraft-labs', image: 'learncraft/lab-node:1', runtimeClassName: 'gvisor' });
+    const warm = labPodManifest(
+      { pool: 'warm', profile: 'node' },
+      {
+        name: 'lab-node-1',
+        namespace: 'learncraft-labs',
+        image: 'learncraft/lab-node:1',
+        runtimeClassName: 'gvisor',
+      },
+    );
     expect(warm.metadata!.labels).toEqual({
       'app.kubernetes.io/managed-by': 'learncraft-labs',
       'learncraft.dev/profile': 'node',
@@ -90,7 +103,12 @@ describe('lab manifests', () => {
 
   test('a session id outside the label alphabet is labelled by a digest and kept whole in an annotation', () => {
     const pod = labPodManifest(
-      { pool: 'claimed', sessionId: 'TGFiU2Vzc2lvbjox/with+slash=', profile: 'linux', expiresAt: new Date(now.getTime() + 60_000) },
+      {
+        pool: 'claimed',
+        sessionId: 'TGFiU2Vzc2lvbjox/with+slash=',
+        profile: 'linux',
+        expiresAt: new Date(now.getTime() + 60_000),
+      },
       { name: 'lab-linux-2', namespace: 'learncraft-labs', image: 'learncraft/lab-linux:1', now },
     );
     expect(pod.metadata!.labels!['learncraft.dev/session']).toMatch(/^h-[0-9a-f]{60}$/);
@@ -102,7 +120,12 @@ describe('lab manifests', () => {
     const policy = labNetworkPolicyManifest('learncraft-labs');
     expect(() => new NetworkPolicy(plain(policy)).validate()).not.toThrow();
     expect(policy.metadata!.namespace).toBe('learncraft-labs');
-    expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] });
+    expect(policy.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [],
+    });
   });
 
   test('the Namespace validates and enforces the restricted Pod Security standard', () => {

@@ -28,7 +28,13 @@ async function pooledRuntime(warmPool: Record<string, number>) {
 }
 
 function specFor(sessionId: string, overrides: Partial<SandboxSpec> = {}): SandboxSpec {
-  return { sessionId, profile: 'linux', setupScript: null, expiresAt: new Date(Date.now() + 3_600_000), ...overrides };
+  return {
+    sessionId,
+    profile: 'linux',
+    setupScript: null,
+    expiresAt: new Date(Date.now() + 3_600_000),
+    ...overrides,
+  };
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 5_000) {
@@ -40,8 +46,15 @@ async function waitFor(check: () => boolean, timeoutMs = 5_000) {
 }
 
 const warmPods = (profile = 'linux') =>
-  fake.podObjects().filter((pod) => pod.metadata.labels!['learncraft.dev/pool'] === 'warm' && pod.metadata.labels!['learncraft.dev/profile'] === profile);
-const readyWarmPods = (profile = 'linux') => warmPods(profile).filter((pod) => pod.status!.phase === 'Running');
+  fake
+    .podObjects()
+    .filter(
+      (pod) =>
+        pod.metadata.labels!['learncraft.dev/pool'] === 'warm' &&
+        pod.metadata.labels!['learncraft.dev/profile'] === profile,
+    );
+const readyWarmPods = (profile = 'linux') =>
+  warmPods(profile).filter((pod) => pod.status!.phase === 'Running');
 
 beforeEach(async () => {
   fake = await FakeKubernetes.start();
@@ -76,7 +89,10 @@ test('a provision claims a ready warm pod without creating a pod, then the pool 
 
   const progress: ProvisionProgress[] = [];
   const expiresAt = new Date(Date.now() + 1_800_000);
-  const sandbox = await runtime.provision(specFor('warm-1', { setupScript: 'echo ready > "$HOME/setup.txt"', expiresAt }), (step) => progress.push(step));
+  const sandbox = await runtime.provision(
+    specFor('warm-1', { setupScript: 'echo ready > "$HOME/setup.txt"', expiresAt }),
+    (step) => progress.push(step),
+  );
   expect(fake.count('POST', /\/pods$/)).toBe(createsBefore);
 
   expect(warmNames).toContain(sandbox.id);
@@ -89,13 +105,17 @@ test('a provision claims a ready warm pod without creating a pod, then the pool 
   expect(claimed.metadata.annotations!['learncraft.dev/claimed-at']).toBe(sandbox.createdAt.toISOString());
   const startTime = new Date(claimed.status!.startTime as string).getTime();
   expect(claimed.spec!.activeDeadlineSeconds).toBe(Math.ceil((expiresAt.getTime() - startTime) / 1000));
-  expect(await runtime.exec(sandbox.id, 'cat "$HOME/setup.txt"', { timeoutMs: 5_000, maxOutputBytes: 1024 })).toEqual({
+  expect(
+    await runtime.exec(sandbox.id, 'cat "$HOME/setup.txt"', { timeoutMs: 5_000, maxOutputBytes: 1024 }),
+  ).toEqual({
     exitCode: 0,
     output: 'ready\n',
     timedOut: false,
     truncated: false,
   });
-  expect(await runtime.list()).toEqual([{ id: sandbox.id, sessionId: 'warm-1', createdAt: sandbox.createdAt }]);
+  expect(await runtime.list()).toEqual([
+    { id: sandbox.id, sessionId: 'warm-1', createdAt: sandbox.createdAt },
+  ]);
 
   await waitFor(() => readyWarmPods().length === 2);
   expect(fake.count('POST', /\/pods$/)).toBe(createsBefore + 1);
@@ -125,7 +145,11 @@ test('two replicas claiming at once never get the same warm pod: the loser of th
   expect([a.id, b.id]).toContain(warm);
   // The loser's claim was refused by the server (the JSON patch `test`), not decided locally.
   expect(fake.count('PATCH', /\/pods\//)).toBe(2);
-  const sessions = fake.podObjects().map((pod) => pod.metadata.labels!['learncraft.dev/session']).filter(Boolean).sort();
+  const sessions = fake
+    .podObjects()
+    .map((pod) => pod.metadata.labels!['learncraft.dev/session'])
+    .filter(Boolean)
+    .sort();
   expect(sessions).toEqual(['race-a', 'race-b']);
 });
 

@@ -30,7 +30,8 @@ export function exitCodeOf(status: V1Status): number | null {
 /** A refused WebSocket upgrade rejects with an ErrorEvent ("Unexpected server response: 404"), not an Error. */
 export function asError(error: unknown): Error {
   if (error instanceof Error) return error;
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return new Error(error.message);
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return new Error(error.message);
   return new Error(String(error));
 }
 
@@ -41,7 +42,12 @@ export function scriptCommand(script: string, timeoutMs: number): string[] {
 }
 
 /** Runs `sh -c script` in the pod; stdout and stderr interleaved in arrival order, capped. */
-export function runScript(exec: Exec, target: PodTarget, script: string, options: ExecOptions): Promise<ExecResult> {
+export function runScript(
+  exec: Exec,
+  target: PodTarget,
+  script: string,
+  options: ExecOptions,
+): Promise<ExecResult> {
   const chunks: Buffer[] = [];
   let kept = 0;
   let truncated = false;
@@ -83,9 +89,19 @@ export function runScript(exec: Exec, target: PodTarget, script: string, options
       finish();
     }, options.timeoutMs);
     exec
-      .exec(target.namespace, target.pod, CONTAINER_NAME, scriptCommand(script, options.timeoutMs), sink(), sink(), null, false, (received) => {
-        status = received;
-      })
+      .exec(
+        target.namespace,
+        target.pod,
+        CONTAINER_NAME,
+        scriptCommand(script, options.timeoutMs),
+        sink(),
+        sink(),
+        null,
+        false,
+        (received) => {
+          status = received;
+        },
+      )
       .then(
         (opened) => {
           socket = opened;
@@ -140,7 +156,11 @@ const LOGIN_SHELL = [
 ];
 
 /** An interactive login shell in the pod on a TTY; output before the first listener is kept. */
-export async function openTerminal(exec: Exec, target: PodTarget, size: { cols: number; rows: number }): Promise<TerminalStream> {
+export async function openTerminal(
+  exec: Exec,
+  target: PodTarget,
+  size: { cols: number; rows: number },
+): Promise<TerminalStream> {
   const dataListeners = new Set<(data: string) => void>();
   const exitListeners = new Set<(exitCode: number | null) => void>();
   const early: string[] = [];
@@ -153,9 +173,19 @@ export async function openTerminal(exec: Exec, target: PodTarget, size: { cols: 
     for (const listener of dataListeners) listener(text);
   });
   const socket = await exec
-    .exec(target.namespace, target.pod, CONTAINER_NAME, LOGIN_SHELL, stdout, null, stdin, true, (received) => {
-      status = received;
-    })
+    .exec(
+      target.namespace,
+      target.pod,
+      CONTAINER_NAME,
+      LOGIN_SHELL,
+      stdout,
+      null,
+      stdin,
+      true,
+      (received) => {
+        status = received;
+      },
+    )
     .catch((error: unknown) => {
       throw asError(error);
     });

@@ -67,7 +67,8 @@ export interface KubernetesLabRuntime extends LabRuntime {
   refillWarmPool(): Promise<void>;
 }
 
-export type KubernetesRuntimeErrorCode = 'UNKNOWN_PROFILE' | 'START_FAILED' | 'START_TIMEOUT' | 'SETUP_FAILED' | 'NOT_FOUND';
+export type KubernetesRuntimeErrorCode =
+  'UNKNOWN_PROFILE' | 'START_FAILED' | 'START_TIMEOUT' | 'SETUP_FAILED' | 'NOT_FOUND';
 
 /** A failure of the cluster or of the sandbox, as opposed to a failed learner command. */
 export class KubernetesRuntimeError extends Error {
@@ -112,7 +113,8 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
   const warmPool = options.warmPool ?? {};
   const logger = options.logger ?? createLogger('labs:kubernetes');
   for (const profile of [...Object.keys(images), ...Object.keys(warmPool)]) {
-    if (!PROFILE_NAME.test(profile)) throw new Error(`Lab profile "${profile}" must be a DNS label of at most 40 characters`);
+    if (!PROFILE_NAME.test(profile))
+      throw new Error(`Lab profile "${profile}" must be a DNS label of at most 40 characters`);
     if (!images[profile]) throw new Error(`The warm pool names profile "${profile}", which has no image`);
   }
 
@@ -126,7 +128,11 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
 
   const imageOf = (profile: string) => {
     const image = images[profile];
-    if (!image) throw new KubernetesRuntimeError('UNKNOWN_PROFILE', `No sandbox image for the lab profile "${profile}"`);
+    if (!image)
+      throw new KubernetesRuntimeError(
+        'UNKNOWN_PROFILE',
+        `No sandbox image for the lab profile "${profile}"`,
+      );
     return image;
   };
 
@@ -135,7 +141,12 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
   async function deletePod(name: string): Promise<void> {
     const { core } = await clients();
     try {
-      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, propagationPolicy: 'Background' });
+      await core.deleteNamespacedPod({
+        name,
+        namespace,
+        gracePeriodSeconds: 0,
+        propagationPolicy: 'Background',
+      });
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
@@ -149,19 +160,32 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       namespace,
       labelSelector: managedSelector({ [LABELS.pool]: 'warm', [LABELS.profile]: spec.profile }),
     });
-    const ready = warm.items.filter(isReady).sort((a, b) => timeOf(a.metadata?.creationTimestamp) - timeOf(b.metadata?.creationTimestamp));
+    const ready = warm.items
+      .filter(isReady)
+      .sort((a, b) => timeOf(a.metadata?.creationTimestamp) - timeOf(b.metadata?.creationTimestamp));
     for (const pod of ready) {
       const name = pod.metadata!.name!;
       const claimedAt = new Date();
       const startedAt = pod.status?.startTime ? new Date(pod.status.startTime) : claimedAt;
-      const annotations = { [ANNOTATIONS.sessionId]: spec.sessionId, [ANNOTATIONS.claimedAt]: claimedAt.toISOString() };
+      const annotations = {
+        [ANNOTATIONS.sessionId]: spec.sessionId,
+        [ANNOTATIONS.claimedAt]: claimedAt.toISOString(),
+      };
       const patch = [
         // The claim is atomic: a pod another replica claimed first fails this test with 422.
         { op: 'test', path: jsonPointer('metadata', 'labels', LABELS.pool), value: 'warm' },
         { op: 'replace', path: jsonPointer('metadata', 'labels', LABELS.pool), value: 'claimed' },
-        { op: 'add', path: jsonPointer('metadata', 'labels', LABELS.session), value: sessionLabelValue(spec.sessionId) },
+        {
+          op: 'add',
+          path: jsonPointer('metadata', 'labels', LABELS.session),
+          value: sessionLabelValue(spec.sessionId),
+        },
         ...(pod.metadata?.annotations
-          ? Object.entries(annotations).map(([key, value]) => ({ op: 'add', path: jsonPointer('metadata', 'annotations', key), value }))
+          ? Object.entries(annotations).map(([key, value]) => ({
+              op: 'add',
+              path: jsonPointer('metadata', 'annotations', key),
+              value,
+            }))
           : [{ op: 'add', path: '/metadata/annotations', value: annotations }]),
         // Measured from the pod's start, as Kubernetes counts it.
         { op: 'add', path: '/spec/activeDeadlineSeconds', value: deadlineSeconds(spec.expiresAt, startedAt) },
@@ -185,26 +209,43 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
     const claimedAt = new Date();
     const manifest = labPodManifest(
       { pool: 'claimed', sessionId: spec.sessionId, profile: spec.profile, expiresAt: spec.expiresAt },
-      { name, namespace, image: imageOf(spec.profile), resources, runtimeClassName: options.runtimeClassName, now: claimedAt },
+      {
+        name,
+        namespace,
+        image: imageOf(spec.profile),
+        resources,
+        runtimeClassName: options.runtimeClassName,
+        now: claimedAt,
+      },
     );
     onProgress({ percent: 0, message: 'Requesting a sandbox from the cluster' });
     await core.createNamespacedPod({ namespace, body: manifest });
     try {
       await waitUntilRunning(core, name, onProgress);
     } catch (error) {
-      await deletePod(name).catch((cleanup: unknown) => logger.warn('could not delete a pod that failed to start', { pod: name, error: cleanup }));
+      await deletePod(name).catch((cleanup: unknown) =>
+        logger.warn('could not delete a pod that failed to start', { pod: name, error: cleanup }),
+      );
       throw error;
     }
     return { name, claimedAt };
   }
 
-  async function waitUntilRunning(core: CoreV1Api, name: string, onProgress: (progress: ProvisionProgress) => void) {
+  async function waitUntilRunning(
+    core: CoreV1Api,
+    name: string,
+    onProgress: (progress: ProvisionProgress) => void,
+  ) {
     const deadline = Date.now() + options.startTimeoutMs;
     let scheduled = false;
     for (;;) {
       const pod = await core.readNamespacedPod({ name, namespace });
       const failure = failureOf(pod);
-      if (failure) throw new KubernetesRuntimeError('START_FAILED', `The sandbox pod ${name} could not start: ${failure}`);
+      if (failure)
+        throw new KubernetesRuntimeError(
+          'START_FAILED',
+          `The sandbox pod ${name} could not start: ${failure}`,
+        );
       if (!scheduled && (isScheduled(pod) || isReady(pod))) {
         scheduled = true;
         onProgress({ percent: 10, message: 'Scheduled on a node' });
@@ -214,7 +255,10 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
         return;
       }
       if (Date.now() >= deadline) {
-        throw new KubernetesRuntimeError('START_TIMEOUT', `The sandbox pod ${name} was not running after ${options.startTimeoutMs} ms`);
+        throw new KubernetesRuntimeError(
+          'START_TIMEOUT',
+          `The sandbox pod ${name} was not running after ${options.startTimeoutMs} ms`,
+        );
       }
       await sleep(options.pollIntervalMs);
     }
@@ -229,11 +273,18 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
         maxOutputBytes: SETUP_MAX_OUTPUT_BYTES,
       });
       if (result.exitCode !== 0) {
-        const outcome = result.timedOut ? `timed out after ${options.setupTimeoutMs} ms` : `exited with ${result.exitCode}`;
-        throw new KubernetesRuntimeError('SETUP_FAILED', `The setup script ${outcome}: ${result.output.slice(-2000)}`);
+        const outcome = result.timedOut
+          ? `timed out after ${options.setupTimeoutMs} ms`
+          : `exited with ${result.exitCode}`;
+        throw new KubernetesRuntimeError(
+          'SETUP_FAILED',
+          `The setup script ${outcome}: ${result.output.slice(-2000)}`,
+        );
       }
     } catch (error) {
-      await deletePod(name).catch((cleanup: unknown) => logger.warn('could not delete a pod whose setup failed', { pod: name, error: cleanup }));
+      await deletePod(name).catch((cleanup: unknown) =>
+        logger.warn('could not delete a pod whose setup failed', { pod: name, error: cleanup }),
+      );
       throw error;
     }
   }
@@ -258,7 +309,13 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
             namespace,
             body: labPodManifest(
               { pool: 'warm', profile },
-              { name: podName(profile), namespace, image: imageOf(profile), resources, runtimeClassName: options.runtimeClassName },
+              {
+                name: podName(profile),
+                namespace,
+                image: imageOf(profile),
+                resources,
+                runtimeClassName: options.runtimeClassName,
+              },
             ),
           }),
         ),
@@ -301,7 +358,10 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
           await withTimeout(core.readNamespace({ name: namespace }), options.requestTimeoutMs);
         } catch (error) {
           if (statusCodeOf(error) === 404) {
-            return { ok: false, reason: `The lab namespace "${namespace}" does not exist on ${server}: apply deploy/ or call ensureNamespace()` };
+            return {
+              ok: false,
+              reason: `The lab namespace "${namespace}" does not exist on ${server}: apply deploy/ or call ensureNamespace()`,
+            };
           }
           // Reading namespaces is cluster-scoped; a namespaced Role cannot grant it, and need not.
           if (statusCodeOf(error) !== 403) throw error;
@@ -310,9 +370,15 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       } catch (error) {
         const code = statusCodeOf(error);
         if (code === 401 || code === 403) {
-          return { ok: false, reason: `The Kubernetes API at ${server} refused the labs credentials (HTTP ${code}): grant pods and pods/exec in "${namespace}"` };
+          return {
+            ok: false,
+            reason: `The Kubernetes API at ${server} refused the labs credentials (HTTP ${code}): grant pods and pods/exec in "${namespace}"`,
+          };
         }
-        return { ok: false, reason: `The Kubernetes API at ${server} cannot be reached: ${messageOf(error)}` };
+        return {
+          ok: false,
+          reason: `The Kubernetes API at ${server} cannot be reached: ${messageOf(error)}`,
+        };
       }
     },
 
@@ -334,12 +400,21 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       }
       const wanted = labNetworkPolicyManifest(namespace);
       try {
-        const current = await networking.readNamespacedNetworkPolicy({ name: NETWORK_POLICY_NAME, namespace });
-        if (JSON.stringify(normalisedPolicySpec(current.spec)) !== JSON.stringify(normalisedPolicySpec(wanted.spec))) {
+        const current = await networking.readNamespacedNetworkPolicy({
+          name: NETWORK_POLICY_NAME,
+          namespace,
+        });
+        if (
+          JSON.stringify(normalisedPolicySpec(current.spec)) !==
+          JSON.stringify(normalisedPolicySpec(wanted.spec))
+        ) {
           await networking.replaceNamespacedNetworkPolicy({
             name: NETWORK_POLICY_NAME,
             namespace,
-            body: { ...wanted, metadata: { ...wanted.metadata, resourceVersion: current.metadata?.resourceVersion } },
+            body: {
+              ...wanted,
+              metadata: { ...wanted.metadata, resourceVersion: current.metadata?.resourceVersion },
+            },
           });
         }
       } catch (error) {
@@ -388,7 +463,10 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
 
     async list(): Promise<SandboxInfo[]> {
       const { core } = await clients();
-      const pods = await core.listNamespacedPod({ namespace, labelSelector: managedSelector({ [LABELS.session]: true }) });
+      const pods = await core.listNamespacedPod({
+        namespace,
+        labelSelector: managedSelector({ [LABELS.session]: true }),
+      });
       return pods.items
         .filter((pod) => !pod.metadata?.deletionTimestamp)
         .map((pod) => {
@@ -396,7 +474,9 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
           return {
             id: metadata.name!,
             sessionId: metadata.annotations?.[ANNOTATIONS.sessionId] ?? metadata.labels![LABELS.session]!,
-            createdAt: new Date(metadata.annotations?.[ANNOTATIONS.claimedAt] ?? metadata.creationTimestamp ?? 0),
+            createdAt: new Date(
+              metadata.annotations?.[ANNOTATIONS.claimedAt] ?? metadata.creationTimestamp ?? 0,
+            ),
           };
         });
     },
@@ -412,35 +492,44 @@ function isReady(pod: V1Pod): boolean {
   return (
     !pod.metadata?.deletionTimestamp &&
     pod.status?.phase === 'Running' &&
-    (pod.status.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True')
+    (pod.status.conditions ?? []).some(
+      (condition) => condition.type === 'Ready' && condition.status === 'True',
+    )
   );
 }
 
 function isScheduled(pod: V1Pod): boolean {
-  return Boolean(pod.spec?.nodeName) || (pod.status?.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.status === 'True');
+  return (
+    Boolean(pod.spec?.nodeName) ||
+    (pod.status?.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.status === 'True')
+  );
 }
 
 /** Why a pod will never run, or null while it still might. */
 function failureOf(pod: V1Pod): string | null {
   const phase = pod.status?.phase;
-  if (phase === 'Failed' || phase === 'Succeeded') return `${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}`;
+  if (phase === 'Failed' || phase === 'Succeeded')
+    return `${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}`;
   for (const container of pod.status?.containerStatuses ?? []) {
     const waiting = container.state?.waiting;
-    if (waiting?.reason && FATAL_WAITING_REASONS.has(waiting.reason)) return `${waiting.reason}: ${waiting.message ?? ''}`.trim();
+    if (waiting?.reason && FATAL_WAITING_REASONS.has(waiting.reason))
+      return `${waiting.reason}: ${waiting.message ?? ''}`.trim();
   }
   return null;
 }
 
 /** The HTTP status of a client-library ApiException (or of a refused exec upgrade), if any. */
 function statusCodeOf(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') return error.code;
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number')
+    return error.code;
   const match = /Unexpected server response: (\d{3})/.exec(messageOf(error));
   return match ? Number(match[1]) : undefined;
 }
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return error.message;
   return String(error);
 }
 
@@ -459,8 +548,18 @@ function timeOf(value: Date | string | undefined): number {
 
 /** The API server fills defaults into a stored policy; compare only what we set. */
 function normalisedPolicySpec(spec: unknown) {
-  const value = (spec ?? {}) as { podSelector?: unknown; policyTypes?: unknown; ingress?: unknown; egress?: unknown };
-  return { podSelector: value.podSelector ?? {}, policyTypes: value.policyTypes ?? [], ingress: value.ingress ?? [], egress: value.egress ?? [] };
+  const value = (spec ?? {}) as {
+    podSelector?: unknown;
+    policyTypes?: unknown;
+    ingress?: unknown;
+    egress?: unknown;
+  };
+  return {
+    podSelector: value.podSelector ?? {},
+    policyTypes: value.policyTypes ?? [],
+    ingress: value.ingress ?? [],
+    egress: value.egress ?? [],
+  };
 }
 
 function sleep(ms: number): Promise<void> {
