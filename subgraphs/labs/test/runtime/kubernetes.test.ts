@@ -112,13 +112,28 @@ describe('provision (cold)', () => {
     const error = await runtime
       .provision(specFor('broken-1', { profile: 'broken' }))
       .catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'START_FAILED' });
+    expect(error).toMatchObject({ code: 'UNAVAILABLE' });
     expect((error as Error).message).toMatch(
       /^The sandbox pod lab-broken-[0-9a-f]{10} could not start: ErrImagePull: pull access denied for learncraft\/lab-broken:1$/,
     );
     expect(
       fake.podObjects().filter((pod) => pod.metadata.labels!['learncraft.dev/session'] === 'broken-1'),
     ).toEqual([]);
+  });
+
+  test('a pod the cluster cannot schedule in time fails with CAPACITY, and the pod is deleted', async () => {
+    const crowded = await FakeKubernetes.start({ scheduleDelayMs: 60_000, startDelayMs: 60_000 });
+    try {
+      const runtime = await runtimeFor(crowded, { startTimeoutMs: 200 });
+      const error = await runtime.provision(specFor('crowded-1')).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'CAPACITY' });
+      expect((error as Error).message).toMatch(
+        /^The sandbox pod lab-linux-[0-9a-f]{10} was not scheduled on a node after 200 ms$/,
+      );
+      expect(crowded.podObjects()).toEqual([]);
+    } finally {
+      await crowded.close();
+    }
   });
 
   test('a failing setup script fails provisioning with its output, and the pod is deleted', async () => {
@@ -182,9 +197,20 @@ describe('exec', () => {
     expect(result).toEqual({ exitCode: 0, output: 'a'.repeat(100), timedOut: false, truncated: true });
   });
 
-  test('exec in a sandbox that does not exist fails with NOT_FOUND', async () => {
+  test('exec in a sandbox whose pod stopped running (deadline passed) fails with SANDBOX_NOT_FOUND', async () => {
+    const { id } = await runtime.provision(specFor('exec-stopped-1'));
+    const pod = fake.podObjects().find((item) => item.metadata.name === id)!;
+    pod.status = { ...pod.status, phase: 'Failed', reason: 'DeadlineExceeded' };
+    await expect(runtime.exec(id, 'true', limits)).rejects.toMatchObject({
+      code: 'SANDBOX_NOT_FOUND',
+      message: `The sandbox ${id} is not running`,
+    });
+    await runtime.destroy(id);
+  });
+
+  test('exec in a sandbox that does not exist fails with SANDBOX_NOT_FOUND', async () => {
     await expect(runtime.exec('lab-linux-0000000000', 'true', limits)).rejects.toMatchObject({
-      code: 'NOT_FOUND',
+      code: 'SANDBOX_NOT_FOUND',
     });
   });
 });
@@ -230,7 +256,7 @@ describe('destroy and list', () => {
     )!;
     expect(deletion.query).toEqual({ gracePeriodSeconds: '0', propagationPolicy: 'Background' });
     await expect(runtime.destroy(id)).resolves.toBeUndefined();
-    await expect(runtime.exec(id, 'true', limits)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(runtime.exec(id, 'true', limits)).rejects.toMatchObject({ code: 'SANDBOX_NOT_FOUND' });
   });
 
   test('list finds the sandboxes another runtime instance created (orphans after a restart)', async () => {

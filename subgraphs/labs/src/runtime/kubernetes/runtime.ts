@@ -67,8 +67,13 @@ export interface KubernetesLabRuntime extends LabRuntime {
   refillWarmPool(): Promise<void>;
 }
 
+/**
+ * The closed set of codes every lab runtime adapter uses (the same as the local runtime's), so the
+ * labs subgraph maps failures without reading messages. A pod that cannot start is UNAVAILABLE;
+ * one the cluster cannot schedule in time is CAPACITY.
+ */
 export type KubernetesRuntimeErrorCode =
-  'UNKNOWN_PROFILE' | 'START_FAILED' | 'START_TIMEOUT' | 'SETUP_FAILED' | 'NOT_FOUND';
+  'UNKNOWN_PROFILE' | 'CAPACITY' | 'SANDBOX_NOT_FOUND' | 'UNAVAILABLE' | 'SETUP_FAILED';
 
 /** A failure of the cluster or of the sandbox, as opposed to a failed learner command. */
 export class KubernetesRuntimeError extends Error {
@@ -243,7 +248,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       const failure = failureOf(pod);
       if (failure)
         throw new KubernetesRuntimeError(
-          'START_FAILED',
+          'UNAVAILABLE',
           `The sandbox pod ${name} could not start: ${failure}`,
         );
       if (!scheduled && (isScheduled(pod) || isReady(pod))) {
@@ -256,8 +261,8 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       }
       if (Date.now() >= deadline) {
         throw new KubernetesRuntimeError(
-          'START_TIMEOUT',
-          `The sandbox pod ${name} was not running after ${options.startTimeoutMs} ms`,
+          scheduled ? 'UNAVAILABLE' : 'CAPACITY',
+          `The sandbox pod ${name} was not ${scheduled ? 'running' : 'scheduled on a node'} after ${options.startTimeoutMs} ms`,
         );
       }
       await sleep(options.pollIntervalMs);
@@ -534,7 +539,11 @@ function messageOf(error: unknown): string {
 }
 
 function notFoundOr(error: unknown, sandboxId: string): Error {
-  if (statusCodeOf(error) === 404) return new KubernetesRuntimeError('NOT_FOUND', `No sandbox ${sandboxId}`);
+  const code = statusCodeOf(error);
+  if (code === 404) return new KubernetesRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
+  // The API refuses exec into a pod that is no longer running (its deadline passed, or it failed).
+  if (code === 400)
+    return new KubernetesRuntimeError('SANDBOX_NOT_FOUND', `The sandbox ${sandboxId} is not running`);
   return error instanceof Error ? error : new Error(messageOf(error));
 }
 
