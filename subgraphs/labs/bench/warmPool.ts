@@ -5,11 +5,11 @@
  *
  * - warm claim: a ready warm pod is claimed (list + JSON patch), with and without a setup script
  *   (one exec round trip); the pool is refilled and ready again before each claim, outside the timing;
- * - cold start: a pod is created and polled until Running. The fake's simulated start delay is
- *   subtracted, so the figure is the runtime's own overhead (requests plus the poll interval's
- *   quantisation), not the cluster's.
+ * - cold start: a pod is created and followed with a watch until Running. The fake's simulated start
+ *   delay is subtracted, so the figure is the runtime's own overhead (requests, watch, exec), not
+ *   the cluster's.
  *
- * Bounded: 30 claims with a pool of 3, 15 cold starts per poll interval.
+ * Bounded: 30 claims with a pool of 3, 15 cold starts.
  */
 import { createLogger } from '@learncraft/kit';
 import { createKubernetesRuntime, type KubernetesLabRuntime } from '../src/runtime/kubernetes';
@@ -80,12 +80,11 @@ async function warmClaims(fake: FakeKubernetes, setupScript: string | null): Pro
   return timings;
 }
 
-async function coldStarts(fake: FakeKubernetes, pollIntervalMs: number): Promise<number[]> {
+async function coldStarts(fake: FakeKubernetes): Promise<number[]> {
   const runtime = createKubernetesRuntime({
     kubeConfig: await fake.kubeConfig(),
     namespace: 'learncraft-labs',
     images,
-    pollIntervalMs,
     logger,
   });
   const timings: number[] = [];
@@ -110,8 +109,7 @@ async function main() {
     const rows: [string, number[]][] = [
       [`warm claim, no setup (${CLAIMS} claims, pool ${POOL_SIZE})`, await warmClaims(fake, null)],
       [`warm claim + setup exec (${CLAIMS} claims, pool ${POOL_SIZE})`, await warmClaims(fake, 'true')],
-      [`cold start, poll 500 ms (default; ${COLD_STARTS} starts)`, await coldStarts(fake, 500)],
-      [`cold start, poll 100 ms (${COLD_STARTS} starts)`, await coldStarts(fake, 100)],
+      [`cold start (${COLD_STARTS} starts)`, await coldStarts(fake)],
     ];
     console.log(
       `fake API server: pods run ${START_DELAY_MS} ms after creation (subtracted from cold starts)\n`,

@@ -4,8 +4,8 @@
  * mocking the library. It is a test server, not a sandbox: exec runs the command as a local process
  * (a PTY for `tty=true`) in a per-pod temporary home.
  *
- * Covered: namespaces (get, create), pods (create, get, list with label selectors, JSON/merge
- * patch, delete) with Pending → scheduled → Running transitions after configurable delays,
+ * Covered: namespaces (get, create), pods (create, get, list with label selectors, watch by name,
+ * JSON/merge patch, delete) with Pending → scheduled → Running transitions after configurable delays,
  * NetworkPolicies (get, create, replace), bearer-token auth, and pods/exec over the
  * `v4.channel.k8s.io` / `channel.k8s.io` subprotocols (0 stdin, 1 stdout, 2 stderr, 3 status,
  * 4 resize).
@@ -80,6 +80,7 @@ export class FakeKubernetes {
           ? 'channel.k8s.io'
           : false,
   });
+  private readonly watchers = new Set<{ namespace: string; name: string | null; response: ServerResponse }>();
   private resourceVersion = 1;
   private readonly scheduleDelayMs: number;
   private readonly startDelayMs: number;
@@ -144,6 +145,7 @@ export class FakeKubernetes {
     for (const record of this.pods.values()) this.dispose(record);
     this.pods.clear();
     for (const client of this.sockets.clients) client.terminate();
+    for (const watcher of this.watchers) watcher.response.end();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -232,6 +234,8 @@ export class FakeKubernetes {
     // Like the real API, listing in a namespace that does not exist answers an empty list.
     if (!this.namespaces.has(ns) && !(method === 'GET' && !name))
       return send(response, 404, notFound('namespaces', ns));
+    if (!name && method === 'GET' && url.searchParams.get('watch') === 'true')
+      return this.watch(ns, url, response);
     if (!name && method === 'GET') {
       const selector = url.searchParams.get('labelSelector') ?? '';
       const limit = Number(url.searchParams.get('limit') ?? 0);
@@ -252,12 +256,14 @@ export class FakeKubernetes {
     if (method === 'DELETE') {
       this.pods.delete(key);
       this.dispose(record);
+      this.notify('DELETED', record.object);
       return send(response, 200, record.object);
     }
     if (method === 'PATCH') {
       const patched = applyPatch(record.object, JSON.parse(body), contentType);
       if ('error' in patched) return send(response, 422, failure(422, 'Invalid', patched.error));
       record.object = this.stamp(patched.object);
+      this.notify('MODIFIED', record.object);
       return send(response, 200, record.object);
     }
     send(response, 405, failure(405, 'MethodNotAllowed', method));
@@ -287,7 +293,7 @@ export class FakeKubernetes {
           ...record.object.status,
           conditions: [{ type: 'PodScheduled', status: 'True' }],
         };
-        this.stamp(record.object);
+        this.notify('MODIFIED', this.stamp(record.object));
       }, this.scheduleDelayMs),
       setTimeout(() => {
         const containers = (record.object.spec?.containers ?? []) as { name: string; image: string }[];
@@ -322,10 +328,41 @@ export class FakeKubernetes {
                 state: { running: { startedAt: now } },
               })),
             };
-        this.stamp(record.object);
+        this.notify('MODIFIED', this.stamp(record.object));
       }, this.startDelayMs),
     );
+    this.notify('ADDED', record.object);
     send(response, 201, record.object);
+  }
+
+  /**
+   * A watch on pods (`fieldSelector=metadata.name=…` only). From a resourceVersion older than the
+   * pod's, the current state is sent at once, standing in for the events in between; without one,
+   * the current state comes as ADDED, like the initial list of a real watch.
+   */
+  private watch(namespace: string, url: URL, response: ServerResponse) {
+    const field = /^metadata\.name=(.+)$/.exec(url.searchParams.get('fieldSelector') ?? '');
+    const watcher = { namespace, name: field ? field[1]! : null, response };
+    response.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    response.flushHeaders();
+    this.watchers.add(watcher);
+    response.on('close', () => this.watchers.delete(watcher));
+    const since = url.searchParams.get('resourceVersion');
+    for (const pod of this.podObjects(namespace)) {
+      if (watcher.name !== null && pod.metadata.name !== watcher.name) continue;
+      if (!since) response.write(JSON.stringify({ type: 'ADDED', object: pod }) + '\n');
+      else if (Number(pod.metadata.resourceVersion) > Number(since)) {
+        response.write(JSON.stringify({ type: 'MODIFIED', object: pod }) + '\n');
+      }
+    }
+  }
+
+  private notify(type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: KubeObject) {
+    for (const watcher of this.watchers) {
+      if (watcher.namespace !== pod.metadata.namespace) continue;
+      if (watcher.name !== null && watcher.name !== pod.metadata.name) continue;
+      watcher.response.write(JSON.stringify({ type, object: pod }) + '\n');
+    }
   }
 
   private networkPolicyRequest(

@@ -28,7 +28,8 @@ async function runtimeFor(server: FakeKubernetes, options: Partial<KubernetesRun
     kubeConfig: await server.kubeConfig(),
     namespace: 'learncraft-labs',
     images: IMAGES,
-    pollIntervalMs: 20,
+    // Long, so a start that is not seen through the watch shows up as a slow test.
+    pollIntervalMs: 5_000,
     logger,
     ...options,
   });
@@ -72,29 +73,40 @@ afterAll(async () => {
 });
 
 describe('provision (cold)', () => {
-  test('a cold provision creates one pod, reports 0, 10, 60, 80 and 100 %, and runs the setup script in the home', async () => {
-    const runtime = await runtimeFor(fake);
-    const progress: ProvisionProgress[] = [];
-    const before = fake.count('POST', /\/pods$/);
-    const sandbox = await runtime.provision(
-      specFor('cold-1', { setupScript: 'echo prepared > "$HOME/setup.txt"' }),
-      (step) => progress.push(step),
-    );
+  test('a cold provision creates one pod, follows it with a watch through 0, 10, 60, 80 and 100 %, and runs the setup script in the home', async () => {
+    // Slow enough that the pod is still Pending when first read back, so the watch is what sees it start.
+    const slow = await FakeKubernetes.start({ scheduleDelayMs: 150, startDelayMs: 400 });
+    try {
+      const runtime = await runtimeFor(slow);
+      const progress: ProvisionProgress[] = [];
+      const started = Date.now();
+      const sandbox = await runtime.provision(
+        specFor('cold-1', { setupScript: 'echo prepared > "$HOME/setup.txt"' }),
+        (step) => progress.push(step),
+      );
+      // Re-reads happen every 5 s (pollIntervalMs); only the watch can make this quick.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(progress.map((step) => step.percent)).toEqual([0, 10, 60, 80, 100]);
+      expect(progress.at(-1)!.message).toBe('Sandbox ready');
+      const watches = slow.requests.filter((request) => request.query.watch === 'true');
+      expect(watches.length).toBeGreaterThanOrEqual(1);
+      expect(watches[0]!.query.fieldSelector).toBe(`metadata.name=${sandbox.id}`);
+      expect(slow.count('POST', /\/pods$/)).toBe(1);
+      expect(sandbox.sessionId).toBe('cold-1');
+      expect(sandbox.id).toMatch(/^lab-linux-[0-9a-f]{10}$/);
+      const pod = slow.podObjects().find((item) => item.metadata.name === sandbox.id)!;
+      expect(pod.status!.phase).toBe('Running');
+      expect(pod.metadata.labels!['learncraft.dev/pool']).toBe('claimed');
+      expect(pod.metadata.labels!['learncraft.dev/session']).toBe('cold-1');
+      expect(pod.spec!.activeDeadlineSeconds).toBeGreaterThanOrEqual(3599);
+      expect(pod.spec!.activeDeadlineSeconds).toBeLessThanOrEqual(3600);
 
-    expect(progress.map((step) => step.percent)).toEqual([0, 10, 60, 80, 100]);
-    expect(progress.at(-1)!.message).toBe('Sandbox ready');
-    expect(fake.count('POST', /\/pods$/)).toBe(before + 1);
-    expect(sandbox.sessionId).toBe('cold-1');
-    expect(sandbox.id).toMatch(/^lab-linux-[0-9a-f]{10}$/);
-    const pod = fake.podObjects().find((item) => item.metadata.name === sandbox.id)!;
-    expect(pod.status!.phase).toBe('Running');
-    expect(pod.metadata.labels!['learncraft.dev/pool']).toBe('claimed');
-    expect(pod.metadata.labels!['learncraft.dev/session']).toBe('cold-1');
-    expect(pod.spec!.activeDeadlineSeconds).toBeGreaterThanOrEqual(3599);
-    expect(pod.spec!.activeDeadlineSeconds).toBeLessThanOrEqual(3600);
-
-    const result = await runtime.exec(sandbox.id, 'cat "$HOME/setup.txt"', limits);
-    expect(result).toEqual({ exitCode: 0, output: 'prepared\n', timedOut: false, truncated: false });
+      const result = await runtime.exec(sandbox.id, 'cat "$HOME/setup.txt"', limits);
+      expect(result).toEqual({ exitCode: 0, output: 'prepared\n', timedOut: false, truncated: false });
+      await runtime.close();
+    } finally {
+      await slow.close();
+    }
   });
 
   test('a profile without an image is refused before any pod is created', async () => {

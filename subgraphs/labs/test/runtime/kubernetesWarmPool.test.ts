@@ -20,7 +20,6 @@ async function pooledRuntime(warmPool: Record<string, number>) {
     namespace: 'learncraft-labs',
     images: IMAGES,
     warmPool,
-    pollIntervalMs: 20,
     logger,
   });
   runtimes.push(runtime);

@@ -9,7 +9,7 @@
  * running on `close()` and counted by the next process.
  */
 import { randomBytes } from 'node:crypto';
-import type { CoreV1Api, Exec, KubeConfig, NetworkingV1Api, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, Exec, KubeConfig, NetworkingV1Api, V1Pod, Watch } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '@learncraft/kit';
 import type {
   ExecOptions,
@@ -49,7 +49,10 @@ export interface KubernetesRuntimeOptions {
   resources?: Partial<LabPodResources>;
   /** A RuntimeClass with stronger isolation (gVisor, Kata) where the cluster has one. */
   runtimeClassName?: string;
-  /** How often a starting pod is read back. */
+  /**
+   * A starting pod is followed with a watch; when the watch brings nothing for this long (a proxy
+   * that buffers, a dropped stream) the pod is read again and the watch restarted.
+   */
   pollIntervalMs?: number;
   /** A pod not running by then is deleted and provisioning fails. */
   startTimeoutMs?: number;
@@ -87,7 +90,7 @@ export class KubernetesRuntimeError extends Error {
 }
 
 const DEFAULTS = {
-  pollIntervalMs: 500,
+  pollIntervalMs: 2_000,
   startTimeoutMs: 180_000,
   setupTimeoutMs: 300_000,
   requestTimeoutMs: 5_000,
@@ -106,6 +109,7 @@ const FATAL_WAITING_REASONS = new Set([
 ]);
 
 interface Clients {
+  watch: Watch;
   core: CoreV1Api;
   networking: NetworkingV1Api;
   exec: Exec;
@@ -129,6 +133,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       core: options.kubeConfig.makeApiClient(k8s.CoreV1Api),
       networking: options.kubeConfig.makeApiClient(k8s.NetworkingV1Api),
       exec: new k8s.Exec(options.kubeConfig),
+      watch: new k8s.Watch(options.kubeConfig),
     })));
 
   const imageOf = (profile: string) => {
@@ -241,10 +246,11 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
     name: string,
     onProgress: (progress: ProvisionProgress) => void,
   ) {
+    const { watch } = await clients();
     const deadline = Date.now() + options.startTimeoutMs;
     let scheduled = false;
+    let pod = await core.readNamespacedPod({ name, namespace });
     for (;;) {
-      const pod = await core.readNamespacedPod({ name, namespace });
       const failure = failureOf(pod);
       if (failure)
         throw new KubernetesRuntimeError(
@@ -259,14 +265,62 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
         onProgress({ percent: 60, message: 'Sandbox running' });
         return;
       }
-      if (Date.now() >= deadline) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
         throw new KubernetesRuntimeError(
           scheduled ? 'UNAVAILABLE' : 'CAPACITY',
           `The sandbox pod ${name} was not ${scheduled ? 'running' : 'scheduled on a node'} after ${options.startTimeoutMs} ms`,
         );
       }
-      await sleep(options.pollIntervalMs);
+      const waitMs = Math.min(options.pollIntervalMs, remaining);
+      pod =
+        (await nextPodState(watch, name, pod.metadata?.resourceVersion, waitMs)) ??
+        (await core.readNamespacedPod({ name, namespace }));
     }
+  }
+
+  /**
+   * The pod's next state from a watch started at `resourceVersion` (so no change in between is
+   * missed), or null when none came within `waitMs` or the watch ended; the caller then re-reads.
+   */
+  function nextPodState(
+    watch: Watch,
+    name: string,
+    resourceVersion: string | undefined,
+    waitMs: number,
+  ): Promise<V1Pod | null> {
+    return new Promise((resolve) => {
+      let controller: AbortController | undefined;
+      let settled = false;
+      const settle = (pod: V1Pod | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        controller?.abort();
+        resolve(pod);
+      };
+      const timer = setTimeout(() => settle(null), waitMs);
+      watch
+        .watch(
+          `/api/v1/namespaces/${namespace}/pods`,
+          { fieldSelector: `metadata.name=${name}`, resourceVersion },
+          (type: string, object: V1Pod) => {
+            if (type === 'ADDED' || type === 'MODIFIED') settle(object);
+            else if (type === 'DELETED')
+              settle({ ...object, status: { phase: 'Failed', reason: 'Deleted' } });
+            // ERROR (e.g. 410 Gone: the version is too old to watch from) and the rest: re-read.
+            else settle(null);
+          },
+          () => settle(null),
+        )
+        .then(
+          (opened) => {
+            controller = opened;
+            if (settled) opened.abort();
+          },
+          () => settle(null),
+        );
+    });
   }
 
   /** Runs the lab's setup script; a sandbox whose setup fails is deleted, not handed out. */
@@ -569,10 +623,6 @@ function normalisedPolicySpec(spec: unknown) {
     ingress: value.ingress ?? [],
     egress: value.egress ?? [],
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
