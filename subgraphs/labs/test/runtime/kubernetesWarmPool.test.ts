@@ -163,3 +163,27 @@ test('a warm pod that can no longer run is deleted by the next refill and replac
   expect(fake.podObjects().map((pod) => pod.metadata.name)).not.toContain(broken!.metadata.name);
   await waitFor(() => readyWarmPods().length === 1);
 });
+
+test('warm pods of an earlier image are neither claimed nor kept: a deploy with a new image replaces them', async () => {
+  const before = await pooledRuntime({ linux: 1 });
+  await before.refillWarmPool();
+  await waitFor(() => readyWarmPods().length === 1);
+  const [old] = warmPods().map((pod) => pod.metadata.name);
+  await before.close();
+
+  const after = createKubernetesRuntime({
+    kubeConfig: await fake.kubeConfig(),
+    namespace: 'learncraft-labs',
+    images: { linux: 'learncraft/lab-linux:2' },
+    warmPool: { linux: 1 },
+    logger,
+  });
+  runtimes.push(after);
+  const sandbox = await after.provision(specFor('after-deploy-1'));
+  expect(sandbox.id).not.toBe(old);
+  await after.refillWarmPool();
+  expect(fake.podObjects().map((pod) => pod.metadata.name)).not.toContain(old);
+  await waitFor(() => readyWarmPods().length === 1);
+  const images = warmPods().map((pod) => (pod.spec!.containers as { image: string }[])[0]!.image);
+  expect(images).toEqual(['learncraft/lab-linux:2']);
+});

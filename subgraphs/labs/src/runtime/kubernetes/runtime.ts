@@ -25,6 +25,7 @@ import { loadKubernetesClient } from './client';
 import { openTerminal, runScript } from './exec';
 import {
   ANNOTATIONS,
+  CONTAINER_NAME,
   DEFAULT_RESOURCES,
   LABELS,
   NETWORK_POLICY_NAME,
@@ -170,8 +171,10 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       namespace,
       labelSelector: managedSelector({ [LABELS.pool]: 'warm', [LABELS.profile]: spec.profile }),
     });
+    const image = imageOf(spec.profile);
     const ready = warm.items
-      .filter(isReady)
+      // A warm pod of an earlier image (before a deploy changed it) is replaced, not handed out.
+      .filter((pod) => isReady(pod) && imageOfPod(pod) === image)
       .sort((a, b) => timeOf(a.metadata?.creationTimestamp) - timeOf(b.metadata?.creationTimestamp));
     for (const pod of ready) {
       const name = pod.metadata!.name!;
@@ -357,7 +360,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
         labelSelector: managedSelector({ [LABELS.pool]: 'warm', [LABELS.profile]: profile }),
       });
       const alive = warm.items.filter((pod) => !pod.metadata?.deletionTimestamp);
-      const broken = alive.filter((pod) => failureOf(pod) !== null);
+      const broken = alive.filter((pod) => failureOf(pod) !== null || imageOfPod(pod) !== imageOf(profile));
       await Promise.all(broken.map((pod) => deletePod(pod.metadata!.name!)));
       const missing = size - (alive.length - broken.length);
       if (missing <= 0) continue;
@@ -555,6 +558,10 @@ function isReady(pod: V1Pod): boolean {
       (condition) => condition.type === 'Ready' && condition.status === 'True',
     )
   );
+}
+
+function imageOfPod(pod: V1Pod): string | undefined {
+  return pod.spec?.containers.find((container) => container.name === CONTAINER_NAME)?.image;
 }
 
 function isScheduled(pod: V1Pod): boolean {
