@@ -4,7 +4,13 @@
  */
 import { Namespace, Pod } from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { labNamespaceManifest, labNetworkPolicyManifest, labPodManifest } from '../../src/runtime/kubernetes';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import {
+  labNamespaceManifest,
+  labNetworkPolicyManifest,
+  labPodManifest,
+  labRoleManifest,
+} from '../../src/runtime/kubernetes';
 
 const now = new Date('2026-12-01T09:00:00.000Z');
 const claimed = labPodManifest(
@@ -138,5 +144,20 @@ describe('lab manifests', () => {
       'pod-security.kubernetes.io/audit': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
     });
+  });
+
+  test('the Role validates and grants only pods, pods/exec and the NetworkPolicy in the lab namespace', () => {
+    const role = labRoleManifest('learncraft-labs');
+    expect(() => new Role(plain(role)).validate()).not.toThrow();
+    expect(role.metadata!.namespace).toBe('learncraft-labs');
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
+      {
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: ['get', 'create', 'update'],
+      },
+    ]);
   });
 });

@@ -12,6 +12,7 @@ export {
   labNamespaceManifest,
   labNetworkPolicyManifest,
   labPodManifest,
+  labRoleManifest,
   type LabPodOptions,
   type LabPodPurpose,
   type LabPodResources,

@@ -7,7 +7,7 @@
  * learners' pods.
  */
 import { createHash } from 'node:crypto';
-import type { V1Namespace, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
+import type { V1Namespace, V1NetworkPolicy, V1Pod, V1Role } from '@kubernetes/client-node';
 
 export const LABELS = {
   managedBy: 'app.kubernetes.io/managed-by',
@@ -196,5 +196,30 @@ export function labNamespaceManifest(namespace: string): V1Namespace {
         'pod-security.kubernetes.io/warn': 'restricted',
       },
     },
+  };
+}
+
+export const ROLE_NAME = 'learncraft-labs-runtime';
+
+/**
+ * What the labs subgraph's service account needs in the lab namespace, and nothing more: pods and
+ * pods/exec (exec is a `create` on the WebSocket upgrade; some API servers check `get`), and the
+ * NetworkPolicy that ensureNamespace() keeps. Creating the namespace itself is cluster-scoped and
+ * left to the deployment (deploy/), which applies labNamespaceManifest().
+ */
+export function labRoleManifest(namespace: string): V1Role {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: ROLE_NAME, namespace, labels: { [LABELS.managedBy]: MANAGED_BY } },
+    rules: [
+      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
+      {
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: ['get', 'create', 'update'],
+      },
+    ],
   };
 }
