@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createLogger } from '@learncraft/kit';
+import { LabRuntimeError } from '../../src/runtime';
 import type { ProvisionProgress, SandboxSpec } from '../../src/runtime/types';
 import {
   createKubernetesRuntime,
@@ -112,7 +113,11 @@ describe('provision (cold)', () => {
   test('a profile without an image is refused before any pod is created', async () => {
     const runtime = await runtimeFor(fake);
     const before = fake.count('POST', /\/pods$/);
-    await expect(runtime.provision(specFor('unknown-1', { profile: 'cobol' }))).rejects.toMatchObject({
+    const error = await runtime
+      .provision(specFor('unknown-1', { profile: 'cobol' }))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LabRuntimeError);
+    expect(error).toMatchObject({
       code: 'UNKNOWN_PROFILE',
       message: 'No sandbox image for the lab profile "cobol"',
     });

@@ -1,11 +1,5 @@
 /** The `kubernetes` lab runtime: one Pod per session (see runtime.ts), and the manifests it applies. */
-export {
-  createKubernetesRuntime,
-  KubernetesRuntimeError,
-  type KubernetesLabRuntime,
-  type KubernetesRuntimeErrorCode,
-  type KubernetesRuntimeOptions,
-} from './runtime';
+export { createKubernetesRuntime, type KubernetesLabRuntime, type KubernetesRuntimeOptions } from './runtime';
 export {
   DEFAULT_RESOURCES,
   LABELS,

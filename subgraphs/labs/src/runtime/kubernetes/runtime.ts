@@ -21,6 +21,9 @@ import type {
   SandboxSpec,
   TerminalStream,
 } from '../types';
+// The one error class of every runtime adapter, with its closed set of codes: a pod that cannot
+// start is UNAVAILABLE, one the cluster cannot schedule in time is CAPACITY.
+import { LabRuntimeError } from '../local/errors';
 import { loadKubernetesClient } from './client';
 import { openTerminal, runScript } from './exec';
 import {
@@ -69,25 +72,6 @@ export interface KubernetesLabRuntime extends LabRuntime {
   ensureNamespace(): Promise<void>;
   /** One pass that tops every profile's warm pool up to its size (runs after each provision too). */
   refillWarmPool(): Promise<void>;
-}
-
-/**
- * The closed set of codes every lab runtime adapter uses (the same as the local runtime's), so the
- * labs subgraph maps failures without reading messages. A pod that cannot start is UNAVAILABLE;
- * one the cluster cannot schedule in time is CAPACITY.
- */
-export type KubernetesRuntimeErrorCode =
-  'UNKNOWN_PROFILE' | 'CAPACITY' | 'SANDBOX_NOT_FOUND' | 'UNAVAILABLE' | 'SETUP_FAILED';
-
-/** A failure of the cluster or of the sandbox, as opposed to a failed learner command. */
-export class KubernetesRuntimeError extends Error {
-  override readonly name = 'KubernetesRuntimeError';
-  constructor(
-    readonly code: KubernetesRuntimeErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const DEFAULTS = {
@@ -140,10 +124,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
   const imageOf = (profile: string) => {
     const image = images[profile];
     if (!image)
-      throw new KubernetesRuntimeError(
-        'UNKNOWN_PROFILE',
-        `No sandbox image for the lab profile "${profile}"`,
-      );
+      throw new LabRuntimeError('UNKNOWN_PROFILE', `No sandbox image for the lab profile "${profile}"`);
     return image;
   };
 
@@ -256,10 +237,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
     for (;;) {
       const failure = failureOf(pod);
       if (failure)
-        throw new KubernetesRuntimeError(
-          'UNAVAILABLE',
-          `The sandbox pod ${name} could not start: ${failure}`,
-        );
+        throw new LabRuntimeError('UNAVAILABLE', `The sandbox pod ${name} could not start: ${failure}`);
       if (!scheduled && (isScheduled(pod) || isReady(pod))) {
         scheduled = true;
         onProgress({ percent: 10, message: 'Scheduled on a node' });
@@ -270,7 +248,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new KubernetesRuntimeError(
+        throw new LabRuntimeError(
           scheduled ? 'UNAVAILABLE' : 'CAPACITY',
           `The sandbox pod ${name} was not ${scheduled ? 'running' : 'scheduled on a node'} after ${options.startTimeoutMs} ms`,
         );
@@ -338,7 +316,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
         const outcome = result.timedOut
           ? `timed out after ${options.setupTimeoutMs} ms`
           : `exited with ${result.exitCode}`;
-        throw new KubernetesRuntimeError(
+        throw new LabRuntimeError(
           'SETUP_FAILED',
           `The setup script ${outcome}: ${result.output.slice(-2000)}`,
         );
@@ -601,10 +579,10 @@ function messageOf(error: unknown): string {
 
 function notFoundOr(error: unknown, sandboxId: string): Error {
   const code = statusCodeOf(error);
-  if (code === 404) return new KubernetesRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
+  if (code === 404) return new LabRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
   // The API refuses exec into a pod that is no longer running (its deadline passed, or it failed).
   if (code === 400)
-    return new KubernetesRuntimeError('SANDBOX_NOT_FOUND', `The sandbox ${sandboxId} is not running`);
+    return new LabRuntimeError('SANDBOX_NOT_FOUND', `The sandbox ${sandboxId} is not running`);
   return error instanceof Error ? error : new Error(messageOf(error));
 }
 
