@@ -103,6 +103,7 @@ describe('lab manifests', () => {
       'learncraft.dev/pool': 'warm',
     });
     expect(warm.spec!.activeDeadlineSeconds).toBeUndefined();
+    expect(warm.metadata!.annotations).toBeUndefined();
     expect(warm.spec!.runtimeClassName).toBe('gvisor');
     expect(() => new Pod(plain(warm)).validate()).not.toThrow();
   });

@@ -187,3 +187,21 @@ test('warm pods of an earlier image are neither claimed nor kept: a deploy with 
   const images = warmPods().map((pod) => (pod.spec!.containers as { image: string }[])[0]!.image);
   expect(images).toEqual(['learncraft/lab-linux:2']);
 });
+
+test('a claim keeps annotations others put on the warm pod and adds the session ones', async () => {
+  const runtime = await pooledRuntime({ linux: 1 });
+  await runtime.refillWarmPool();
+  await waitFor(() => readyWarmPods().length === 1);
+  const [warm] = warmPods();
+  expect(warm!.metadata.annotations).toBeUndefined();
+  warm!.metadata.annotations = { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
+
+  const sandbox = await runtime.provision(specFor('annotated-1'));
+  expect(sandbox.id).toBe(warm!.metadata.name);
+  const claimed = fake.podObjects().find((pod) => pod.metadata.name === sandbox.id)!;
+  expect(claimed.metadata.annotations).toEqual({
+    'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
+    'learncraft.dev/session-id': 'annotated-1',
+    'learncraft.dev/claimed-at': sandbox.createdAt.toISOString(),
+  });
+});

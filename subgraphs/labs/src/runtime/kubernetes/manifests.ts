@@ -103,7 +103,14 @@ export function labPodManifest(purpose: LabPodPurpose, options: LabPodOptions): 
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: options.name, namespace: options.namespace, labels, annotations },
+    // No empty annotations map: the API server would drop it anyway, and the claim patch relies on
+    // seeing what the server stores.
+    metadata: {
+      name: options.name,
+      namespace: options.namespace,
+      labels,
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
     spec: {
       restartPolicy: 'Never',
       ...(purpose.pool === 'claimed'
