@@ -4,11 +4,13 @@
  * namespace set-up.
  */
 import { execFileSync } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { createLogger } from '@learncraft/kit';
 import { LabRuntimeError } from '../../src/runtime';
 import type { ProvisionProgress, SandboxSpec } from '../../src/runtime/types';
 import {
   createKubernetesRuntime,
+  loadKubernetesClient,
   type KubernetesLabRuntime,
   type KubernetesRuntimeOptions,
 } from '../../src/runtime/kubernetes';
@@ -322,6 +324,29 @@ describe('availability and namespace', () => {
     expect(!availability.ok && availability.reason).toMatch(
       new RegExp(`^The Kubernetes API at ${gone.url} cannot be reached: `),
     );
+  });
+
+  test('availability gives up on an API server that accepts connections but never answers', async () => {
+    const connections = new Set<Socket>();
+    const silent = createNetServer((socket) => connections.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const { KubeConfig } = await loadKubernetesClient();
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromClusterAndUser(
+        { name: 'silent', server: url, skipTLSVerify: true },
+        { name: 'labs', token: 't' },
+      );
+      const runtime = await runtimeFor(fake, { kubeConfig, requestTimeoutMs: 200 });
+      expect(await runtime.availability()).toEqual({
+        ok: false,
+        reason: `The Kubernetes API at ${url} cannot be reached: no answer within 200 ms`,
+      });
+    } finally {
+      for (const socket of connections) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   test('ensureNamespace creates the restricted namespace and the deny-all NetworkPolicy, and a second call changes nothing', async () => {
