@@ -466,8 +466,13 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
 
     refillWarmPool,
 
-    async provision(spec, onProgress = () => undefined) {
+    async provision(spec, onProgressInput) {
       imageOf(spec.profile);
+      const onProgress = (progress: ProvisionProgress) => {
+        logger.debug('provisioning', { session: spec.sessionId, ...progress });
+        onProgressInput?.(progress);
+      };
+      const started = Date.now();
       try {
         const claimed = await claimWarmPod(spec);
         if (claimed) onProgress({ percent: 60, message: 'Claimed a ready sandbox from the warm pool' });
@@ -477,7 +482,12 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
           await runSetup(name, spec.setupScript);
         }
         onProgress({ percent: 100, message: 'Sandbox ready' });
-        logger.info('sandbox ready', { pod: name, session: spec.sessionId, warm: claimed !== null });
+        logger.info('sandbox ready', {
+          pod: name,
+          session: spec.sessionId,
+          warm: claimed !== null,
+          ms: Date.now() - started,
+        });
         return { id: name, sessionId: spec.sessionId, createdAt: claimedAt };
       } finally {
         // After the session has its sandbox, so the refill never competes with it.
