@@ -205,3 +205,30 @@ test('a claim keeps annotations others put on the warm pod and adds the session 
     'learncraft.dev/claimed-at': sandbox.createdAt.toISOString(),
   });
 });
+
+test('deadline headroom leaves room for extensions: the deadline is expiresAt plus the headroom, cold and claimed', async () => {
+  const runtime = createKubernetesRuntime({
+    kubeConfig: await fake.kubeConfig(),
+    namespace: 'learncraft-labs',
+    images: IMAGES,
+    warmPool: { linux: 1 },
+    deadlineHeadroomMs: 30 * 60_000,
+    logger,
+  });
+  runtimes.push(runtime);
+  const expiresAt = new Date(Date.now() + 3_600_000);
+  const cold = await runtime.provision(specFor('headroom-cold', { profile: 'node', expiresAt }));
+  const coldPod = fake.podObjects().find((pod) => pod.metadata.name === cold.id)!;
+  expect(coldPod.spec!.activeDeadlineSeconds).toBe(
+    Math.ceil((expiresAt.getTime() + 1_800_000 - Date.parse(cold.createdAt.toISOString())) / 1000),
+  );
+
+  await runtime.refillWarmPool();
+  await waitFor(() => readyWarmPods().length === 1);
+  const warm = await runtime.provision(specFor('headroom-warm', { expiresAt }));
+  const warmPod = fake.podObjects().find((pod) => pod.metadata.name === warm.id)!;
+  const startTime = Date.parse(warmPod.status!.startTime as string);
+  expect(warmPod.spec!.activeDeadlineSeconds).toBe(
+    Math.ceil((expiresAt.getTime() + 1_800_000 - startTime) / 1000),
+  );
+});

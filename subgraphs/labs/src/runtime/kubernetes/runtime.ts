@@ -58,6 +58,13 @@ export interface KubernetesRuntimeOptions {
    * that buffers, a dropped stream) the pod is read again and the watch restarted.
    */
   pollIntervalMs?: number;
+  /**
+   * The pod's activeDeadlineSeconds is the spec's expiresAt plus this. Kubernetes never raises a
+   * pod's deadline, so the room a session may be extended by (labExtend) has to be given up front;
+   * the labs subgraph stops a session at its real expiry, and the deadline is the backstop. 0 by
+   * default: the pod stops exactly at expiresAt.
+   */
+  deadlineHeadroomMs?: number;
   /** A pod not running by then is deleted and provisioning fails. */
   startTimeoutMs?: number;
   setupTimeoutMs?: number;
@@ -75,6 +82,7 @@ export interface KubernetesLabRuntime extends LabRuntime {
 }
 
 const DEFAULTS = {
+  deadlineHeadroomMs: 0,
   pollIntervalMs: 2_000,
   startTimeoutMs: 180_000,
   setupTimeoutMs: 300_000,
@@ -127,6 +135,8 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       throw new LabRuntimeError('UNKNOWN_PROFILE', `No sandbox image for the lab profile "${profile}"`);
     return image;
   };
+
+  const hardStopOf = (spec: SandboxSpec) => new Date(spec.expiresAt.getTime() + options.deadlineHeadroomMs);
 
   const podName = (profile: string) => `lab-${profile}-${randomBytes(5).toString('hex')}`;
 
@@ -182,7 +192,11 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
             }))
           : [{ op: 'add', path: '/metadata/annotations', value: annotations }]),
         // Measured from the pod's start, as Kubernetes counts it.
-        { op: 'add', path: '/spec/activeDeadlineSeconds', value: deadlineSeconds(spec.expiresAt, startedAt) },
+        {
+          op: 'add',
+          path: '/spec/activeDeadlineSeconds',
+          value: deadlineSeconds(hardStopOf(spec), startedAt),
+        },
       ];
       try {
         await core.patchNamespacedPod({ name, namespace, body: patch });
@@ -202,7 +216,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
     const name = podName(spec.profile);
     const claimedAt = new Date();
     const manifest = labPodManifest(
-      { pool: 'claimed', sessionId: spec.sessionId, profile: spec.profile, expiresAt: spec.expiresAt },
+      { pool: 'claimed', sessionId: spec.sessionId, profile: spec.profile, expiresAt: hardStopOf(spec) },
       {
         name,
         namespace,
