@@ -5,7 +5,8 @@
  * (a PTY for `tty=true`) in a per-pod temporary home.
  *
  * Covered: namespaces (get, create), pods (create, get, list with label selectors, watch by name,
- * JSON/merge patch, delete) with Pending → scheduled → Running transitions after configurable delays,
+ * JSON/merge patch, delete) with Pending → scheduled → Running transitions after configurable delays
+ * and activeDeadlineSeconds enforced (Failed, DeadlineExceeded),
  * NetworkPolicies (get, create, replace), bearer-token auth, and pods/exec over the
  * `v4.channel.k8s.io` / `channel.k8s.io` subprotocols (0 stdin, 1 stdout, 2 stderr, 3 status,
  * 4 resize).
@@ -61,6 +62,7 @@ interface PodRecord {
   object: KubeObject;
   home: string;
   timers: NodeJS.Timeout[];
+  deadline?: NodeJS.Timeout;
   processes: Set<{ kill(): void }>;
 }
 
@@ -264,6 +266,7 @@ export class FakeKubernetes {
       if ('error' in patched) return send(response, 422, failure(422, 'Invalid', patched.error));
       record.object = this.stamp(patched.object);
       this.notify('MODIFIED', record.object);
+      this.armDeadline(record);
       return send(response, 200, record.object);
     }
     send(response, 405, failure(405, 'MethodNotAllowed', method));
@@ -329,6 +332,7 @@ export class FakeKubernetes {
               })),
             };
         this.notify('MODIFIED', this.stamp(record.object));
+        this.armDeadline(record);
       }, this.startDelayMs),
     );
     this.notify('ADDED', record.object);
@@ -502,7 +506,34 @@ export class FakeKubernetes {
     // Like a real kubelet, closing a non-TTY stream does not stop the command (hence `timeout`).
   }
 
+  /** Like the kubelet: a running pod past activeDeadlineSeconds (from its start) is stopped and Failed. */
+  private armDeadline(record: PodRecord) {
+    clearTimeout(record.deadline);
+    const seconds = record.object.spec?.activeDeadlineSeconds;
+    const startTime = record.object.status?.startTime;
+    if (
+      typeof seconds !== 'number' ||
+      typeof startTime !== 'string' ||
+      record.object.status?.phase !== 'Running'
+    )
+      return;
+    record.deadline = setTimeout(
+      () => {
+        for (const running of record.processes) running.kill();
+        record.object.status = {
+          ...record.object.status,
+          phase: 'Failed',
+          reason: 'DeadlineExceeded',
+          message: 'Pod was active on the node longer than the specified deadline',
+        };
+        this.notify('MODIFIED', this.stamp(record.object));
+      },
+      Math.max(0, Date.parse(startTime) + seconds * 1000 - Date.now()),
+    );
+  }
+
   private dispose(record: PodRecord) {
+    clearTimeout(record.deadline);
     for (const timer of record.timers) clearTimeout(timer);
     for (const running of record.processes) running.kill();
     record.processes.clear();

@@ -227,6 +227,22 @@ describe('exec', () => {
     await runtime.destroy(id);
   });
 
+  test('at expiresAt the pod is stopped by its deadline: a running script dies, later execs fail, list still shows it for clean-up', async () => {
+    const { id } = await runtime.provision(
+      specFor('expiring-1', { expiresAt: new Date(Date.now() + 1_200) }),
+    );
+    const running = runtime.exec(id, 'sleep 20.4242; echo finished', limits);
+    const result = await running;
+    expect(result.output).toBe('');
+    expect(result.exitCode).not.toBe(0);
+    expect(() => execFileSync('pgrep', ['-f', 'sleep 20.4242'])).toThrow();
+    const pod = fake.podObjects().find((item) => item.metadata.name === id)!;
+    expect(pod.status!.reason).toBe('DeadlineExceeded');
+    await expect(runtime.exec(id, 'true', limits)).rejects.toMatchObject({ code: 'SANDBOX_NOT_FOUND' });
+    expect((await runtime.list()).map((sandbox) => sandbox.id)).toContain(id);
+    await runtime.destroy(id);
+  });
+
   test('exec in a sandbox that does not exist fails with SANDBOX_NOT_FOUND', async () => {
     await expect(runtime.exec('lab-linux-0000000000', 'true', limits)).rejects.toMatchObject({
       code: 'SANDBOX_NOT_FOUND',
