@@ -33,6 +33,8 @@ export interface FakeKubernetesOptions {
   startDelayMs?: number;
   /** Pods with these images never start: their container waits in ErrImagePull. */
   brokenImages?: string[];
+  /** Executables the "image" lacks: exec of them fails like a real runtime's (no exit code). */
+  missingExecutables?: string[];
 }
 
 export interface FakeRequest {
@@ -87,6 +89,7 @@ export class FakeKubernetes {
   private readonly scheduleDelayMs: number;
   private readonly startDelayMs: number;
   private readonly brokenImages: Set<string>;
+  private readonly missingExecutables: Set<string>;
   url = '';
 
   private constructor(options: FakeKubernetesOptions) {
@@ -94,6 +97,7 @@ export class FakeKubernetes {
     this.scheduleDelayMs = options.scheduleDelayMs ?? 20;
     this.startDelayMs = options.startDelayMs ?? 60;
     this.brokenImages = new Set(options.brokenImages ?? []);
+    this.missingExecutables = new Set(options.missingExecutables ?? []);
     for (const name of options.namespaces ?? ['learncraft-labs'])
       this.namespaces.set(name, this.stamp({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
     this.server.on('upgrade', (request: IncomingMessage, socket, head) =>
@@ -449,6 +453,16 @@ export class FakeKubernetes {
       frame(3, JSON.stringify(exitStatus(command, exitCode)));
       ws.close();
     };
+
+    if (this.missingExecutables.has(command[0]!)) {
+      const message = `failed to exec in container: exec: "${command[0]}": executable file not found in $PATH`;
+      frame(
+        3,
+        JSON.stringify({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }),
+      );
+      ws.close();
+      return;
+    }
 
     if (tty) {
       const shell = pty.spawn(command[0]!, command.slice(1), {

@@ -250,6 +250,29 @@ describe('exec', () => {
   });
 });
 
+describe('exec in an image that lacks timeout', () => {
+  test('exec fails with UNAVAILABLE and the reason instead of a result, and a setup script there fails provisioning', async () => {
+    const bare = await FakeKubernetes.start({ missingExecutables: ['timeout'] });
+    try {
+      const runtime = await runtimeFor(bare);
+      const { id } = await runtime.provision(specFor('bare-1'));
+      await expect(runtime.exec(id, 'echo hello', limits)).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: `Could not run a command in the sandbox ${id}: failed to exec in container: exec: "timeout": executable file not found in $PATH`,
+      });
+      await expect(runtime.provision(specFor('bare-2', { setupScript: 'true' }))).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+      });
+      expect(
+        bare.podObjects().filter((pod) => pod.metadata.labels!['learncraft.dev/session'] === 'bare-2'),
+      ).toEqual([]);
+      await runtime.close();
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
 describe('attach', () => {
   test('attach gives a shell on a TTY: writing echo hello reads hello, resize reaches the PTY, exit reports the code', async () => {
     const runtime = await runtimeFor(fake);

@@ -27,6 +27,11 @@ export function exitCodeOf(status: V1Status): number | null {
   return cause && Number.isInteger(code) ? code : null;
 }
 
+/** The exec API ran nothing: its status is a Failure without an exit code (e.g. no such binary). */
+export class ExecFailure extends Error {
+  override readonly name = 'ExecFailure';
+}
+
 /** A refused WebSocket upgrade rejects with an ErrorEvent ("Unexpected server response: 404"), not an Error. */
 export function asError(error: unknown): Error {
   if (error instanceof Error) return error;
@@ -76,6 +81,11 @@ export function runScript(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // The command never ran (no `timeout` or `sh` in the image, container gone): not a result.
+      if (!timedOut && status && exitCodeOf(status) === null) {
+        reject(new ExecFailure(status.message ?? status.reason ?? 'the exec API reported a failure'));
+        return;
+      }
       resolve({
         exitCode: timedOut || !status ? null : exitCodeOf(status),
         output: Buffer.concat(chunks).toString('utf8'),

@@ -25,7 +25,7 @@ import type {
 // start is UNAVAILABLE, one the cluster cannot schedule in time is CAPACITY.
 import { LabRuntimeError } from '../local/errors';
 import { loadKubernetesClient } from './client';
-import { openTerminal, runScript } from './exec';
+import { ExecFailure, openTerminal, runScript } from './exec';
 import {
   ANNOTATIONS,
   CONTAINER_NAME,
@@ -339,7 +339,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
       await deletePod(name).catch((cleanup: unknown) =>
         logger.warn('could not delete a pod whose setup failed', { pod: name, error: cleanup }),
       );
-      throw error;
+      throw error instanceof LabRuntimeError ? error : notFoundOr(error, name);
     }
   }
 
@@ -602,6 +602,12 @@ function messageOf(error: unknown): string {
 }
 
 function notFoundOr(error: unknown, sandboxId: string): Error {
+  if (error instanceof ExecFailure) {
+    return new LabRuntimeError(
+      'UNAVAILABLE',
+      `Could not run a command in the sandbox ${sandboxId}: ${error.message}`,
+    );
+  }
   const code = statusCodeOf(error);
   if (code === 404) return new LabRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
   // The API refuses exec into a pod that is no longer running (its deadline passed, or it failed).
