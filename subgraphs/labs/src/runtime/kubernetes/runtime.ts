@@ -25,7 +25,7 @@ import type {
 // start is UNAVAILABLE, one the cluster cannot schedule in time is CAPACITY.
 import { LabRuntimeError } from '../local/errors';
 import { loadKubernetesClient } from './client';
-import { ExecFailure, openTerminal, runScript } from './exec';
+import { asError, ExecFailure, openTerminal, runScript } from './exec';
 import {
   ANNOTATIONS,
   CONTAINER_NAME,
@@ -431,7 +431,7 @@ export function createKubernetesRuntime(input: KubernetesRuntimeOptions): Kubern
         }
         return {
           ok: false,
-          reason: `The Kubernetes API at ${server} cannot be reached: ${messageOf(error)}`,
+          reason: `The Kubernetes API at ${server} cannot be reached: ${asError(error).message}`,
         };
       }
     },
@@ -590,15 +590,8 @@ function failureOf(pod: V1Pod): string | null {
 function statusCodeOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number')
     return error.code;
-  const match = /Unexpected server response: (\d{3})/.exec(messageOf(error));
+  const match = /Unexpected server response: (\d{3})/.exec(asError(error).message);
   return match ? Number(match[1]) : undefined;
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
-    return error.message;
-  return String(error);
 }
 
 function notFoundOr(error: unknown, sandboxId: string): Error {
@@ -613,7 +606,7 @@ function notFoundOr(error: unknown, sandboxId: string): Error {
   // The API refuses exec into a pod that is no longer running (its deadline passed, or it failed).
   if (code === 400)
     return new LabRuntimeError('SANDBOX_NOT_FOUND', `The sandbox ${sandboxId} is not running`);
-  return error instanceof Error ? error : new Error(messageOf(error));
+  return asError(error);
 }
 
 function jsonPointer(...segments: string[]): string {
