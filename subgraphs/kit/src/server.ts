@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
@@ -84,6 +85,11 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   metrics?: Metrics;
   /** Builds the per-request context (stores, fresh DataLoaders) from the verified viewer. */
   context: (base: RequestBase) => C | Promise<C>;
+  /**
+   * Extra WebSocket endpoints by path (e.g. labs' `/terminal`), reached through the gateway: the
+   * kit has already checked the gateway's credential when the handler is called.
+   */
+  upgrades?: Record<string, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
   /** Extra routes keyed `"METHOD /path"`, e.g. `"GET /internal/lessons"`. */
   routes?: Record<string, HttpRoute>;
   maxBodyBytes?: number;
@@ -135,15 +141,17 @@ export async function startSubgraph<C extends BaseContext>(
         : undefined;
 
   const httpServer = createServer({ requestTimeout: requestTimeoutMs + 5_000 });
-  const wsServer = new WebSocketServer({
-    server: httpServer,
-    path: '/graphql',
-    maxPayload: 64 * 1024,
-    // Upstream subscriptions come from the gateway only: anyone else is refused before the upgrade.
-    verifyClient: ({ req }, done) =>
-      isGatewayCaller(req.headers[GATEWAY_HEADER], gatewaySecret)
-        ? done(true)
-        : done(false, 401, 'Unauthorized'),
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // Every WebSocket comes from the gateway (upstream subscriptions, proxied lab terminals):
+  // anyone else is refused before the upgrade.
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = path === '/graphql' ? undefined : options.upgrades?.[path];
+    if (path !== '/graphql' && !route) return refuseUpgrade(socket, 404, 'Not Found');
+    if (!isGatewayCaller(req.headers[GATEWAY_HEADER], gatewaySecret))
+      return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (route) return route(req, socket, head);
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
   const wsCleanup = useServer<{ authorization?: string }, { viewer?: Viewer | null }>(
     {
@@ -389,4 +397,8 @@ function checkSocketOperation(
   if (introspects) return [new GraphQLError('Introspection is available to operator tooling only.')];
   const cost = costLimitError(schema, document, operation, payload.variables ?? {}, limits, listSizes);
   return cost ? [cost] : [];
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -4,7 +4,7 @@
  */
 import { parse } from 'graphql';
 import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { createLogger, startSubgraph, type RequestBase, type RunningServer } from '../src';
 import { TEST_GATEWAY_HEADERS, TEST_GATEWAY_SECRET } from '../src/testing';
 
@@ -30,6 +30,7 @@ const logger = {
 };
 
 let server: RunningServer;
+const echo = new WebSocketServer({ noServer: true });
 let ready = true;
 
 beforeAll(async () => {
@@ -66,6 +67,12 @@ beforeAll(async () => {
     verifier: { verify: () => Promise.reject(new Error('no tokens in this test')) },
     logger,
     ready: () => (ready ? Promise.resolve() : Promise.reject(new Error('database is down'))),
+    upgrades: {
+      '/echo': (req, socket, head) =>
+        echo.handleUpgrade(req, socket, head, (ws) =>
+          ws.on('message', (data: Buffer) => ws.send(data.toString('utf8'))),
+        ),
+    },
     context: (base) => base,
   });
 });
@@ -178,5 +185,27 @@ describe('the subgraph socket', () => {
         'Cannot query field "unknownField" on type "Subscription".',
       ],
     });
+  });
+});
+
+/** Resolves with the HTTP status of a refused upgrade, or the echoed text when the socket opened. */
+function tryUpgrade(path: string, headers: Record<string, string>): Promise<number | string> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(server.url.replace(/^http/, 'ws').replace(/\/graphql$/, path), { headers });
+    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.once('open', () => socket.send('ping'));
+    socket.once('message', (data: Buffer) => {
+      resolve(data.toString('utf8'));
+      socket.close();
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('extra WebSocket endpoints', () => {
+  it('are reached with the gateway credential only, and unknown paths are 404', async () => {
+    expect(await tryUpgrade('/echo', TEST_GATEWAY_HEADERS)).toBe('ping');
+    expect(await tryUpgrade('/echo', {})).toBe(401);
+    expect(await tryUpgrade('/nowhere', TEST_GATEWAY_HEADERS)).toBe(404);
   });
 });
