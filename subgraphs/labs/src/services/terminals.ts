@@ -106,6 +106,9 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
       options.onActivity(sessionId);
     };
     ws.on('message', handle);
+    // ws reports protocol violations (e.g. a frame over the limit, closed 1009) as errors: an
+    // unhandled one would take the process down.
+    ws.on('error', (error) => logger.debug('terminal socket error', { error: error.message }));
 
     const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ?? '';
     const now = options.now();
