@@ -361,13 +361,8 @@ export class LabService {
     if (!change) return null;
     await this.publish('STATUS', change.after);
     await this.releaseSandbox(change.after);
-    if (change.after.status !== 'STOPPING') return (await this.store.sessionsByIds([sessionId]))[0] ?? change.after;
-    const stopped = await this.store.update(sessionId, (row) =>
-      row.status === 'STOPPING' ? { status: 'STOPPED', statusMessage: 'Stopped.', updatedAt: this.now() } : null,
-    );
-    if (!stopped) return change.after;
-    await this.publish('STATUS', stopped.after);
-    return stopped.after;
+    if (change.after.status === 'STOPPING') await this.settleStopping(sessionId);
+    return (await this.store.sessionsByIds([sessionId]))[0] ?? change.after;
   }
 
   /**
@@ -493,50 +488,58 @@ export class LabService {
    */
   async reconcile(options: { restarted?: boolean } = {}): Promise<void> {
     const { runtime, nodeId } = this.options;
-    const before = await runtime.list();
-    const sessions = new Map((await this.store.sessionsHoldingSandboxes(nodeId)).map((row) => [row.id, row]));
-    for (const sandbox of before) {
-      const session = sessions.get(sandbox.sessionId);
-      const keep =
-        session &&
-        (session.status === 'REQUESTED' ||
-          session.status === 'PROVISIONING' ||
-          (session.status === 'READY' && session.sandboxId === sandbox.id));
-      if (keep) continue;
-      this.options.logger.warn('destroying an orphaned sandbox', { sandboxId: sandbox.id, sessionId: sandbox.sessionId });
-      await this.destroy(sandbox.id);
-      if (session?.sandboxId === sandbox.id) {
-        await this.store.update(session.id, (row) => (row.sandboxId === sandbox.id ? { sandboxId: null } : null));
-      }
-    }
-    // Listed after the sessions were read: a sandbox of a session READY then is in this list.
-    const present = new Set((await runtime.list()).map((sandbox) => sandbox.id));
     const stallBefore = this.now().getTime() - PROVISION_STALL_MS;
-    for (const session of sessions.values()) {
-      if (session.status === 'READY' && session.sandboxId && !present.has(session.sandboxId)) {
-        const lost = session.sandboxId;
-        await this.endSession(session.id, (row) =>
-          row.status === 'READY' && row.sandboxId === lost
-            ? { status: 'FAILED', statusMessage: 'The sandbox was lost; start the lab again.' }
-            : null,
-        );
-      } else if (
+    const earlier = await this.store.sessionsHoldingSandboxes(nodeId);
+    for (const session of earlier) {
+      if (
         (session.status === 'REQUESTED' || session.status === 'PROVISIONING') &&
         (options.restarted || session.updatedAt.getTime() < stallBefore)
       ) {
-        await this.fail(
-          session.id,
-          [session.status],
-          'The sandbox was not ready in time; start the lab again.',
-        );
-      } else if (session.status === 'STOPPING') {
-        await this.endSession(session.id, (row) =>
-          row.status === 'STOPPING' ? { status: 'STOPPING', statusMessage: row.statusMessage } : null,
-        );
-      } else if (hasEnded(session.status) && session.sandboxId) {
-        await this.releaseSandbox(session);
+        await this.fail(session.id, [session.status], 'The sandbox was not ready in time; start the lab again.');
       }
     }
+    // Listed after the sessions were read: the sandbox of a session READY then is in this list.
+    const sandboxes = await runtime.list();
+    const present = new Set(sandboxes.map((sandbox) => sandbox.id));
+    for (const session of earlier) {
+      const lost = session.sandboxId;
+      if (session.status !== 'READY' || !lost || present.has(lost)) continue;
+      await this.endSession(session.id, (row) =>
+        row.status === 'READY' && row.sandboxId === lost
+          ? { status: 'FAILED', statusMessage: 'The sandbox was lost; start the lab again.' }
+          : null,
+      );
+    }
+    // Read again after listing: a session created since cannot own a listed sandbox, so a
+    // listed sandbox without a running owner now is an orphan.
+    const current = new Map((await this.store.sessionsHoldingSandboxes(nodeId)).map((row) => [row.id, row]));
+    for (const sandbox of sandboxes) {
+      const owner = current.get(sandbox.sessionId);
+      const keep =
+        owner &&
+        (owner.status === 'REQUESTED' ||
+          owner.status === 'PROVISIONING' ||
+          (owner.status === 'READY' && owner.sandboxId === sandbox.id));
+      if (keep) continue;
+      this.options.logger.warn('destroying an orphaned sandbox', { sandboxId: sandbox.id, sessionId: sandbox.sessionId });
+      await this.destroy(sandbox.id);
+      if (owner?.sandboxId === sandbox.id) {
+        await this.store.update(owner.id, (row) => (row.sandboxId === sandbox.id ? { sandboxId: null } : null));
+      }
+    }
+    for (const session of current.values()) {
+      if (session.status === 'STOPPING') await this.settleStopping(session.id);
+      else if (hasEnded(session.status) && session.sandboxId && !present.has(session.sandboxId))
+        await this.store.update(session.id, (row) => (row.sandboxId === session.sandboxId ? { sandboxId: null } : null));
+    }
+  }
+
+  /** A session left STOPPING (its process died mid-stop): its sandbox went above; it is STOPPED. */
+  private async settleStopping(sessionId: string): Promise<void> {
+    const stopped = await this.store.update(sessionId, (row) =>
+      row.status === 'STOPPING' ? { status: 'STOPPED', statusMessage: 'Stopped.', sandboxId: null, updatedAt: this.now() } : null,
+    );
+    if (stopped) await this.publish('STATUS', stopped.after);
   }
 
   /** Resolves when every background task started so far has settled (tests, shutdown). */
