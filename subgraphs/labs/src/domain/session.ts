@@ -87,7 +87,10 @@ export function idleDeadline(lastActivityAt: Date, template: Pick<LabTemplate, '
  * the time limit, every extension), so it only ever acts when the subgraph's sweeper did not.
  */
 export function sandboxKillTime(now: Date, template: Pick<LabTemplate, 'timeLimitMinutes'>, maxExtensions: number): Date {
-  return new Date(now.getTime() + PROVISION_STALL_MS + minutes(template.timeLimitMinutes + maxExtensions * EXTENSION_MINUTES));
+  // Five minutes of margin for the sweeper's own period and clock skew between machines.
+  return new Date(
+    now.getTime() + PROVISION_STALL_MS + minutes(template.timeLimitMinutes + maxExtensions * EXTENSION_MINUTES + 5),
+  );
 }
 
 export type ExpiryReason = 'TIME_LIMIT' | 'IDLE';
