@@ -143,10 +143,10 @@ describe.each(DATABASE_FLAVOURS)('completing a lab on %s', (flavour) => {
   it('the last passing step completes the session, destroys the sandbox and reports to progress once', async () => {
     const learner = await h.learner();
     const sessionId = await h.startReady(learner.token);
-    const [{ sandbox_id: sandboxId }] = await h.test.db.query<{ sandbox_id: string }>(
-      'SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1',
-      [sessionId],
-    );
+    const [row0] = await h.test.db.query<{ sandbox_id: string }>('SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1', [
+      sessionId,
+    ]);
+    const sandboxId = row0!.sandbox_id;
     const last = await passEverything(sessionId, learner.token);
     expect(last.data?.labStepCheck).toMatchObject({
       session: { id: sessionId, status: 'COMPLETED', progressPercent: 100 },

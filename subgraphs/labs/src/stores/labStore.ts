@@ -12,7 +12,6 @@ import {
   CAPACITY_STATUSES,
   LIVE_STATUSES,
   type LabTemplate,
-  type StepStatus,
 } from '../domain/session';
 import { completionOutbox, expiryWarnings, labSessions, labStepStates, terminalTokens } from './tables';
 
@@ -177,13 +176,13 @@ export function createLabStore(db: Database): LabStore {
         }
         if (input.steps.length > 0) {
           await tx.insert(labStepStates).values(
-            input.steps.map((step, position) => ({
+            input.steps.map((step, position): typeof labStepStates.$inferInsert => ({
               sessionId: id,
               stepId: step.id,
               position,
               title: step.title,
               checkCommand: step.checkCommand,
-              status: 'PENDING' as StepStatus,
+              status: 'PENDING',
             })),
           );
         }
