@@ -24,6 +24,8 @@ describe.each(DATABASE_FLAVOURS)('limits and cleanup on %s', (flavour) => {
     const learner = await h.learner();
     const sessionId = await h.startReady(learner.token);
     const sandboxId = (await rowOf(sessionId))!.sandbox_id!;
+    const terminal = h.openTerminal((await h.gql(SESSION, { id: sessionId }, learner.token)).data?.labSession.terminalUrl);
+    await new Promise((resolve) => terminal.ws.once('open', resolve));
     h.clock.offsetMs = 9 * 60_000;
     await h.server.labs.sweep();
     expect((await rowOf(sessionId))!.status).toBe('READY');
@@ -35,7 +37,29 @@ describe.each(DATABASE_FLAVOURS)('limits and cleanup on %s', (flavour) => {
       sandbox_id: null,
     });
     expect(h.runtime.destroyed).toContain(sandboxId);
+    expect(await terminal.closed).toEqual({ code: 1000, reason: 'The lab session ended.' });
     expect((await h.gql(SESSION, { id: sessionId }, learner.token)).data?.labSession.terminalUrl).toBeNull();
+  });
+
+  it('a session stuck before READY for 10 minutes is FAILED by the reconcile pass', async () => {
+    const learner = await h.learner();
+    const hold = h.runtime.hold();
+    const sessionId = (await h.gql('mutation { labStart(input: { lessonId: "lab-other" }) { session { id } } }', {}, learner.token))
+      .data?.labStart.session.id;
+    await hold.reached;
+    await h.server.labs.reconcile();
+    expect((await rowOf(sessionId))!.status).toBe('PROVISIONING');
+    h.clock.offsetMs = 10 * 60_000 + 1_000;
+    await h.server.labs.reconcile();
+    expect(await rowOf(sessionId)).toEqual({
+      status: 'FAILED',
+      status_message: 'The sandbox was not ready in time; start the lab again.',
+      sandbox_id: null,
+    });
+    // When the runtime finally answers, its sandbox is destroyed rather than adopted.
+    hold.release();
+    await h.server.labs.idle();
+    expect((await h.runtime.list()).filter((sandbox) => sandbox.sessionId === sessionId)).toEqual([]);
   });
 
   it('the hard time limit ends an active session', async () => {
