@@ -2,7 +2,8 @@
 import { parseConfig, port, subgraphEnv } from '@learncraft/kit';
 import { z } from 'zod';
 
-const positiveInt = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
 
 export const labsConfigSchema = z
   .object({

@@ -19,7 +19,12 @@ export type {
   TerminalStream,
   RuntimeAvailability,
 } from './runtime/types';
-export { createHttpCatalogClient, type CatalogClient, type CatalogLesson, type CatalogLab } from './stores/catalogClient';
+export {
+  createHttpCatalogClient,
+  type CatalogClient,
+  type CatalogLesson,
+  type CatalogLab,
+} from './stores/catalogClient';
 export {
   createHttpProgressClient,
   type ProgressClient,

@@ -33,7 +33,9 @@ export function createLoaders(store: LabStore) {
     ),
     sessionPage: sessionPageLoader(store),
     sessionCount: new DataLoader<string, number>(async (userIds) => {
-      const counts = new Map((await store.sessionCountsByUsers(userIds)).map((row) => [row.userId, row.count]));
+      const counts = new Map(
+        (await store.sessionCountsByUsers(userIds)).map((row) => [row.userId, row.count]),
+      );
       return userIds.map((id) => counts.get(id) ?? 0);
     }),
   };

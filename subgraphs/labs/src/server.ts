@@ -87,7 +87,9 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
   const db =
     options.db ??
     (await openDatabase({
-      location: config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: join(config.DATA_DIR, SUBGRAPH_NAME) },
+      location: config.DATABASE_URL
+        ? { url: config.DATABASE_URL }
+        : { pgliteDir: join(config.DATA_DIR, SUBGRAPH_NAME) },
       logger,
       metrics,
     }));
@@ -125,7 +127,11 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
     });
     const terminalUrl = (session: SessionRecord) => {
       const url = new URL(config.LAB_TERMINAL_PUBLIC_URL);
-      const { token } = issueTerminalToken(terminalSecret, { sessionId: session.id, userId: session.userId }, now());
+      const { token } = issueTerminalToken(
+        terminalSecret,
+        { sessionId: session.id, userId: session.userId },
+        now(),
+      );
       url.searchParams.set('token', token);
       return url.toString();
     };

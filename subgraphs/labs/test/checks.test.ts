@@ -11,9 +11,10 @@ describe.each(DATABASE_FLAVOURS)('labStepCheck on %s', (flavour) => {
 
   /** Runs a shell command in the session's sandbox, as the learner would in the terminal. */
   async function inSandbox(sessionId: string, script: string) {
-    const [row] = await h.test.db.query<{ sandbox_id: string }>('SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1', [
-      sessionId,
-    ]);
+    const [row] = await h.test.db.query<{ sandbox_id: string }>(
+      'SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1',
+      [sessionId],
+    );
     await h.runtime.exec(row!.sandbox_id, script, { timeoutMs: 5_000, maxOutputBytes: 4096 });
   }
 
@@ -34,7 +35,10 @@ describe.each(DATABASE_FLAVOURS)('labStepCheck on %s', (flavour) => {
     });
     await inSandbox(sessionId, 'touch hello.txt');
     const passed = await h.gql(CHECK, { sessionId, stepId: 'create-file' }, learner.token);
-    expect(passed.data?.labStepCheck.step).toMatchObject({ status: 'PASSED', lastOutput: 'hello.txt exists\n' });
+    expect(passed.data?.labStepCheck.step).toMatchObject({
+      status: 'PASSED',
+      lastOutput: 'hello.txt exists\n',
+    });
     const steps = (await h.gql(SESSION, { id: sessionId }, learner.token)).data?.labSession.steps;
     expect(steps.map((step: { id: string; status: string }) => [step.id, step.status])).toEqual([
       ['create-file', 'PASSED'],
@@ -45,7 +49,11 @@ describe.each(DATABASE_FLAVOURS)('labStepCheck on %s', (flavour) => {
   it('check scripts never appear in the schema', async () => {
     const learner = await h.learner();
     const sessionId = await h.startReady(learner.token);
-    const result = await h.gql('query ($id: ID!) { labSession(id: $id) { steps { checkCommand } } }', { id: sessionId }, learner.token);
+    const result = await h.gql(
+      'query ($id: ID!) { labSession(id: $id) { steps { checkCommand } } }',
+      { id: sessionId },
+      learner.token,
+    );
     expect(errorCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
@@ -74,11 +82,19 @@ describe.each(DATABASE_FLAVOURS)('labStepCheck on %s', (flavour) => {
     expect((await h.gql(CHECK, { sessionId, stepId: 'nope' }, learner.token)).data?.labStepCheck).toEqual({
       session: null,
       step: null,
-      userErrors: [{ code: 'UNKNOWN_STEP', message: 'This lab has no step nope.', field: ['input', 'stepId'] }],
+      userErrors: [
+        { code: 'UNKNOWN_STEP', message: 'This lab has no step nope.', field: ['input', 'stepId'] },
+      ],
     });
     await h.gql(STOP, { sessionId }, learner.token);
-    expect((await h.gql(CHECK, { sessionId, stepId: 'greet' }, learner.token)).data?.labStepCheck.userErrors).toEqual([
-      { code: 'SESSION_ENDED', message: 'This lab session has ended; start the lab again.', field: ['input', 'sessionId'] },
+    expect(
+      (await h.gql(CHECK, { sessionId, stepId: 'greet' }, learner.token)).data?.labStepCheck.userErrors,
+    ).toEqual([
+      {
+        code: 'SESSION_ENDED',
+        message: 'This lab session has ended; start the lab again.',
+        field: ['input', 'sessionId'],
+      },
     ]);
 
     const hold = h.runtime.hold();
@@ -90,7 +106,10 @@ describe.each(DATABASE_FLAVOURS)('labStepCheck on %s', (flavour) => {
     );
     await hold.reached;
     const pending = started.data?.labStart.session.id;
-    expect((await h.gql(CHECK, { sessionId: pending, stepId: 'greet' }, other.token)).data?.labStepCheck.userErrors).toEqual([
+    expect(
+      (await h.gql(CHECK, { sessionId: pending, stepId: 'greet' }, other.token)).data?.labStepCheck
+        .userErrors,
+    ).toEqual([
       {
         code: 'SESSION_NOT_READY',
         message: 'The sandbox is not ready yet; wait until the session is READY.',
@@ -107,7 +126,9 @@ describe.each(DATABASE_FLAVOURS)('labStepCheck on %s', (flavour) => {
     const first = h.gql(CHECK, { sessionId, stepId: 'sleepy' }, learner.token);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const second = await h.gql(CHECK, { sessionId, stepId: 'sleepy' }, learner.token);
-    expect(second.data?.labStepCheck.userErrors.map((error: { code: string }) => error.code)).toEqual(['CHECK_RUNNING']);
+    expect(second.data?.labStepCheck.userErrors.map((error: { code: string }) => error.code)).toEqual([
+      'CHECK_RUNNING',
+    ]);
     expect((await first).data?.labStepCheck.step.status).toBe('FAILED');
   });
 
@@ -116,9 +137,15 @@ describe.each(DATABASE_FLAVOURS)('labStepCheck on %s', (flavour) => {
     const stranger = await h.learner();
     const admin = await h.learner({ roles: ['ADMIN'] });
     const sessionId = await h.startReady(owner.token);
-    expect(errorCodes(await h.gql(CHECK, { sessionId, stepId: 'greet' }, stranger.token))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await h.gql(CHECK, { sessionId: randomUUID(), stepId: 'greet' }, stranger.token))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await h.gql(CHECK, { sessionId, stepId: 'greet' }, admin.token))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.gql(CHECK, { sessionId, stepId: 'greet' }, stranger.token))).toEqual([
+      'NOT_FOUND',
+    ]);
+    expect(
+      errorCodes(await h.gql(CHECK, { sessionId: randomUUID(), stepId: 'greet' }, stranger.token)),
+    ).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await h.gql(CHECK, { sessionId, stepId: 'greet' }, admin.token))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 });
 
@@ -130,22 +157,25 @@ describe.each(DATABASE_FLAVOURS)('completing a lab on %s', (flavour) => {
   afterAll(() => h.close());
 
   async function passEverything(sessionId: string, token: string) {
-    const [row] = await h.test.db.query<{ sandbox_id: string }>('SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1', [
-      sessionId,
-    ]);
+    const [row] = await h.test.db.query<{ sandbox_id: string }>(
+      'SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1',
+      [sessionId],
+    );
     await h.runtime.exec(row!.sandbox_id, 'echo hi > hello.txt', { timeoutMs: 5_000, maxOutputBytes: 4096 });
     await h.gql(CHECK, { sessionId, stepId: 'create-file' }, token);
     return h.gql(CHECK, { sessionId, stepId: 'greet' }, token);
   }
 
-  const callsFor = (sessionId: string) => h.progress.completionCalls.filter((call) => call.reference === sessionId);
+  const callsFor = (sessionId: string) =>
+    h.progress.completionCalls.filter((call) => call.reference === sessionId);
 
   it('the last passing step completes the session, destroys the sandbox and reports to progress once', async () => {
     const learner = await h.learner();
     const sessionId = await h.startReady(learner.token);
-    const [row0] = await h.test.db.query<{ sandbox_id: string }>('SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1', [
-      sessionId,
-    ]);
+    const [row0] = await h.test.db.query<{ sandbox_id: string }>(
+      'SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1',
+      [sessionId],
+    );
     const sandboxId = row0!.sandbox_id;
     const last = await passEverything(sessionId, learner.token);
     expect(last.data?.labStepCheck).toMatchObject({
@@ -154,20 +184,32 @@ describe.each(DATABASE_FLAVOURS)('completing a lab on %s', (flavour) => {
       userErrors: [],
     });
     await h.server.labs.idle();
-    expect(callsFor(sessionId)).toEqual([{ userId: learner.id, lessonId: 'lab-shell', reference: sessionId }]);
+    expect(callsFor(sessionId)).toEqual([
+      { userId: learner.id, lessonId: 'lab-shell', reference: sessionId },
+    ]);
     expect(h.progress.completed.get(`${learner.id}:lab-shell`)).toBe(sessionId);
     expect(h.runtime.destroyed).toContain(sandboxId);
-    const [row] = await h.test.db.query<{ sandbox_id: string | null; reported: boolean; acknowledged: boolean }>(
+    const [row] = await h.test.db.query<{
+      sandbox_id: string | null;
+      reported: boolean;
+      acknowledged: boolean;
+    }>(
       `SELECT s.sandbox_id, s.completion_reported_at IS NOT NULL AS reported, o.acknowledged_at IS NOT NULL AS acknowledged
          FROM labs.lab_sessions s JOIN labs.completion_outbox o ON o.session_id = s.id WHERE s.id = $1`,
       [sessionId],
     );
     expect(row).toEqual({ sandbox_id: null, reported: true, acknowledged: true });
     // Sweeps (on this replica or another) find nothing left to send.
-    await Promise.all([h.server.labs.sweep(), h.server.labs.deliverCompletions(), h.server.labs.deliverCompletions(sessionId)]);
+    await Promise.all([
+      h.server.labs.sweep(),
+      h.server.labs.deliverCompletions(),
+      h.server.labs.deliverCompletions(sessionId),
+    ]);
     expect(callsFor(sessionId)).toHaveLength(1);
     const after = await h.gql(CHECK, { sessionId, stepId: 'greet' }, learner.token);
-    expect(after.data?.labStepCheck.userErrors.map((error: { code: string }) => error.code)).toEqual(['SESSION_ENDED']);
+    expect(after.data?.labStepCheck.userErrors.map((error: { code: string }) => error.code)).toEqual([
+      'SESSION_ENDED',
+    ]);
   });
 
   it('progress down during completion: the outbox keeps it, and the retry delivers it exactly once', async () => {
@@ -182,10 +224,13 @@ describe.each(DATABASE_FLAVOURS)('completing a lab on %s', (flavour) => {
       await h.progress.start();
     }
     expect(callsFor(sessionId)).toEqual([]);
-    const [pending] = await h.test.db.query<{ attempts: number; acknowledged_at: Date | null; last_error: string | null }>(
-      'SELECT attempts, acknowledged_at, last_error FROM labs.completion_outbox WHERE session_id = $1',
-      [sessionId],
-    );
+    const [pending] = await h.test.db.query<{
+      attempts: number;
+      acknowledged_at: Date | null;
+      last_error: string | null;
+    }>('SELECT attempts, acknowledged_at, last_error FROM labs.completion_outbox WHERE session_id = $1', [
+      sessionId,
+    ]);
     expect(pending).toMatchObject({ attempts: 1, acknowledged_at: null, last_error: expect.any(String) });
     // Not due yet (back-off of 1 s): a sweep now sends nothing.
     await h.server.labs.sweep();
@@ -194,11 +239,14 @@ describe.each(DATABASE_FLAVOURS)('completing a lab on %s', (flavour) => {
     // Two replicas' sweepers at once: the claim lets one send it.
     await Promise.all([h.server.labs.deliverCompletions(), h.server.labs.deliverCompletions()]);
     await h.server.labs.sweep();
-    expect(callsFor(sessionId)).toEqual([{ userId: learner.id, lessonId: 'lab-shell', reference: sessionId }]);
+    expect(callsFor(sessionId)).toEqual([
+      { userId: learner.id, lessonId: 'lab-shell', reference: sessionId },
+    ]);
     expect(
-      await h.count('SELECT count(*) AS n FROM labs.lab_sessions WHERE id = $1 AND completion_reported_at IS NOT NULL', [
-        sessionId,
-      ]),
+      await h.count(
+        'SELECT count(*) AS n FROM labs.lab_sessions WHERE id = $1 AND completion_reported_at IS NOT NULL',
+        [sessionId],
+      ),
     ).toBe(1);
   });
 

@@ -24,7 +24,9 @@ describe.each(DATABASE_FLAVOURS)('limits and cleanup on %s', (flavour) => {
     const learner = await h.learner();
     const sessionId = await h.startReady(learner.token);
     const sandboxId = (await rowOf(sessionId))!.sandbox_id!;
-    const terminal = h.openTerminal((await h.gql(SESSION, { id: sessionId }, learner.token)).data?.labSession.terminalUrl);
+    const terminal = h.openTerminal(
+      (await h.gql(SESSION, { id: sessionId }, learner.token)).data?.labSession.terminalUrl,
+    );
     await new Promise((resolve) => terminal.ws.once('open', resolve));
     h.clock.offsetMs = 9 * 60_000;
     await h.server.labs.sweep();
@@ -44,8 +46,13 @@ describe.each(DATABASE_FLAVOURS)('limits and cleanup on %s', (flavour) => {
   it('a session stuck before READY for 10 minutes is FAILED by the reconcile pass', async () => {
     const learner = await h.learner();
     const hold = h.runtime.hold();
-    const sessionId = (await h.gql('mutation { labStart(input: { lessonId: "lab-other" }) { session { id } } }', {}, learner.token))
-      .data?.labStart.session.id;
+    const sessionId = (
+      await h.gql(
+        'mutation { labStart(input: { lessonId: "lab-other" }) { session { id } } }',
+        {},
+        learner.token,
+      )
+    ).data?.labStart.session.id;
     await hold.reached;
     await h.server.labs.reconcile();
     expect((await rowOf(sessionId))!.status).toBe('PROVISIONING');
@@ -72,7 +79,10 @@ describe.each(DATABASE_FLAVOURS)('limits and cleanup on %s', (flavour) => {
     );
     h.clock.offsetMs = 30 * 60_000 + 1_000;
     await h.server.labs.sweep();
-    expect(await rowOf(sessionId)).toMatchObject({ status: 'EXPIRED', status_message: 'The session reached its time limit.' });
+    expect(await rowOf(sessionId)).toMatchObject({
+      status: 'EXPIRED',
+      status_message: 'The session reached its time limit.',
+    });
   });
 
   it('after a crash, a new instance adopts running sandboxes and destroys or fails everything else', async () => {
@@ -91,8 +101,14 @@ describe.each(DATABASE_FLAVOURS)('limits and cleanup on %s', (flavour) => {
     const stopped = await h.learner();
     const stoppedId = await h.startReady(stopped.token);
     const stoppedSandbox = (await rowOf(stoppedId))!.sandbox_id!;
-    await h.test.db.query("UPDATE labs.lab_sessions SET status = 'STOPPED', sandbox_id = NULL WHERE id = $1", [stoppedId]);
-    await h.test.db.query("UPDATE labs.lab_sessions SET status = 'PROVISIONING', sandbox_id = NULL WHERE id = $1", [stuckId]);
+    await h.test.db.query(
+      "UPDATE labs.lab_sessions SET status = 'STOPPED', sandbox_id = NULL WHERE id = $1",
+      [stoppedId],
+    );
+    await h.test.db.query(
+      "UPDATE labs.lab_sessions SET status = 'PROVISIONING', sandbox_id = NULL WHERE id = $1",
+      [stuckId],
+    );
     h.runtime.lose(lostSandbox);
 
     await h.restart();

@@ -1,7 +1,14 @@
 import { GraphQLError } from 'graphql';
 import { createHttpCatalogClient } from '../src/stores/catalogClient';
 import { createHttpProgressClient } from '../src/stores/progressClient';
-import { COURSE_ID, INTERNAL_SECRET, LESSONS, SHELL_LAB, startCatalogFixture, type CatalogFixture } from './support/catalogFixture';
+import {
+  COURSE_ID,
+  INTERNAL_SECRET,
+  LESSONS,
+  SHELL_LAB,
+  startCatalogFixture,
+  type CatalogFixture,
+} from './support/catalogFixture';
 import { LAB_LESSON_COURSES } from './support/harness';
 import { startProgressFixture, type ProgressFixture } from './support/progressFixture';
 
@@ -32,8 +39,14 @@ describe('HTTP catalog client', () => {
   });
 
   it('skips a lesson of an unknown lab profile without hiding the others', async () => {
-    catalog.lessons.set('lab-weird', { ...catalog.lessons.get('lab-shell')!, id: 'lab-weird', lab: { ...SHELL_LAB, profile: 'windows' as never } });
-    expect((await client().lessonsByIds(['lab-weird', 'lab-shell'])).map((lesson) => lesson.id)).toEqual(['lab-shell']);
+    catalog.lessons.set('lab-weird', {
+      ...catalog.lessons.get('lab-shell')!,
+      id: 'lab-weird',
+      lab: { ...SHELL_LAB, profile: 'windows' as never },
+    });
+    expect((await client().lessonsByIds(['lab-weird', 'lab-shell'])).map((lesson) => lesson.id)).toEqual([
+      'lab-shell',
+    ]);
   });
 
   it('a refused call is SERVICE_UNAVAILABLE', async () => {
@@ -51,7 +64,8 @@ describe('HTTP progress client', () => {
   });
   afterAll(() => progress.close());
 
-  const client = () => createHttpProgressClient({ baseUrl: progress.url, secret: INTERNAL_SECRET, timeoutMs: 1_000 });
+  const client = () =>
+    createHttpProgressClient({ baseUrl: progress.url, secret: INTERNAL_SECRET, timeoutMs: 1_000 });
 
   it('asks whether a learner is enrolled', async () => {
     progress.enroll('u1', COURSE_ID);
@@ -62,18 +76,26 @@ describe('HTTP progress client', () => {
   it('reports a completion: acknowledged, then already complete on a repeat', async () => {
     progress.enroll('u3', COURSE_ID);
     const completion = { userId: 'u3', lessonId: 'lab-shell', reference: 'session-1' };
-    expect(await client().reportCompletion(completion)).toEqual({ kind: 'ACKNOWLEDGED', alreadyComplete: false });
-    expect(await client().reportCompletion(completion)).toEqual({ kind: 'ACKNOWLEDGED', alreadyComplete: true });
+    expect(await client().reportCompletion(completion)).toEqual({
+      kind: 'ACKNOWLEDGED',
+      alreadyComplete: false,
+    });
+    expect(await client().reportCompletion(completion)).toEqual({
+      kind: 'ACKNOWLEDGED',
+      alreadyComplete: true,
+    });
   });
 
-  it('a 409 is REFUSED with progress\'s reason; a down progress is UNAVAILABLE', async () => {
+  it("a 409 is REFUSED with progress's reason; a down progress is UNAVAILABLE", async () => {
     expect(await client().reportCompletion({ userId: 'u9', lessonId: 'lab-shell', reference: 's' })).toEqual({
       kind: 'REFUSED',
       reason: 'NOT_ENROLLED',
     });
     await progress.stop();
     try {
-      expect((await client().reportCompletion({ userId: 'u3', lessonId: 'lab-shell', reference: 's' })).kind).toBe('UNAVAILABLE');
+      expect(
+        (await client().reportCompletion({ userId: 'u3', lessonId: 'lab-shell', reference: 's' })).kind,
+      ).toBe('UNAVAILABLE');
       const error = await client()
         .isEnrolled('u1', COURSE_ID)
         .catch((caught: unknown) => caught);

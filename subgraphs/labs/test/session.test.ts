@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DATABASE_FLAVOURS } from '@learncraft/kit/testing';
-import { CHECK, errorCodes, EXTEND, RESET, SESSION, SESSION_FIELDS, STOP, startHarness, type Harness } from './support/harness';
+import {
+  CHECK,
+  errorCodes,
+  EXTEND,
+  RESET,
+  SESSION,
+  SESSION_FIELDS,
+  STOP,
+  startHarness,
+  type Harness,
+} from './support/harness';
 
 describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
   let h: Harness;
@@ -10,8 +20,12 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
   afterAll(() => h.close());
 
   const sandboxOf = async (sessionId: string) =>
-    (await h.test.db.query<{ sandbox_id: string | null }>('SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1', [sessionId]))[0]
-      ?.sandbox_id ?? null;
+    (
+      await h.test.db.query<{ sandbox_id: string | null }>(
+        'SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1',
+        [sessionId],
+      )
+    )[0]?.sandbox_id ?? null;
 
   it('labStop kills the sandbox and leaves the session STOPPED; stopping again is SESSION_ENDED', async () => {
     const learner = await h.learner();
@@ -28,7 +42,11 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
     expect((await h.gql(STOP, { sessionId }, learner.token)).data?.labStop).toEqual({
       session: null,
       userErrors: [
-        { code: 'SESSION_ENDED', message: 'This lab session has ended; start the lab again.', field: ['input', 'sessionId'] },
+        {
+          code: 'SESSION_ENDED',
+          message: 'This lab session has ended; start the lab again.',
+          field: ['input', 'sessionId'],
+        },
       ],
     });
     // The learner may start again: a new session.
@@ -39,7 +57,11 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
   it('a session stopped while provisioning never becomes READY, and the late sandbox is destroyed', async () => {
     const learner = await h.learner();
     const hold = h.runtime.hold();
-    const started = await h.gql('mutation { labStart(input: { lessonId: "lab-other" }) { session { id } } }', {}, learner.token);
+    const started = await h.gql(
+      'mutation { labStart(input: { lessonId: "lab-other" }) { session { id } } }',
+      {},
+      learner.token,
+    );
     const sessionId = started.data?.labStart.session.id;
     await hold.reached;
     expect((await h.gql(STOP, { sessionId }, learner.token)).data?.labStop.session.status).toBe('STOPPED');
@@ -58,10 +80,20 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
     const startedAt = (await h.gql(SESSION, { id: sessionId }, learner.token)).data?.labSession.startedAt;
     const reset = await h.gql(RESET, { sessionId }, learner.token);
     expect(reset.data?.labReset).toMatchObject({
-      session: { id: sessionId, status: 'PROVISIONING', progressPercent: 0, statusMessage: 'Resetting the sandbox.' },
+      session: {
+        id: sessionId,
+        status: 'PROVISIONING',
+        progressPercent: 0,
+        statusMessage: 'Resetting the sandbox.',
+      },
       userErrors: [],
     });
-    expect(reset.data?.labReset.session.steps.map((step: { status: string; lastOutput: null }) => [step.status, step.lastOutput])).toEqual([
+    expect(
+      reset.data?.labReset.session.steps.map((step: { status: string; lastOutput: null }) => [
+        step.status,
+        step.lastOutput,
+      ]),
+    ).toEqual([
       ['PENDING', null],
       ['PENDING', null],
     ]);
@@ -73,16 +105,22 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
     const session = (await h.gql(SESSION, { id: sessionId }, learner.token)).data?.labSession;
     expect(session).toMatchObject({ status: 'READY', startedAt });
     // The fresh sandbox has no hello.txt: the check fails again.
-    expect((await h.gql(CHECK, { sessionId, stepId: 'create-file' }, learner.token)).data?.labStepCheck.step.status).toBe('FAILED');
+    expect(
+      (await h.gql(CHECK, { sessionId, stepId: 'create-file' }, learner.token)).data?.labStepCheck.step
+        .status,
+    ).toBe('FAILED');
   });
 
   it('labExtend adds 15 minutes up to LAB_MAX_EXTENSIONS (2), then EXTENSION_LIMIT', async () => {
     const learner = await h.learner();
     const sessionId = await h.startReady(learner.token);
     const hardLimit = async () =>
-      (await h.test.db.query<{ expires_at: Date; extensions: number }>('SELECT expires_at, extensions FROM labs.lab_sessions WHERE id = $1', [
-        sessionId,
-      ]))[0]!;
+      (
+        await h.test.db.query<{ expires_at: Date; extensions: number }>(
+          'SELECT expires_at, extensions FROM labs.lab_sessions WHERE id = $1',
+          [sessionId],
+        )
+      )[0]!;
     const initial = await hardLimit();
     expect((await h.gql(EXTEND, { sessionId }, learner.token)).data?.labExtend.userErrors).toEqual([]);
     expect((await h.gql(EXTEND, { sessionId }, learner.token)).data?.labExtend.userErrors).toEqual([]);
@@ -92,16 +130,24 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
     expect((await h.gql(EXTEND, { sessionId }, learner.token)).data?.labExtend).toEqual({
       session: null,
       userErrors: [
-        { code: 'EXTENSION_LIMIT', message: 'This session has used all 2 extensions.', field: ['input', 'sessionId'] },
+        {
+          code: 'EXTENSION_LIMIT',
+          message: 'This session has used all 2 extensions.',
+          field: ['input', 'sessionId'],
+        },
       ],
     });
     expect((await hardLimit()).extensions).toBe(2);
     await h.gql(STOP, { sessionId }, learner.token);
-    expect((await h.gql(EXTEND, { sessionId }, learner.token)).data?.labExtend.userErrors[0].code).toBe('SESSION_ENDED');
-    expect((await h.gql(RESET, { sessionId }, learner.token)).data?.labReset.userErrors[0].code).toBe('SESSION_ENDED');
+    expect((await h.gql(EXTEND, { sessionId }, learner.token)).data?.labExtend.userErrors[0].code).toBe(
+      'SESSION_ENDED',
+    );
+    expect((await h.gql(RESET, { sessionId }, learner.token)).data?.labReset.userErrors[0].code).toBe(
+      'SESSION_ENDED',
+    );
   });
 
-  it("labSession is visible to its learner and ADMINs only; others and unknown ids get null", async () => {
+  it('labSession is visible to its learner and ADMINs only; others and unknown ids get null', async () => {
     const owner = await h.learner();
     const stranger = await h.learner();
     const admin = await h.learner({ roles: ['ADMIN'] });
@@ -111,7 +157,12 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
     expect((await h.gql(SESSION, { id: 'not-a-uuid' }, owner.token)).data).toEqual({ labSession: null });
     const seenByAdmin = (await h.gql(SESSION, { id: sessionId }, admin.token)).data?.labSession;
     // The ADMIN sees the session, but never gets a terminal into the learner's sandbox.
-    expect(seenByAdmin).toMatchObject({ id: sessionId, status: 'READY', terminalUrl: null, learner: { id: owner.id } });
+    expect(seenByAdmin).toMatchObject({
+      id: sessionId,
+      status: 'READY',
+      terminalUrl: null,
+      learner: { id: owner.id },
+    });
     for (const mutation of [STOP, RESET, EXTEND]) {
       expect(errorCodes(await h.gql(mutation, { sessionId }, stranger.token))).toEqual(['NOT_FOUND']);
       expect(errorCodes(await h.gql(mutation, { sessionId }, admin.token))).toEqual(['FORBIDDEN']);
@@ -131,21 +182,43 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
           ... on User {
             labSessions(first: $first, after: $after) {
               totalCount
-              pageInfo { hasNextPage endCursor }
-              edges { node { id lesson { id } } }
+              pageInfo {
+                hasNextPage
+                endCursor
+              }
+              edges {
+                node {
+                  id
+                  lesson {
+                    id
+                  }
+                }
+              }
             }
           }
         }
       }
     `;
     const representations = [{ __typename: 'User', id: learner.id }];
-    const page = (await h.gql(query, { representations, first: 1 }, learner.token)).data?._entities[0].labSessions;
-    expect(page).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true }, edges: [{ node: { id: second, lesson: { id: 'lab-other' } } }] });
-    const next = (await h.gql(query, { representations, first: 1, after: page.pageInfo.endCursor }, learner.token)).data?._entities[0]
+    const page = (await h.gql(query, { representations, first: 1 }, learner.token)).data?._entities[0]
       .labSessions;
-    expect(next).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: false }, edges: [{ node: { id: first } }] });
+    expect(page).toMatchObject({
+      totalCount: 2,
+      pageInfo: { hasNextPage: true },
+      edges: [{ node: { id: second, lesson: { id: 'lab-other' } } }],
+    });
+    const next = (
+      await h.gql(query, { representations, first: 1, after: page.pageInfo.endCursor }, learner.token)
+    ).data?._entities[0].labSessions;
+    expect(next).toMatchObject({
+      totalCount: 2,
+      pageInfo: { hasNextPage: false },
+      edges: [{ node: { id: first } }],
+    });
     const stranger = await h.learner();
-    expect(errorCodes(await h.gql(query, { representations, first: 1 }, stranger.token))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.gql(query, { representations, first: 1 }, stranger.token))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it("Lesson.viewerLabSession is the viewer's latest session of the lesson; LabSession references resolve for the owner only", async () => {

@@ -29,14 +29,25 @@ describe.each(DATABASE_FLAVOURS)('labStart on %s', (flavour) => {
       lesson: { id: 'lab-shell' },
       learner: { id: learner.id },
       steps: [
-        { id: 'create-file', title: 'Create hello.txt', status: 'PENDING', lastOutput: null, checkedAt: null },
+        {
+          id: 'create-file',
+          title: 'Create hello.txt',
+          status: 'PENDING',
+          lastOutput: null,
+          checkedAt: null,
+        },
         { id: 'greet', title: 'Write a greeting', status: 'PENDING', lastOutput: null, checkedAt: null },
       ],
     });
     await h.server.labs.idle();
     const again = await h.gql(START, { lessonId: 'lab-shell' }, learner.token);
     const ready = again.data?.labStart.session;
-    expect(ready).toMatchObject({ id: session.id, status: 'READY', progressPercent: 100, statusMessage: 'The sandbox is ready.' });
+    expect(ready).toMatchObject({
+      id: session.id,
+      status: 'READY',
+      progressPercent: 100,
+      statusMessage: 'The sandbox is ready.',
+    });
     // The hard limit runs from READY: 30 minutes; the idle timeout (10 minutes) comes first.
     expect(Date.parse(ready.expiresAt) - Date.parse(ready.startedAt)).toBe(10 * 60_000);
     expect(ready.terminalUrl).toMatch(/^ws:\/\/127\.0\.0\.1:4000\/labs\/terminal\?token=v1\.[\w-]+\.[\w-]+$/);
@@ -52,11 +63,19 @@ describe.each(DATABASE_FLAVOURS)('labStart on %s', (flavour) => {
     ['an unknown lesson', 'lesson-nope', 'LESSON_NOT_FOUND', 'Lesson lesson-nope was not found.'],
     ['a lesson of an unpublished course', 'lab-draft', 'LESSON_NOT_FOUND', 'Lesson lab-draft was not found.'],
     ['a reading', 'reading-1', 'NOT_A_LAB', 'Lesson reading-1 is a READING lesson, not a lab.'],
-    ['a lab of a course the learner is not enrolled in', 'lab-elsewhere', 'NOT_ENROLLED', 'Enroll in the course before starting its labs.'],
+    [
+      'a lab of a course the learner is not enrolled in',
+      'lab-elsewhere',
+      'NOT_ENROLLED',
+      'Enroll in the course before starting its labs.',
+    ],
   ])('starting %s (%s) is %s and writes nothing', async (_label, lessonId, code, message) => {
     const learner = await h.learner();
     const result = await h.gql(START, { lessonId }, learner.token);
-    expect(result.data?.labStart).toEqual({ session: null, userErrors: [{ code, message, field: ['input', 'lessonId'] }] });
+    expect(result.data?.labStart).toEqual({
+      session: null,
+      userErrors: [{ code, message, field: ['input', 'lessonId'] }],
+    });
     expect(await sessionsOf(learner.id)).toBe(0);
   });
 
@@ -89,25 +108,31 @@ describe.each(DATABASE_FLAVOURS)('labStart on %s', (flavour) => {
     );
     await h.server.labs.idle();
     const ids = new Set(results.flatMap((result) => result.data?.labStart.session?.id ?? []));
-    const codes = results.flatMap((result) => result.data?.labStart.userErrors.map((e: { code: string }) => e.code));
+    const codes = results.flatMap((result) =>
+      result.data?.labStart.userErrors.map((e: { code: string }) => e.code),
+    );
     expect(ids.size).toBe(1);
     expect(codes.every((code) => code === 'SESSION_LIMIT')).toBe(true);
     expect(await sessionsOf(learner.id)).toBe(1);
     expect(
-      await h.count("SELECT count(*) AS n FROM labs.lab_sessions WHERE user_id = $1 AND status = 'READY'", [learner.id]),
+      await h.count("SELECT count(*) AS n FROM labs.lab_sessions WHERE user_id = $1 AND status = 'READY'", [
+        learner.id,
+      ]),
     ).toBe(1);
   });
 
   it('a runtime that cannot run sandboxes is RUNTIME_UNAVAILABLE with its reason', async () => {
     const learner = await h.learner();
-    h.runtime.unavailableReason = 'bubblewrap (bwrap) is not installed; install it with apt-get install bubblewrap.';
+    h.runtime.unavailableReason =
+      'bubblewrap (bwrap) is not installed; install it with apt-get install bubblewrap.';
     const result = await h.gql(START, { lessonId: 'lab-shell' }, learner.token);
     expect(result.data?.labStart).toEqual({
       session: null,
       userErrors: [
         {
           code: 'RUNTIME_UNAVAILABLE',
-          message: 'Labs cannot run here: bubblewrap (bwrap) is not installed; install it with apt-get install bubblewrap.',
+          message:
+            'Labs cannot run here: bubblewrap (bwrap) is not installed; install it with apt-get install bubblewrap.',
           field: ['input', 'lessonId'],
         },
       ],
@@ -117,12 +142,14 @@ describe.each(DATABASE_FLAVOURS)('labStart on %s', (flavour) => {
 
   it('a setup script that fails leaves the session FAILED and its sandbox removed', async () => {
     const learner = await h.learner();
-    const id = (await h.gql(START, { lessonId: 'lab-broken-setup' }, learner.token)).data?.labStart.session.id;
+    const id = (await h.gql(START, { lessonId: 'lab-broken-setup' }, learner.token)).data?.labStart.session
+      .id;
     await h.server.labs.idle();
-    const [row] = await h.test.db.query<{ status: string; status_message: string; sandbox_id: string | null }>(
-      'SELECT status, status_message, sandbox_id FROM labs.lab_sessions WHERE id = $1',
-      [id],
-    );
+    const [row] = await h.test.db.query<{
+      status: string;
+      status_message: string;
+      sandbox_id: string | null;
+    }>('SELECT status, status_message, sandbox_id FROM labs.lab_sessions WHERE id = $1', [id]);
     expect(row).toEqual({
       status: 'FAILED',
       status_message: 'The sandbox could not be created; start the lab again.',

@@ -19,7 +19,13 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     userId: randomUUID(),
     lessonId: 'lab-1',
     courseId: 'course-1',
-    template: { profile: 'linux', image: 'img', setupScript: null, timeLimitMinutes: 30, idleTimeoutMinutes: 10 },
+    template: {
+      profile: 'linux',
+      image: 'img',
+      setupScript: null,
+      timeLimitMinutes: 30,
+      idleTimeoutMinutes: 10,
+    },
     steps: [
       { id: 'a', title: 'A', checkCommand: 'true' },
       { id: 'b', title: 'B', checkCommand: 'true' },
@@ -57,8 +63,17 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
 
   it('concurrent creations on a node never exceed its capacity', async () => {
     const nodeId = `node-${randomUUID()}`;
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => store.createSession(session({ nodeId, maxSandboxes: 3 }))));
-    expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['capacity', 'capacity', 'capacity', 'created', 'created', 'created']);
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => store.createSession(session({ nodeId, maxSandboxes: 3 }))),
+    );
+    expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual([
+      'capacity',
+      'capacity',
+      'capacity',
+      'created',
+      'created',
+      'created',
+    ]);
   });
 
   it('claims a step check once until it finishes; unknown steps are UNKNOWN_STEP', async () => {
@@ -70,7 +85,9 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     expect(await store.claimStepCheck(id, 'a', at, stale)).toBe('CHECK_RUNNING');
     expect(await store.claimStepCheck(id, 'zz', at, stale)).toBe('UNKNOWN_STEP');
     // A check that has run past the timeout (its process died) may be claimed again.
-    expect(await store.claimStepCheck(id, 'a', at, new Date(at.getTime() + 1))).toMatchObject({ status: 'CHECKING' });
+    expect(await store.claimStepCheck(id, 'a', at, new Date(at.getTime() + 1))).toMatchObject({
+      status: 'CHECKING',
+    });
   });
 
   it('the last passing check completes the session and writes the outbox in the same transaction', async () => {
@@ -84,7 +101,12 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     const last = await store.recordCheck({ sessionId: id, stepId: 'b', status: 'PASSED', output: 'ok', at });
     expect(last.completed).toBe(true);
     expect(last.session.status).toBe('COMPLETED');
-    expect(await store.outboxOf(id)).toMatchObject({ userId: created.session.userId, lessonId: 'lab-1', attempts: 0, acknowledgedAt: null });
+    expect(await store.outboxOf(id)).toMatchObject({
+      userId: created.session.userId,
+      lessonId: 'lab-1',
+      attempts: 0,
+      acknowledgedAt: null,
+    });
     // A later check (e.g. a retry) of a completed session writes its step but completes nothing again.
     const again = await store.recordCheck({ sessionId: id, stepId: 'b', status: 'PASSED', output: 'ok', at });
     expect(again.completed).toBe(false);
@@ -98,7 +120,10 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     await store.recordCheck({ sessionId: id, stepId: 'a', status: 'PASSED', output: '', at });
     await store.recordCheck({ sessionId: id, stepId: 'b', status: 'PASSED', output: '', at });
     const lease = new Date(at.getTime() + 30_000);
-    const claims = await Promise.all([store.claimCompletions(at, lease, id), store.claimCompletions(at, lease, id)]);
+    const claims = await Promise.all([
+      store.claimCompletions(at, lease, id),
+      store.claimCompletions(at, lease, id),
+    ]);
     expect(claims.map((rows) => rows.length).sort()).toEqual([0, 1]);
     expect(await store.claimCompletions(new Date(at.getTime() + 29_999), lease, id)).toEqual([]);
     expect(await store.claimCompletions(lease, new Date(lease.getTime() + 30_000), id)).toHaveLength(1);
@@ -114,9 +139,12 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     expect(await store.useTerminalToken('jti-1', id, at, at)).toBe(true);
     expect(await store.useTerminalToken('jti-1', id, at, at)).toBe(false);
     const deadline = new Date(at.getTime() + 300_000);
-    expect(await Promise.all([store.recordWarnings(id, [300], deadline, at), store.recordWarnings(id, [300], deadline, at)])).toEqual(
-      expect.arrayContaining([[300], []]),
-    );
+    expect(
+      await Promise.all([
+        store.recordWarnings(id, [300], deadline, at),
+        store.recordWarnings(id, [300], deadline, at),
+      ]),
+    ).toEqual(expect.arrayContaining([[300], []]));
     expect(await store.recordWarnings(id, [300, 60], deadline, at)).toEqual([60]);
     expect(await store.recordWarnings(id, [300], new Date(deadline.getTime() + 900_000), at)).toEqual([300]);
   });

@@ -1,5 +1,14 @@
 import { DATABASE_FLAVOURS } from '@learncraft/kit/testing';
-import { CHECK, errorCodes, EXTEND, SESSION, START, STOP, startHarness, type Harness } from './support/harness';
+import {
+  CHECK,
+  errorCodes,
+  EXTEND,
+  SESSION,
+  START,
+  STOP,
+  startHarness,
+  type Harness,
+} from './support/harness';
 
 describe.each(DATABASE_FLAVOURS)('Subscription.labSessionUpdated on %s', (flavour) => {
   let h: Harness;
@@ -34,18 +43,31 @@ describe.each(DATABASE_FLAVOURS)('Subscription.labSessionUpdated on %s', (flavou
       kind: 'STATUS',
       secondsLeft: null,
       step: null,
-      session: { id: session.id, status: 'PROVISIONING', progressPercent: 30, statusMessage: 'Pulling the image' },
+      session: {
+        id: session.id,
+        status: 'PROVISIONING',
+        progressPercent: 30,
+        statusMessage: 'Pulling the image',
+      },
     });
     const second = next(events);
     hold.progress({ percent: 30, message: 'Pulling the image' });
     hold.release();
     // A repeated progress report publishes nothing; the runtime's next one (60) does.
-    expect(await second).toMatchObject({ kind: 'STATUS', session: { status: 'PROVISIONING', progressPercent: 60, statusMessage: 'Running the setup script' } });
+    expect(await second).toMatchObject({
+      kind: 'STATUS',
+      session: { status: 'PROVISIONING', progressPercent: 60, statusMessage: 'Running the setup script' },
+    });
     expect(await next(events)).toEqual({
       kind: 'STATUS',
       secondsLeft: null,
       step: null,
-      session: { id: session.id, status: 'READY', progressPercent: 100, statusMessage: 'The sandbox is ready.' },
+      session: {
+        id: session.id,
+        status: 'READY',
+        progressPercent: 100,
+        statusMessage: 'The sandbox is ready.',
+      },
     });
     await h.server.labs.idle();
     const check = next(events);
@@ -54,7 +76,12 @@ describe.each(DATABASE_FLAVOURS)('Subscription.labSessionUpdated on %s', (flavou
       kind: 'CHECK',
       secondsLeft: null,
       step: { id: 'create-file', status: 'FAILED', lastOutput: 'hello.txt is missing\n' },
-      session: { id: session.id, status: 'READY', progressPercent: 100, statusMessage: 'The sandbox is ready.' },
+      session: {
+        id: session.id,
+        status: 'READY',
+        progressPercent: 100,
+        statusMessage: 'The sandbox is ready.',
+      },
     });
     const stopping = next(events);
     await h.gql(STOP, { sessionId: session.id }, learner.token);
@@ -83,7 +110,10 @@ describe.each(DATABASE_FLAVOURS)('Subscription.labSessionUpdated on %s', (flavou
     setSecondsLeft(290);
     await Promise.all([h.server.labs.sweep(), h.server.labs.sweep()]);
     await h.server.labs.sweep();
-    expect(await first).toMatchObject({ kind: 'EXPIRY_WARNING', session: { id: sessionId, status: 'READY' } });
+    expect(await first).toMatchObject({
+      kind: 'EXPIRY_WARNING',
+      session: { id: sessionId, status: 'READY' },
+    });
     expect((await first).secondsLeft).toBeGreaterThanOrEqual(289);
     expect((await first).secondsLeft).toBeLessThanOrEqual(290);
     const second = next(events);
@@ -93,7 +123,9 @@ describe.each(DATABASE_FLAVOURS)('Subscription.labSessionUpdated on %s', (flavou
     const oneMinute = await second;
     expect(oneMinute.kind).toBe('EXPIRY_WARNING');
     expect(oneMinute.secondsLeft).toBeLessThanOrEqual(59);
-    expect(await h.count('SELECT count(*) AS n FROM labs.expiry_warnings WHERE session_id = $1', [sessionId])).toBe(2);
+    expect(
+      await h.count('SELECT count(*) AS n FROM labs.expiry_warnings WHERE session_id = $1', [sessionId]),
+    ).toBe(2);
     // Extending moves the deadline past both thresholds; the session then expires on idle later.
     const third = next(events);
     await h.gql(EXTEND, { sessionId }, learner.token);

@@ -23,7 +23,10 @@ describe.each(DATABASE_FLAVOURS)('the terminal endpoint on %s', (flavour) => {
     terminal.ws.send('cat setup.log; echo "$((6 * 7))"\n');
     await terminal.waitFor('prepared\n42\n');
     expect(terminal.output()).toBe('prepared\n42\n');
-    const [row] = await h.test.db.query<{ sandbox_id: string }>('SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1', [sessionId]);
+    const [row] = await h.test.db.query<{ sandbox_id: string }>(
+      'SELECT sandbox_id FROM labs.lab_sessions WHERE id = $1',
+      [sessionId],
+    );
     expect(h.runtime.resizes).toContainEqual({ sandboxId: row!.sandbox_id, cols: 120, rows: 40 });
     // A malformed control frame is ignored, and the shell keeps working.
     terminal.ws.send(Buffer.from('{"type":"resize","cols":-1}'), { binary: true });
@@ -62,7 +65,10 @@ describe.each(DATABASE_FLAVOURS)('the terminal endpoint on %s', (flavour) => {
     const url = await terminalUrlOf(sessionId, learner.token);
     h.clock.offsetMs += 61_000;
     try {
-      expect(await h.openTerminal(url).closed).toEqual({ code: 4401, reason: 'The terminal token has expired.' });
+      expect(await h.openTerminal(url).closed).toEqual({
+        code: 4401,
+        reason: 'The terminal token has expired.',
+      });
     } finally {
       h.clock.offsetMs -= 61_000;
     }
@@ -77,12 +83,19 @@ describe.each(DATABASE_FLAVOURS)('the terminal endpoint on %s', (flavour) => {
     const [version, body, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(body!, 'base64url').toString('utf8'));
     const tamperedBody = Buffer.from(JSON.stringify({ ...claims, u: thief.id })).toString('base64url');
-    const forged = issueTerminalToken('another-secret-0123456789-0123456789', { sessionId, userId: learner.id }, h.now()).token;
+    const forged = issueTerminalToken(
+      'another-secret-0123456789-0123456789',
+      { sessionId, userId: learner.id },
+      h.now(),
+    ).token;
     // Signed with the right secret but for a user who is not the session's learner.
     const foreign = issueTerminalToken(TERMINAL_SECRET, { sessionId, userId: thief.id }, h.now()).token;
     for (const bad of [`${version}.${tamperedBody}.${signature}`, forged, foreign, 'garbage', '']) {
       url.searchParams.set('token', bad);
-      expect(await h.openTerminal(url.toString()).closed).toEqual({ code: 4401, reason: 'The terminal token is not valid.' });
+      expect(await h.openTerminal(url.toString()).closed).toEqual({
+        code: 4401,
+        reason: 'The terminal token is not valid.',
+      });
     }
   });
 
@@ -98,7 +111,10 @@ describe.each(DATABASE_FLAVOURS)('the terminal endpoint on %s', (flavour) => {
     const sessionId = await h.startReady(learner.token);
     const url = await terminalUrlOf(sessionId, learner.token);
     await h.gql(STOP, { sessionId }, learner.token);
-    expect(await h.openTerminal(url).closed).toEqual({ code: 4404, reason: 'The lab session is not running.' });
+    expect(await h.openTerminal(url).closed).toEqual({
+      code: 4404,
+      reason: 'The lab session is not running.',
+    });
   });
 
   it('an upgrade without the gateway credential is refused before any token is read', async () => {
@@ -122,8 +138,12 @@ describe.each(DATABASE_FLAVOURS)('the terminal endpoint on %s', (flavour) => {
     const learner = await h.learner();
     const sessionId = await h.startReady(learner.token);
     const deadline = async () =>
-      (await h.test.db.query<{ idle_deadline: Date }>('SELECT idle_deadline FROM labs.lab_sessions WHERE id = $1', [sessionId]))[0]!
-        .idle_deadline.getTime();
+      (
+        await h.test.db.query<{ idle_deadline: Date }>(
+          'SELECT idle_deadline FROM labs.lab_sessions WHERE id = $1',
+          [sessionId],
+        )
+      )[0]!.idle_deadline.getTime();
     const before = await deadline();
     const terminal = h.openTerminal(await terminalUrlOf(sessionId, learner.token));
     await new Promise((resolve) => terminal.ws.once('open', resolve));

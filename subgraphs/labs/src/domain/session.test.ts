@@ -17,11 +17,11 @@ const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 10, minute));
 
 describe('session rules', () => {
   it('only REQUESTED, PROVISIONING and READY are live (one per learner)', () => {
-    expect(['REQUESTED', 'PROVISIONING', 'READY', 'STOPPING', 'STOPPED', 'COMPLETED', 'EXPIRED', 'FAILED'].filter((s) => isLive(s as never))).toEqual([
-      'REQUESTED',
-      'PROVISIONING',
-      'READY',
-    ]);
+    expect(
+      ['REQUESTED', 'PROVISIONING', 'READY', 'STOPPING', 'STOPPED', 'COMPLETED', 'EXPIRED', 'FAILED'].filter(
+        (s) => isLive(s as never),
+      ),
+    ).toEqual(['REQUESTED', 'PROVISIONING', 'READY']);
   });
 
   it('ended sessions never come back; READY may go back to PROVISIONING (reset)', () => {
@@ -29,7 +29,8 @@ describe('session rules', () => {
     expect(canTransition('READY', 'COMPLETED')).toBe(true);
     expect(canTransition('PROVISIONING', 'COMPLETED')).toBe(false);
     expect(canTransition('STOPPING', 'READY')).toBe(false);
-    for (const end of ['STOPPED', 'COMPLETED', 'EXPIRED', 'FAILED'] as const) expect(canTransition(end, 'READY')).toBe(false);
+    for (const end of ['STOPPED', 'COMPLETED', 'EXPIRED', 'FAILED'] as const)
+      expect(canTransition(end, 'READY')).toBe(false);
   });
 
   it('the hard limit counts from READY plus 15 minutes per extension; the idle deadline from the last activity', () => {
@@ -55,7 +56,11 @@ describe('session rules', () => {
   });
 
   it('extensions add 15 minutes each until the limit', () => {
-    expect(extend({ extensions: 0, expiresAt: at(30) }, 2)).toEqual({ ok: true, extensions: 1, expiresAt: at(45) });
+    expect(extend({ extensions: 0, expiresAt: at(30) }, 2)).toEqual({
+      ok: true,
+      extensions: 1,
+      expiresAt: at(45),
+    });
     expect(extend({ extensions: 2, expiresAt: at(60) }, 2)).toEqual({ ok: false, code: 'EXTENSION_LIMIT' });
     expect(extend({ extensions: 0, expiresAt: at(30) }, 0)).toEqual({ ok: false, code: 'EXTENSION_LIMIT' });
   });
@@ -86,7 +91,10 @@ describe('session rules', () => {
     const result = { exitCode: 0, output: 'ok\n', timedOut: false, truncated: false };
     expect(checkOutcome(result, 60_000)).toEqual({ status: 'PASSED', output: 'ok\n' });
     expect(checkOutcome({ ...result, exitCode: 1 }, 60_000).status).toBe('FAILED');
-    const slow = checkOutcome({ exitCode: null, output: 'x'.repeat(5000), timedOut: true, truncated: true }, 60_000);
+    const slow = checkOutcome(
+      { exitCode: null, output: 'x'.repeat(5000), timedOut: true, truncated: true },
+      60_000,
+    );
     expect(slow.status).toBe('FAILED');
     expect(slow.output.endsWith('\n[check stopped after 60 s]')).toBe(true);
     expect(Buffer.byteLength(slow.output)).toBe(4096);

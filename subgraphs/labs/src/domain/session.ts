@@ -20,7 +20,11 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 export type StepStatus = 'PENDING' | 'CHECKING' | 'PASSED' | 'FAILED';
 
 /** A learner has at most one session in these (the database enforces it). */
-export const LIVE_STATUSES = ['REQUESTED', 'PROVISIONING', 'READY'] as const satisfies readonly SessionStatus[];
+export const LIVE_STATUSES = [
+  'REQUESTED',
+  'PROVISIONING',
+  'READY',
+] as const satisfies readonly SessionStatus[];
 /** Sessions in these count against the node's sandbox capacity. */
 export const CAPACITY_STATUSES = [...LIVE_STATUSES, 'STOPPING'] as const satisfies readonly SessionStatus[];
 
@@ -74,7 +78,11 @@ export function effectiveExpiry(session: ExpiryState): Date {
 }
 
 /** The hard limit of a session that became ready at `startedAt`. */
-export function hardExpiry(startedAt: Date, template: Pick<LabTemplate, 'timeLimitMinutes'>, extensions: number): Date {
+export function hardExpiry(
+  startedAt: Date,
+  template: Pick<LabTemplate, 'timeLimitMinutes'>,
+  extensions: number,
+): Date {
   return new Date(startedAt.getTime() + minutes(template.timeLimitMinutes + extensions * EXTENSION_MINUTES));
 }
 
@@ -86,10 +94,16 @@ export function idleDeadline(lastActivityAt: Date, template: Pick<LabTemplate, '
  * The runtime's own kill time for a sandbox: past anything the subgraph could allow (provisioning,
  * the time limit, every extension), so it only ever acts when the subgraph's sweeper did not.
  */
-export function sandboxKillTime(now: Date, template: Pick<LabTemplate, 'timeLimitMinutes'>, maxExtensions: number): Date {
+export function sandboxKillTime(
+  now: Date,
+  template: Pick<LabTemplate, 'timeLimitMinutes'>,
+  maxExtensions: number,
+): Date {
   // Five minutes of margin for the sweeper's own period and clock skew between machines.
   return new Date(
-    now.getTime() + PROVISION_STALL_MS + minutes(template.timeLimitMinutes + maxExtensions * EXTENSION_MINUTES + 5),
+    now.getTime() +
+      PROVISION_STALL_MS +
+      minutes(template.timeLimitMinutes + maxExtensions * EXTENSION_MINUTES + 5),
   );
 }
 
@@ -107,10 +121,14 @@ export function expiryMessage(reason: ExpiryReason): string {
   return reason === 'IDLE' ? 'The session was idle for too long.' : 'The session reached its time limit.';
 }
 
-export type ExtensionDecision = { ok: true; extensions: number; expiresAt: Date } | { ok: false; code: 'EXTENSION_LIMIT' };
+export type ExtensionDecision =
+  { ok: true; extensions: number; expiresAt: Date } | { ok: false; code: 'EXTENSION_LIMIT' };
 
 /** One more extension of 15 minutes on the hard limit, if the lab allows another. */
-export function extend(session: { extensions: number; expiresAt: Date }, maxExtensions: number): ExtensionDecision {
+export function extend(
+  session: { extensions: number; expiresAt: Date },
+  maxExtensions: number,
+): ExtensionDecision {
   if (session.extensions >= maxExtensions) return { ok: false, code: 'EXTENSION_LIMIT' };
   return {
     ok: true,

@@ -34,7 +34,12 @@ export function issueTerminalToken(
     jti: randomBytes(16).toString('base64url'),
   };
   const body = Buffer.from(
-    JSON.stringify({ s: payload.sessionId, u: payload.userId, e: payload.expiresAt.getTime(), j: payload.jti }),
+    JSON.stringify({
+      s: payload.sessionId,
+      u: payload.userId,
+      e: payload.expiresAt.getTime(),
+      j: payload.jti,
+    }),
   ).toString('base64url');
   return { token: `${PREFIX}.${body}.${sign(secret, body)}`, payload };
 }
@@ -42,11 +47,13 @@ export function issueTerminalToken(
 /** Checks shape, signature (constant time) and expiry; says nothing about earlier use. */
 export function verifyTerminalToken(secret: string, token: string, now: Date): TerminalTokenCheck {
   const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== PREFIX || token.length > 1024) return { ok: false, reason: 'MALFORMED' };
+  if (parts.length !== 3 || parts[0] !== PREFIX || token.length > 1024)
+    return { ok: false, reason: 'MALFORMED' };
   const [, body = '', signature = ''] = parts;
   const expected = Buffer.from(sign(secret, body));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'BAD_SIGNATURE' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'BAD_SIGNATURE' };
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
@@ -55,7 +62,10 @@ export function verifyTerminalToken(secret: string, token: string, now: Date): T
   }
   if (!isClaims(claims)) return { ok: false, reason: 'MALFORMED' };
   if (claims.e <= now.getTime()) return { ok: false, reason: 'EXPIRED' };
-  return { ok: true, payload: { sessionId: claims.s, userId: claims.u, expiresAt: new Date(claims.e), jti: claims.j } };
+  return {
+    ok: true,
+    payload: { sessionId: claims.s, userId: claims.u, expiresAt: new Date(claims.e), jti: claims.j },
+  };
 }
 
 function isClaims(value: unknown): value is { s: string; u: string; e: number; j: string } {

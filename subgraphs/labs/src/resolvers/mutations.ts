@@ -8,7 +8,9 @@ type Input<T> = { input: T };
 type SessionInput = Input<{ sessionId: string }>;
 
 const sessionPayload = (outcome: Outcome<{ session: SessionRecord }>) =>
-  outcome.ok ? { session: outcome.session, userErrors: [] } : { session: null, userErrors: outcome.userErrors };
+  outcome.ok
+    ? { session: outcome.session, userErrors: [] }
+    : { session: null, userErrors: outcome.userErrors };
 
 export const mutationResolvers = {
   Mutation: {
@@ -20,7 +22,11 @@ export const mutationResolvers = {
       sessionPayload(await ctx.labs.reset(requireViewer(ctx.viewer), input.sessionId)),
     labExtend: async (_: unknown, { input }: SessionInput, ctx: LabsContext) =>
       sessionPayload(await ctx.labs.extend(requireViewer(ctx.viewer), input.sessionId)),
-    async labStepCheck(_: unknown, { input }: Input<{ sessionId: string; stepId: string }>, ctx: LabsContext) {
+    async labStepCheck(
+      _: unknown,
+      { input }: Input<{ sessionId: string; stepId: string }>,
+      ctx: LabsContext,
+    ) {
       const outcome = await ctx.labs.check(requireViewer(ctx.viewer), input.sessionId, input.stepId);
       return outcome.ok
         ? { session: outcome.session, step: outcome.step, userErrors: [] }

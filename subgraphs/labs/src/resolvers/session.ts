@@ -33,7 +33,8 @@ export const sessionResolvers = {
     id: (step: StepRecord) => step.stepId,
   },
   LabSessionEvent: {
-    session: (event: LabEventPayload, _args: unknown, ctx: LabsContext) => ctx.loaders.session.load(event.sessionId),
+    session: (event: LabEventPayload, _args: unknown, ctx: LabsContext) =>
+      ctx.loaders.session.load(event.sessionId),
     async step(event: LabEventPayload, _args: unknown, ctx: LabsContext) {
       if (!event.stepId) return null;
       const steps = await ctx.loaders.steps.load(event.sessionId);

@@ -4,7 +4,16 @@
  * retries, orphan recovery) and the hand-off of completions to progress. Every change is decided
  * under the session's row lock and published after the commit.
  */
-import { forbidden, hasRole, notFound, userError, type Logger, type PubSub, type UserError, type Viewer } from '@learncraft/kit';
+import {
+  forbidden,
+  hasRole,
+  notFound,
+  userError,
+  type Logger,
+  type PubSub,
+  type UserError,
+  type Viewer,
+} from '@learncraft/kit';
 import { labTopic, type LabEventKind, type LabEventPayload } from '../domain/events';
 import {
   checkOutcome,
@@ -59,7 +68,13 @@ const failure = (error: UserError) => ({ ok: false as const, userErrors: [error]
 const ended = () =>
   failure(userError('SESSION_ENDED', 'This lab session has ended; start the lab again.', SESSION_FIELD));
 const notReady = () =>
-  failure(userError('SESSION_NOT_READY', 'The sandbox is not ready yet; wait until the session is READY.', SESSION_FIELD));
+  failure(
+    userError(
+      'SESSION_NOT_READY',
+      'The sandbox is not ready yet; wait until the session is READY.',
+      SESSION_FIELD,
+    ),
+  );
 
 export class LabService {
   private readonly tasks = new Set<Promise<unknown>>();
@@ -83,7 +98,8 @@ export class LabService {
   async ownSession(viewer: Viewer, sessionId: string): Promise<SessionRecord> {
     const [session] = await this.store.sessionsByIds([sessionId]);
     if (session && session.userId === viewer.id) return session;
-    if (session && hasRole(viewer, 'ADMIN')) throw forbidden('Only the learner of a lab session may act on it.');
+    if (session && hasRole(viewer, 'ADMIN'))
+      throw forbidden('Only the learner of a lab session may act on it.');
     throw notFound('LabSession', sessionId);
   }
 
@@ -92,14 +108,20 @@ export class LabService {
     if (!lesson || !lesson.coursePublished)
       return failure(userError('LESSON_NOT_FOUND', `Lesson ${lessonId} was not found.`, LESSON_FIELD));
     if (lesson.kind !== 'LAB' || !lesson.lab)
-      return failure(userError('NOT_A_LAB', `Lesson ${lessonId} is a ${lesson.kind} lesson, not a lab.`, LESSON_FIELD));
+      return failure(
+        userError('NOT_A_LAB', `Lesson ${lessonId} is a ${lesson.kind} lesson, not a lab.`, LESSON_FIELD),
+      );
     if (!(await this.options.progress.isEnrolled(viewer.id, lesson.courseId)))
-      return failure(userError('NOT_ENROLLED', 'Enroll in the course before starting its labs.', LESSON_FIELD));
+      return failure(
+        userError('NOT_ENROLLED', 'Enroll in the course before starting its labs.', LESSON_FIELD),
+      );
     const running = await this.store.liveSessionOf(viewer.id);
     if (running) return this.runningOutcome(running, lessonId);
     const availability = await this.options.runtime.availability();
     if (!availability.ok)
-      return failure(userError('RUNTIME_UNAVAILABLE', `Labs cannot run here: ${availability.reason}`, LESSON_FIELD));
+      return failure(
+        userError('RUNTIME_UNAVAILABLE', `Labs cannot run here: ${availability.reason}`, LESSON_FIELD),
+      );
 
     const { lab } = lesson;
     const template: LabTemplate = {
@@ -124,7 +146,11 @@ export class LabService {
     });
     if (created.kind === 'capacity') {
       return failure(
-        userError('CAPACITY', 'Every sandbox of this machine is in use; try again in a few minutes.', LESSON_FIELD),
+        userError(
+          'CAPACITY',
+          'Every sandbox of this machine is in use; try again in a few minutes.',
+          LESSON_FIELD,
+        ),
       );
     }
     if (created.kind === 'existing') return this.runningOutcome(created.session, lessonId);
@@ -136,7 +162,11 @@ export class LabService {
   private runningOutcome(running: SessionRecord, lessonId: string): Outcome<{ session: SessionRecord }> {
     if (running.lessonId === lessonId) return { ok: true, session: running };
     return failure(
-      userError('SESSION_LIMIT', 'Another lab of yours is running; stop it before starting this one.', LESSON_FIELD),
+      userError(
+        'SESSION_LIMIT',
+        'Another lab of yours is running; stop it before starting this one.',
+        LESSON_FIELD,
+      ),
     );
   }
 
@@ -156,7 +186,12 @@ export class LabService {
       sessionId,
       (row) =>
         row.status === 'READY'
-          ? { status: 'PROVISIONING', progressPercent: 0, statusMessage: 'Resetting the sandbox.', updatedAt: at }
+          ? {
+              status: 'PROVISIONING',
+              progressPercent: 0,
+              statusMessage: 'Resetting the sandbox.',
+              updatedAt: at,
+            }
           : null,
       { resetSteps: true },
     );
@@ -223,7 +258,9 @@ export class LabService {
     if (claim === 'UNKNOWN_STEP')
       return failure(userError('UNKNOWN_STEP', `This lab has no step ${stepId}.`, ['input', 'stepId']));
     if (claim === 'CHECK_RUNNING')
-      return failure(userError('CHECK_RUNNING', 'This step is being checked; wait for the result.', ['input', 'stepId']));
+      return failure(
+        userError('CHECK_RUNNING', 'This step is being checked; wait for the result.', ['input', 'stepId']),
+      );
 
     const result = await this.exec(session.sandboxId, claim.checkCommand);
     const recorded = await this.store.recordCheck({
@@ -250,7 +287,12 @@ export class LabService {
       });
     } catch (error) {
       this.options.logger.error('check could not run', { sandboxId, error });
-      return { exitCode: null, output: 'The check could not run: the sandbox did not answer.', timedOut: false, truncated: false };
+      return {
+        exitCode: null,
+        output: 'The check could not run: the sandbox did not answer.',
+        timedOut: false,
+        truncated: false,
+      };
     }
   }
 
@@ -270,7 +312,12 @@ export class LabService {
     const at = this.now();
     const started = await this.store.update(sessionId, (row) =>
       row.status === 'REQUESTED'
-        ? { status: 'PROVISIONING', progressPercent: 0, statusMessage: 'Creating the sandbox.', updatedAt: at }
+        ? {
+            status: 'PROVISIONING',
+            progressPercent: 0,
+            statusMessage: 'Creating the sandbox.',
+            updatedAt: at,
+          }
         : null,
     );
     if (started) await this.publish('STATUS', started.after);
@@ -279,9 +326,11 @@ export class LabService {
 
     let reported = Promise.resolve();
     const onProgress = (progress: ProvisionProgress) => {
-      reported = reported.then(() => this.recordProgress(sessionId, progress)).catch((error: unknown) =>
-        this.options.logger.warn('provisioning progress not recorded', { sessionId, error }),
-      );
+      reported = reported
+        .then(() => this.recordProgress(sessionId, progress))
+        .catch((error: unknown) =>
+          this.options.logger.warn('provisioning progress not recorded', { sessionId, error }),
+        );
     };
     let sandbox: SandboxInfo;
     try {
@@ -297,7 +346,11 @@ export class LabService {
     } catch (error) {
       await reported;
       this.options.logger.error('provisioning failed', { sessionId, error });
-      await this.fail(sessionId, ['REQUESTED', 'PROVISIONING'], 'The sandbox could not be created; start the lab again.');
+      await this.fail(
+        sessionId,
+        ['REQUESTED', 'PROVISIONING'],
+        'The sandbox could not be created; start the lab again.',
+      );
       return;
     }
     await reported;
@@ -393,7 +446,11 @@ export class LabService {
    */
   async deliverCompletions(sessionId?: string): Promise<void> {
     const now = this.now();
-    const claimed = await this.store.claimCompletions(now, new Date(now.getTime() + COMPLETION_LEASE_MS), sessionId);
+    const claimed = await this.store.claimCompletions(
+      now,
+      new Date(now.getTime() + COMPLETION_LEASE_MS),
+      sessionId,
+    );
     for (const row of claimed) {
       const result = await this.options.progress.reportCompletion({
         userId: row.userId,
@@ -409,7 +466,10 @@ export class LabService {
         });
       } else if (result.kind === 'REFUSED') {
         await this.store.abandonCompletion(row.sessionId, at, result.reason);
-        this.options.logger.warn('progress refused a lab completion', { sessionId: row.sessionId, reason: result.reason });
+        this.options.logger.warn('progress refused a lab completion', {
+          sessionId: row.sessionId,
+          reason: result.reason,
+        });
       } else {
         const delay = Math.min(1_000 * 2 ** Math.max(0, row.attempts - 1), MAX_COMPLETION_BACKOFF_MS);
         await this.store.deferCompletion(row.sessionId, new Date(at.getTime() + delay), result.reason);
@@ -495,7 +555,11 @@ export class LabService {
         (session.status === 'REQUESTED' || session.status === 'PROVISIONING') &&
         (options.restarted || session.updatedAt.getTime() < stallBefore)
       ) {
-        await this.fail(session.id, [session.status], 'The sandbox was not ready in time; start the lab again.');
+        await this.fail(
+          session.id,
+          [session.status],
+          'The sandbox was not ready in time; start the lab again.',
+        );
       }
     }
     // Listed after the sessions were read: the sandbox of a session READY then is in this list.
@@ -521,23 +585,32 @@ export class LabService {
           owner.status === 'PROVISIONING' ||
           (owner.status === 'READY' && owner.sandboxId === sandbox.id));
       if (keep) continue;
-      this.options.logger.warn('destroying an orphaned sandbox', { sandboxId: sandbox.id, sessionId: sandbox.sessionId });
+      this.options.logger.warn('destroying an orphaned sandbox', {
+        sandboxId: sandbox.id,
+        sessionId: sandbox.sessionId,
+      });
       await this.destroy(sandbox.id);
       if (owner?.sandboxId === sandbox.id) {
-        await this.store.update(owner.id, (row) => (row.sandboxId === sandbox.id ? { sandboxId: null } : null));
+        await this.store.update(owner.id, (row) =>
+          row.sandboxId === sandbox.id ? { sandboxId: null } : null,
+        );
       }
     }
     for (const session of current.values()) {
       if (session.status === 'STOPPING') await this.settleStopping(session.id);
       else if (hasEnded(session.status) && session.sandboxId && !present.has(session.sandboxId))
-        await this.store.update(session.id, (row) => (row.sandboxId === session.sandboxId ? { sandboxId: null } : null));
+        await this.store.update(session.id, (row) =>
+          row.sandboxId === session.sandboxId ? { sandboxId: null } : null,
+        );
     }
   }
 
   /** A session left STOPPING (its process died mid-stop): its sandbox went above; it is STOPPED. */
   private async settleStopping(sessionId: string): Promise<void> {
     const stopped = await this.store.update(sessionId, (row) =>
-      row.status === 'STOPPING' ? { status: 'STOPPED', statusMessage: 'Stopped.', sandboxId: null, updatedAt: this.now() } : null,
+      row.status === 'STOPPING'
+        ? { status: 'STOPPED', statusMessage: 'Stopped.', sandboxId: null, updatedAt: this.now() }
+        : null,
     );
     if (stopped) await this.publish('STATUS', stopped.after);
   }

@@ -73,12 +73,16 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
   const watchSession = (sessionId: string): SessionTerminals => {
     const existing = bySession.get(sessionId);
     if (existing) return existing;
-    const entry: SessionTerminals = { sockets: new Set(), watch: options.pubsub.subscribe<LabEventPayload>(labTopic(sessionId)) };
+    const entry: SessionTerminals = {
+      sockets: new Set(),
+      watch: options.pubsub.subscribe<LabEventPayload>(labTopic(sessionId)),
+    };
     bySession.set(sessionId, entry);
     void entry.watch.then(async (events) => {
       for await (const event of events) {
         if (event.status === 'READY') continue;
-        const reason = event.status === 'PROVISIONING' ? 'The sandbox is being reset.' : 'The lab session ended.';
+        const reason =
+          event.status === 'PROVISIONING' ? 'The sandbox is being reset.' : 'The lab session ended.';
         for (const ws of entry.sockets) ws.close(TERMINAL_CLOSE.SESSION_ENDED, reason);
       }
     });
@@ -114,7 +118,8 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
     const now = options.now();
     const check = verifyTerminalToken(options.secret, token, now);
     if (!check.ok) {
-      const reason = check.reason === 'EXPIRED' ? 'The terminal token has expired.' : 'The terminal token is not valid.';
+      const reason =
+        check.reason === 'EXPIRED' ? 'The terminal token has expired.' : 'The terminal token is not valid.';
       return ws.close(TERMINAL_CLOSE.TOKEN_INVALID, reason);
     }
     const { payload } = check;
@@ -181,7 +186,9 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
 }
 
 const rawText = (data: RawData) =>
-  (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+  (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString(
+    'utf8',
+  );
 
 /** A binary frame: `{"type":"resize","cols":N,"rows":N}`; anything else is ignored. */
 function control(stream: TerminalStream, data: RawData): void {

@@ -66,14 +66,19 @@ export function createHttpCatalogClient(options: HttpCatalogClientOptions): Cata
         }
         const parsed = lessonsResponse.safeParse(body);
         if (!parsed.success) {
-          options.logger?.error('catalog answered an unexpected shape', { issues: parsed.error.issues.slice(0, 5) });
+          options.logger?.error('catalog answered an unexpected shape', {
+            issues: parsed.error.issues.slice(0, 5),
+          });
           throw unavailable();
         }
         for (const raw of parsed.data.lessons) {
           const lesson = catalogLesson.safeParse(raw);
           // One malformed lesson (e.g. an unknown lab profile) does not hide the others.
           if (lesson.success) lessons.push(lesson.data);
-          else options.logger?.warn('catalog sent a lesson labs cannot read', { issues: lesson.error.issues.slice(0, 5) });
+          else
+            options.logger?.warn('catalog sent a lesson labs cannot read', {
+              issues: lesson.error.issues.slice(0, 5),
+            });
         }
       }
       return lessons;

@@ -7,18 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Drizzle, PageRequest } from '@learncraft/kit';
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import {
-  allStepsPassed,
-  CAPACITY_STATUSES,
-  LIVE_STATUSES,
-  type LabTemplate,
-} from '../domain/session';
+import { allStepsPassed, CAPACITY_STATUSES, LIVE_STATUSES, type LabTemplate } from '../domain/session';
 import { completionOutbox, expiryWarnings, labSessions, labStepStates, terminalTokens } from './tables';
 
 export type SessionRecord = typeof labSessions.$inferSelect;
 export type StepRecord = typeof labStepStates.$inferSelect;
 export type OutboxRecord = typeof completionOutbox.$inferSelect;
-export type SessionPatch = Partial<Omit<SessionRecord, 'id' | 'userId' | 'lessonId' | 'courseId' | 'createdAt'>>;
+export type SessionPatch = Partial<
+  Omit<SessionRecord, 'id' | 'userId' | 'lessonId' | 'courseId' | 'createdAt'>
+>;
 
 export interface NewSession {
   userId: string;
@@ -102,7 +99,12 @@ export interface LabStore {
   /** READY sessions of the node that expire within `horizonMs`. */
   sessionsExpiringWithin(nodeId: string, now: Date, horizonMs: number): Promise<SessionRecord[]>;
   /** Records warnings sent for a deadline; returns the thresholds that were not recorded before. */
-  recordWarnings(sessionId: string, thresholds: readonly number[], deadline: Date, at: Date): Promise<number[]>;
+  recordWarnings(
+    sessionId: string,
+    thresholds: readonly number[],
+    deadline: Date,
+    at: Date,
+  ): Promise<number[]>;
   /** Sessions of the node that hold or may hold a sandbox (running, stopping, or not yet cleaned up). */
   sessionsHoldingSandboxes(nodeId: string): Promise<SessionRecord[]>;
   /**
@@ -249,7 +251,12 @@ export function createLabStore(db: Database): LabStore {
             inArray(labSessions.lessonId, [...new Set(keys.map((key) => key.lessonId))]),
           ),
         )
-        .orderBy(labSessions.userId, labSessions.lessonId, sql`${labSessions.createdAt} desc`, labSessions.id);
+        .orderBy(
+          labSessions.userId,
+          labSessions.lessonId,
+          sql`${labSessions.createdAt} desc`,
+          labSessions.id,
+        );
       const wanted = new Set(keys.map((key) => `${key.userId}\u0000${key.lessonId}`));
       return rows.filter((row) => wanted.has(`${row.userId}\u0000${row.lessonId}`));
     },
@@ -350,7 +357,13 @@ export function createLabStore(db: Database): LabStore {
           lastActivityAt: at,
           idleDeadline: sql`${at.toISOString()}::timestamptz + ((${labSessions.template}->>'idleTimeoutMinutes')::int * interval '1 minute')`,
         })
-        .where(and(eq(labSessions.id, sessionId), eq(labSessions.status, 'READY'), lt(labSessions.lastActivityAt, at)));
+        .where(
+          and(
+            eq(labSessions.id, sessionId),
+            eq(labSessions.status, 'READY'),
+            lt(labSessions.lastActivityAt, at),
+          ),
+        );
     },
 
     async useTerminalToken(jti, sessionId, expiresAt, at) {
@@ -408,7 +421,10 @@ export function createLabStore(db: Database): LabStore {
         .select()
         .from(labSessions)
         .where(
-          and(eq(labSessions.nodeId, nodeId), or(inStatuses(CAPACITY_STATUSES), isNotNull(labSessions.sandboxId))),
+          and(
+            eq(labSessions.nodeId, nodeId),
+            or(inStatuses(CAPACITY_STATUSES), isNotNull(labSessions.sandboxId)),
+          ),
         );
     },
 
@@ -451,7 +467,10 @@ export function createLabStore(db: Database): LabStore {
     },
 
     async outboxOf(sessionId) {
-      const [row] = await orm.select().from(completionOutbox).where(eq(completionOutbox.sessionId, sessionId));
+      const [row] = await orm
+        .select()
+        .from(completionOutbox)
+        .where(eq(completionOutbox.sessionId, sessionId));
       return row ?? null;
     },
   };

@@ -30,7 +30,8 @@ export async function startCatalogFixture(lessons: CatalogLesson[]): Promise<Cat
       if (req.headers[INTERNAL_HEADER] !== INTERNAL_SECRET) return reply(403, { error: 'forbidden' });
       if (req.method !== 'POST' || req.url !== '/internal/lessons') return reply(404, { error: 'not found' });
       const { ids } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { ids?: string[] };
-      if (!Array.isArray(ids) || ids.length > 500) return reply(400, { error: 'ids must be an array of at most 500' });
+      if (!Array.isArray(ids) || ids.length > 500)
+        return reply(400, { error: 'ids must be an array of at most 500' });
       requests.push(ids);
       reply(200, { lessons: ids.flatMap((id) => byId.get(id) ?? []) });
     });
@@ -41,7 +42,8 @@ export async function startCatalogFixture(lessons: CatalogLesson[]): Promise<Cat
     url: `http://127.0.0.1:${port}`,
     requests,
     lessons: byId,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }
 
@@ -54,12 +56,22 @@ export const SHELL_LAB: CatalogLab = {
   timeLimitMinutes: 30,
   idleTimeoutMinutes: 10,
   steps: [
-    { id: 'create-file', title: 'Create hello.txt', checkCommand: 'test -f hello.txt && echo "hello.txt exists" || { echo "hello.txt is missing"; exit 1; }' },
+    {
+      id: 'create-file',
+      title: 'Create hello.txt',
+      checkCommand:
+        'test -f hello.txt && echo "hello.txt exists" || { echo "hello.txt is missing"; exit 1; }',
+    },
     { id: 'greet', title: 'Write a greeting', checkCommand: 'grep -q hi hello.txt && echo "greeting found"' },
   ],
 };
 
-const lab = (id: string, content: CatalogLab, courseId = COURSE_ID, coursePublished = true): CatalogLesson => ({
+const lab = (
+  id: string,
+  content: CatalogLab,
+  courseId = COURSE_ID,
+  coursePublished = true,
+): CatalogLesson => ({
   id,
   courseId,
   kind: 'LAB',

@@ -19,7 +19,13 @@ import { loadConfig } from '../../src/config';
 import { startLabsSubgraph, type RunningLabsSubgraph } from '../../src/server';
 import { createHttpCatalogClient } from '../../src/stores/catalogClient';
 import { createHttpProgressClient } from '../../src/stores/progressClient';
-import { COURSE_ID, INTERNAL_SECRET, LESSONS, startCatalogFixture, type CatalogFixture } from './catalogFixture';
+import {
+  COURSE_ID,
+  INTERNAL_SECRET,
+  LESSONS,
+  startCatalogFixture,
+  type CatalogFixture,
+} from './catalogFixture';
 import { createTestRuntime, type TestRuntime } from './processRuntime';
 import { startProgressFixture, type ProgressFixture } from './progressFixture';
 
@@ -54,7 +60,11 @@ export interface Harness {
   token(userId: string, roles?: Role[]): Promise<string>;
   /** A fresh learner with a token, enrolled in the lab course unless `enrolled: false`. */
   learner(options?: { enrolled?: boolean; roles?: Role[] }): Promise<{ id: string; token: string }>;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
   /** Starts a lab and waits until its session is READY; returns the session id. */
   startReady(token: string, lessonId?: string): Promise<string>;
   subscribe(token: string, sessionId: string): AsyncIterableIterator<any>;
@@ -104,7 +114,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       runtime,
       verifier: issuer.verifier,
       catalog: createHttpCatalogClient({ baseUrl: catalog.url, secret: INTERNAL_SECRET }),
-      progress: createHttpProgressClient({ baseUrl: progress.url, secret: INTERNAL_SECRET, timeoutMs: 2_000 }),
+      progress: createHttpProgressClient({
+        baseUrl: progress.url,
+        secret: INTERNAL_SECRET,
+        timeoutMs: 2_000,
+      }),
       logger: createLogger('labs-test', 'silent'),
       now,
     });
@@ -162,9 +176,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     openTerminal(terminalUrl, headers = TEST_GATEWAY_HEADERS) {
       const token = new URL(terminalUrl).searchParams.get('token') ?? '';
-      const ws = new WebSocket(`ws://127.0.0.1:${h.server.port}/terminal?token=${encodeURIComponent(token)}`, {
-        headers,
-      });
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${h.server.port}/terminal?token=${encodeURIComponent(token)}`,
+        {
+          headers,
+        },
+      );
       sockets.push(ws);
       let received = '';
       const waiters: { text: string; resolve: () => void }[] = [];
@@ -184,7 +201,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         ws,
         output: () => received,
         waitFor: (text) =>
-          received.includes(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve })),
+          received.includes(text)
+            ? Promise.resolve()
+            : new Promise((resolve) => waiters.push({ text, resolve })),
         closed,
       };
     },
@@ -297,8 +316,17 @@ export const SESSION_UPDATED = /* GraphQL */ `
     labSessionUpdated(sessionId: $sessionId) {
       kind
       secondsLeft
-      step { id status lastOutput }
-      session { id status progressPercent statusMessage }
+      step {
+        id
+        status
+        lastOutput
+      }
+      session {
+        id
+        status
+        progressPercent
+        statusMessage
+      }
     }
   }
 `;

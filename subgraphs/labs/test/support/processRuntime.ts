@@ -7,7 +7,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -52,7 +60,12 @@ interface Sandbox {
 export function createTestRuntime(options: { root?: string } = {}): TestRuntime {
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'lc-labs-runtime-'));
   const children = new Map<string, Set<ChildProcess>>();
-  const holds: { hold: ProvisionHold; wait: Promise<void>; reach: (spec: SandboxSpec) => void; onProgress?: (p: ProvisionProgress) => void }[] = [];
+  const holds: {
+    hold: ProvisionHold;
+    wait: Promise<void>;
+    reach: (spec: SandboxSpec) => void;
+    onProgress?: (p: ProvisionProgress) => void;
+  }[] = [];
 
   const sandboxOf = (sandboxId: string): Sandbox => {
     const dir = join(root, sandboxId);
@@ -66,7 +79,10 @@ export function createTestRuntime(options: { root?: string } = {}): TestRuntime 
     const dir = join(root, id);
     mkdirSync(join(dir, 'home'), { recursive: true });
     const createdAt = new Date();
-    writeFileSync(join(dir, 'sandbox.json'), JSON.stringify({ sessionId, createdAt: createdAt.toISOString() }));
+    writeFileSync(
+      join(dir, 'sandbox.json'),
+      JSON.stringify({ sessionId, createdAt: createdAt.toISOString() }),
+    );
     return { id, sessionId, createdAt };
   };
 
@@ -115,7 +131,10 @@ export function createTestRuntime(options: { root?: string } = {}): TestRuntime 
       onProgress?.({ percent: 60, message: 'Running the setup script' });
       const sandbox = create(spec.sessionId);
       if (spec.setupScript) {
-        const result = await runtime.exec(sandbox.id, spec.setupScript, { timeoutMs: 10_000, maxOutputBytes: 4096 });
+        const result = await runtime.exec(sandbox.id, spec.setupScript, {
+          timeoutMs: 10_000,
+          maxOutputBytes: 4096,
+        });
         if (result.exitCode !== 0) {
           await runtime.destroy(sandbox.id);
           throw new Error(`setup script failed (exit ${String(result.exitCode)})`);

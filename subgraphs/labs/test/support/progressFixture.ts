@@ -51,7 +51,8 @@ export async function startProgressFixture(labLessons: Map<string, string>): Pro
           const { userId = '', lessonId = '', reference = '' } = body;
           completionCalls.push({ userId, lessonId, reference });
           const courseId = labLessons.get(lessonId);
-          if (!courseId) return reply(409, { error: 'NOT_A_LAB', message: 'The lesson is not a LAB lesson.' });
+          if (!courseId)
+            return reply(409, { error: 'NOT_A_LAB', message: 'The lesson is not a LAB lesson.' });
           if (!enrolled.has(`${userId}:${courseId}`))
             return reply(409, { error: 'NOT_ENROLLED', message: 'The learner is not enrolled.' });
           const key = `${userId}:${lessonId}`;
