@@ -110,6 +110,7 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       runtime,
       pubsub,
       logger,
+      metrics,
       now,
       nodeId,
       maxSandboxes: config.LAB_MAX_SANDBOXES,
@@ -125,6 +126,7 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       secret: terminalSecret,
       onActivity: (sessionId) => labs.touch(sessionId),
     });
+    metrics.gauge('labs_terminals_open', () => terminals.openTotal());
     const terminalUrl = (session: SessionRecord) => {
       const url = new URL(config.LAB_TERMINAL_PUBLIC_URL);
       const { token } = issueTerminalToken(

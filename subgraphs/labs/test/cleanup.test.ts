@@ -118,6 +118,7 @@ describe.each(DATABASE_FLAVOURS)('limits and cleanup on %s', (flavour) => {
     expect(left).not.toContain(unknown.id);
     expect(left).not.toContain(stoppedSandbox);
     expect(left).not.toContain(stuckSandbox);
+    expect(h.server.metrics.get('labs_orphan_sandboxes_destroyed_total')).toBe(3);
     expect(await rowOf(keptId)).toMatchObject({ status: 'READY', sandbox_id: keptSandbox });
     expect(await rowOf(lostId)).toEqual({
       status: 'FAILED',

@@ -10,6 +10,7 @@ import {
   notFound,
   userError,
   type Logger,
+  type Metrics,
   type PubSub,
   type UserError,
   type Viewer,
@@ -46,6 +47,8 @@ export interface LabServiceOptions {
   runtime: LabRuntime;
   pubsub: PubSub;
   logger: Logger;
+  /** Counters on the subgraph's `/metrics` (`learncraft_labs_*`). */
+  metrics: Metrics;
   now: () => Date;
   /** The runtime scope this process answers for (LAB_NODE_ID). */
   nodeId: string;
@@ -154,6 +157,7 @@ export class LabService {
       );
     }
     if (created.kind === 'existing') return this.runningOutcome(created.session, lessonId);
+    this.count('labs_sessions_started_total');
     await this.publish('STATUS', created.session);
     this.track(this.provision(created.session.id));
     return { ok: true, session: created.session };
@@ -263,6 +267,7 @@ export class LabService {
       );
 
     const result = await this.exec(session.sandboxId, claim.checkCommand);
+    this.count('labs_step_checks_total');
     const recorded = await this.store.recordCheck({
       sessionId,
       stepId,
@@ -272,6 +277,7 @@ export class LabService {
     await this.publish('CHECK', recorded.session, { stepId });
     if (recorded.completed) {
       this.options.logger.info('lab completed', { sessionId, lessonId: session.lessonId });
+      this.count('labs_sessions_completed_total');
       await this.publish('STATUS', recorded.session);
       this.track(this.releaseSandbox(recorded.session));
       this.track(this.deliverCompletions(sessionId));
@@ -303,6 +309,11 @@ export class LabService {
     if (last !== undefined && at.getTime() - last < TOUCH_INTERVAL_MS) return;
     this.touched.set(sessionId, at.getTime());
     this.track(this.store.touch(sessionId, at));
+  }
+
+  private forgetOldActivity(): void {
+    const before = this.now().getTime() - TOUCH_INTERVAL_MS;
+    for (const [sessionId, at] of this.touched) if (at < before) this.touched.delete(sessionId);
   }
 
   // --- provisioning -------------------------------------------------------------------------
@@ -346,6 +357,7 @@ export class LabService {
     } catch (error) {
       await reported;
       this.options.logger.error('provisioning failed', { sessionId, error });
+      this.count('labs_provision_failures_total');
       await this.fail(
         sessionId,
         ['REQUESTED', 'PROVISIONING'],
@@ -377,6 +389,7 @@ export class LabService {
       return;
     }
     this.options.logger.info('sandbox ready', { sessionId, sandboxId: sandbox.id });
+    this.count('labs_sandboxes_ready_total');
     await this.publish('STATUS', ready.after);
   }
 
@@ -460,6 +473,7 @@ export class LabService {
       const at = this.now();
       if (result.kind === 'ACKNOWLEDGED') {
         await this.store.acknowledgeCompletion(row.sessionId, at);
+        this.count('labs_completions_delivered_total');
         this.options.logger.info('completion handed to progress', {
           sessionId: row.sessionId,
           alreadyComplete: result.alreadyComplete,
@@ -473,6 +487,7 @@ export class LabService {
       } else {
         const delay = Math.min(1_000 * 2 ** Math.max(0, row.attempts - 1), MAX_COMPLETION_BACKOFF_MS);
         await this.store.deferCompletion(row.sessionId, new Date(at.getTime() + delay), result.reason);
+        this.count('labs_completion_retries_total');
         this.options.logger.warn('completion not delivered; will retry', {
           sessionId: row.sessionId,
           attempts: row.attempts,
@@ -507,6 +522,7 @@ export class LabService {
       ['warnings', () => this.sendWarnings()],
       ['completions', () => this.deliverCompletions()],
       ['tokens', () => this.store.pruneTerminalTokens(new Date(this.now().getTime() - 60_000))],
+      ['activity', () => Promise.resolve(this.forgetOldActivity())],
     ];
     if (this.sweeps % RECONCILE_EVERY_SWEEPS === 0) steps.push(['reconcile', () => this.reconcile()]);
     for (const [name, run] of steps) {
@@ -521,10 +537,11 @@ export class LabService {
   private async expireDue(): Promise<void> {
     const now = this.now();
     for (const session of await this.store.sessionsDueForExpiry(this.options.nodeId, now)) {
-      await this.endSession(session.id, (row) => {
+      const expired = await this.endSession(session.id, (row) => {
         const reason = expiryDue(row, now);
         return reason ? { status: 'EXPIRED', statusMessage: expiryMessage(reason) } : null;
       });
+      if (expired) this.count('labs_sessions_expired_total');
     }
   }
 
@@ -589,6 +606,7 @@ export class LabService {
         sandboxId: sandbox.id,
         sessionId: sandbox.sessionId,
       });
+      this.count('labs_orphan_sandboxes_destroyed_total');
       await this.destroy(sandbox.id);
       if (owner?.sandboxId === sandbox.id) {
         await this.store.update(owner.id, (row) =>
@@ -626,6 +644,10 @@ export class LabService {
     await this.sweeping;
     // Provisioning can take minutes; shutdown waits a little, and recovery handles the rest.
     await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  }
+
+  private count(name: string): void {
+    this.options.metrics.inc(name);
   }
 
   private track(task: Promise<unknown>): void {

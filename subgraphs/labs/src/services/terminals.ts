@@ -52,6 +52,8 @@ export interface TerminalHub {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Terminals open on this replica, by session (tests, metrics). */
   openCount(sessionId: string): number;
+  /** Terminals open on this replica. */
+  openTotal(): number;
   close(): Promise<void>;
 }
 
@@ -177,6 +179,7 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
       });
     },
     openCount: (sessionId) => bySession.get(sessionId)?.sockets.size ?? 0,
+    openTotal: () => [...bySession.values()].reduce((total, entry) => total + entry.sockets.size, 0),
     async close() {
       closing = true;
       for (const ws of wss.clients) ws.close(TERMINAL_CLOSE.SHUTDOWN, 'The lab service is shutting down.');

@@ -54,8 +54,8 @@ export interface Harness {
   progress: ProgressFixture;
   runtime: TestRuntime;
   pubsub: MemoryPubSub;
-  /** Milliseconds added to the real time on the subgraph's clock. */
-  clock: { offsetMs: number };
+  /** The subgraph's clock: real time plus `offsetMs`, or `frozenAt` (ms since the epoch) when set. */
+  clock: { offsetMs: number; frozenAt: number | null };
   now(): Date;
   token(userId: string, roles?: Role[]): Promise<string>;
   /** A fresh learner with a token, enrolled in the lab course unless `enrolled: false`. */
@@ -87,8 +87,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const catalog = await startCatalogFixture(LESSONS);
   const progress = await startProgressFixture(LAB_LESSON_COURSES);
   const pubsub = new MemoryPubSub();
-  const clock = { offsetMs: 0 };
-  const now = () => new Date(Date.now() + clock.offsetMs);
+  const clock: Harness['clock'] = { offsetMs: 0, frozenAt: null };
+  const now = () => new Date(clock.frozenAt ?? Date.now() + clock.offsetMs);
   const nodeId = `test-node-${randomUUID()}`;
   const config = loadConfig({
     PORT: '0',
