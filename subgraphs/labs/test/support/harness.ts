@@ -4,11 +4,19 @@
  * and access tokens signed exactly as identity does. Requests carry the gateway's credential.
  */
 import { randomUUID } from 'node:crypto';
-import { createLogger, MemoryPubSub, type Role } from '@learncraft/kit';
+import {
+  createLogger,
+  MemoryPubSub,
+  openDatabase,
+  RedisPubSub,
+  type PubSub,
+  type Role,
+} from '@learncraft/kit';
 import {
   createTestDatabase,
   TEST_GATEWAY_HEADERS,
   TEST_GATEWAY_SECRET,
+  TEST_REDIS_URL,
   type DatabaseFlavour,
   type TestDatabase,
 } from '@learncraft/kit/testing';
@@ -36,6 +44,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface HarnessOptions {
   flavour?: DatabaseFlavour;
+  /** Events over a real Redis (a fresh channel prefix per harness), as between replicas. */
+  redis?: boolean;
   env?: Record<string, string>;
 }
 
@@ -53,7 +63,7 @@ export interface Harness {
   catalog: CatalogFixture;
   progress: ProgressFixture;
   runtime: TestRuntime;
-  pubsub: MemoryPubSub;
+  pubsub: PubSub;
   /** The subgraph's clock: real time plus `offsetMs`, or `frozenAt` (ms since the epoch) when set. */
   clock: { offsetMs: number; frozenAt: number | null };
   now(): Date;
@@ -64,16 +74,22 @@ export interface Harness {
     query: string,
     variables?: Record<string, unknown>,
     token?: string,
+    server?: RunningLabsSubgraph,
   ): Promise<GraphQLResponse<T>>;
   /** Starts a lab and waits until its session is READY; returns the session id. */
   startReady(token: string, lessonId?: string): Promise<string>;
-  subscribe(token: string, sessionId: string): AsyncIterableIterator<any>;
+  subscribe(token: string, sessionId: string, server?: RunningLabsSubgraph): AsyncIterableIterator<any>;
   /** Waits until `count` subscribers follow the session's topic. */
-  untilListening(sessionId: string, count?: number): Promise<void>;
-  openTerminal(terminalUrl: string, headers?: Record<string, string>): Terminal;
+  untilListening(sessionId: string, count?: number, pubsub?: PubSub): Promise<void>;
+  openTerminal(terminalUrl: string, headers?: Record<string, string>, server?: RunningLabsSubgraph): Terminal;
   count(sql: string, params?: unknown[]): Promise<number>;
   /** Closes the server without any cleanup (sandboxes stay) and starts another over the same data. */
   restart(): Promise<void>;
+  /**
+   * Another replica over the same data: its own database connection (PostgreSQL), its own PubSub
+   * (Redis when the harness uses it), its own runtime instance over the same sandbox root and node.
+   */
+  replica(): Promise<{ server: RunningLabsSubgraph; pubsub: PubSub }>;
   close(): Promise<void>;
 }
 
@@ -86,7 +102,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const test = await createTestDatabase(options.flavour ?? 'pglite');
   const catalog = await startCatalogFixture(LESSONS);
   const progress = await startProgressFixture(LAB_LESSON_COURSES);
-  const pubsub = new MemoryPubSub();
+  const prefix = `learncraft-test-${randomUUID()}:`;
+  const newPubSub = (): PubSub =>
+    options.redis ? new RedisPubSub(TEST_REDIS_URL, prefix) : new MemoryPubSub();
+  const pubsub = newPubSub();
+  const replicas: { server: RunningLabsSubgraph; close(): Promise<void> }[] = [];
   const clock: Harness['clock'] = { offsetMs: 0, frozenAt: null };
   const now = () => new Date(clock.frozenAt ?? Date.now() + clock.offsetMs);
   const nodeId = `test-node-${randomUUID()}`;
@@ -106,11 +126,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sockets: WebSocket[] = [];
   const token = (userId: string, roles: Role[] = ['LEARNER']) => issuer.issueAccessToken(userId, roles);
 
-  const boot = (runtime: TestRuntime) =>
+  const boot = (runtime: TestRuntime, deps = { db: test.db, pubsub }) =>
     startLabsSubgraph({
       config,
-      db: test.db,
-      pubsub,
+      db: deps.db,
+      pubsub: deps.pubsub,
       runtime,
       verifier: issuer.verifier,
       catalog: createHttpCatalogClient({ baseUrl: catalog.url, secret: INTERNAL_SECRET }),
@@ -138,8 +158,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (learnerOptions.enrolled !== false) progress.enroll(id, COURSE_ID);
       return { id, token: await token(id, learnerOptions.roles) };
     },
-    async gql(query, variables, bearer) {
-      const response = await fetch(h.server.url, {
+    async gql(query, variables, bearer, server = h.server) {
+      const response = await fetch(server.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -159,9 +179,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (status !== 'READY') throw new Error(`session is ${String(status)}, not READY`);
       return id;
     },
-    subscribe(bearer, sessionId) {
+    subscribe(bearer, sessionId, server = h.server) {
       const client = createClient({
-        url: h.server.url.replace(/^http/, 'ws'),
+        url: server.url.replace(/^http/, 'ws'),
         webSocketImpl: GatewaySocket,
         connectionParams: { authorization: `Bearer ${bearer}` },
         retryAttempts: 0,
@@ -169,19 +189,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clients.push(client);
       return client.iterate({ query: SESSION_UPDATED, variables: { sessionId } });
     },
-    async untilListening(sessionId, count = 1) {
-      for (let i = 0; i < 300 && pubsub.subscriberCount(`labs:session:${sessionId}`) < count; i++) {
+    async untilListening(sessionId, count = 1, on = pubsub) {
+      for (let i = 0; i < 300 && on.subscriberCount(`labs:session:${sessionId}`) < count; i++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
-    openTerminal(terminalUrl, headers = TEST_GATEWAY_HEADERS) {
+    openTerminal(terminalUrl, headers = TEST_GATEWAY_HEADERS, server = h.server) {
       const token = new URL(terminalUrl).searchParams.get('token') ?? '';
-      const ws = new WebSocket(
-        `ws://127.0.0.1:${h.server.port}/terminal?token=${encodeURIComponent(token)}`,
-        {
-          headers,
-        },
-      );
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/terminal?token=${encodeURIComponent(token)}`, {
+        headers,
+      });
       sockets.push(ws);
       let received = '';
       const waiters: { text: string; resolve: () => void }[] = [];
@@ -218,9 +235,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       h.runtime = createTestRuntime({ root });
       h.server = await boot(h.runtime);
     },
+    async replica() {
+      const db = test.url ? await openDatabase({ location: { url: test.url }, maxConnections: 4 }) : test.db;
+      const replicaPubSub = newPubSub();
+      const runtime = createTestRuntime({ root: h.runtime.root });
+      const server = await boot(runtime, { db, pubsub: replicaPubSub });
+      replicas.push({
+        server,
+        async close() {
+          await server.labs.idle();
+          await server.close();
+          await runtime.close();
+          await replicaPubSub.close();
+          if (db !== test.db) await db.close();
+        },
+      });
+      return { server, pubsub: replicaPubSub };
+    },
     async close() {
       for (const ws of sockets) ws.terminate();
       await Promise.all(clients.map((client) => client.dispose() as Promise<void>));
+      for (const replica of replicas) await replica.close();
       await h.server.labs.idle();
       await h.server.close();
       await h.runtime.close();
