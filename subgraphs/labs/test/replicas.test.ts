@@ -45,6 +45,38 @@ describe('two replicas over PostgreSQL and Redis', () => {
     await h.gql(STOP, { sessionId }, learner.token);
   });
 
+  it('sweepers of two replicas at once send one expiry warning', async () => {
+    const learner = await h.learner();
+    const other = await h.replica();
+    const sessionId = await h.startReady(learner.token);
+    const [row] = await h.test.db.query<{ deadline: Date }>(
+      'SELECT least(expires_at, idle_deadline) AS deadline FROM labs.lab_sessions WHERE id = $1',
+      [sessionId],
+    );
+    const events = await h.pubsub.subscribe<{ kind: string; secondsLeft: number | null }>(
+      `labs:session:${sessionId}`,
+    );
+    h.clock.frozenAt = row!.deadline.getTime() - 200_000;
+    try {
+      await Promise.all([
+        h.server.labs.sweep(),
+        other.server.labs.sweep(),
+        other.server.labs.deliverCompletions(),
+      ]);
+      await Promise.all([h.server.labs.sweep(), other.server.labs.sweep()]);
+    } finally {
+      h.clock.frozenAt = null;
+    }
+    expect((await events.next()).value).toMatchObject({ kind: 'EXPIRY_WARNING', secondsLeft: 200 });
+    const more = await Promise.race([
+      events.next(),
+      new Promise((resolve) => setTimeout(() => resolve('none'), 200)),
+    ]);
+    expect(more).toBe('none');
+    await events.return?.();
+    await h.gql(STOP, { sessionId }, learner.token);
+  });
+
   it('concurrent starts on two replicas make one session', async () => {
     const learner = await h.learner();
     const other = await h.replica();

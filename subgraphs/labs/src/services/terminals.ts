@@ -33,6 +33,8 @@ export const MAX_TERMINAL_FRAME_BYTES = 16 * 1024;
 const OUTPUT_FRAME_CHARS = 16 * 1024;
 /** Output queued for a slow client beyond this closes the terminal (1013). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Input kept while the shell is being attached; more closes the terminal (1013). */
+const MAX_PENDING_BYTES = 64 * 1024;
 /** Terminals one session may have open on this replica. */
 export const MAX_TERMINALS_PER_SESSION = 4;
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
@@ -105,8 +107,14 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
     const pending: { data: RawData; isBinary: boolean }[] = [];
     let stream: TerminalStream | null = null;
     let sessionId: string | null = null;
+    let pendingBytes = 0;
     const handle = (data: RawData, isBinary: boolean) => {
-      if (!stream || !sessionId) return void pending.push({ data, isBinary });
+      if (!stream || !sessionId) {
+        pendingBytes += rawLength(data);
+        if (pendingBytes > MAX_PENDING_BYTES)
+          return ws.close(TERMINAL_CLOSE.BACKED_UP, 'Too much input before the shell was ready.');
+        return void pending.push({ data, isBinary });
+      }
       if (isBinary) return control(stream, data);
       stream.write(rawText(data));
       options.onActivity(sessionId);
@@ -187,6 +195,9 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
     },
   };
 }
+
+const rawLength = (data: RawData) =>
+  Array.isArray(data) ? data.reduce((total, chunk) => total + chunk.length, 0) : data.byteLength;
 
 const rawText = (data: RawData) =>
   (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString(
