@@ -168,6 +168,7 @@ describe.each(DATABASE_FLAVOURS)('lab session lifecycle on %s', (flavour) => {
       expect(errorCodes(await h.gql(mutation, { sessionId }, admin.token))).toEqual(['FORBIDDEN']);
     }
     expect((await h.gql(SESSION, { id: sessionId }, owner.token)).data?.labSession.status).toBe('READY');
+    expect(errorCodes(await h.gql(SESSION, { id: sessionId }))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('User.labSessions pages newest first with totalCount; another user is FORBIDDEN', async () => {

@@ -76,6 +76,31 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     ]);
   });
 
+  /** Claims the step and records a passing result, as labStepCheck does. */
+  async function passCheck(sessionId: string, stepId: string) {
+    await store.claimStepCheck(sessionId, stepId, at, new Date(at.getTime() - 90_000));
+    return store.recordCheck({ sessionId, stepId, status: 'PASSED', output: 'ok', at, claimedAt: at });
+  }
+
+  it('a check result that arrives after a reset of its step is discarded', async () => {
+    const created = await store.createSession(session());
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const { id } = created.session;
+    await store.update(id, () => ({ status: 'READY' }));
+    await store.claimStepCheck(id, 'a', at, new Date(at.getTime() - 90_000));
+    await store.update(id, () => ({ status: 'PROVISIONING' }), { resetSteps: true });
+    const late = await store.recordCheck({
+      sessionId: id,
+      stepId: 'a',
+      status: 'PASSED',
+      output: 'old',
+      at,
+      claimedAt: at,
+    });
+    expect(late.completed).toBe(false);
+    expect(late.step).toMatchObject({ status: 'PENDING', lastOutput: null, checkedAt: null });
+  });
+
   it('claims a step check once until it finishes; unknown steps are UNKNOWN_STEP', async () => {
     const created = await store.createSession(session());
     if (created.kind !== 'created') throw new Error(created.kind);
@@ -95,10 +120,10 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     if (created.kind !== 'created') throw new Error(created.kind);
     const { id } = created.session;
     await store.update(id, () => ({ status: 'READY', sandboxId: 'sb-1' }));
-    const first = await store.recordCheck({ sessionId: id, stepId: 'a', status: 'PASSED', output: 'ok', at });
+    const first = await passCheck(id, 'a');
     expect(first.completed).toBe(false);
     expect(await store.outboxOf(id)).toBeNull();
-    const last = await store.recordCheck({ sessionId: id, stepId: 'b', status: 'PASSED', output: 'ok', at });
+    const last = await passCheck(id, 'b');
     expect(last.completed).toBe(true);
     expect(last.session.status).toBe('COMPLETED');
     expect(await store.outboxOf(id)).toMatchObject({
@@ -108,7 +133,7 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
       acknowledgedAt: null,
     });
     // A later check (e.g. a retry) of a completed session writes its step but completes nothing again.
-    const again = await store.recordCheck({ sessionId: id, stepId: 'b', status: 'PASSED', output: 'ok', at });
+    const again = await passCheck(id, 'b');
     expect(again.completed).toBe(false);
   });
 
@@ -117,8 +142,8 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     if (created.kind !== 'created') throw new Error(created.kind);
     const { id } = created.session;
     await store.update(id, () => ({ status: 'READY' }));
-    await store.recordCheck({ sessionId: id, stepId: 'a', status: 'PASSED', output: '', at });
-    await store.recordCheck({ sessionId: id, stepId: 'b', status: 'PASSED', output: '', at });
+    await passCheck(id, 'a');
+    await passCheck(id, 'b');
     const lease = new Date(at.getTime() + 30_000);
     const claims = await Promise.all([
       store.claimCompletions(at, lease, id),

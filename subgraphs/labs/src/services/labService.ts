@@ -273,6 +273,7 @@ export class LabService {
       stepId,
       ...checkOutcome(result, checkTimeoutMs),
       at: this.now(),
+      claimedAt: claim.checkStartedAt ?? at,
     });
     await this.publish('CHECK', recorded.session, { stepId });
     if (recorded.completed) {

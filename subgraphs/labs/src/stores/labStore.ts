@@ -47,6 +47,8 @@ export interface CheckRecord {
   status: 'PASSED' | 'FAILED';
   output: string;
   at: Date;
+  /** When this check claimed the step (`claimStepCheck`): a reset since then discards the result. */
+  claimedAt: Date;
 }
 
 export interface CheckRecorded {
@@ -308,12 +310,27 @@ export function createLabStore(db: Database): LabStore {
           .where(eq(labSessions.id, check.sessionId))
           .for('update');
         if (!session) throw new Error(`session ${check.sessionId} does not exist`);
+        const stepKey = and(
+          eq(labStepStates.sessionId, check.sessionId),
+          eq(labStepStates.stepId, check.stepId),
+        );
         const [step] = await tx
           .update(labStepStates)
           .set({ status: check.status, lastOutput: check.output, checkedAt: check.at, checkStartedAt: null })
-          .where(and(eq(labStepStates.sessionId, check.sessionId), eq(labStepStates.stepId, check.stepId)))
+          .where(
+            and(
+              stepKey,
+              eq(labStepStates.status, 'CHECKING'),
+              eq(labStepStates.checkStartedAt, check.claimedAt),
+            ),
+          )
           .returning();
-        if (!step) throw new Error(`step ${check.stepId} of session ${check.sessionId} does not exist`);
+        if (!step) {
+          // The step was reset (labReset) while its check ran: the result belongs to the old sandbox.
+          const [current] = await tx.select().from(labStepStates).where(stepKey);
+          if (!current) throw new Error(`step ${check.stepId} of session ${check.sessionId} does not exist`);
+          return { session, step: current, completed: false };
+        }
         if (session.status !== 'READY') return { session, step, completed: false };
         const steps = await tx
           .select({ status: labStepStates.status })
