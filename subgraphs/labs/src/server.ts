@@ -48,8 +48,10 @@ export interface StartLabsOptions {
   verifier?: TokenVerifier;
   /** Otherwise Redis when REDIS_URL is set, else in memory; an injected one is not closed. */
   pubsub?: PubSub;
-  /** Otherwise `createRuntime(config)` (LAB_RUNTIME); an injected one is not closed. */
+  /** An open runtime (tests); it is not closed. Otherwise one from `createRuntime`. */
   runtime?: LabRuntime;
+  /** Makes the runtime this server owns (and closes); `createRuntime` from `./runtime` by default. */
+  createRuntime?: (config: LabsConfig, logger: Logger) => LabRuntime;
   /** Otherwise the HTTP client over CATALOG_INTERNAL_URL (needs INTERNAL_API_SECRET). */
   catalog?: CatalogClient;
   /** Otherwise the HTTP client over PROGRESS_INTERNAL_URL (needs INTERNAL_API_SECRET). */
@@ -81,7 +83,8 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
     );
   const now = options.now ?? (() => new Date());
   const terminalSecret = secretFromDataDir(config.LAB_TERMINAL_SECRET, config.DATA_DIR, TERMINAL_SECRET_FILE);
-  const runtime = options.runtime ?? createRuntime(config, logger.child('runtime'));
+  const runtime =
+    options.runtime ?? (options.createRuntime ?? createRuntime)(config, logger.child('runtime'));
   const nodeId = config.LAB_NODE_ID ?? (runtime.kind === 'kubernetes' ? 'kubernetes' : `local:${hostname()}`);
   const metrics = new Metrics();
   const db =

@@ -53,6 +53,17 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     await expect(insert()).resolves.toEqual([]);
   });
 
+  it('refuses a status change the session rules forbid, writing nothing', async () => {
+    const created = await store.createSession(session());
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const { id } = created.session;
+    await store.update(id, () => ({ status: 'STOPPED' }));
+    await expect(store.update(id, () => ({ status: 'READY' }))).rejects.toThrow(
+      'cannot go from STOPPED to READY',
+    );
+    expect((await store.sessionsByIds([id]))[0]?.status).toBe('STOPPED');
+  });
+
   it('concurrent creations for one learner return one session to all', async () => {
     const input = session();
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => store.createSession(input)));
@@ -76,6 +87,12 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     ]);
   });
 
+  /** REQUESTED -> PROVISIONING -> READY, as provisioning does. */
+  async function makeReady(sessionId: string) {
+    await store.update(sessionId, () => ({ status: 'PROVISIONING' }));
+    await store.update(sessionId, () => ({ status: 'READY', sandboxId: 'sb-1' }));
+  }
+
   /** Claims the step and records a passing result, as labStepCheck does. */
   async function passCheck(sessionId: string, stepId: string) {
     await store.claimStepCheck(sessionId, stepId, at, new Date(at.getTime() - 90_000));
@@ -86,7 +103,7 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     const created = await store.createSession(session());
     if (created.kind !== 'created') throw new Error(created.kind);
     const { id } = created.session;
-    await store.update(id, () => ({ status: 'READY' }));
+    await makeReady(id);
     await store.claimStepCheck(id, 'a', at, new Date(at.getTime() - 90_000));
     await store.update(id, () => ({ status: 'PROVISIONING' }), { resetSteps: true });
     const late = await store.recordCheck({
@@ -119,7 +136,7 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     const created = await store.createSession(session());
     if (created.kind !== 'created') throw new Error(created.kind);
     const { id } = created.session;
-    await store.update(id, () => ({ status: 'READY', sandboxId: 'sb-1' }));
+    await makeReady(id);
     const first = await passCheck(id, 'a');
     expect(first.completed).toBe(false);
     expect(await store.outboxOf(id)).toBeNull();
@@ -141,7 +158,7 @@ describe.each(DATABASE_FLAVOURS)('lab store on %s', (flavour) => {
     const created = await store.createSession(session());
     if (created.kind !== 'created') throw new Error(created.kind);
     const { id } = created.session;
-    await store.update(id, () => ({ status: 'READY' }));
+    await makeReady(id);
     await passCheck(id, 'a');
     await passCheck(id, 'b');
     const lease = new Date(at.getTime() + 30_000);

@@ -7,7 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Drizzle, PageRequest } from '@learncraft/kit';
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { allStepsPassed, CAPACITY_STATUSES, LIVE_STATUSES, type LabTemplate } from '../domain/session';
+import {
+  allStepsPassed,
+  canTransition,
+  CAPACITY_STATUSES,
+  LIVE_STATUSES,
+  type LabTemplate,
+} from '../domain/session';
 import { completionOutbox, expiryWarnings, labSessions, labStepStates, terminalTokens } from './tables';
 
 export type SessionRecord = typeof labSessions.$inferSelect;
@@ -270,6 +276,8 @@ export function createLabStore(db: Database): LabStore {
         if (!before) return null;
         const patch = decide(before);
         if (!patch) return null;
+        if (patch.status && patch.status !== before.status && !canTransition(before.status, patch.status))
+          throw new Error(`session ${id} cannot go from ${before.status} to ${patch.status}`);
         const [after] = await tx.update(labSessions).set(patch).where(eq(labSessions.id, id)).returning();
         if (!after) throw new Error(`session ${id} vanished while locked`);
         if (options.resetSteps) {
