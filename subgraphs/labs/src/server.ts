@@ -162,7 +162,21 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       },
     });
     labs.startSweeper(config.LAB_SWEEP_INTERVAL_MS);
-    return Object.assign(server, { db, pubsub, store, labs, terminals, runtime, nodeId });
+    const closeServer = server.close;
+    return Object.assign(server, {
+      db,
+      pubsub,
+      store,
+      labs,
+      terminals,
+      runtime,
+      nodeId,
+      // Terminals first: the HTTP drain would otherwise drop their sockets without a close frame.
+      close: async () => {
+        await terminals.close();
+        await closeServer();
+      },
+    });
   } catch (error) {
     await release();
     throw error;

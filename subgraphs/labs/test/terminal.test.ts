@@ -162,4 +162,16 @@ describe.each(DATABASE_FLAVOURS)('the terminal endpoint on %s', (flavour) => {
     }
     terminal.ws.close();
   });
+
+  it('shutting the subgraph down closes its terminals with 1001; the session survives the restart', async () => {
+    const learner = await h.learner();
+    const sessionId = await h.startReady(learner.token);
+    const terminal = h.openTerminal(await terminalUrlOf(sessionId, learner.token));
+    await new Promise((resolve) => terminal.ws.once('open', resolve));
+    terminal.ws.send('echo before\n');
+    await terminal.waitFor('before\n');
+    await h.restart();
+    expect(await terminal.closed).toEqual({ code: 1001, reason: 'The lab service is shutting down.' });
+    expect((await h.gql(SESSION, { id: sessionId }, learner.token)).data?.labSession.status).toBe('READY');
+  });
 });

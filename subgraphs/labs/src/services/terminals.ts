@@ -69,6 +69,7 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_TERMINAL_FRAME_BYTES });
   const bySession = new Map<string, SessionTerminals>();
   let closing = false;
+  let closed: Promise<void> | undefined;
 
   /**
    * Follows the session's topic while it has terminals here: any status but READY (stopped,
@@ -188,11 +189,24 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
     },
     openCount: (sessionId) => bySession.get(sessionId)?.sockets.size ?? 0,
     openTotal: () => [...bySession.values()].reduce((total, entry) => total + entry.sockets.size, 0),
-    async close() {
-      closing = true;
-      for (const ws of wss.clients) ws.close(TERMINAL_CLOSE.SHUTDOWN, 'The lab service is shutting down.');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
+    close: () =>
+      (closed ??= (async () => {
+        closing = true;
+        // Wait (briefly) for the closing handshakes, so clients see 1001 rather than a dropped socket.
+        const handshakes = [...wss.clients].map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              ws.once('close', () => resolve());
+              ws.close(TERMINAL_CLOSE.SHUTDOWN, 'The lab service is shutting down.');
+            }),
+        );
+        await Promise.race([
+          Promise.all(handshakes),
+          new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+        ]);
+        for (const ws of wss.clients) ws.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })()),
   };
 }
 
