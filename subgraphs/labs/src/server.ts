@@ -162,7 +162,7 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       },
     });
     labs.startSweeper(config.LAB_SWEEP_INTERVAL_MS);
-    const closeServer = server.close;
+    const closeServer = server.close.bind(server);
     return Object.assign(server, {
       db,
       pubsub,
