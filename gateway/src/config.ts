@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_OPERATION_LIMITS, logLevel, optionalUrl, parseConfig, port } from '@learncraft/kit';
+import { ConfigError, DEFAULT_OPERATION_LIMITS, logLevel, optionalUrl, parseConfig, port } from '@learncraft/kit';
 
 /** The checked-in supergraph, resolved from this file so the gateway starts from any directory. */
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
@@ -70,7 +70,15 @@ export const gatewayConfigSchema = z.object({
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & {
   /** Every `*_URL` variable by name; the gateway picks `<SUBGRAPH_NAME>_URL` for each subgraph. */
   subgraphUrlOverrides: Record<string, string>;
+  /** A subgraph's own timeout by lower-case name (`<NAME>_TIMEOUT_MS`), else SUBGRAPH_TIMEOUT_MS. */
+  subgraphTimeouts: Record<string, number>;
 };
+
+/**
+ * Timeouts some subgraphs need by design: labs runs a step's check (up to 60 s) inside
+ * labStepCheck. `<NAME>_TIMEOUT_MS` overrides them.
+ */
+export const DEFAULT_SUBGRAPH_TIMEOUTS: Readonly<Record<string, number>> = { labs: 70_000 };
 
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
   const parsed = parseConfig(gatewayConfigSchema, env);
@@ -79,7 +87,16 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     if (/^[A-Z][A-Z0-9_]*_URL$/.test(name) && value && value.trim() !== '')
       subgraphUrlOverrides[name] = value.trim();
   }
-  return { ...parsed, subgraphUrlOverrides };
+  const subgraphTimeouts: Record<string, number> = { ...DEFAULT_SUBGRAPH_TIMEOUTS };
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^([A-Z][A-Z0-9_]*)_TIMEOUT_MS$/.exec(name);
+    if (!match?.[1] || match[1] === 'SUBGRAPH' || !value || value.trim() === '') continue;
+    const ms = Number(value);
+    if (!Number.isInteger(ms) || ms < 50 || ms > 300_000)
+      throw new ConfigError(`Invalid configuration:\n  ${name}: must be a whole number of ms from 50 to 300000`);
+    subgraphTimeouts[match[1].toLowerCase()] = ms;
+  }
+  return { ...parsed, subgraphUrlOverrides, subgraphTimeouts };
 }
 
 export const isProduction = (config: Pick<GatewayConfig, 'NODE_ENV'>) => config.NODE_ENV === 'production';

@@ -119,7 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (!dataSource) {
       dataSource = new SubgraphDataSource({
         endpoint,
-        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        timeoutMs: config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS,
         gatewaySecret,
         breaker: {
           failureThreshold: config.SUBGRAPH_BREAKER_FAILURES,

@@ -69,6 +69,15 @@ describe('gateway configuration', () => {
     expect(config.JWT_PUBLIC_KEY).toBeUndefined();
   });
 
+  it('gives labs room for a step check, and takes <NAME>_TIMEOUT_MS per subgraph', () => {
+    expect(loadConfig({}).subgraphTimeouts).toEqual({ labs: 70_000 });
+    expect(loadConfig({ CATALOG_TIMEOUT_MS: '2500', LABS_TIMEOUT_MS: '90000' }).subgraphTimeouts).toEqual({
+      labs: 90_000,
+      catalog: 2_500,
+    });
+    expect(() => loadConfig({ CATALOG_TIMEOUT_MS: 'soon' })).toThrow(/CATALOG_TIMEOUT_MS/);
+  });
+
   it('turns a one-line PEM with literal \\n back into lines', () => {
     const config = loadConfig({
       JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nMCow\\n-----END PUBLIC KEY-----',

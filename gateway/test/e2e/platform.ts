@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import {
   createTokenVerifier,
   createLogger,
@@ -39,6 +40,11 @@ import {
   type RunningProgressSubgraph,
 } from '@learncraft/progress';
 import {
+  loadConfig as loadLabsConfig,
+  startLabsSubgraph,
+  type RunningLabsSubgraph,
+} from '@learncraft/labs';
+import {
   loadConfig as loadGatewayConfig,
   startGateway,
   type GatewayOptions,
@@ -54,9 +60,11 @@ export interface GraphQLResponse<T = Record<string, any>> {
 export interface Platform {
   gateway: RunningGateway;
   identity: RunningIdentitySubgraph;
+  /** Labs on the local bubblewrap runtime, sandboxes under the platform's data directory. */
+  labs: RunningLabsSubgraph;
   catalog: RunningCatalog;
   progress: RunningProgressSubgraph;
-  databases: { identity: TestDatabase; catalog: TestDatabase; progress: TestDatabase };
+  databases: { identity: TestDatabase; catalog: TestDatabase; progress: TestDatabase; labs: TestDatabase };
   /** The subgraphs' DATA_DIR (identity's file mailer writes to `<dataDir>/mail`). */
   dataDir: string;
   /** The pub/sub of the first progress replica (and of a replica restarted on its port). */
@@ -106,6 +114,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     identity: await createTestDatabase(flavour),
     catalog: await createTestDatabase(flavour),
     progress: await createTestDatabase(flavour),
+    labs: await createTestDatabase(flavour),
   };
   const base = {
     PORT: '0',
@@ -139,6 +148,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     pubsub: progressPubSub,
   });
 
+  // Terminal URLs point at the first gateway, so its port is chosen before labs starts.
+  const gatewayPort = await freePort();
+  const labs = await startLabsSubgraph({
+    config: loadLabsConfig({
+      ...base,
+      CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}`,
+      PROGRESS_INTERNAL_URL: `http://127.0.0.1:${progress.port}`,
+      LAB_TERMINAL_PUBLIC_URL: `ws://127.0.0.1:${gatewayPort}/labs/terminal`,
+      LAB_SWEEP_INTERVAL_MS: '1000',
+    }),
+    db: databases.labs.db,
+    verifier,
+    pubsub: newPubSub(),
+  });
+
   const startProgressReplica: Platform['startProgressReplica'] = async (port = 0) => {
     // A replica is another process in production: its own connection pool to the same database.
     const db = databases.progress.url
@@ -157,16 +181,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     return replica;
   };
 
+  let firstGateway = true;
   const launchGateway: Platform['startGateway'] = async (overrides = {}) => {
+    const port = firstGateway ? gatewayPort : 0;
+    firstGateway = false;
     const started = await startGateway({
       config: loadGatewayConfig({
-        PORT: '0',
+        PORT: String(port),
         LOG_LEVEL: logLevel,
         SUBGRAPH_TIMEOUT_MS: '5000',
         GATEWAY_SECRET: TEST_GATEWAY_SECRET,
         IDENTITY_URL: identity.url,
         CATALOG_URL: catalog.url,
         PROGRESS_URL: progress.url,
+        LABS_URL: labs.url,
         // The gateway polls identity's revoked sessions, as `npm start` and production wire it.
         INTERNAL_API_SECRET: internalSecret,
         IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
@@ -217,6 +245,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   return {
     gateway,
     identity,
+    labs,
     catalog,
     progress,
     databases,
@@ -228,6 +257,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     startGateway: launchGateway,
     async close() {
       for (const close of closers.reverse()) await close();
+      await labs.close();
       await Promise.all([identity.close(), catalog.close(), progress.close()]);
       await Promise.all(pubsubs.map((pubsub) => pubsub.close()));
       await Promise.all(Object.values(databases).map((database) => database.dispose()));
@@ -241,3 +271,15 @@ export const demoAccount = (email: string) => {
   if (!account) throw new Error(`no demo account ${email}`);
   return account;
 };
+
+/** A port nothing listens on right now (the first gateway's, known before labs starts). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+  });
+}
