@@ -39,11 +39,7 @@ import {
   startProgressSubgraph,
   type RunningProgressSubgraph,
 } from '@learncraft/progress';
-import {
-  loadConfig as loadLabsConfig,
-  startLabsSubgraph,
-  type RunningLabsSubgraph,
-} from '@learncraft/labs';
+import { loadConfig as loadLabsConfig, startLabsSubgraph, type RunningLabsSubgraph } from '@learncraft/labs';
 import {
   loadConfig as loadGatewayConfig,
   startGateway,

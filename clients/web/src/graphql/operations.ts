@@ -481,6 +481,27 @@ export const QuizSubmitMutation = graphql(`
   }
 `);
 
+/**
+ * The lesson page's live progress: the lesson that changed with the viewer's progress in it, so the
+ * syllabus and the lesson update in the cache (a lab completes on the server, not by a click here).
+ */
+export const LessonProgressUpdatedSubscription = graphql(`
+  subscription LessonProgressUpdated($courseId: ID!) {
+    progressUpdated(courseId: $courseId) {
+      kind
+      lesson {
+        id
+        viewerProgress {
+          ...ViewerProgressFields
+        }
+      }
+      enrollment {
+        ...EnrollmentSummaryFields
+      }
+    }
+  }
+`);
+
 export const ProgressUpdatedSubscription = graphql(`
   subscription ProgressUpdated($courseId: ID!) {
     progressUpdated(courseId: $courseId) {

@@ -3,13 +3,17 @@
  * with previous/next navigation. Progress is saved only for enrolled learners, so others are
  * offered enrolment first.
  */
-import { useMutation, useQuery, type ApolloError } from '@apollo/client';
+import { useMutation, useQuery, useSubscription, type ApolloError } from '@apollo/client';
 import { Link, useParams } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LessonStatusIcon } from '../components/LessonStatusIcon';
 import { ProgressBar } from '../components/ProgressBar';
 import { PageSkeleton } from '../components/Skeleton';
-import { CourseEnrollMutation, LessonPageQuery } from '../graphql/operations';
+import {
+  CourseEnrollMutation,
+  LessonPageQuery,
+  LessonProgressUpdatedSubscription,
+} from '../graphql/operations';
 import { coursePath, lessonPath } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
 import { LabLesson } from './lesson/LabLesson';
@@ -36,6 +40,12 @@ export default function LessonPage() {
   const lesson = course?.lesson;
   const lessonModule = lessons[index]?.module;
   useTitle(lesson?.title);
+  // Progress made elsewhere (a lab's last check, another tab) reaches the syllabus and the lesson
+  // live: each event carries the lesson with the viewer's progress, which the cache merges.
+  useSubscription(LessonProgressUpdatedSubscription, {
+    variables: { courseId: course?.id ?? '' },
+    skip: !course?.viewerEnrollment,
+  });
 
   if (loading && !data) return <PageSkeleton />;
   // Any other GraphQL error fails the page as before; a network error keeps what is shown already.
