@@ -357,6 +357,8 @@ describe('a learner who forgot their password', () => {
       const tab = await context.newPage();
       await tab.goto('/login');
       await tab.getByRole('link', { name: 'Forgot password?' }).click();
+      // The log-in form has an Email field too: fill the reset form only once its page is shown.
+      await tab.getByRole('heading', { name: 'Reset your password' }).waitFor();
       await tab.getByLabel('Email').fill(learner.email);
       await tab.getByRole('button', { name: 'Send reset link' }).click();
       await tab.getByRole('heading', { name: 'Check your email' }).waitFor();
