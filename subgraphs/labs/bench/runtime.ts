@@ -91,10 +91,19 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const [label, script] of [
     ['provision, no setup script', null],
-    ['provision, setup script (writes 3 files)', 'mkdir -p work && for f in a b c; do echo $f > work/$f; done'],
+    [
+      'provision, setup script (writes 3 files)',
+      'mkdir -p work && for f in a b c; do echo $f > work/$f; done',
+    ],
   ] as const) {
     const times = await timeProvisions(script);
-    rows.push([label, String(times.length), percentile(times, 50).toFixed(0), percentile(times, 95).toFixed(0), (times.at(-1) ?? NaN).toFixed(0)]);
+    rows.push([
+      label,
+      String(times.length),
+      percentile(times, 50).toFixed(0),
+      percentile(times, 95).toFixed(0),
+      (times.at(-1) ?? NaN).toFixed(0),
+    ]);
   }
   const checked = await runtime.provision(spec(null));
   const execTimes: number[] = [];
@@ -105,7 +114,13 @@ async function main(): Promise<void> {
   }
   await runtime.destroy(checked.id);
   execTimes.sort((a, b) => a - b);
-  rows.push(['exec of a one-line check (no provision)', String(execTimes.length), percentile(execTimes, 50).toFixed(0), percentile(execTimes, 95).toFixed(0), (execTimes.at(-1) ?? NaN).toFixed(0)]);
+  rows.push([
+    'exec of a one-line check (no provision)',
+    String(execTimes.length),
+    percentile(execTimes, 50).toFixed(0),
+    percentile(execTimes, 95).toFixed(0),
+    (execTimes.at(-1) ?? NaN).toFixed(0),
+  ]);
   console.log('\nStart-to-READY and check latency (ms)');
   console.log('case | runs | p50 | p95 | max');
   for (const row of rows) console.log(row.join(' | '));
@@ -147,12 +162,20 @@ async function main(): Promise<void> {
   console.log('figure | value');
   console.log(`sandboxes held | ${held.length}`);
   console.log(`sandbox processes (bwrap outer, bwrap init, bash) | ${sandboxMemory.processes}`);
-  console.log(`attach to prompt p50 / p95 (ms) | ${percentile(attachTimes, 50).toFixed(0)} / ${percentile(attachTimes, 95).toFixed(0)}`);
-  console.log(`RSS per sandbox (MiB, shared libraries counted each time) | ${(sandboxMemory.rss / n / 1024).toFixed(2)}`);
+  console.log(
+    `attach to prompt p50 / p95 (ms) | ${percentile(attachTimes, 50).toFixed(0)} / ${percentile(attachTimes, 95).toFixed(0)}`,
+  );
+  console.log(
+    `RSS per sandbox (MiB, shared libraries counted each time) | ${(sandboxMemory.rss / n / 1024).toFixed(2)}`,
+  );
   console.log(`PSS per sandbox (MiB, shared pages split) | ${(sandboxMemory.pss / n / 1024).toFixed(2)}`);
-  console.log(`machine MemAvailable drop per sandbox (MiB; noisy when the machine is shared) | ${(machineUsed / n / 1024).toFixed(2)}`);
+  console.log(
+    `machine MemAvailable drop per sandbox (MiB; noisy when the machine is shared) | ${(machineUsed / n / 1024).toFixed(2)}`,
+  );
   console.log(`labs process RSS growth per sandbox (MiB) | ${(ourRssGrowth / n / 1024).toFixed(3)}`);
-  console.log(`destroy all (ms total / per sandbox) | ${destroyMs.toFixed(0)} / ${(destroyMs / n).toFixed(1)}`);
+  console.log(
+    `destroy all (ms total / per sandbox) | ${destroyMs.toFixed(0)} / ${(destroyMs / n).toFixed(1)}`,
+  );
   console.log(`sandbox processes left after destroy | ${left}`);
 }
 

@@ -11,7 +11,10 @@ function profileMap<T extends z.ZodType>(value: T) {
     .string()
     .transform((text, ctx) => {
       const entries: [string, unknown][] = [];
-      for (const part of text.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+      for (const part of text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)) {
         const [name, raw] = part.split('=');
         if (!name || raw === undefined) {
           ctx.addIssue({ code: 'custom', message: `"${part}" is not name=value` });

@@ -17,7 +17,11 @@ export function linuxSpec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
 }
 
 /** Collects a terminal's output and resolves once it matches `pattern` (rejects after `timeoutMs`). */
-export function waitForOutput(terminal: TerminalStream, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+export function waitForOutput(
+  terminal: TerminalStream,
+  pattern: RegExp,
+  timeoutMs = 15_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => {
@@ -76,12 +80,17 @@ export function runtimeContract(name: string, make: () => Promise<LabRuntime>): 
     });
 
     test('an unknown profile is refused', async () => {
-      await expect(runtime.provision(linuxSpec({ profile: 'cobol' }))).rejects.toMatchObject({ code: 'UNKNOWN_PROFILE' });
+      await expect(runtime.provision(linuxSpec({ profile: 'cobol' }))).rejects.toMatchObject({
+        code: 'UNKNOWN_PROFILE',
+      });
     });
 
     test('exec returns the exit code and both output streams', async () => {
       const id = await provision();
-      const result = await runtime.exec(id, 'echo out; echo err >&2; exit 3', { timeoutMs: 30_000, maxOutputBytes: 10_000 });
+      const result = await runtime.exec(id, 'echo out; echo err >&2; exit 3', {
+        timeoutMs: 30_000,
+        maxOutputBytes: 10_000,
+      });
       expect(result.exitCode).toBe(3);
       expect(result.output.split('\n').filter(Boolean).sort()).toEqual(['err', 'out']);
       expect(result.timedOut).toBe(false);
@@ -90,18 +99,30 @@ export function runtimeContract(name: string, make: () => Promise<LabRuntime>): 
 
     test('the setup script runs before the sandbox is ready and the home keeps files between execs', async () => {
       const id = await provision(linuxSpec({ setupScript: 'echo prepared > "$HOME/setup.txt"' }));
-      await runtime.exec(id, 'echo second > "$HOME/second.txt"', { timeoutMs: 30_000, maxOutputBytes: 10_000 });
+      await runtime.exec(id, 'echo second > "$HOME/second.txt"', {
+        timeoutMs: 30_000,
+        maxOutputBytes: 10_000,
+      });
       const result = await runtime.exec(id, 'cat "$HOME/setup.txt" "$HOME/second.txt"', {
         timeoutMs: 30_000,
         maxOutputBytes: 10_000,
       });
-      expect(result).toEqual({ exitCode: 0, output: 'prepared\nsecond\n', timedOut: false, truncated: false });
+      expect(result).toEqual({
+        exitCode: 0,
+        output: 'prepared\nsecond\n',
+        timedOut: false,
+        truncated: false,
+      });
     });
 
     test('two execs in one sandbox run at the same time over the same home', async () => {
       const id = await provision();
       const options = { timeoutMs: 30_000, maxOutputBytes: 1_000 };
-      const waiter = runtime.exec(id, 'i=0; while [ ! -e "$HOME/go" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; cat "$HOME/go"', options);
+      const waiter = runtime.exec(
+        id,
+        'i=0; while [ ! -e "$HOME/go" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; cat "$HOME/go"',
+        options,
+      );
       const writer = runtime.exec(id, 'echo released > "$HOME/go"', options);
       await expect(Promise.all([waiter, writer])).resolves.toEqual([
         { exitCode: 0, output: 'released\n', timedOut: false, truncated: false },
@@ -112,7 +133,10 @@ export function runtimeContract(name: string, make: () => Promise<LabRuntime>): 
     test('an exec that runs past its timeout is killed and says so', async () => {
       const id = await provision();
       const started = Date.now();
-      const result = await runtime.exec(id, 'sleep 60; echo finished', { timeoutMs: 1_500, maxOutputBytes: 10_000 });
+      const result = await runtime.exec(id, 'sleep 60; echo finished', {
+        timeoutMs: 1_500,
+        maxOutputBytes: 10_000,
+      });
       expect(result).toEqual({ exitCode: null, output: '', timedOut: true, truncated: false });
       expect(Date.now() - started).toBeLessThan(15_000);
     });
@@ -150,7 +174,10 @@ export function runtimeContract(name: string, make: () => Promise<LabRuntime>): 
       terminal.write('echo from-shell > "$HOME/shell.txt" && echo written\r');
       await done;
       terminal.close();
-      const result = await runtime.exec(id, 'cat "$HOME/shell.txt"', { timeoutMs: 30_000, maxOutputBytes: 1_000 });
+      const result = await runtime.exec(id, 'cat "$HOME/shell.txt"', {
+        timeoutMs: 30_000,
+        maxOutputBytes: 1_000,
+      });
       expect(result.output).toBe('from-shell\n');
     });
 
@@ -158,9 +185,11 @@ export function runtimeContract(name: string, make: () => Promise<LabRuntime>): 
       const id = await provision();
       await runtime.destroy(id);
       expect((await runtime.list()).map((entry) => entry.id)).not.toContain(id);
-      await expect(runtime.exec(id, 'true', { timeoutMs: 5_000, maxOutputBytes: 100 })).rejects.toMatchObject({
-        code: 'SANDBOX_NOT_FOUND',
-      });
+      await expect(runtime.exec(id, 'true', { timeoutMs: 5_000, maxOutputBytes: 100 })).rejects.toMatchObject(
+        {
+          code: 'SANDBOX_NOT_FOUND',
+        },
+      );
       await expect(runtime.destroy(id)).resolves.toBeUndefined();
     });
   });

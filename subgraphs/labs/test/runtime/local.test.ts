@@ -7,7 +7,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtimeContract, linuxSpec, waitForOutput } from './contract';
-import { EXEC, makeLocal, pidsMatching, pidsOfUid, realUidOf, removeDataDirs, tempDataDir, waitUntil } from './support';
+import {
+  EXEC,
+  makeLocal,
+  pidsMatching,
+  pidsOfUid,
+  realUidOf,
+  removeDataDirs,
+  tempDataDir,
+  waitUntil,
+} from './support';
 
 runtimeContract('local runtime', () => Promise.resolve(makeLocal()));
 
@@ -79,7 +88,9 @@ describe('local runtime sandboxes on disk', () => {
     const runtime = makeLocal({ uidBase: 1_610_000 });
     const first = await runtime.provision(linuxSpec());
     const second = await runtime.provision(linuxSpec());
-    const terminals = await Promise.all([first, second].map((info) => runtime.attach(info.id, { cols: 80, rows: 24 })));
+    const terminals = await Promise.all(
+      [first, second].map((info) => runtime.attach(info.id, { cols: 80, rows: 24 })),
+    );
     await Promise.all(terminals.map((terminal) => waitForOutput(terminal, /learner@lab:~\$ /)));
     const hostUids = [first, second].map((info) => [...new Set(pidsMatching(info.id).map(realUidOf))]);
     expect(hostUids).toEqual([[1_610_000], [1_610_001]]);
@@ -92,8 +103,12 @@ describe('local runtime sandboxes on disk', () => {
     const runtime = makeLocal({ uidBase: 1_615_000 });
     const info = await runtime.provision(linuxSpec());
     const destroyed = runtime.destroy(info.id);
-    await expect(runtime.exec(info.id, 'sleep 100', EXEC)).rejects.toMatchObject({ code: 'SANDBOX_NOT_FOUND' });
-    await expect(runtime.attach(info.id, { cols: 80, rows: 24 })).rejects.toMatchObject({ code: 'SANDBOX_NOT_FOUND' });
+    await expect(runtime.exec(info.id, 'sleep 100', EXEC)).rejects.toMatchObject({
+      code: 'SANDBOX_NOT_FOUND',
+    });
+    await expect(runtime.attach(info.id, { cols: 80, rows: 24 })).rejects.toMatchObject({
+      code: 'SANDBOX_NOT_FOUND',
+    });
     await destroyed;
     expect(pidsOfUid(1_615_000)).toEqual([]);
     await runtime.close();
@@ -119,7 +134,9 @@ describe('local runtime sandboxes on disk', () => {
     const runtime = makeLocal({ maxSandboxes: 3, uidBase: 1_630_000 });
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => runtime.provision(linuxSpec())));
     const made = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.id] : []));
-    const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as { code: string }).code] : []));
+    const refused = results.flatMap((result) =>
+      result.status === 'rejected' ? [(result.reason as { code: string }).code] : [],
+    );
     expect([made.length, refused]).toEqual([3, ['CAPACITY', 'CAPACITY']]);
     for (const id of made) await runtime.destroy(id);
     await runtime.close();
@@ -129,8 +146,13 @@ describe('local runtime sandboxes on disk', () => {
     const runtime = makeLocal({ uidBase: 1_640_000 });
     const progress: number[] = [];
     await expect(
-      runtime.provision(linuxSpec({ setupScript: 'echo cannot-prepare; exit 4' }), (step) => progress.push(step.percent)),
-    ).rejects.toMatchObject({ code: 'SETUP_FAILED', message: 'The setup script exited with 4: cannot-prepare\n' });
+      runtime.provision(linuxSpec({ setupScript: 'echo cannot-prepare; exit 4' }), (step) =>
+        progress.push(step.percent),
+      ),
+    ).rejects.toMatchObject({
+      code: 'SETUP_FAILED',
+      message: 'The setup script exited with 4: cannot-prepare\n',
+    });
     expect(progress).toEqual([10, 50]);
     await expect(runtime.list()).resolves.toEqual([]);
     await runtime.close();
@@ -176,7 +198,9 @@ describe('local runtime orphans', () => {
   test('a new runtime over the same data directory lists, uses and destroys a sandbox a crashed one left running', async () => {
     const dataDir = tempDataDir();
     const crashed = makeLocal({ dataDir, uidBase: 1_680_000 });
-    const info = await crashed.provision(linuxSpec({ sessionId: 'session-orphan', setupScript: 'echo kept > kept.txt' }));
+    const info = await crashed.provision(
+      linuxSpec({ sessionId: 'session-orphan', setupScript: 'echo kept > kept.txt' }),
+    );
     const terminal = await crashed.attach(info.id, { cols: 80, rows: 24 });
     const started = waitForOutput(terminal, /[\r\n]started\r?\n/);
     terminal.write('nohup setsid sleep 4242.5 >/dev/null 2>&1 & echo started\r');
@@ -186,8 +210,13 @@ describe('local runtime orphans', () => {
     expect(pidsMatching(info.id).length).toBeGreaterThan(0);
 
     const next = makeLocal({ dataDir, uidBase: 1_680_000 });
-    expect(await next.list()).toEqual([{ id: info.id, sessionId: 'session-orphan', createdAt: info.createdAt }]);
-    await expect(next.exec(info.id, 'cat kept.txt', EXEC)).resolves.toMatchObject({ exitCode: 0, output: 'kept\n' });
+    expect(await next.list()).toEqual([
+      { id: info.id, sessionId: 'session-orphan', createdAt: info.createdAt },
+    ]);
+    await expect(next.exec(info.id, 'cat kept.txt', EXEC)).resolves.toMatchObject({
+      exitCode: 0,
+      output: 'kept\n',
+    });
     const shellExited = new Promise<number | null>((resolve) => terminal.onExit(resolve));
     await next.destroy(info.id);
     await expect(shellExited).resolves.toBeNull();
@@ -200,11 +229,15 @@ describe('local runtime orphans', () => {
 
   test('when the labs process is killed its sandbox processes die with it, and a new runtime removes what is left', async () => {
     const dataDir = tempDataDir();
-    const owner = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'sandboxOwner.ts'), dataDir, '1685000'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const owner = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'fixtures', 'sandboxOwner.ts'), dataDir, '1685000'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const id = await new Promise<string>((resolve, reject) => {
-      owner.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      owner.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().split('\n')[0]!.trim()));
       owner.once('exit', (code) => reject(new Error(`the owner exited early with ${String(code)}`)));
     });
     await waitUntil(() => pidsMatching('sleep\u00004251.5').length === 1);
@@ -215,7 +248,9 @@ describe('local runtime orphans', () => {
     expect(pidsMatching('sleep\u00004251.5')).toEqual([]);
 
     const next = makeLocal({ dataDir, uidBase: 1_685_000 });
-    expect((await next.list()).map((entry) => [entry.id, entry.sessionId])).toEqual([[id, 'session-crashed']]);
+    expect((await next.list()).map((entry) => [entry.id, entry.sessionId])).toEqual([
+      [id, 'session-crashed'],
+    ]);
     await next.destroy(id);
     await expect(next.list()).resolves.toEqual([]);
     await next.close();
@@ -261,7 +296,10 @@ describe('local runtime profiles', () => {
         ].join('\n'),
       }),
     );
-    const kustomized = await runtime.exec(info.id, 'kubectl kustomize app', { timeoutMs: 60_000, maxOutputBytes: 10_000 });
+    const kustomized = await runtime.exec(info.id, 'kubectl kustomize app', {
+      timeoutMs: 60_000,
+      maxOutputBytes: 10_000,
+    });
     expect(kustomized).toEqual({
       exitCode: 0,
       output: 'apiVersion: v1\ndata:\n  mode: demo\nkind: ConfigMap\nmetadata:\n  name: lab-settings\n',

@@ -4,7 +4,11 @@
  */
 import { profileMounts } from '../../src/runtime/local/profiles';
 
-const tools = { node: '/usr/bin/node', typescriptDir: '/repo/node_modules/typescript', kubectl: '/usr/bin/kubectl' };
+const tools = {
+  node: '/usr/bin/node',
+  typescriptDir: '/repo/node_modules/typescript',
+  kubectl: '/usr/bin/kubectl',
+};
 
 describe('profile mounts', () => {
   test('the linux profile adds nothing beyond the base system', () => {
@@ -40,7 +44,10 @@ describe('profile mounts', () => {
 
   test('an unknown profile is refused with the profiles this runtime knows', () => {
     expect(() => profileMounts('cobol', tools)).toThrow(
-      expect.objectContaining({ code: 'UNKNOWN_PROFILE', message: 'Unknown lab profile "cobol"; this runtime knows linux, node, kubernetes' }),
+      expect.objectContaining({
+        code: 'UNKNOWN_PROFILE',
+        message: 'Unknown lab profile "cobol"; this runtime knows linux, node, kubernetes',
+      }),
     );
   });
 });

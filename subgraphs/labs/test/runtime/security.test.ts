@@ -6,7 +6,16 @@
 import { spawnSync } from 'node:child_process';
 import type { LabRuntime } from '../../src/runtime/types';
 import { linuxSpec, waitForOutput } from './contract';
-import { EXEC, makeLocal, pidsMatching, pidsOfUid, removeDataDirs, sleep, tempDataDir, waitUntil } from './support';
+import {
+  EXEC,
+  makeLocal,
+  pidsMatching,
+  pidsOfUid,
+  removeDataDirs,
+  sleep,
+  tempDataDir,
+  waitUntil,
+} from './support';
 
 const UID_BASE = 1_800_000;
 const dataDir = tempDataDir();
@@ -56,7 +65,9 @@ describe('network', () => {
 describe('filesystem', () => {
   test('writing outside the home fails, writing in the home and /tmp works', async () => {
     const targets = ['/usr/x', '/etc/x', '/x', '/home/x', '/bin/x', '/tmp/x', '/home/learner/x'];
-    const script = targets.map((path) => `touch ${path} 2>/dev/null && echo "wrote ${path}" || echo "refused ${path}"`).join('\n');
+    const script = targets
+      .map((path) => `touch ${path} 2>/dev/null && echo "wrote ${path}" || echo "refused ${path}"`)
+      .join('\n');
     const result = await runtime.exec(sandbox, script, EXEC);
     expect(result.output.trim().split('\n')).toEqual([
       'refused /usr/x',
@@ -85,7 +96,10 @@ describe('filesystem', () => {
       "find / -path /proc -prune -o -name 'marker-a.txt' -print 2>/dev/null | wc -l",
     ].join('\n');
     const fromNeighbour = await runtime.exec(neighbour, script, EXEC);
-    expect(fromNeighbour.output.trim().split('\n')).toEqual([...hostPaths.map((path) => `absent ${path}`), '0']);
+    expect(fromNeighbour.output.trim().split('\n')).toEqual([
+      ...hostPaths.map((path) => `absent ${path}`),
+      '0',
+    ]);
     const own = await runtime.exec(sandbox, 'cat marker-a.txt', EXEC);
     expect(own.output).toBe('secret-of-a\n');
   });
@@ -112,14 +126,14 @@ describe('filesystem', () => {
 
 describe('system calls', () => {
   const probe = [
-    'python3 -c \'',
+    "python3 -c '",
     'import ctypes',
     'libc = ctypes.CDLL(None, use_errno=True)',
     'def call(*args): return "ok" if libc.syscall(*args) >= 0 else "errno %d" % ctypes.get_errno()',
     'print("keyctl", call(250, 0, -3, 1))',
     'print("io_uring_setup", call(425, 8, ctypes.create_string_buffer(120)))',
     'print("getpid", call(39))',
-    '\'',
+    "'",
   ].join('\n');
 
   // The probe uses x86-64 system call numbers.
@@ -152,8 +166,12 @@ describe('resource limits', () => {
     await sleep(200);
     expect(pidsOfUid(UID_BASE)).toEqual([]);
     expect(spawnSync('/bin/echo', ['host-ok'], { encoding: 'utf8' }).stdout).toBe('host-ok\n');
-    await expect(runtime.exec(neighbour, 'echo neighbour-ok', EXEC)).resolves.toMatchObject({ output: 'neighbour-ok\n' });
-    await expect(runtime.exec(sandbox, 'echo sandbox-ok', EXEC)).resolves.toMatchObject({ output: 'sandbox-ok\n' });
+    await expect(runtime.exec(neighbour, 'echo neighbour-ok', EXEC)).resolves.toMatchObject({
+      output: 'neighbour-ok\n',
+    });
+    await expect(runtime.exec(sandbox, 'echo sandbox-ok', EXEC)).resolves.toMatchObject({
+      output: 'sandbox-ok\n',
+    });
   });
 
   test('sandbox processes run at a lower CPU priority than the service', async () => {
@@ -162,7 +180,11 @@ describe('resource limits', () => {
   });
 
   test('a file larger than the file size limit is cut at the limit', async () => {
-    const result = await runtime.exec(sandbox, 'head -c 60M /dev/zero > big.bin; echo rc=$?; stat -c %s big.bin; rm big.bin', EXEC);
+    const result = await runtime.exec(
+      sandbox,
+      'head -c 60M /dev/zero > big.bin; echo rc=$?; stat -c %s big.bin; rm big.bin',
+      EXEC,
+    );
     expect(result.output).toMatch(/rc=153\n52428800\n$/); // 128 + SIGXFSZ
   });
 
@@ -192,22 +214,34 @@ describe('resource limits', () => {
   test('a memory hog is refused its memory, a modest allocation is not', async () => {
     const result = await runtime.exec(
       sandbox,
-      "python3 -c 'x = bytearray(100 * 1024 * 1024); print(\"small-ok\")'; python3 -c 'x = bytearray(800 * 1024 * 1024); print(\"hog-ok\")' 2>&1 | tail -n 1",
+      'python3 -c \'x = bytearray(100 * 1024 * 1024); print("small-ok")\'; python3 -c \'x = bytearray(800 * 1024 * 1024); print("hog-ok")\' 2>&1 | tail -n 1',
       EXEC,
     );
     expect(result.output).toBe('small-ok\nMemoryError\n');
   });
 
   test('a home over its size cap gets its processes stopped by the watchdog', async () => {
-    const capped = makeLocal({ uidBase: 1_810_000, watchIntervalMs: 300, limits: { homeBytes: 20 * 1024 * 1024 } });
+    const capped = makeLocal({
+      uidBase: 1_810_000,
+      watchIntervalMs: 300,
+      limits: { homeBytes: 20 * 1024 * 1024 },
+    });
     const info = await capped.provision(linuxSpec());
-    const small = await capped.exec(info.id, 'head -c 5M /dev/zero > small.bin; sleep 1.5; echo under-cap', EXEC);
+    const small = await capped.exec(
+      info.id,
+      'head -c 5M /dev/zero > small.bin; sleep 1.5; echo under-cap',
+      EXEC,
+    );
     expect(small.output).toBe('under-cap\n');
     const started = Date.now();
-    const result = await capped.exec(info.id, 'for i in 1 2 3 4; do head -c 8M /dev/zero > f$i.bin; done; sleep 30; echo survived', {
-      timeoutMs: 25_000,
-      maxOutputBytes: 1_000,
-    });
+    const result = await capped.exec(
+      info.id,
+      'for i in 1 2 3 4; do head -c 8M /dev/zero > f$i.bin; done; sleep 30; echo survived',
+      {
+        timeoutMs: 25_000,
+        maxOutputBytes: 1_000,
+      },
+    );
     expect(result).toEqual({ exitCode: null, output: '', timedOut: false, truncated: false });
     expect(Date.now() - started).toBeLessThan(10_000);
     await capped.destroy(info.id);
@@ -217,14 +251,21 @@ describe('resource limits', () => {
 
 describe('process lifetime', () => {
   test('an exec timeout kills the children it started', async () => {
-    const result = await runtime.exec(sandbox, 'sleep 4245.5 & setsid sleep 4246.5 & wait', { timeoutMs: 1_000, maxOutputBytes: 100 });
+    const result = await runtime.exec(sandbox, 'sleep 4245.5 & setsid sleep 4246.5 & wait', {
+      timeoutMs: 1_000,
+      maxOutputBytes: 100,
+    });
     expect(result.timedOut).toBe(true);
     await sleep(200);
     expect([pidsMatching('sleep\u00004245.5'), pidsMatching('sleep\u00004246.5')]).toEqual([[], []]);
   });
 
   test('a background process started by a check ends with the check', async () => {
-    const result = await runtime.exec(sandbox, 'nohup setsid sleep 4247.5 >/dev/null 2>&1 & echo started', EXEC);
+    const result = await runtime.exec(
+      sandbox,
+      'nohup setsid sleep 4247.5 >/dev/null 2>&1 & echo started',
+      EXEC,
+    );
     expect(result.output).toBe('started\n');
     await sleep(200);
     expect(pidsMatching('sleep\u00004247.5')).toEqual([]);

@@ -67,9 +67,16 @@ export function sandboxArgv(plan: InvocationPlan, command: string[]): string[] {
   const { limits } = plan;
   const argv: string[] = [];
   if (plan.hostUid !== null) {
-    argv.push(plan.tools.setpriv, `--reuid=${plan.hostUid}`, `--regid=${plan.hostUid}`, '--clear-groups', '--');
+    argv.push(
+      plan.tools.setpriv,
+      `--reuid=${plan.hostUid}`,
+      `--regid=${plan.hostUid}`,
+      '--clear-groups',
+      '--',
+    );
   }
-  if (plan.tools.nice !== null && plan.niceness !== 0) argv.push(plan.tools.nice, '-n', String(plan.niceness));
+  if (plan.tools.nice !== null && plan.niceness !== 0)
+    argv.push(plan.tools.nice, '-n', String(plan.niceness));
   argv.push(
     plan.tools.prlimit,
     `--nproc=${limits.processes}`,
@@ -112,7 +119,8 @@ export function sandboxArgv(plan: InvocationPlan, command: string[]): string[] {
     '/lib64',
   );
   for (const path of plan.hostEtc) argv.push('--ro-bind', path, path);
-  for (const name of plan.generatedEtc) argv.push('--ro-bind', `${plan.sandboxDir}/etc/${name}`, `/etc/${name}`);
+  for (const name of plan.generatedEtc)
+    argv.push('--ro-bind', `${plan.sandboxDir}/etc/${name}`, `/etc/${name}`);
   argv.push('--ro-bind', `${plan.sandboxDir}/bin`, LAB_BIN);
   for (const bind of plan.binds) argv.push('--ro-bind', bind.source, bind.target);
   argv.push(

@@ -220,19 +220,27 @@ export class LocalLabRuntime implements LabRuntime {
     this.maxSandboxes = options.maxSandboxes ?? 50;
     this.logger = options.logger ?? silentLogger;
     this.bwrap =
-      options.bwrapPath === undefined ? findExecutable('bwrap', searchPath) : isExecutable(options.bwrapPath) ? options.bwrapPath : null;
+      options.bwrapPath === undefined
+        ? findExecutable('bwrap', searchPath)
+        : isExecutable(options.bwrapPath)
+          ? options.bwrapPath
+          : null;
     this.setpriv = findExecutable('setpriv', searchPath);
     this.prlimit = findExecutable('prlimit', searchPath);
     this.nice = findExecutable('nice', searchPath);
     this.tools = {
       node: options.tools?.node !== undefined ? options.tools.node : realpathSync(process.execPath),
-      typescriptDir: options.tools?.typescriptDir !== undefined ? options.tools.typescriptDir : defaultTypescriptDir(),
-      kubectl: options.tools?.kubectl !== undefined ? options.tools.kubectl : findExecutable('kubectl', searchPath),
+      typescriptDir:
+        options.tools?.typescriptDir !== undefined ? options.tools.typescriptDir : defaultTypescriptDir(),
+      kubectl:
+        options.tools?.kubectl !== undefined ? options.tools.kubectl : findExecutable('kubectl', searchPath),
     };
     this.isolateUids = options.isolateUids ?? process.getuid?.() === 0;
     this.uidBase = options.uidBase ?? 1_500_000;
     if (!Number.isInteger(this.uidBase) || this.uidBase < 65_536) {
-      throw new RangeError(`uidBase must be an integer of at least 65536 (above every system and login uid), not ${this.uidBase}`);
+      throw new RangeError(
+        `uidBase must be an integer of at least 65536 (above every system and login uid), not ${this.uidBase}`,
+      );
     }
     this.hostEtc = HOST_ETC.filter((path) => existsSync(path));
     this.seccomp = options.seccomp === false ? null : seccompFilter(process.arch);
@@ -242,10 +250,16 @@ export class LocalLabRuntime implements LabRuntime {
 
   availability(): Promise<RuntimeAvailability> {
     if (this.bwrap === null) {
-      return Promise.resolve({ ok: false, reason: 'bubblewrap is not installed: apt-get install bubblewrap' });
+      return Promise.resolve({
+        ok: false,
+        reason: 'bubblewrap is not installed: apt-get install bubblewrap',
+      });
     }
     if (this.prlimit === null || (this.isolateUids && this.setpriv === null)) {
-      return Promise.resolve({ ok: false, reason: 'util-linux (prlimit, setpriv) is not installed: apt-get install util-linux' });
+      return Promise.resolve({
+        ok: false,
+        reason: 'util-linux (prlimit, setpriv) is not installed: apt-get install util-linux',
+      });
     }
     if (this.isolateUids) {
       // Each sandbox uid must be able to reach its directory to bind it.
@@ -266,7 +280,10 @@ export class LocalLabRuntime implements LabRuntime {
     return Promise.resolve({ ok: true });
   }
 
-  async provision(spec: SandboxSpec, onProgress?: (progress: ProvisionProgress) => void): Promise<SandboxInfo> {
+  async provision(
+    spec: SandboxSpec,
+    onProgress?: (progress: ProvisionProgress) => void,
+  ): Promise<SandboxInfo> {
     const available = await this.availability();
     if (!available.ok) throw new LabRuntimeError('UNAVAILABLE', available.reason);
     const mounts = profileMounts(spec.profile, this.tools);
@@ -314,7 +331,9 @@ export class LocalLabRuntime implements LabRuntime {
       });
       if (result.timedOut || result.exitCode !== 0) {
         await this.destroy(id);
-        const why = result.timedOut ? `timed out after ${this.limits.setupTimeoutMs} ms` : `exited with ${String(result.exitCode)}`;
+        const why = result.timedOut
+          ? `timed out after ${this.limits.setupTimeoutMs} ms`
+          : `exited with ${String(result.exitCode)}`;
         throw new LabRuntimeError('SETUP_FAILED', `The setup script ${why}: ${result.output.slice(-2000)}`);
       }
     }
@@ -368,14 +387,29 @@ export class LocalLabRuntime implements LabRuntime {
       clearTimeout(timer);
       if (pid !== undefined) sandbox.pids.delete(pid);
     });
-    return { exitCode: timedOut ? null : exitCode, output: Buffer.concat(chunks).toString('utf8'), timedOut, truncated };
+    return {
+      exitCode: timedOut ? null : exitCode,
+      output: Buffer.concat(chunks).toString('utf8'),
+      timedOut,
+      truncated,
+    };
   }
 
   async attach(sandboxId: string, size: { cols: number; rows: number }): Promise<TerminalStream> {
     const sandbox = await this.sandbox(sandboxId);
-    const argv = sandboxArgv(this.plan(sandboxId, sandbox.meta, false, 'xterm-256color'), ['bash', '--login', '-i']);
+    const argv = sandboxArgv(this.plan(sandboxId, sandbox.meta, false, 'xterm-256color'), [
+      'bash',
+      '--login',
+      '-i',
+    ]);
     const [program, ...args] = this.launcher(sandboxId, ':', argv);
-    const shell = pty.spawn(program as string, args, { name: 'xterm-256color', cols: size.cols, rows: size.rows, cwd: '/', env: {} });
+    const shell = pty.spawn(program as string, args, {
+      name: 'xterm-256color',
+      cols: size.cols,
+      rows: size.rows,
+      cwd: '/',
+      env: {},
+    });
     sandbox.pids.add(shell.pid);
     shell.onExit(() => sandbox.pids.delete(shell.pid));
     return {
@@ -440,7 +474,10 @@ export class LocalLabRuntime implements LabRuntime {
     const live = this.live.get(sandboxId);
     if (live?.expiryTimer) clearTimeout(live.expiryTimer);
     const meta = live?.meta ?? (await this.readMeta(sandboxId));
-    const killed = await killSandboxProcesses({ uid: this.sandboxUid(meta), sandboxDir: dir }, live?.pids ?? []);
+    const killed = await killSandboxProcesses(
+      { uid: this.sandboxUid(meta), sandboxDir: dir },
+      live?.pids ?? [],
+    );
     await rm(dir, { recursive: true, force: true });
     this.live.delete(sandboxId);
     this.logger.info('sandbox destroyed', { sandboxId, killedProcesses: killed });
@@ -452,7 +489,8 @@ export class LocalLabRuntime implements LabRuntime {
    */
   private sandboxUid(meta: SandboxMeta | null): number | null {
     const uid = meta?.hostUid;
-    if (typeof uid !== 'number' || !Number.isInteger(uid) || uid < 65_536 || uid === process.getuid?.()) return null;
+    if (typeof uid !== 'number' || !Number.isInteger(uid) || uid < 65_536 || uid === process.getuid?.())
+      return null;
     return uid;
   }
 
@@ -471,7 +509,12 @@ export class LocalLabRuntime implements LabRuntime {
       newSession,
       seccompFd: this.seccomp ? 3 : null,
       niceness: this.limits.niceness,
-      tools: { bwrap: this.bwrap as string, setpriv: this.setpriv ?? 'setpriv', prlimit: this.prlimit ?? 'prlimit', nice: this.nice },
+      tools: {
+        bwrap: this.bwrap as string,
+        setpriv: this.setpriv ?? 'setpriv',
+        prlimit: this.prlimit ?? 'prlimit',
+        nice: this.nice,
+      },
     };
   }
 
@@ -482,7 +525,13 @@ export class LocalLabRuntime implements LabRuntime {
    */
   private launcher(sandboxId: string, first: string, argv: string[]): string[] {
     if (!this.seccomp) return ['/bin/sh', '-c', `${first}; exec "$@"`, 'sh', ...argv];
-    return ['/bin/sh', '-c', `${first}; exec 3<"$0" || exit 126; exec "$@"`, join(this.sandboxesDir, sandboxId, 'seccomp.bpf'), ...argv];
+    return [
+      '/bin/sh',
+      '-c',
+      `${first}; exec 3<"$0" || exit 126; exec "$@"`,
+      join(this.sandboxesDir, sandboxId, 'seccomp.bpf'),
+      ...argv,
+    ];
   }
 
   /** The sandbox from memory, or from disk when a previous process made it. */
@@ -490,7 +539,8 @@ export class LocalLabRuntime implements LabRuntime {
     const found = await this.findSandbox(sandboxId);
     // Checked after the await and followed synchronously by the spawn, so no process can start
     // between destroy's kill sweep and the removal of the directory.
-    if (this.destroying.has(sandboxId)) throw new LabRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
+    if (this.destroying.has(sandboxId))
+      throw new LabRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
     return found;
   }
 
@@ -499,7 +549,8 @@ export class LocalLabRuntime implements LabRuntime {
     if (known) return known;
     const meta = SANDBOX_ID.test(sandboxId) ? await this.readMeta(sandboxId) : null;
     if (!meta) throw new LabRuntimeError('SANDBOX_NOT_FOUND', `No sandbox ${sandboxId}`);
-    if (this.bwrap === null) throw new LabRuntimeError('UNAVAILABLE', 'bubblewrap is not installed: apt-get install bubblewrap');
+    if (this.bwrap === null)
+      throw new LabRuntimeError('UNAVAILABLE', 'bubblewrap is not installed: apt-get install bubblewrap');
     const adopted: LiveSandbox = { meta, pids: new Set(), expiryTimer: null };
     this.live.set(sandboxId, adopted);
     this.armExpiry(sandboxId, new Date(meta.expiresAt));
@@ -508,7 +559,9 @@ export class LocalLabRuntime implements LabRuntime {
 
   private async readMeta(sandboxId: string): Promise<SandboxMeta | null> {
     try {
-      return JSON.parse(await readFile(join(this.sandboxesDir, sandboxId, 'meta.json'), 'utf8')) as SandboxMeta;
+      return JSON.parse(
+        await readFile(join(this.sandboxesDir, sandboxId, 'meta.json'), 'utf8'),
+      ) as SandboxMeta;
     } catch {
       return null;
     }
@@ -531,7 +584,10 @@ export class LocalLabRuntime implements LabRuntime {
       await this.prepareDirs();
       const ids = await this.sandboxIds();
       if (ids.length >= this.maxSandboxes) {
-        throw new LabRuntimeError('CAPACITY', `This machine already holds its maximum of ${this.maxSandboxes} lab sandboxes`);
+        throw new LabRuntimeError(
+          'CAPACITY',
+          `This machine already holds its maximum of ${this.maxSandboxes} lab sandboxes`,
+        );
       }
       let hostUid: number | null = null;
       if (this.isolateUids) {
@@ -578,7 +634,9 @@ export class LocalLabRuntime implements LabRuntime {
       () => {
         if (wait > MAX_TIMER_MS) return this.armExpiry(sandboxId, expiresAt);
         this.logger.info('sandbox expired', { sandboxId });
-        void this.destroy(sandboxId).catch((error: unknown) => this.logger.error('expiry failed', { sandboxId, error }));
+        void this.destroy(sandboxId).catch((error: unknown) =>
+          this.logger.error('expiry failed', { sandboxId, error }),
+        );
       },
       Math.max(0, Math.min(wait, MAX_TIMER_MS)),
     );
@@ -600,8 +658,15 @@ export class LocalLabRuntime implements LabRuntime {
         const dir = join(this.sandboxesDir, id);
         const used = await diskUsage(join(dir, 'home'), this.limits.homeBytes);
         if (used > this.limits.homeBytes) {
-          const killed = await killSandboxProcesses({ uid: this.sandboxUid(meta), sandboxDir: dir }, this.live.get(id)?.pids ?? []);
-          this.logger.warn('sandbox home over its size cap: processes stopped', { sandboxId: id, used, killed });
+          const killed = await killSandboxProcesses(
+            { uid: this.sandboxUid(meta), sandboxDir: dir },
+            this.live.get(id)?.pids ?? [],
+          );
+          this.logger.warn('sandbox home over its size cap: processes stopped', {
+            sandboxId: id,
+            used,
+            killed,
+          });
         }
       }
     } catch (error) {

@@ -62,7 +62,10 @@ function killQuietly(pid: number): void {
  * create processes between the scan and the kill; each round kills pid namespaces' init
  * processes too, which takes their whole namespace down. Returns how many processes it killed.
  */
-export async function killSandboxProcesses(match: ProcessMatch, tracked: Iterable<number> = []): Promise<number> {
+export async function killSandboxProcesses(
+  match: ProcessMatch,
+  tracked: Iterable<number> = [],
+): Promise<number> {
   for (const pid of tracked) killQuietly(pid);
   let killed = 0;
   for (let round = 0; round < 100; round += 1) {

@@ -39,7 +39,10 @@ function isUnderUsr(path: string): boolean {
 
 function requireTool(profile: ProfileName, tool: string, path: string | null): string {
   if (path === null) {
-    throw new LabRuntimeError('UNAVAILABLE', `The ${profile} profile needs ${tool}, which is not installed on this machine`);
+    throw new LabRuntimeError(
+      'UNAVAILABLE',
+      `The ${profile} profile needs ${tool}, which is not installed on this machine`,
+    );
   }
   return path;
 }
@@ -88,7 +91,8 @@ export function profileMounts(profile: string, tools: HostTools): ProfileMounts 
  */
 export function etcFiles(hostname: string, path: string): Record<string, string> {
   return {
-    passwd: 'root:x:0:0:root:/root:/usr/sbin/nologin\nlearner:x:1000:1000:Learner:/home/learner:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+    passwd:
+      'root:x:0:0:root:/root:/usr/sbin/nologin\nlearner:x:1000:1000:Learner:/home/learner:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
     group: 'root:x:0:\nlearner:x:1000:\nnogroup:x:65534:\n',
     hostname: `${hostname}\n`,
     hosts: `127.0.0.1 localhost ${hostname}\n::1 localhost\n`,
@@ -96,9 +100,9 @@ export function etcFiles(hostname: string, path: string): Record<string, string>
     profile: [
       `export PATH='${path}'`,
       'export HOME=/home/learner USER=learner LOGNAME=learner SHELL=/bin/bash',
-      "if [ -n \"$BASH_VERSION\" ] && [ -n \"$PS1\" ]; then PS1='\\u@\\h:\\w\\$ '; [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc; fi",
+      'if [ -n "$BASH_VERSION" ] && [ -n "$PS1" ]; then PS1=\'\\u@\\h:\\w\\$ \'; [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc; fi',
       '',
     ].join('\n'),
-    'bash.bashrc': "PS1='\\u@\\h:\\w\\$ '\n[ -f \"$HOME/.bashrc\" ] && . \"$HOME/.bashrc\"\n",
+    'bash.bashrc': 'PS1=\'\\u@\\h:\\w\\$ \'\n[ -f "$HOME/.bashrc" ] && . "$HOME/.bashrc"\n',
   };
 }

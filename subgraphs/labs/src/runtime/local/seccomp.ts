@@ -63,7 +63,8 @@ export function seccompFilter(arch: string): Buffer | null {
     { code: BPF_LD_W_ABS, k: OFFSET_NR },
   ];
   if (arch === 'x64') program.push({ code: BPF_JGE_K, k: X32_SYSCALL_BIT, denyIfTrue: true });
-  for (const numbers of Object.values(DENIED)) program.push({ code: BPF_JEQ_K, k: numbers[arch], denyIfTrue: true });
+  for (const numbers of Object.values(DENIED))
+    program.push({ code: BPF_JEQ_K, k: numbers[arch], denyIfTrue: true });
   program.push({ code: BPF_RET_K, k: SECCOMP_RET_ALLOW });
   const deny = program.length;
   program.push({ code: BPF_RET_K, k: SECCOMP_RET_ERRNO_EPERM });
