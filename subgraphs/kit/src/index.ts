@@ -16,3 +16,4 @@ export * from './demo';
 export * from './process';
 export * from './limits';
 export * from './operations';
+export * from './scalars';

@@ -1,7 +1,7 @@
 /** The labs subgraph's resolver map. */
 import { entityResolvers } from './entities';
 import { mutationResolvers } from './mutations';
-import { DateTime } from './scalars';
+import { DateTime } from '@learncraft/kit';
 import { sessionResolvers } from './session';
 import { subscriptionResolvers } from './subscription';
 

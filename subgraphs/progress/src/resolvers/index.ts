@@ -1,5 +1,5 @@
 /** The progress subgraph's resolver map. */
-import { DateTime } from './scalars';
+import { DateTime } from '@learncraft/kit';
 import { enrollmentResolvers } from './enrollment';
 import { entityResolvers } from './entities';
 import { mutationResolvers } from './mutations';

@@ -1,6 +1,6 @@
-/** The DateTime scalar: ISO-8601 strings on the wire, Date objects (or ISO strings) inside. */
+/** The DateTime scalar every subgraph that has timestamps uses: ISO-8601 strings on the wire, Date objects (or ISO strings) inside. */
 import { GraphQLScalarType, Kind } from 'graphql';
-import { badUserInput } from '@learncraft/kit';
+import { badUserInput } from './errors';
 
 export const DateTime = new GraphQLScalarType({
   name: 'DateTime',
