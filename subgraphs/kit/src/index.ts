@@ -1,5 +1,6 @@
 /** @learncraft/kit: the shared runtime every subgraph (and the gateway) builds on. */
 export * from './auth';
+export * from './cache';
 export * from './config';
 export * from './db';
 export * from './errors';
