@@ -244,6 +244,10 @@ class InProcessVectorStore implements MemoryVectorStore {
   }
 
   upsert(points: readonly VectorPoint[]): Promise<void> {
+    return settle(() => this.upsertNow(points));
+  }
+
+  private upsertNow(points: readonly VectorPoint[]): void {
     this.assertReady();
     const prepared = points.map((point) => {
       if (point.id !== point.chunk.id)
@@ -254,7 +258,7 @@ class InProcessVectorStore implements MemoryVectorStore {
       ({ point }) => !this.segments.get(point.chunk.courseId)?.slotOf.has(point.id),
     ).length;
     if (this.total + added > this.maxPoints) {
-      return Promise.reject(new VectorStoreError(`the vector index is full (${this.maxPoints} points)`));
+      throw new VectorStoreError(`the vector index is full (${this.maxPoints} points)`);
     }
     for (const { point, vector } of prepared) {
       const segment = this.segment(point.chunk.courseId);
@@ -262,37 +266,40 @@ class InProcessVectorStore implements MemoryVectorStore {
     }
     this.total += added;
     for (const segment of this.segments.values()) segment.maybeCompact();
-    return Promise.resolve();
   }
 
   pruneCourse(courseId: string, keepIds: ReadonlySet<string>): Promise<void> {
-    this.assertReady();
-    const segment = this.segments.get(courseId);
-    if (segment) {
+    return settle(() => {
+      this.assertReady();
+      const segment = this.segments.get(courseId);
+      if (!segment) return;
       for (const id of [...segment.slotOf.keys()]) {
         if (!keepIds.has(id) && segment.remove(id)) this.total--;
       }
       segment.maybeCompact();
-    }
-    return Promise.resolve();
+    });
   }
 
-  deleteCourse(courseId: string): Promise<void> {
-    this.assertReady();
+  async deleteCourse(courseId: string): Promise<void> {
+    await settle(() => this.assertReady());
     const segment = this.segments.get(courseId);
-    if (!segment) return Promise.resolve();
+    if (!segment) return;
     this.total -= segment.alive;
     this.segments.delete(courseId);
     this.manifestDirty = true;
-    return this.flush();
+    await this.flush();
   }
 
   search(vector: number[], query: VectorSearch): Promise<ScoredChunk[]> {
+    return settle(() => this.searchNow(vector, query));
+  }
+
+  private searchNow(vector: number[], query: VectorSearch): ScoredChunk[] {
     this.assertReady();
+    const prepared = this.prepare(vector);
     const segment = this.segments.get(query.courseId);
     const limit = Math.max(0, Math.floor(query.limit));
-    if (!segment || limit === 0) return Promise.resolve([]);
-    const prepared = this.prepare(vector);
+    if (!segment || limit === 0) return [];
     const slotCount = segment.chunks.length;
     const scores = new Float32Array(slotCount);
     const touched = new Uint8Array(slotCount);
@@ -336,7 +343,7 @@ class InProcessVectorStore implements MemoryVectorStore {
       if (!chunk || excludedLessons.has(chunk.lessonId) || excludedSources.has(chunk.source)) continue;
       insertRanked(top, { score, chunk }, limit);
     }
-    return Promise.resolve(top.map(({ score, chunk }) => ({ ...chunk, score })));
+    return top.map(({ score, chunk }) => ({ ...chunk, score }));
   }
 
   courses(): Promise<Map<string, CourseIndexRecord>> {
@@ -345,12 +352,12 @@ class InProcessVectorStore implements MemoryVectorStore {
     return Promise.resolve(out);
   }
 
-  recordCourse(courseId: string, record: CourseIndexRecord): Promise<void> {
-    this.assertReady();
+  async recordCourse(courseId: string, record: CourseIndexRecord): Promise<void> {
+    await settle(() => this.assertReady());
     const segment = this.segment(courseId);
     segment.record = record;
     segment.dirty = true;
-    return this.flush();
+    await this.flush();
   }
 
   count(courseId?: string): Promise<number> {
@@ -452,6 +459,15 @@ class InProcessVectorStore implements MemoryVectorStore {
       return { features, values };
     }
     return Float32Array.from(vector, (value) => value * scale);
+  }
+}
+
+/** Runs synchronous work as a promise, so misuse surfaces as a rejection like the remote adapters'. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 
@@ -570,7 +586,8 @@ async function readJson<T>(path: string): Promise<T | null> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as T;
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return null;
+    // Not `instanceof Error`: errors from node:fs may come from another realm (e.g. under Jest).
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return null;
     throw error;
   }
 }
