@@ -168,9 +168,10 @@ export async function startAiSubgraph(options: StartAiOptions): Promise<RunningA
           apiKey: config.QDRANT_API_KEY,
           collection: config.QDRANT_COLLECTION,
         })
-      : await createMemoryVectorStore({ dir: join(config.DATA_DIR, SUBGRAPH_NAME, 'vectors') });
+      : await createMemoryVectorStore({ directory: join(config.DATA_DIR, SUBGRAPH_NAME, 'vectors') });
     const store = createTutorStore(db);
     const retriever = new Retriever({ store: vectorStore, embedder, logger: logger.child('retrieval') });
+    await retriever.open();
     const contents = new CourseContents(catalog);
     const streams = new ReplyStreams({ pubsub, cache });
     const usage = new UsageGate(

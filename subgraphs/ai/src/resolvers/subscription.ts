@@ -50,8 +50,9 @@ function replyEvents(
         return { value: { delta: result.value.delta, done: false, message: null }, done: false };
       return { value: { delta: '', done: true, message: await finalMessage() }, done: false };
     },
-    async return() {
-      return (await source.return?.()) ?? { done: true, value: undefined };
+    async return(): Promise<IteratorResult<TutorReplyEvent>> {
+      await source.return?.();
+      return { done: true, value: undefined };
     },
     [Symbol.asyncIterator]: () => iterator,
   };

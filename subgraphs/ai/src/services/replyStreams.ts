@@ -77,10 +77,10 @@ export class ReplyStreams {
         }
       }
     } catch (error) {
-      await source.return();
+      await source.return?.();
       throw error;
     }
-    if (ended) await source.return();
+    if (ended) await source.return?.();
     return followIterator(source, queue, lastSeq, ended, options);
   }
 }
@@ -97,7 +97,7 @@ function followIterator(
   let pending: Promise<IteratorResult<ReplyStreamEvent>> | null = null;
   const finish = async (): Promise<IteratorResult<FollowEvent>> => {
     ended = true;
-    await source.return();
+    await source.return?.();
     return { value: { done: true }, done: false };
   };
   const iterator: AsyncIterableIterator<FollowEvent> = {
@@ -131,7 +131,7 @@ function followIterator(
     async return(): Promise<IteratorResult<FollowEvent>> {
       ended = true;
       queue.length = 0;
-      await source.return();
+      await source.return?.();
       return { value: undefined, done: true };
     },
     [Symbol.asyncIterator]: () => iterator,
