@@ -3,6 +3,7 @@ export * from './auth';
 export * from './config';
 export * from './db';
 export * from './errors';
+export * from './events';
 export * from './http';
 export * from './internal';
 export * from './loaders';
