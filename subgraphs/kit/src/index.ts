@@ -4,6 +4,7 @@ export * from './cache';
 export * from './config';
 export * from './db';
 export * from './errors';
+export * from './events';
 export * from './http';
 export * from './internal';
 export * from './loaders';
