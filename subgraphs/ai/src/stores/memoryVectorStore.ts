@@ -587,7 +587,8 @@ async function readJson<T>(path: string): Promise<T | null> {
     return JSON.parse(await readFile(path, 'utf8')) as T;
   } catch (error) {
     // Not `instanceof Error`: errors from node:fs may come from another realm (e.g. under Jest).
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return null;
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT')
+      return null;
     throw error;
   }
 }
