@@ -451,11 +451,12 @@ class InProcessVectorStore implements MemoryVectorStore {
       const features = new Uint32Array(nonZero);
       const values = new Float32Array(nonZero);
       let at = 0;
-      vector.forEach((value, feature) => {
-        if (value === 0) return;
+      for (let feature = 0; feature < vector.length; feature++) {
+        const value = vector[feature] ?? 0;
+        if (value === 0) continue;
         features[at] = feature;
         values[at++] = value * scale;
-      });
+      }
       return { features, values };
     }
     return Float32Array.from(vector, (value) => value * scale);
