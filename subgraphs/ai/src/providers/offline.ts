@@ -49,8 +49,10 @@ const STOPWORDS = new Set(
 
 /** Words that shape a question without naming its subject. */
 const QUESTION_WORDS = new Set(
-  'explain tell describe define definition mean means meaning difference between please help understand ' +
-    'know show give example examples work works happen happens mean? course lesson question'.split(' '),
+  (
+    'explain tell describe define definition mean means meaning difference between please help understand ' +
+    'know show give example examples work works happen happens course lesson question'
+  ).split(' '),
 );
 
 /** A crude stem so that "Pods" meets "Pod" and "containers" meets "container". */
@@ -177,6 +179,10 @@ const OUTRIGHT_QUIZ_ASK = [
   /\b(option|answer|choice)\s+\(?[a-e]\)?\b.{0,20}\b(correct|right)\b/i,
 ];
 
+/** The words of an outright ask that name the quiz rather than the concept. */
+const QUIZ_ASK_WORDS =
+  /\b(what'?s|which|answers?|solutions?|options?|choices?|correct|right|wrong|incorrect|true|quiz|questions?|q\s?\d+|number|no\.?|\d+|[a-e])\b/gi;
+
 export function asksForQuizAnswer(question: string): boolean {
   return OUTRIGHT_QUIZ_ASK.some((pattern) => pattern.test(question));
 }
@@ -220,7 +226,11 @@ function rank(question: string, candidates: Sentence[], extraTerms: string[] = [
   const weight = idf(candidates);
   const wanted = [...new Set([...terms(question), ...extraTerms])];
   const total = wanted.reduce((sum, t) => sum + weight(t), 0);
-  const subject = definitionSubject(question);
+  // A bare term ("Service", or what is left of "which option is right for the Service question")
+  // asks for its definition as much as "what is a Service?" does.
+  const words = (question.match(WORD) ?? []).filter((w) => terms(w).length > 0);
+  const subject =
+    definitionSubject(question) ?? (words.length === 1 && words[0] ? words[0].toLowerCase() : null);
   return candidates.map((sentence) => {
     const matched = wanted.filter((t) => sentence.stems.has(t)).reduce((sum, t) => sum + weight(t), 0);
     let score = matched;
@@ -251,16 +261,23 @@ function pickSentences(
     .filter((r) => r.score >= best.score * 0.35)
     .map((r) => r.sentence)
     .sort((a, b) => a.passage.ref - b.passage.ref || a.index - b.index);
-  const picked: Sentence[] = [];
+  const picked = new Set<Sentence>();
   for (const sentence of [best.sentence, ...others]) {
     // "This is a rolling update." means little alone: bring the sentence it points back to.
     if (ANAPHORIC.test(sentence.text) && sentence.index > 0) {
       const before = candidates.find((c) => c.passage === sentence.passage && c.index === sentence.index - 1);
-      if (before && !picked.includes(before)) picked.push(before);
+      if (before) picked.add(before);
     }
-    if (!picked.includes(sentence)) picked.push(sentence);
+    picked.add(sentence);
   }
-  return picked;
+  // The best sentence's passage leads; every passage reads in its own order.
+  const lead = best.sentence.passage.ref;
+  return [...picked].sort(
+    (a, b) =>
+      Number(b.passage.ref === lead) - Number(a.passage.ref === lead) ||
+      a.passage.ref - b.passage.ref ||
+      a.index - b.index,
+  );
 }
 
 const ANAPHORIC = /^(this|that|these|those|it|they|such|so|then)\b/i;
@@ -276,8 +293,9 @@ function composeAnswer(task: AnswerTask, maxSentences: number): string {
         'Here is what the course says about the idea behind it:',
       '',
     );
-    // The question names a quiz item rather than a concept: explain from the best-ranked passages.
-    const picked = pickSentences(task.question, candidates, maxSentences);
+    // Explain the concept the ask names ("the Service question" → Service), else give an overview.
+    const concept = task.question.replace(QUIZ_ASK_WORDS, ' ');
+    const picked = pickSentences(concept, candidates, maxSentences);
     const fallback = picked.length > 0 ? picked : leadSentences(candidates, maxSentences);
     if (fallback.length > 0) lines.push(citedParagraph(fallback));
     else lines.push('Re-read the lesson the question is about, then try the quiz again.');
@@ -558,7 +576,8 @@ function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
     usedTerms.add(term.stem);
     usedSentences.add(sentence);
     questions.push({
-      prompt: `Which term completes this statement from “${sentence.passage.lessonTitle}”? “${cloze}”`,
+      // Not naming the lesson: its title ("Pods and Containers") often gives the answer away.
+      prompt: `Which term completes this statement? “${cloze}”`,
       multiple: false,
       options: rotated,
       explanation: sentence.text,
@@ -577,10 +596,10 @@ function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
 const MAX_POINT_CHARS = 120;
 
 /** A key point reads as a line: no final full stop, long sentences cut at a word with "…". */
-function shorten(sentence: string): string {
+function shorten(sentence: string, max = MAX_POINT_CHARS): string {
   const text = sentence.replace(/[.]$/, '');
-  if (text.length <= MAX_POINT_CHARS) return text;
-  const cut = text.slice(0, MAX_POINT_CHARS);
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
   return `${cut.slice(0, cut.lastIndexOf(' ')).replace(/[,;:]$/, '')}…`;
 }
 
@@ -615,7 +634,8 @@ function summarise(task: SummaryTask): LessonSummaryDraft {
     // A heading that only repeats the lesson title adds nothing to the point.
     if (title.toLowerCase() === task.lessonTitle.toLowerCase()) continue;
     const best = byScore.find((x) => x.s.passage.heading === heading);
-    if (best && points.length < 6) points.push(`${title}: ${shorten(best.s.text)}`);
+    if (best && points.length < 6)
+      points.push(`${title}: ${shorten(best.s.text, MAX_POINT_CHARS - title.length - 2)}`);
   }
   for (const x of byScore) {
     if (points.length >= 6) break;
@@ -648,6 +668,9 @@ export function createOfflineModel(options: OfflineModelOptions = {}): TutorMode
     offline: true,
     model: 'offline',
 
+    // Async only because the port streams: composing is synchronous, and each yield hands the
+    // word to the consumer before the next one is produced.
+    // eslint-disable-next-line @typescript-eslint/require-await
     async *streamReply(task, signal): AsyncGenerator<ReplyChunk> {
       const text =
         task.kind === 'answer' ? composeAnswer(task, settings.maxAnswerSentences) : composeHint(task);
