@@ -2,7 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@learncraft/kit';
 import { QUIZ_RULE } from '../src/domain/prompt';
-import { createOpenAiEmbedder, createOpenAiModel, type OpenAiModelOptions } from '../src/providers/openai';
+import {
+  createOpenAiEmbedder,
+  createOpenAiModel,
+  retryAfterSeconds,
+  type OpenAiModelOptions,
+} from '../src/providers/openai';
 import { ProviderError, type AnswerTask, type ReplyChunk, type TutorModel } from '../src/providers/types';
 import { startOpenAiTestServer, testEmbedding, type OpenAiTestServer } from './support/openaiServer';
 
@@ -182,6 +187,20 @@ describe('OpenAI-compatible tutor model: streaming', () => {
       break;
     }
     await expect(server.requests[0]?.closed).resolves.toBe('aborted');
+  });
+});
+
+describe('retry-after', () => {
+  it('reads milliseconds, seconds or an HTTP date, and null when absent or unreadable', () => {
+    expect(retryAfterSeconds(new Headers({ 'retry-after-ms': '1500', 'retry-after': '9' }))).toBe(2);
+    expect(retryAfterSeconds(new Headers({ 'retry-after': '9' }))).toBe(9);
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    const fromDate = retryAfterSeconds(new Headers({ 'retry-after': inAMinute }));
+    expect(fromDate).toBeGreaterThanOrEqual(58);
+    expect(fromDate).toBeLessThanOrEqual(60);
+    expect(retryAfterSeconds(new Headers({ 'retry-after': 'soon' }))).toBeNull();
+    expect(retryAfterSeconds(new Headers())).toBeNull();
+    expect(retryAfterSeconds(undefined)).toBeNull();
   });
 });
 

@@ -26,6 +26,8 @@ export interface ReplyStep {
   chunking?: 'word' | number;
   /** Pause before each chunk (the first one too), in ms. */
   delayMs?: number;
+  /** Pause before the first chunk instead of `delayMs` (time to first token), in ms. */
+  firstDelayMs?: number;
   /** Usage to report; default: characters / 4 of prompt and reply. null: report none. */
   usage?: ScriptedUsage | null;
   /** finish_reason of the last chunk. */
@@ -282,9 +284,11 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
       step.kind === 'reply' && step.echo ? echoText(body) : 'text' in step ? (step.text ?? '') : '';
     const chunking = 'chunking' in step ? step.chunking : undefined;
     const delayMs = step.kind === 'reply' ? (step.delayMs ?? 0) : 0;
+    const firstDelayMs = step.kind === 'reply' ? (step.firstDelayMs ?? delayMs) : 0;
 
     for (const [index, piece] of chunkText(text, chunking).entries()) {
-      if (delayMs > 0) await sleep(delayMs);
+      const pause = index === 0 ? firstDelayMs : delayMs;
+      if (pause > 0) await sleep(pause);
       if (res.destroyed) return;
       send(chunk(index === 0 ? { role: 'assistant', content: piece } : { content: piece }));
     }
