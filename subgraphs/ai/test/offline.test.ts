@@ -6,7 +6,13 @@ import {
   createOfflineModel,
 } from '../src/providers/offline';
 import type { AnswerTask, Passage, ReplyChunk, ReplyTask } from '../src/providers/types';
-import { deploymentPassages, grepCheckCommand, grepHintTask, podPassages } from './support/courseText';
+import {
+  deploymentPassages,
+  grepCheckCommand,
+  grepHintTask,
+  podPassages,
+  typeScriptPassages,
+} from './support/courseText';
 
 const model = createOfflineModel();
 const signal = () => new AbortController().signal;
@@ -221,6 +227,24 @@ describe('offline quiz drafts', () => {
       explanation: 'A Service provides a stable virtual IP and DNS name in front of a changing set of Pods.',
       sourceRef: 7,
     });
+  });
+
+  it('fall back to the nouns the text introduces when it names few things, never mixing kinds of option', async () => {
+    const { value } = await model.draftQuiz(
+      { lessonTitle: 'Why TypeScript', count: 5, passages: typeScriptPassages },
+      signal(),
+    );
+    expect(value.length).toBeGreaterThanOrEqual(2);
+    for (const q of value) {
+      const capitalised = q.options.map((o) => /^[A-Z]/.test(o.label));
+      expect(new Set(capitalised).size).toBe(1);
+      expect(q.options.map((o) => o.label)).not.toContain('Ada');
+    }
+    expect(
+      value
+        .find((q) => q.explanation === 'The compiler, tsc, checks your code and then emits plain JavaScript.')
+        ?.options.find((o) => o.correct)?.label,
+    ).toBe('compiler');
   });
 
   it('are deterministic', async () => {

@@ -100,6 +100,10 @@ function addressedToAi(sentence: string): boolean {
   return ADDRESSED_TO_AI.some((pattern) => pattern.test(sentence));
 }
 
+/** Course framing rather than content: greetings and signposts ("welcome to …", "our next topic"). */
+const META =
+  /^(hi|hello|hey|welcome)\b|\b(welcome to|i'm [A-Z][a-z]+|in the next (lesson|video|module)|our next topic|let's (start|begin))\b/i;
+
 interface Sentence {
   text: string;
   passage: Passage;
@@ -236,8 +240,9 @@ function rank(question: string, candidates: Sentence[], extraTerms: string[] = [
     let score = matched;
     if (subject && matched > 0 && defines(sentence.text, subject)) score += 2;
     if (subject && matched > 0 && startsWithSubject(sentence.text, subject)) score += 1;
-    // Very short fragments rarely explain anything; retrieval order breaks ties.
+    // Very short fragments and course framing rarely explain anything; retrieval order breaks ties.
     if (sentence.stems.size < 4) score *= 0.6;
+    if (META.test(sentence.text)) score *= 0.3;
     score += 0.05 / sentence.passage.ref;
     return { sentence, score, coverage: total > 0 ? matched / total : 0 };
   });
@@ -426,13 +431,12 @@ function composeHint(task: HintTask): string {
   }
 
   if (task.authorHint) lines.push(`The lab author's hint: “${task.authorHint.trim()}”`, '');
+  lines.push(`The step asks: “${instructionsFirst}”`, '');
   const expectations = checkLines(task.lastCheckOutput)
     .filter((l) => FAILING.test(l))
     .slice(0, 3);
   if (expectations.length > 0) {
     lines.push('What the check expects and did not find:', ...expectations.map((l) => `- \`${l}\``));
-  } else {
-    lines.push(`The step needs: “${instructionsFirst}”`);
   }
   if (families.length > 0)
     lines.push(
@@ -446,44 +450,77 @@ function composeHint(task: HintTask): string {
 // ---------------------------------------------------------------------------------------------
 // Quiz drafts
 
+type TermKind = 'name' | 'code' | 'noun';
+
 interface KeyTerm {
   /** The form shown as an option. */
   label: string;
   stem: string;
   count: number;
-  /** Written like code (kubectl, etcd) rather than as a capitalised noun. */
-  code: boolean;
+  /**
+   * name: a capitalised technical noun (Deployment, ReplicaSet); code: a tool-like word (kubectl,
+   * kubelet); noun: a lowercase noun the text introduces with an article ("a superset"). Options
+   * of one question are all of one kind, or the odd one out gives the answer away.
+   */
+  kind: TermKind;
+}
+
+const DETERMINER_BEFORE = /\b(a|an|the|your|each|every)\s+$/i;
+
+/** What may follow the head of a noun phrase: punctuation, the end, or a function word. */
+const PHRASE_END =
+  /^(\s*[,.;:!?)]|\s*$|\s+(before|after|across|through|behind|inside|without|within|until|while|that|which|who|whose|is|are|was|were|has|have|can|will|with|of|in|on|at|to|for|from|by|and|or|but)\b)/i;
+
+function termKind(word: string, offset: number, before: string, after: string): TermKind | null {
+  if (STOPWORDS.has(word.toLowerCase())) return null;
+  if (/[a-z][A-Z]/.test(word) || (offset > 0 && /^[A-Z][a-z]{2,}$/.test(word))) return 'name';
+  if (/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(word) && /(ctl|let|cd|proxy|sh)$/.test(word)) return 'code';
+  // "a function with …", "the compiler, tsc": an article, then the word as the phrase's last word
+  // (so adjectives such as "a valid program" stay out).
+  if (
+    /^[a-z]{5,}$/.test(word) &&
+    !/(ly|ing|ed)$/.test(word) &&
+    DETERMINER_BEFORE.test(before) &&
+    PHRASE_END.test(after)
+  )
+    return 'noun';
+  return null;
 }
 
 /**
- * Technical terms of the passages: capitalised nouns seen mid-sentence ("a Deployment"),
- * CamelCase ("ReplicaSet") and tool-like lowercase words ("kubectl"). Counted over every
- * occurrence once a word qualifies, sentence starts included.
+ * Technical terms of the passages, each counted over every occurrence once it qualifies
+ * somewhere (sentence starts included); names only where capitalised ("Running" the phase, not
+ * "running it again").
  */
 function keyTerms(all: Sentence[]): KeyTerm[] {
   const word = /[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]/g;
-  const qualifying = new Map<string, boolean>();
+  const qualifying = new Map<string, TermKind>();
   for (const s of all) {
     for (const m of s.text.matchAll(word)) {
-      const w = m[0];
-      const camel = /[a-z][A-Z]/.test(w);
-      const capital = (m.index ?? 0) > 0 && /^[A-Z][a-z]{2,}$/.test(w);
-      const code = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(w) && /(ctl|let|cd|proxy|sh)$/.test(w);
-      if ((camel || capital || code) && !STOPWORDS.has(w.toLowerCase())) qualifying.set(stem(w), code);
+      const offset = m.index ?? 0;
+      const end = offset + m[0].length;
+      const kind = termKind(
+        m[0],
+        offset,
+        s.text.slice(Math.max(0, offset - 8), offset),
+        s.text.slice(end, end + 12),
+      );
+      const key = stem(m[0]);
+      // A word seen both as a name and as a noun is a name.
+      if (kind && (qualifying.get(key) === undefined || kind === 'name')) qualifying.set(key, kind);
     }
   }
   const byStem = new Map<
     string,
-    { stem: string; code: boolean; count: number; forms: Map<string, number> }
+    { stem: string; kind: TermKind; count: number; forms: Map<string, number> }
   >();
   for (const s of all) {
     for (const m of s.text.matchAll(word)) {
       const w = m[0];
       const key = stem(w);
-      const code = qualifying.get(key);
-      // Capitalised terms count only where capitalised: "Running" the phase, not "running it".
-      if (code === undefined || (!code && !/^[A-Z]/.test(w))) continue;
-      const entry = byStem.get(key) ?? { stem: key, code, count: 0, forms: new Map<string, number>() };
+      const kind = qualifying.get(key);
+      if (kind === undefined || (kind === 'name') !== /^[A-Z]/.test(w)) continue;
+      const entry = byStem.get(key) ?? { stem: key, kind, count: 0, forms: new Map<string, number>() };
       entry.count++;
       entry.forms.set(w, (entry.forms.get(w) ?? 0) + 1);
       byStem.set(key, entry);
@@ -493,7 +530,7 @@ function keyTerms(all: Sentence[]): KeyTerm[] {
     .map((e) => {
       // The singular form when the text uses it, else the most frequent one.
       const forms = [...e.forms.entries()].sort((a, b) => a[0].length - b[0].length || b[1] - a[1]);
-      return { label: forms[0]?.[0] ?? e.stem, stem: e.stem, count: e.count, code: e.code };
+      return { label: forms[0]?.[0] ?? e.stem, stem: e.stem, count: e.count, kind: e.kind };
     })
     .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 }
@@ -507,14 +544,14 @@ function hash(text: string): number {
 
 function pluralLike(term: string, surface: string): string {
   const plural = surface.toLowerCase() !== stem(surface) && surface.toLowerCase().endsWith('s');
-  if (!plural || /s$/.test(term) || !/^[A-Z][a-z]+$/.test(term)) return term;
+  if (!plural || /s$/.test(term) || !/^[A-Za-z][a-z]+$/.test(term)) return term;
   return `${term}s`;
 }
 
 const BLANK = '_____';
 
 function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
-  const all = sentencesOf(task.passages, (p) => p.source !== 'QUIZ');
+  const all = sentencesOf(task.passages, (p) => p.source !== 'QUIZ').filter((s) => !META.test(s.text));
   const vocabulary = keyTerms(all);
   const weight = idf(all);
   const candidates: { sentence: Sentence; term: KeyTerm; score: number }[] = [];
@@ -531,7 +568,9 @@ function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
       candidates.push({
         sentence,
         term,
-        score: (definitional ? 3 : 0) + informative + Math.log(1 + term.count),
+        // Names make the clearest cloze questions; common nouns come after them.
+        score:
+          (definitional ? 3 : 0) + informative + Math.log(1 + term.count) - (term.kind === 'noun' ? 1 : 0),
       });
     }
   }
@@ -549,18 +588,21 @@ function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
     if (questions.length >= task.count) break;
     if (usedTerms.has(term.stem) || usedSentences.has(sentence)) continue;
     // Capitalised terms match only capitalised ("Running" the phase, not "running it again").
-    const occurrence = term.code
-      ? new RegExp(`\\b${escapeRegExp(term.label)}[a-z]*\\b`, 'gi')
-      : new RegExp(`\\b${escapeRegExp(term.label)}(?:s|es)?\\b`, 'g');
-    const surface = sentence.text.match(occurrence)?.[0];
-    if (!surface) continue;
+    const occurrence = new RegExp(
+      `\\b${escapeRegExp(term.label)}(?:s|es)?\\b`,
+      term.kind === 'name' ? 'g' : 'gi',
+    );
+    const surfaces = new Set(sentence.text.match(occurrence) ?? []);
+    const [surface] = surfaces;
+    // One blank standing for both "container" and "containers" would read oddly.
+    if (!surface || surfaces.size > 1) continue;
     const cloze = sentence.text.replace(occurrence, BLANK);
     // Distractors: other terms of the same kind that the sentence does not already contain.
     // Terms from the same passage first (likely the same family: ClusterIP beside LoadBalancer),
     // then the most frequent ones of the course text.
     const nearby = new Set(terms(sentence.passage.text));
     const distractors = vocabulary
-      .filter((t) => t.stem !== term.stem && t.code === term.code && !sentence.stems.has(t.stem))
+      .filter((t) => t.stem !== term.stem && t.kind === term.kind && !sentence.stems.has(t.stem))
       .filter((t) => !t.label.toLowerCase().startsWith(term.stem) && !term.stem.startsWith(stem(t.label)))
       .map((t, i) => ({ t, rank: (nearby.has(t.stem) ? 0 : 1000) + (t.count >= 2 ? 0 : 500) + i }))
       .sort((a, b) => a.rank - b.rank)
