@@ -91,6 +91,18 @@ describe('offline tutor answers', () => {
     );
   });
 
+  it('reads a bare follow-up in the light of the previous question', async () => {
+    const { text } = await reply(
+      ask('And why?', {
+        passages: bothLessons,
+        history: [{ role: 'learner', content: 'What does a Service provide?' }],
+      }),
+    );
+    expect(text).toContain(
+      'A Service provides a stable virtual IP and DNS name in front of a changing set of Pods [7].',
+    );
+  });
+
   it('says honestly when the passages do not cover the question, and where to look', async () => {
     const { text } = await reply(ask('How do I configure an Ingress with TLS?', { passages: bothLessons }));
     expect(text).toBe(

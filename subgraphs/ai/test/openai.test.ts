@@ -374,6 +374,20 @@ describe('OpenAI-compatible embedder', () => {
     await expect(embedder().embedQuery('x')).rejects.toMatchObject({ code: 'PROVIDER_ERROR' });
   });
 
+  it('times out a batch that gets no answer with PROVIDER_TIMEOUT and aborts it', async () => {
+    server.scriptEmbeddings({ kind: 'stall', stallMs: 5_000 });
+    const slow = createOpenAiEmbedder({
+      baseUrl: server.url,
+      apiKey: 'k',
+      model: 'embed-test',
+      dimensions: 8,
+      timeoutMs: 300,
+      batchSize: 2,
+    });
+    await expect(slow.embedQuery('x')).rejects.toMatchObject({ code: 'PROVIDER_TIMEOUT' });
+    await expect(server.requests[0]?.closed).resolves.toBe('aborted');
+  });
+
   it('rejects vectors of the wrong size with PROVIDER_ERROR', async () => {
     const wrong = createOpenAiEmbedder({
       baseUrl: server.url,

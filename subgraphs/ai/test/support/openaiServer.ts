@@ -83,7 +83,7 @@ export interface OpenAiTestServer {
   url: string;
   /** Queues steps for the next chat completion requests, one step per request, in order. */
   script(...steps: ServerStep[]): void;
-  /** Queues steps for the next embeddings requests (faults only make sense: rateLimit, httpError, invalidJson). */
+  /** Queues faults for the next embeddings requests: rateLimit, httpError, invalidJson, or stall (no answer for stallMs). */
   scriptEmbeddings(...steps: FaultStep[]): void;
   /** The reply for chat requests when nothing is scripted. Default: `{ kind: 'reply', echo: true }`. */
   setDefault(step: ServerStep): void;
@@ -184,6 +184,10 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
       record.body = body;
       const step = embeddingQueue.shift();
       if (step && faultResponse(step, res)) return;
+      if (step?.kind === 'stall') {
+        await holdOpen(res, step.stallMs);
+        return;
+      }
       if (!body || body.input === undefined) {
         sendJson(res, 400, errorBody('input is required', 'invalid_request_error', null));
         return;
@@ -321,14 +325,7 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
         res.socket?.destroy();
         return;
       case 'stall':
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, step.stallMs ?? 30_000);
-          res.once('close', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        res.socket?.destroy();
+        await holdOpen(res, step.stallMs);
         return;
       case 'invalidJson':
         res.write('data: {"id": "broken", "choices": [\n\n');
@@ -376,6 +373,18 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Sends nothing for `stallMs` (or until the client hangs up), then drops the connection. */
+async function holdOpen(res: ServerResponse, stallMs = 30_000): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, stallMs);
+    res.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  res.socket?.destroy();
 }
 
 function defaultUsage(promptChars: number, text: string): ScriptedUsage {
