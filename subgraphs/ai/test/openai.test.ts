@@ -206,7 +206,8 @@ describe('retry-after', () => {
 
 describe('OpenAI-compatible tutor model: circuit breaker', () => {
   it('opens after consecutive failures, fails fast without calling the provider, then recovers', async () => {
-    const m = model({ breaker: { failureThreshold: 2, halfOpenAfterMs: 200 } });
+    // Open for a second: long enough that a slow machine cannot reach half-open before the fast-fail check.
+    const m = model({ breaker: { failureThreshold: 2, halfOpenAfterMs: 1_000 } });
     server.script({ kind: 'httpError' }, { kind: 'httpError' });
     expect((await collect(m)).error?.code).toBe('PROVIDER_UNAVAILABLE');
     expect((await collect(m)).error?.code).toBe('PROVIDER_UNAVAILABLE');
@@ -216,7 +217,7 @@ describe('OpenAI-compatible tutor model: circuit breaker', () => {
     expect(fast.error?.code).toBe('PROVIDER_UNAVAILABLE');
     expect(server.requests).toHaveLength(2);
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     server.script({ kind: 'reply', text: 'Back again.' });
     const recovered = await collect(m);
     expect(recovered.error).toBeNull();
@@ -225,7 +226,7 @@ describe('OpenAI-compatible tutor model: circuit breaker', () => {
   });
 
   it('counts timeouts and broken streams but not rate limits or caller aborts', async () => {
-    const m = model({ timeoutMs: 300, breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
+    const m = model({ timeoutMs: 1_000, breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
     server.script({ kind: 'rateLimit' }, { kind: 'rateLimit' }, { kind: 'rateLimit' });
     for (let i = 0; i < 3; i++) expect((await collect(m)).error?.code).toBe('PROVIDER_RATE_LIMITED');
     const aborted = new AbortController();
