@@ -33,10 +33,7 @@ export function formErrors(errors: readonly FormUserError[] | undefined): string
  * "Too many attempts — try again in 2 min" for a RATE_LIMITED error (`lead` names what there were
  * too many of); null for anything else.
  */
-export function rateLimitMessage(
-  error: ApolloError | undefined,
-  lead = 'Too many attempts',
-): string | null {
+export function rateLimitMessage(error: ApolloError | undefined, lead = 'Too many attempts'): string | null {
   const limited = error?.graphQLErrors.find((entry) => entry.extensions?.code === 'RATE_LIMITED');
   if (!limited) return null;
   const seconds = limited.extensions?.retryAfterSeconds;

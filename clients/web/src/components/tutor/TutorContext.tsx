@@ -6,7 +6,13 @@
 import { createContext, useCallback, useContext, useMemo, useReducer, type ReactNode } from 'react';
 import { useSubscription } from '@apollo/client';
 import { TutorReplySubscription } from '../../graphql/operations';
-import { EMPTY_THREAD, threadReducer, type ThreadAction, type TutorMessageData, type TutorThread } from './thread';
+import {
+  EMPTY_THREAD,
+  threadReducer,
+  type ThreadAction,
+  type TutorMessageData,
+  type TutorThread,
+} from './thread';
 
 export interface Tutor {
   thread: TutorThread;

@@ -3,10 +3,7 @@
  * kept, in draft order, as edited. The server's userErrors point into the sent list
  * (`["input", "questions", "<index>", ...]`), so they are mapped back to the draft's question ids.
  */
-import type {
-  QuizDraftAcceptInput,
-  QuizDraftFieldsFragment,
-} from '../../graphql/generated/graphql';
+import type { QuizDraftAcceptInput, QuizDraftFieldsFragment } from '../../graphql/generated/graphql';
 
 export interface EditableOption {
   label: string;
@@ -35,11 +32,7 @@ export function editableQuestions(draft: Pick<QuizDraftFieldsFragment, 'question
 }
 
 /** Marks one option correct; a single-answer question keeps only that one. */
-export function chooseCorrect(
-  question: EditableQuestion,
-  index: number,
-  correct: boolean,
-): EditableQuestion {
+export function chooseCorrect(question: EditableQuestion, index: number, correct: boolean): EditableQuestion {
   return {
     ...question,
     options: question.options.map((option, at) =>
@@ -59,7 +52,10 @@ export function acceptInput(draftId: string, questions: readonly EditableQuestio
           id: question.id,
           prompt: question.prompt.trim(),
           multiple: question.multiple,
-          options: question.options.map((option) => ({ label: option.label.trim(), correct: option.correct })),
+          options: question.options.map((option) => ({
+            label: option.label.trim(),
+            correct: option.correct,
+          })),
           explanation: explanation ? explanation : null,
         };
       }),
@@ -86,7 +82,8 @@ export function draftErrors(errors: readonly DraftFieldError[], sent: QuizDraftA
     const [, list, index] = error.field ?? [];
     const question =
       list === 'questions' && index !== undefined
-        ? (sent.questions[Number(index)] ?? sent.questions.find((candidate) => String(candidate.id) === index))
+        ? (sent.questions[Number(index)] ??
+          sent.questions.find((candidate) => String(candidate.id) === index))
         : undefined;
     if (!question) {
       result.general.push(error.message);
