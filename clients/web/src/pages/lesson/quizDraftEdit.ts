@@ -20,7 +20,12 @@ export interface EditableQuestion {
   explanation: string;
 }
 
-export function editableQuestions(draft: Pick<QuizDraftFieldsFragment, 'questions'>): EditableQuestion[] {
+type DraftQuestion = Pick<
+  QuizDraftFieldsFragment['questions'][number],
+  'id' | 'prompt' | 'multiple' | 'options' | 'explanation'
+>;
+
+export function editableQuestions(draft: { questions: readonly DraftQuestion[] }): EditableQuestion[] {
   return draft.questions.map((question) => ({
     id: question.id,
     include: true,
