@@ -5,7 +5,6 @@ export const CONVERSATION_ID = '7d0c1a52-0000-4000-8000-00000000c0a1';
 
 export function tutorMessage(overrides: Partial<TutorMessageData> = {}): TutorMessageData {
   return {
-    __typename: 'TutorMessage',
     id: 'reply-1',
     role: 'TUTOR',
     kind: 'ANSWER',
@@ -18,7 +17,7 @@ export function tutorMessage(overrides: Partial<TutorMessageData> = {}): TutorMe
     rating: null,
     createdAt: '2030-01-01T12:00:00.000Z',
     completedAt: null,
-    conversation: { __typename: 'TutorConversation', id: CONVERSATION_ID },
+    conversation: { id: CONVERSATION_ID },
     ...overrides,
   };
 }
@@ -28,8 +27,7 @@ export function learnerQuestion(content: string, id = 'question-1'): TutorMessag
 }
 
 export const podsCitation = {
-  __typename: 'TutorCitation' as const,
-  lesson: { __typename: 'Lesson' as const, id: 'lesson-pods', title: 'Pods and Containers' },
+  lesson: { id: 'lesson-pods', title: 'Pods and Containers' },
   source: 'TRANSCRIPT' as const,
   heading: null,
   snippet: 'A Pod is the smallest deployable unit in Kubernetes.',

@@ -58,7 +58,6 @@ describe('threadReducer', () => {
       content: 'A Pod',
       status: 'FAILED',
       error: {
-        __typename: 'TutorMessageError',
         code: 'PROVIDER_TIMEOUT',
         message: 'The tutor took too long.',
       },
@@ -104,7 +103,7 @@ describe('threadReducer', () => {
       id: 'hint-1',
       kind: 'HINT',
       hintLevel: 2,
-      conversation: { __typename: 'TutorConversation', id: 'lab-conversation' },
+      conversation: { id: 'lab-conversation' },
     });
     const thread = threadReducer(asked(), {
       type: 'asked',
@@ -132,7 +131,6 @@ describe('threadReducer', () => {
 
   it('records a rating on its reply only', () => {
     const rating = {
-      __typename: 'TutorMessageRating' as const,
       helpful: true,
       comment: null,
       ratedAt: '2030-01-01T12:01:00.000Z',
