@@ -2,7 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@learncraft/kit';
 import { QUIZ_RULE } from '../src/domain/prompt';
-import { createOpenAiEmbedder, createOpenAiModel, type OpenAiModelOptions } from '../src/providers/openai';
+import {
+  createOpenAiEmbedder,
+  createOpenAiModel,
+  retryAfterSeconds,
+  type OpenAiModelOptions,
+} from '../src/providers/openai';
 import { ProviderError, type AnswerTask, type ReplyChunk, type TutorModel } from '../src/providers/types';
 import { startOpenAiTestServer, testEmbedding, type OpenAiTestServer } from './support/openaiServer';
 
@@ -185,9 +190,24 @@ describe('OpenAI-compatible tutor model: streaming', () => {
   });
 });
 
+describe('retry-after', () => {
+  it('reads milliseconds, seconds or an HTTP date, and null when absent or unreadable', () => {
+    expect(retryAfterSeconds(new Headers({ 'retry-after-ms': '1500', 'retry-after': '9' }))).toBe(2);
+    expect(retryAfterSeconds(new Headers({ 'retry-after': '9' }))).toBe(9);
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    const fromDate = retryAfterSeconds(new Headers({ 'retry-after': inAMinute }));
+    expect(fromDate).toBeGreaterThanOrEqual(58);
+    expect(fromDate).toBeLessThanOrEqual(60);
+    expect(retryAfterSeconds(new Headers({ 'retry-after': 'soon' }))).toBeNull();
+    expect(retryAfterSeconds(new Headers())).toBeNull();
+    expect(retryAfterSeconds(undefined)).toBeNull();
+  });
+});
+
 describe('OpenAI-compatible tutor model: circuit breaker', () => {
   it('opens after consecutive failures, fails fast without calling the provider, then recovers', async () => {
-    const m = model({ breaker: { failureThreshold: 2, halfOpenAfterMs: 200 } });
+    // Open for a second: long enough that a slow machine cannot reach half-open before the fast-fail check.
+    const m = model({ breaker: { failureThreshold: 2, halfOpenAfterMs: 1_000 } });
     server.script({ kind: 'httpError' }, { kind: 'httpError' });
     expect((await collect(m)).error?.code).toBe('PROVIDER_UNAVAILABLE');
     expect((await collect(m)).error?.code).toBe('PROVIDER_UNAVAILABLE');
@@ -197,7 +217,7 @@ describe('OpenAI-compatible tutor model: circuit breaker', () => {
     expect(fast.error?.code).toBe('PROVIDER_UNAVAILABLE');
     expect(server.requests).toHaveLength(2);
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     server.script({ kind: 'reply', text: 'Back again.' });
     const recovered = await collect(m);
     expect(recovered.error).toBeNull();
@@ -206,7 +226,7 @@ describe('OpenAI-compatible tutor model: circuit breaker', () => {
   });
 
   it('counts timeouts and broken streams but not rate limits or caller aborts', async () => {
-    const m = model({ timeoutMs: 300, breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
+    const m = model({ timeoutMs: 1_000, breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
     server.script({ kind: 'rateLimit' }, { kind: 'rateLimit' }, { kind: 'rateLimit' });
     for (let i = 0; i < 3; i++) expect((await collect(m)).error?.code).toBe('PROVIDER_RATE_LIMITED');
     const aborted = new AbortController();
@@ -353,6 +373,20 @@ describe('OpenAI-compatible embedder', () => {
     });
     await expect(embedder().embedQuery('x')).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
     await expect(embedder().embedQuery('x')).rejects.toMatchObject({ code: 'PROVIDER_ERROR' });
+  });
+
+  it('times out a batch that gets no answer with PROVIDER_TIMEOUT and aborts it', async () => {
+    server.scriptEmbeddings({ kind: 'stall', stallMs: 5_000 });
+    const slow = createOpenAiEmbedder({
+      baseUrl: server.url,
+      apiKey: 'k',
+      model: 'embed-test',
+      dimensions: 8,
+      timeoutMs: 300,
+      batchSize: 2,
+    });
+    await expect(slow.embedQuery('x')).rejects.toMatchObject({ code: 'PROVIDER_TIMEOUT' });
+    await expect(server.requests[0]?.closed).resolves.toBe('aborted');
   });
 
   it('rejects vectors of the wrong size with PROVIDER_ERROR', async () => {

@@ -3,8 +3,11 @@
  * PostgreSQL database on the local server (dropped by `dispose`), or an in-memory PGlite.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { openDatabase, type Database } from './db';
+import { readBody, type HttpRoute } from './http';
 import { Metrics } from './metrics';
 
 export const TEST_POSTGRES_URL =
@@ -57,5 +60,28 @@ export async function createTestDatabase(flavour: DatabaseFlavour): Promise<Test
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
     },
+  };
+}
+
+/**
+ * Serves extra routes (e.g. an EventBus consumer's `POST /internal/events`) on 127.0.0.1 at a free
+ * port, as the kit's server would, without a subgraph around them.
+ */
+export async function serveTestRoutes(
+  routes: Record<string, HttpRoute>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const route = routes[`${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname}`];
+    if (!route) return void res.writeHead(404).end();
+    void readBody(req, 1_000_000).then((body) => route(req, res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import {
   createEventBus,
@@ -11,10 +9,9 @@ import {
   type DomainEvent,
   type EventBus,
 } from '../src/events';
-import { readBody } from '../src/http';
 import { INTERNAL_HEADER } from '../src/internal';
 import { createLogger } from '../src/logger';
-import { TEST_REDIS_URL } from '../src/testing';
+import { serveTestRoutes, TEST_REDIS_URL } from '../src/testing';
 
 const SECRET = 'test-internal-secret-0123456789';
 const logger = createLogger('events-test', 'silent');
@@ -28,22 +25,11 @@ interface World {
   close(): Promise<void>;
 }
 
-async function serve(bus: EventBus): Promise<{ url: string; server: Server }> {
-  const routes = bus.routes();
-  const server = createServer((req, res) => {
-    const route = routes[`${req.method} ${req.url}`];
-    if (!route) return void res.writeHead(404).end();
-    void readBody(req, 1_000_000).then((body) => route(req, res, body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
 async function httpWorld(): Promise<World> {
   const consumer = new HttpEventBus({ subscriberUrls: [], secret: SECRET, logger, service: 'ai' });
-  const { url, server } = await serve(consumer);
+  const served = await serveTestRoutes(consumer.routes());
   const publisher = createEventBus({
-    subscriberUrls: [url],
+    subscriberUrls: [served.url],
     secret: SECRET,
     logger,
     service: 'catalog',
@@ -55,8 +41,7 @@ async function httpWorld(): Promise<World> {
     async close() {
       await publisher.close();
       await consumer.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await served.close();
     },
   };
 }
@@ -205,15 +190,15 @@ describe.each([
 describe('HTTP push adapter', () => {
   let consumer: HttpEventBus;
   let url: string;
-  let server: Server;
+  let served: { url: string; close(): Promise<void> };
   beforeEach(async () => {
     consumer = new HttpEventBus({ subscriberUrls: [], secret: SECRET, logger, service: 'ai' });
-    ({ url, server } = await serve(consumer));
+    served = await serveTestRoutes(consumer.routes());
+    url = served.url;
   });
   afterEach(async () => {
     await consumer.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await served.close();
   });
 
   const post = async (body: unknown, secret: string | null = SECRET) => {

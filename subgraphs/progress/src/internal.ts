@@ -1,12 +1,14 @@
 /**
  * Service-to-service routes (never exposed through the gateway), guarded by the shared internal
  * secret: the labs service asks whether a learner is enrolled before starting a session, and hands
- * a LAB lesson over as complete once every step's check has passed.
+ * a LAB lesson over as complete once every step's check has passed; the ai service asks for a
+ * learner's standing in a course (enrolled, quizzes passed).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { INTERNAL_HEADER, isInternalCaller, sendJson, type HttpRoute } from '@learncraft/kit';
 import { completeLabLesson, isEnrolled, type LabCompletionDeps } from './services/labCompletion';
+import { learnerCourseStatus } from './services/learnerStatus';
 
 const id = z.string().min(1).max(100);
 const enrollmentCheckBody = z.object({ userId: id, courseId: id });
@@ -35,6 +37,11 @@ export function internalRoutes(
       enrollmentCheckBody,
       '{"userId": string, "courseId": string}',
       async (body, res) => sendJson(res, 200, { enrolled: await isEnrolled(deps, body) }),
+    ),
+    'POST /internal/learner-course-status': guarded(
+      enrollmentCheckBody,
+      '{"userId": string, "courseId": string}',
+      async (body, res) => sendJson(res, 200, await learnerCourseStatus(deps, body)),
     ),
     'POST /internal/lesson-completions': guarded(
       lessonCompletionBody,

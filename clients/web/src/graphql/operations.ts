@@ -665,3 +665,293 @@ export const LabSessionUpdatedSubscription = graphql(`
     }
   }
 `);
+
+/**
+ * A tutor message as the tutor panel shows it: the text, where the reply is, why it failed, the
+ * passages it cites (a transcript passage with the second it starts at), the offline flag, the
+ * hint level and the learner's rating.
+ */
+export const TutorMessageFields = graphql(`
+  fragment TutorMessageFields on TutorMessage {
+    id
+    role
+    kind
+    content
+    status
+    error {
+      code
+      message
+    }
+    citations {
+      lesson {
+        id
+        title
+      }
+      source
+      heading
+      snippet
+      startSeconds
+    }
+    offline
+    hintLevel
+    rating {
+      helpful
+      comment
+      ratedAt
+    }
+    createdAt
+    completedAt
+    conversation {
+      id
+    }
+  }
+`);
+
+/** The viewer's tutor conversations about one course, most recently active first. */
+export const TutorConversationsQuery = graphql(`
+  query TutorConversations($courseId: ID!, $first: Int!, $after: String) {
+    me {
+      id
+      tutorConversations(courseId: $courseId, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            title
+            updatedAt
+            lesson {
+              id
+              title
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** One conversation with its messages, oldest first (the panel shows up to 100). */
+export const TutorConversationQuery = graphql(`
+  query TutorConversation($id: ID!) {
+    tutorConversation(id: $id) {
+      id
+      title
+      messages(first: 100) {
+        totalCount
+        edges {
+          cursor
+          node {
+            ...TutorMessageFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const TutorAskMutation = graphql(`
+  mutation TutorAsk($input: TutorAskInput!) {
+    tutorAsk(input: $input) {
+      conversation {
+        id
+        title
+      }
+      question {
+        ...TutorMessageFields
+      }
+      message {
+        ...TutorMessageFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+/** A tutor reply as it is written: text deltas, then the final message. */
+export const TutorReplySubscription = graphql(`
+  subscription TutorReply($messageId: ID!) {
+    tutorReply(messageId: $messageId) {
+      delta
+      done
+      message {
+        ...TutorMessageFields
+      }
+    }
+  }
+`);
+
+export const TutorMessageRateMutation = graphql(`
+  mutation TutorMessageRate($input: TutorMessageRateInput!) {
+    tutorMessageRate(input: $input) {
+      message {
+        id
+        rating {
+          helpful
+          comment
+          ratedAt
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const LabHintRequestMutation = graphql(`
+  mutation LabHintRequest($input: LabHintRequestInput!) {
+    labHintRequest(input: $input) {
+      message {
+        ...TutorMessageFields
+      }
+      level
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const LessonSummaryFields = graphql(`
+  fragment LessonSummaryFields on LessonSummary {
+    summary
+    keyPoints
+    offline
+    generatedAt
+  }
+`);
+
+/**
+ * What the lesson page adds to a lesson from the ai subgraph and who may author it: the lesson's
+ * summary, the course's instructors and the viewer's roles. Asked apart from LessonPage, so the
+ * tutor being unavailable never takes a lesson down.
+ */
+export const LessonExtrasQuery = graphql(`
+  query LessonExtras($slug: String!, $lessonId: ID!) {
+    me {
+      id
+      roles
+    }
+    course(slug: $slug) {
+      id
+      instructors {
+        id
+      }
+      lesson(id: $lessonId) {
+        id
+        summary {
+          ...LessonSummaryFields
+        }
+      }
+    }
+  }
+`);
+
+export const LessonSummarizeMutation = graphql(`
+  mutation LessonSummarize($input: LessonSummarizeInput!) {
+    lessonSummarize(input: $input) {
+      lesson {
+        id
+        summary {
+          ...LessonSummaryFields
+        }
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const QuizDraftFields = graphql(`
+  fragment QuizDraftFields on QuizDraft {
+    id
+    status
+    offline
+    createdAt
+    questions {
+      id
+      prompt
+      multiple
+      options {
+        label
+        correct
+      }
+      explanation
+      sourceLesson {
+        id
+        title
+      }
+    }
+  }
+`);
+
+export const QuizDraftsQuery = graphql(`
+  query QuizDrafts($lessonId: ID!) {
+    quizDrafts(lessonId: $lessonId) {
+      ...QuizDraftFields
+    }
+  }
+`);
+
+export const QuizDraftGenerateMutation = graphql(`
+  mutation QuizDraftGenerate($input: QuizDraftGenerateInput!) {
+    quizDraftGenerate(input: $input) {
+      draft {
+        ...QuizDraftFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const QuizDraftAcceptMutation = graphql(`
+  mutation QuizDraftAccept($input: QuizDraftAcceptInput!) {
+    quizDraftAccept(input: $input) {
+      draft {
+        id
+        status
+      }
+      lesson {
+        id
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const QuizDraftDiscardMutation = graphql(`
+  mutation QuizDraftDiscard($input: QuizDraftDiscardInput!) {
+    quizDraftDiscard(input: $input) {
+      draft {
+        id
+        status
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);

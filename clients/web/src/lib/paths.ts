@@ -2,6 +2,27 @@
 export const coursePath = (slug: string) => `/courses/${slug}`;
 export const lessonPath = (slug: string, lessonId: string) => `/courses/${slug}/lessons/${lessonId}`;
 
+/**
+ * Where a tutor citation leads: the cited lesson, and for a transcript passage the second the
+ * video should start at (`?t=83`), which the lesson page's player seeks to.
+ */
+export function citationPath(
+  slug: string,
+  citation: { lesson: { id: string }; source: string; startSeconds?: number | null },
+): string {
+  const path = lessonPath(slug, citation.lesson.id);
+  const start = citation.startSeconds;
+  if (citation.source !== 'TRANSCRIPT' || start === null || start === undefined || !(start >= 0)) return path;
+  return `${path}?t=${Math.floor(start)}`;
+}
+
+/** The `t` of a lesson URL as whole seconds; null when absent or not a time. */
+export function startSecondsParam(search: URLSearchParams): number | null {
+  const value = search.get('t');
+  if (value === null || !/^\d+(\.\d+)?$/.test(value.trim())) return null;
+  return Math.floor(Number(value));
+}
+
 /** `/login?next=<where the learner was>`, so logging in brings them back. */
 export function loginPath(location: { pathname: string; search: string }): string {
   if (location.pathname === '/login' || location.pathname === '/signup') return '/login' + location.search;

@@ -1,6 +1,7 @@
 /**
  * A course: what it is, who teaches it, the syllabus with the viewer's progress, and enrolment.
- * Enrolled learners see their progress bar and a link to continue where they left off.
+ * Enrolled learners see their progress bar and a link to continue where they left off, and
+ * signed-in viewers can ask the course's tutor.
  */
 import { useMutation, useQuery } from '@apollo/client';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
@@ -10,6 +11,8 @@ import { LessonStatusIcon } from '../components/LessonStatusIcon';
 import { Markdown } from '../components/Markdown';
 import { ProgressBar } from '../components/ProgressBar';
 import { PageSkeleton } from '../components/Skeleton';
+import { TutorProvider } from '../components/tutor/TutorContext';
+import { TutorPanel } from '../components/tutor/TutorPanel';
 import { CourseEnrollMutation, CoursePageQuery } from '../graphql/operations';
 import { duration, languageName, LEVEL_LABELS } from '../lib/format';
 import { lessonPath, loginPath } from '../lib/paths';
@@ -138,6 +141,12 @@ export default function CoursePage() {
           ))}
         </ol>
       </section>
+
+      {session.status === 'signedIn' && (
+        <TutorProvider>
+          <TutorPanel courseId={course.id} courseSlug={course.slug} />
+        </TutorProvider>
+      )}
     </div>
   );
 }

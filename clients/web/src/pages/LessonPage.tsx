@@ -1,28 +1,38 @@
 /**
  * The lesson player: the course's lessons beside the current one (video, reading, quiz or lab),
  * with previous/next navigation. Progress is saved only for enrolled learners, so others are
- * offered enrolment first.
+ * offered enrolment first. The tutor panel sits under every lesson (inside the lab on a lab page,
+ * where it also takes the steps' hints); the lesson's summary shows when one has been written, and
+ * the course's instructors can have it written and draft quiz questions on a quiz.
  */
 import { useMutation, useQuery, useSubscription, type ApolloError } from '@apollo/client';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LessonStatusIcon } from '../components/LessonStatusIcon';
 import { ProgressBar } from '../components/ProgressBar';
 import { PageSkeleton } from '../components/Skeleton';
+import { TutorProvider } from '../components/tutor/TutorContext';
+import { TutorPanel } from '../components/tutor/TutorPanel';
 import {
   CourseEnrollMutation,
+  LessonExtrasQuery,
   LessonPageQuery,
   LessonProgressUpdatedSubscription,
 } from '../graphql/operations';
-import { coursePath, lessonPath } from '../lib/paths';
+import { coursePath, lessonPath, startSecondsParam } from '../lib/paths';
+import { canAuthorCourse } from '../lib/roles';
 import { useTitle } from '../lib/useTitle';
 import { LabLesson } from './lesson/LabLesson';
+import { LessonSummary } from './lesson/LessonSummary';
+import { QuizDrafts } from './lesson/QuizDrafts';
 import { QuizLesson } from './lesson/QuizLesson';
 import { ReadingLesson } from './lesson/ReadingLesson';
 import { VideoLesson } from './lesson/VideoLesson';
 
 export default function LessonPage() {
   const { slug = '', lessonId = '' } = useParams();
+  const [search] = useSearchParams();
+  const startAt = startSecondsParam(search);
   const variables = { slug, lessonId };
   // Partial answers are kept so that the labs subgraph being down (it serves only the lesson's
   // viewerLabSession here) does not take every lesson page down with it.
@@ -33,6 +43,10 @@ export default function LessonPage() {
     refetchQueries: [{ query: LessonPageQuery, variables }],
     awaitRefetchQueries: true,
   });
+  // The ai subgraph's part of the lesson and who may author it: nothing of it blocks the lesson.
+  const extras = useQuery(LessonExtrasQuery, { variables, errorPolicy: 'all' });
+  const canAuthor = canAuthorCourse(extras.data?.me, extras.data?.course?.instructors);
+  const summary = extras.data?.course?.lesson?.summary ?? null;
   const course = data?.course;
   const lessons =
     course?.modules.flatMap((module) => module.lessons.map((lesson) => ({ ...lesson, module }))) ?? [];
@@ -74,90 +88,107 @@ export default function LessonPage() {
   const content = lesson.content;
 
   return (
-    <div className="page lesson-layout">
-      <nav className="lesson-sidebar" aria-label="Lessons">
-        <Link to={coursePath(course.slug)} className="back-link">
-          ← {course.title}
-        </Link>
-        {course.viewerEnrollment && (
-          <ProgressBar percent={course.viewerEnrollment.progressPercent} label={`${course.title} progress`} />
-        )}
-        {course.modules.map((module) => (
-          <div key={module.id}>
-            <h2 className="sidebar-module">{module.title}</h2>
-            <ol className="lesson-list compact">
-              {module.lessons.map((item) => (
-                <li key={item.id}>
-                  <LessonStatusIcon status={item.viewerProgress?.status} />
-                  <Link
-                    to={lessonPath(course.slug, item.id)}
-                    aria-current={item.id === lesson.id ? 'page' : undefined}
-                  >
-                    {item.title}
-                  </Link>
-                </li>
-              ))}
-            </ol>
-          </div>
-        ))}
-      </nav>
-      <article className="lesson-main" aria-labelledby="lesson-title">
-        <p className="eyebrow">
-          {lessonModule.title} · Lesson {index + 1} of {lessons.length}
-        </p>
-        <h1 id="lesson-title">{lesson.title}</h1>
-        {!enrolled && (
-          <div className="notice" role="status">
-            <p>Enroll in this course to save your progress.</p>
-            <button
-              type="button"
-              className="button"
-              disabled={enrolling.loading}
-              onClick={() =>
-                void enroll({ variables: { input: { courseId: course.id } } }).catch(() => undefined)
-              }
-            >
-              {enrolling.loading ? 'Enrolling…' : 'Enroll'}
-            </button>
-          </div>
-        )}
-        {content.__typename === 'VideoContent' && (
-          <VideoLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
-        )}
-        {content.__typename === 'ReadingContent' && (
-          <ReadingLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
-        )}
-        {content.__typename === 'QuizContent' && (
-          <QuizLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
-        )}
-        {content.__typename === 'LabContent' && (
-          <LabLesson
-            key={lesson.id}
-            lesson={lesson}
-            content={content}
-            enrolled={enrolled}
-            labsUnavailable={labsUnavailable}
-            onCompleted={() => void refetch().catch(() => undefined)}
-          />
-        )}
-        <nav className="prev-next" aria-label="Lesson navigation">
-          {previous ? (
-            <Link to={lessonPath(course.slug, previous.id)} rel="prev">
-              ← Previous: {previous.title}
-            </Link>
-          ) : (
-            <span />
+    <TutorProvider>
+      <div className="page lesson-layout">
+        <nav className="lesson-sidebar" aria-label="Lessons">
+          <Link to={coursePath(course.slug)} className="back-link">
+            ← {course.title}
+          </Link>
+          {course.viewerEnrollment && (
+            <ProgressBar
+              percent={course.viewerEnrollment.progressPercent}
+              label={`${course.title} progress`}
+            />
           )}
-          {next ? (
-            <Link to={lessonPath(course.slug, next.id)} rel="next">
-              Next: {next.title} →
-            </Link>
-          ) : (
-            <Link to={coursePath(course.slug)}>Back to the course →</Link>
-          )}
+          {course.modules.map((module) => (
+            <div key={module.id}>
+              <h2 className="sidebar-module">{module.title}</h2>
+              <ol className="lesson-list compact">
+                {module.lessons.map((item) => (
+                  <li key={item.id}>
+                    <LessonStatusIcon status={item.viewerProgress?.status} />
+                    <Link
+                      to={lessonPath(course.slug, item.id)}
+                      aria-current={item.id === lesson.id ? 'page' : undefined}
+                    >
+                      {item.title}
+                    </Link>
+                  </li>
+                ))}
+              </ol>
+            </div>
+          ))}
         </nav>
-      </article>
-    </div>
+        <article className="lesson-main" aria-labelledby="lesson-title">
+          <p className="eyebrow">
+            {lessonModule.title} · Lesson {index + 1} of {lessons.length}
+          </p>
+          <h1 id="lesson-title">{lesson.title}</h1>
+          {!enrolled && (
+            <div className="notice" role="status">
+              <p>Enroll in this course to save your progress.</p>
+              <button
+                type="button"
+                className="button"
+                disabled={enrolling.loading}
+                onClick={() =>
+                  void enroll({ variables: { input: { courseId: course.id } } }).catch(() => undefined)
+                }
+              >
+                {enrolling.loading ? 'Enrolling…' : 'Enroll'}
+              </button>
+            </div>
+          )}
+          {content.__typename === 'VideoContent' && (
+            <VideoLesson
+              key={lesson.id}
+              lesson={lesson}
+              content={content}
+              enrolled={enrolled}
+              startAt={startAt}
+            />
+          )}
+          {content.__typename === 'ReadingContent' && (
+            <ReadingLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
+          )}
+          {content.__typename === 'QuizContent' && (
+            <QuizLesson key={lesson.id} lesson={lesson} content={content} enrolled={enrolled} />
+          )}
+          {content.__typename === 'LabContent' && (
+            <LabLesson
+              key={lesson.id}
+              lesson={lesson}
+              content={content}
+              enrolled={enrolled}
+              labsUnavailable={labsUnavailable}
+              onCompleted={() => void refetch().catch(() => undefined)}
+              course={course}
+            />
+          )}
+          <LessonSummary lessonId={lesson.id} kind={lesson.kind} summary={summary} canAuthor={canAuthor} />
+          {content.__typename === 'QuizContent' && canAuthor && <QuizDrafts lessonId={lesson.id} />}
+          {content.__typename !== 'LabContent' && (
+            <TutorPanel courseId={course.id} courseSlug={course.slug} lessonId={lesson.id} />
+          )}
+          <nav className="prev-next" aria-label="Lesson navigation">
+            {previous ? (
+              <Link to={lessonPath(course.slug, previous.id)} rel="prev">
+                ← Previous: {previous.title}
+              </Link>
+            ) : (
+              <span />
+            )}
+            {next ? (
+              <Link to={lessonPath(course.slug, next.id)} rel="next">
+                Next: {next.title} →
+              </Link>
+            ) : (
+              <Link to={coursePath(course.slug)}>Back to the course →</Link>
+            )}
+          </nav>
+        </article>
+      </div>
+    </TutorProvider>
   );
 }
 

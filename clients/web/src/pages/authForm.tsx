@@ -29,14 +29,17 @@ export function formErrors(errors: readonly FormUserError[] | undefined): string
   );
 }
 
-/** "Too many attempts — try again in 2 min" for a RATE_LIMITED error; null for anything else. */
-export function rateLimitMessage(error: ApolloError | undefined): string | null {
+/**
+ * "Too many attempts — try again in 2 min" for a RATE_LIMITED error (`lead` names what there were
+ * too many of); null for anything else.
+ */
+export function rateLimitMessage(error: ApolloError | undefined, lead = 'Too many attempts'): string | null {
   const limited = error?.graphQLErrors.find((entry) => entry.extensions?.code === 'RATE_LIMITED');
   if (!limited) return null;
   const seconds = limited.extensions?.retryAfterSeconds;
   return typeof seconds === 'number'
-    ? `Too many attempts — try again in ${retryDelay(seconds)}.`
-    : 'Too many attempts — try again later.';
+    ? `${lead} — try again in ${retryDelay(seconds)}.`
+    : `${lead} — try again later.`;
 }
 
 export function Field(props: {

@@ -1,5 +1,12 @@
 /** App paths, the log-in return path, the post-log-in redirect guard and HLS detection. */
-import { coursePath, lessonPath, loginPath, safeNext } from '../../src/lib/paths';
+import {
+  citationPath,
+  coursePath,
+  lessonPath,
+  loginPath,
+  safeNext,
+  startSecondsParam,
+} from '../../src/lib/paths';
 import { isHlsUrl } from '../../src/lib/useVideoSource';
 
 describe('paths', () => {
@@ -8,6 +15,30 @@ describe('paths', () => {
     expect(lessonPath('kubernetes-basics', 'TGVzc29uOjE=')).toBe(
       '/courses/kubernetes-basics/lessons/TGVzc29uOjE=',
     );
+  });
+
+  it('links a transcript citation to its second of the video, and other citations to the lesson', () => {
+    const lesson = { id: 'TGVzc29uOjM=' };
+    expect(citationPath('kubernetes-basics', { lesson, source: 'TRANSCRIPT', startSeconds: 83 })).toBe(
+      '/courses/kubernetes-basics/lessons/TGVzc29uOjM=?t=83',
+    );
+    expect(citationPath('kubernetes-basics', { lesson, source: 'TRANSCRIPT', startSeconds: 0 })).toBe(
+      '/courses/kubernetes-basics/lessons/TGVzc29uOjM=?t=0',
+    );
+    expect(citationPath('kubernetes-basics', { lesson, source: 'TRANSCRIPT', startSeconds: null })).toBe(
+      '/courses/kubernetes-basics/lessons/TGVzc29uOjM=',
+    );
+    expect(citationPath('kubernetes-basics', { lesson, source: 'READING', startSeconds: 12 })).toBe(
+      '/courses/kubernetes-basics/lessons/TGVzc29uOjM=',
+    );
+  });
+
+  it('reads the start second of a lesson URL, and nothing that is not a time', () => {
+    const t = (search: string) => startSecondsParam(new URLSearchParams(search));
+    expect(t('?t=83')).toBe(83);
+    expect(t('?t=83.7')).toBe(83);
+    expect(t('?t=0')).toBe(0);
+    expect([t(''), t('?t='), t('?t=-5'), t('?t=1e3'), t('?t=abc')]).toEqual([null, null, null, null, null]);
   });
 
   it('sends the learner to log in with where they were, query string included', () => {

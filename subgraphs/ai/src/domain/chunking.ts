@@ -260,8 +260,10 @@ export function splitParagraphs(paragraphs: string[]): string[] {
 }
 
 function tailSentence(text: string): string | null {
-  if (text.includes('\n') && /\n\s/.test(text)) return null; // code: an overlap of half a line helps nobody
-  const sentences = text.match(/[^.!?\n]+[.!?]+(?=\s|$)/g);
+  // Only prose ends in a sentence; the last line of code or a table would be noise.
+  const lastLine = text.slice(text.lastIndexOf('\n') + 1).replace(/^- /, '');
+  if (!/[.!?]$/.test(lastLine)) return null;
+  const sentences = lastLine.match(/[^.!?]+[.!?]+(?=\s|$)/g);
   const last = sentences?.[sentences.length - 1]?.trim();
   return last && last.length <= OVERLAP_CHARS && last.length < text.length ? last : null;
 }

@@ -118,18 +118,16 @@ export function hashTerm(term: string, dimensions: number): number {
 /** Sublinear term frequency, L2-normalised; a text with no words is the zero vector. */
 export function lexicalVector(text: string, dimensions: number): number[] {
   const vector = new Array<number>(dimensions).fill(0);
+  const weights = new Map<number, number>();
   let norm = 0;
   for (const [feature, count] of termFeatures(text, dimensions)) {
     const weight = count >= 1 ? 1 + Math.log(count) : count;
-    vector[feature] = weight;
+    weights.set(feature, weight);
     norm += weight * weight;
   }
   if (norm === 0) return vector;
   const scale = 1 / Math.sqrt(norm);
-  for (let i = 0; i < dimensions; i++) {
-    const value = vector[i] ?? 0;
-    if (value !== 0) vector[i] = value * scale;
-  }
+  for (const [feature, weight] of weights) vector[feature] = weight * scale;
   return vector;
 }
 

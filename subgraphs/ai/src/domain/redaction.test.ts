@@ -46,6 +46,13 @@ describe('createRedactor', () => {
     expect(run(r2, ['a kubectl get', ' nodes']).text).toBe('a # nodes');
   });
 
+  it('sees through Markdown emphasis and code marks inside a secret', () => {
+    const r = createRedactor(['A Deployment manages Pods through ReplicaSets'], '[hidden]');
+    expect(run(r, ['It is **A Deploy', 'ment** manages _Pods_ through `ReplicaSets`.']).text).toBe(
+      'It is **[hidden]`.',
+    );
+  });
+
   it('passes everything through when there are no secrets', () => {
     const r = createRedactor(['', '   '], '#');
     expect(run(r, ['a', 'b']).emitted).toEqual(['a', 'b', '']);

@@ -4,8 +4,9 @@
  * across deltas, so the redactor holds back the shortest tail that could still grow into a match
  * and emits everything before it at once — the learner still sees the reply token by token.
  *
- * Matching ignores case, and any run of whitespace in the output matches any run of whitespace in
- * a secret ("kubectl  get\npods" matches "kubectl get pods").
+ * Matching ignores case, any run of whitespace in the output matches any run of whitespace in a
+ * secret ("kubectl  get\npods" matches "kubectl get pods"), and Markdown emphasis or code marks
+ * inside a secret do not hide it ("**A Deployment** manages Pods").
  */
 
 export interface Redactor {
@@ -16,6 +17,8 @@ export interface Redactor {
 }
 
 const WHITESPACE = /\s/;
+/** Markdown marks a model may wrap around part of a secret. */
+const FORMATTING = new Set(['*', '_', '`']);
 
 function normaliseSecret(secret: string): string {
   return secret.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -28,10 +31,14 @@ function normaliseSecret(secret: string): string {
 function matchAt(text: string, start: number, secret: string): number | 'partial' | 'none' {
   let i = start;
   for (let j = 0; j < secret.length; j++) {
+    // Skip formatting marks inside the match (not before it: the match starts at real text).
+    if (j > 0 && !FORMATTING.has(secret[j] ?? '')) {
+      while (i < text.length && FORMATTING.has(text.charAt(i))) i++;
+    }
     if (secret[j] === ' ') {
       if (i >= text.length) return 'partial';
       if (!WHITESPACE.test(text.charAt(i))) return 'none';
-      while (i < text.length && WHITESPACE.test(text.charAt(i))) i++;
+      while (i < text.length && (WHITESPACE.test(text.charAt(i)) || FORMATTING.has(text.charAt(i)))) i++;
       continue;
     }
     if (i >= text.length) return 'partial';

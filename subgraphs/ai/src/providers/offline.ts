@@ -49,8 +49,10 @@ const STOPWORDS = new Set(
 
 /** Words that shape a question without naming its subject. */
 const QUESTION_WORDS = new Set(
-  'explain tell describe define definition mean means meaning difference between please help understand ' +
-    'know show give example examples work works happen happens mean? course lesson question'.split(' '),
+  (
+    'explain tell describe define definition mean means meaning difference between please help understand ' +
+    'know show give example examples work works happen happens course lesson question'
+  ).split(' '),
 );
 
 /** A crude stem so that "Pods" meets "Pod" and "containers" meets "container". */
@@ -97,6 +99,10 @@ const ADDRESSED_TO_AI = [
 function addressedToAi(sentence: string): boolean {
   return ADDRESSED_TO_AI.some((pattern) => pattern.test(sentence));
 }
+
+/** Course framing rather than content: greetings and signposts ("welcome to …", "our next topic"). */
+const META =
+  /^(hi|hello|hey|welcome)\b|\b(welcome to|i'm [A-Z][a-z]+|in the next (lesson|video|module)|our next topic|let's (start|begin))\b/i;
 
 interface Sentence {
   text: string;
@@ -177,6 +183,10 @@ const OUTRIGHT_QUIZ_ASK = [
   /\b(option|answer|choice)\s+\(?[a-e]\)?\b.{0,20}\b(correct|right)\b/i,
 ];
 
+/** The words of an outright ask that name the quiz rather than the concept. */
+const QUIZ_ASK_WORDS =
+  /\b(what'?s|which|answers?|solutions?|options?|choices?|correct|right|wrong|incorrect|true|quiz|questions?|q\s?\d+|number|no\.?|\d+|[a-e])\b/gi;
+
 export function asksForQuizAnswer(question: string): boolean {
   return OUTRIGHT_QUIZ_ASK.some((pattern) => pattern.test(question));
 }
@@ -220,14 +230,19 @@ function rank(question: string, candidates: Sentence[], extraTerms: string[] = [
   const weight = idf(candidates);
   const wanted = [...new Set([...terms(question), ...extraTerms])];
   const total = wanted.reduce((sum, t) => sum + weight(t), 0);
-  const subject = definitionSubject(question);
+  // A bare term ("Service", or what is left of "which option is right for the Service question")
+  // asks for its definition as much as "what is a Service?" does.
+  const words = (question.match(WORD) ?? []).filter((w) => terms(w).length > 0);
+  const subject =
+    definitionSubject(question) ?? (words.length === 1 && words[0] ? words[0].toLowerCase() : null);
   return candidates.map((sentence) => {
     const matched = wanted.filter((t) => sentence.stems.has(t)).reduce((sum, t) => sum + weight(t), 0);
     let score = matched;
     if (subject && matched > 0 && defines(sentence.text, subject)) score += 2;
     if (subject && matched > 0 && startsWithSubject(sentence.text, subject)) score += 1;
-    // Very short fragments rarely explain anything; retrieval order breaks ties.
+    // Very short fragments and course framing rarely explain anything; retrieval order breaks ties.
     if (sentence.stems.size < 4) score *= 0.6;
+    if (META.test(sentence.text)) score *= 0.3;
     score += 0.05 / sentence.passage.ref;
     return { sentence, score, coverage: total > 0 ? matched / total : 0 };
   });
@@ -251,16 +266,23 @@ function pickSentences(
     .filter((r) => r.score >= best.score * 0.35)
     .map((r) => r.sentence)
     .sort((a, b) => a.passage.ref - b.passage.ref || a.index - b.index);
-  const picked: Sentence[] = [];
+  const picked = new Set<Sentence>();
   for (const sentence of [best.sentence, ...others]) {
     // "This is a rolling update." means little alone: bring the sentence it points back to.
     if (ANAPHORIC.test(sentence.text) && sentence.index > 0) {
       const before = candidates.find((c) => c.passage === sentence.passage && c.index === sentence.index - 1);
-      if (before && !picked.includes(before)) picked.push(before);
+      if (before) picked.add(before);
     }
-    if (!picked.includes(sentence)) picked.push(sentence);
+    picked.add(sentence);
   }
-  return picked;
+  // The best sentence's passage leads; every passage reads in its own order.
+  const lead = best.sentence.passage.ref;
+  return [...picked].sort(
+    (a, b) =>
+      Number(b.passage.ref === lead) - Number(a.passage.ref === lead) ||
+      a.passage.ref - b.passage.ref ||
+      a.index - b.index,
+  );
 }
 
 const ANAPHORIC = /^(this|that|these|those|it|they|such|so|then)\b/i;
@@ -276,8 +298,9 @@ function composeAnswer(task: AnswerTask, maxSentences: number): string {
         'Here is what the course says about the idea behind it:',
       '',
     );
-    // The question names a quiz item rather than a concept: explain from the best-ranked passages.
-    const picked = pickSentences(task.question, candidates, maxSentences);
+    // Explain the concept the ask names ("the Service question" → Service), else give an overview.
+    const concept = task.question.replace(QUIZ_ASK_WORDS, ' ');
+    const picked = pickSentences(concept, candidates, maxSentences);
     const fallback = picked.length > 0 ? picked : leadSentences(candidates, maxSentences);
     if (fallback.length > 0) lines.push(citedParagraph(fallback));
     else lines.push('Re-read the lesson the question is about, then try the quiz again.');
@@ -408,13 +431,12 @@ function composeHint(task: HintTask): string {
   }
 
   if (task.authorHint) lines.push(`The lab author's hint: “${task.authorHint.trim()}”`, '');
+  lines.push(`The step asks: “${instructionsFirst}”`, '');
   const expectations = checkLines(task.lastCheckOutput)
     .filter((l) => FAILING.test(l))
     .slice(0, 3);
   if (expectations.length > 0) {
     lines.push('What the check expects and did not find:', ...expectations.map((l) => `- \`${l}\``));
-  } else {
-    lines.push(`The step needs: “${instructionsFirst}”`);
   }
   if (families.length > 0)
     lines.push(
@@ -428,44 +450,77 @@ function composeHint(task: HintTask): string {
 // ---------------------------------------------------------------------------------------------
 // Quiz drafts
 
+type TermKind = 'name' | 'code' | 'noun';
+
 interface KeyTerm {
   /** The form shown as an option. */
   label: string;
   stem: string;
   count: number;
-  /** Written like code (kubectl, etcd) rather than as a capitalised noun. */
-  code: boolean;
+  /**
+   * name: a capitalised technical noun (Deployment, ReplicaSet); code: a tool-like word (kubectl,
+   * kubelet); noun: a lowercase noun the text introduces with an article ("a superset"). Options
+   * of one question are all of one kind, or the odd one out gives the answer away.
+   */
+  kind: TermKind;
+}
+
+const DETERMINER_BEFORE = /\b(a|an|the|your|each|every)\s+$/i;
+
+/** What may follow the head of a noun phrase: punctuation, the end, or a function word. */
+const PHRASE_END =
+  /^(\s*[,.;:!?)]|\s*$|\s+(before|after|across|through|behind|inside|without|within|until|while|that|which|who|whose|is|are|was|were|has|have|can|will|with|of|in|on|at|to|for|from|by|and|or|but)\b)/i;
+
+function termKind(word: string, offset: number, before: string, after: string): TermKind | null {
+  if (STOPWORDS.has(word.toLowerCase())) return null;
+  if (/[a-z][A-Z]/.test(word) || (offset > 0 && /^[A-Z][a-z]{2,}$/.test(word))) return 'name';
+  if (/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(word) && /(ctl|let|cd|proxy|sh)$/.test(word)) return 'code';
+  // "a function with …", "the compiler, tsc": an article, then the word as the phrase's last word
+  // (so adjectives such as "a valid program" stay out).
+  if (
+    /^[a-z]{5,}$/.test(word) &&
+    !/(ly|ing|ed)$/.test(word) &&
+    DETERMINER_BEFORE.test(before) &&
+    PHRASE_END.test(after)
+  )
+    return 'noun';
+  return null;
 }
 
 /**
- * Technical terms of the passages: capitalised nouns seen mid-sentence ("a Deployment"),
- * CamelCase ("ReplicaSet") and tool-like lowercase words ("kubectl"). Counted over every
- * occurrence once a word qualifies, sentence starts included.
+ * Technical terms of the passages, each counted over every occurrence once it qualifies
+ * somewhere (sentence starts included); names only where capitalised ("Running" the phase, not
+ * "running it again").
  */
 function keyTerms(all: Sentence[]): KeyTerm[] {
   const word = /[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]/g;
-  const qualifying = new Map<string, boolean>();
+  const qualifying = new Map<string, TermKind>();
   for (const s of all) {
     for (const m of s.text.matchAll(word)) {
-      const w = m[0];
-      const camel = /[a-z][A-Z]/.test(w);
-      const capital = (m.index ?? 0) > 0 && /^[A-Z][a-z]{2,}$/.test(w);
-      const code = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(w) && /(ctl|let|cd|proxy|sh)$/.test(w);
-      if ((camel || capital || code) && !STOPWORDS.has(w.toLowerCase())) qualifying.set(stem(w), code);
+      const offset = m.index ?? 0;
+      const end = offset + m[0].length;
+      const kind = termKind(
+        m[0],
+        offset,
+        s.text.slice(Math.max(0, offset - 8), offset),
+        s.text.slice(end, end + 12),
+      );
+      const key = stem(m[0]);
+      // A word seen both as a name and as a noun is a name.
+      if (kind && (qualifying.get(key) === undefined || kind === 'name')) qualifying.set(key, kind);
     }
   }
   const byStem = new Map<
     string,
-    { stem: string; code: boolean; count: number; forms: Map<string, number> }
+    { stem: string; kind: TermKind; count: number; forms: Map<string, number> }
   >();
   for (const s of all) {
     for (const m of s.text.matchAll(word)) {
       const w = m[0];
       const key = stem(w);
-      const code = qualifying.get(key);
-      // Capitalised terms count only where capitalised: "Running" the phase, not "running it".
-      if (code === undefined || (!code && !/^[A-Z]/.test(w))) continue;
-      const entry = byStem.get(key) ?? { stem: key, code, count: 0, forms: new Map<string, number>() };
+      const kind = qualifying.get(key);
+      if (kind === undefined || (kind === 'name') !== /^[A-Z]/.test(w)) continue;
+      const entry = byStem.get(key) ?? { stem: key, kind, count: 0, forms: new Map<string, number>() };
       entry.count++;
       entry.forms.set(w, (entry.forms.get(w) ?? 0) + 1);
       byStem.set(key, entry);
@@ -475,7 +530,7 @@ function keyTerms(all: Sentence[]): KeyTerm[] {
     .map((e) => {
       // The singular form when the text uses it, else the most frequent one.
       const forms = [...e.forms.entries()].sort((a, b) => a[0].length - b[0].length || b[1] - a[1]);
-      return { label: forms[0]?.[0] ?? e.stem, stem: e.stem, count: e.count, code: e.code };
+      return { label: forms[0]?.[0] ?? e.stem, stem: e.stem, count: e.count, kind: e.kind };
     })
     .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 }
@@ -489,14 +544,14 @@ function hash(text: string): number {
 
 function pluralLike(term: string, surface: string): string {
   const plural = surface.toLowerCase() !== stem(surface) && surface.toLowerCase().endsWith('s');
-  if (!plural || /s$/.test(term) || !/^[A-Z][a-z]+$/.test(term)) return term;
+  if (!plural || /s$/.test(term) || !/^[A-Za-z][a-z]+$/.test(term)) return term;
   return `${term}s`;
 }
 
 const BLANK = '_____';
 
 function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
-  const all = sentencesOf(task.passages, (p) => p.source !== 'QUIZ');
+  const all = sentencesOf(task.passages, (p) => p.source !== 'QUIZ').filter((s) => !META.test(s.text));
   const vocabulary = keyTerms(all);
   const weight = idf(all);
   const candidates: { sentence: Sentence; term: KeyTerm; score: number }[] = [];
@@ -513,7 +568,9 @@ function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
       candidates.push({
         sentence,
         term,
-        score: (definitional ? 3 : 0) + informative + Math.log(1 + term.count),
+        // Names make the clearest cloze questions; common nouns come after them.
+        score:
+          (definitional ? 3 : 0) + informative + Math.log(1 + term.count) - (term.kind === 'noun' ? 1 : 0),
       });
     }
   }
@@ -531,18 +588,21 @@ function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
     if (questions.length >= task.count) break;
     if (usedTerms.has(term.stem) || usedSentences.has(sentence)) continue;
     // Capitalised terms match only capitalised ("Running" the phase, not "running it again").
-    const occurrence = term.code
-      ? new RegExp(`\\b${escapeRegExp(term.label)}[a-z]*\\b`, 'gi')
-      : new RegExp(`\\b${escapeRegExp(term.label)}(?:s|es)?\\b`, 'g');
-    const surface = sentence.text.match(occurrence)?.[0];
-    if (!surface) continue;
+    const occurrence = new RegExp(
+      `\\b${escapeRegExp(term.label)}(?:s|es)?\\b`,
+      term.kind === 'name' ? 'g' : 'gi',
+    );
+    const surfaces = new Set(sentence.text.match(occurrence) ?? []);
+    const [surface] = surfaces;
+    // One blank standing for both "container" and "containers" would read oddly.
+    if (!surface || surfaces.size > 1) continue;
     const cloze = sentence.text.replace(occurrence, BLANK);
     // Distractors: other terms of the same kind that the sentence does not already contain.
     // Terms from the same passage first (likely the same family: ClusterIP beside LoadBalancer),
     // then the most frequent ones of the course text.
     const nearby = new Set(terms(sentence.passage.text));
     const distractors = vocabulary
-      .filter((t) => t.stem !== term.stem && t.code === term.code && !sentence.stems.has(t.stem))
+      .filter((t) => t.stem !== term.stem && t.kind === term.kind && !sentence.stems.has(t.stem))
       .filter((t) => !t.label.toLowerCase().startsWith(term.stem) && !term.stem.startsWith(stem(t.label)))
       .map((t, i) => ({ t, rank: (nearby.has(t.stem) ? 0 : 1000) + (t.count >= 2 ? 0 : 500) + i }))
       .sort((a, b) => a.rank - b.rank)
@@ -558,7 +618,8 @@ function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
     usedTerms.add(term.stem);
     usedSentences.add(sentence);
     questions.push({
-      prompt: `Which term completes this statement from “${sentence.passage.lessonTitle}”? “${cloze}”`,
+      // Not naming the lesson: its title ("Pods and Containers") often gives the answer away.
+      prompt: `Which term completes this statement? “${cloze}”`,
       multiple: false,
       options: rotated,
       explanation: sentence.text,
@@ -577,10 +638,10 @@ function draftQuestions(task: QuizDraftTask): DraftQuestion[] {
 const MAX_POINT_CHARS = 120;
 
 /** A key point reads as a line: no final full stop, long sentences cut at a word with "…". */
-function shorten(sentence: string): string {
+function shorten(sentence: string, max = MAX_POINT_CHARS): string {
   const text = sentence.replace(/[.]$/, '');
-  if (text.length <= MAX_POINT_CHARS) return text;
-  const cut = text.slice(0, MAX_POINT_CHARS);
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
   return `${cut.slice(0, cut.lastIndexOf(' ')).replace(/[,;:]$/, '')}…`;
 }
 
@@ -615,7 +676,8 @@ function summarise(task: SummaryTask): LessonSummaryDraft {
     // A heading that only repeats the lesson title adds nothing to the point.
     if (title.toLowerCase() === task.lessonTitle.toLowerCase()) continue;
     const best = byScore.find((x) => x.s.passage.heading === heading);
-    if (best && points.length < 6) points.push(`${title}: ${shorten(best.s.text)}`);
+    if (best && points.length < 6)
+      points.push(`${title}: ${shorten(best.s.text, MAX_POINT_CHARS - title.length - 2)}`);
   }
   for (const x of byScore) {
     if (points.length >= 6) break;
@@ -648,6 +710,9 @@ export function createOfflineModel(options: OfflineModelOptions = {}): TutorMode
     offline: true,
     model: 'offline',
 
+    // Async only because the port streams: composing is synchronous, and each yield hands the
+    // word to the consumer before the next one is produced.
+    // eslint-disable-next-line @typescript-eslint/require-await
     async *streamReply(task, signal): AsyncGenerator<ReplyChunk> {
       const text =
         task.kind === 'answer' ? composeAnswer(task, settings.maxAnswerSentences) : composeHint(task);

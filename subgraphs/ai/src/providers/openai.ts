@@ -224,7 +224,8 @@ export function createOpenAiModel(options: OpenAiModelOptions): OpenAiTutorModel
         for await (const chunk of stream) {
           arm();
           if (chunk.usage) usage = chunk.usage;
-          for (const choice of chunk.choices) {
+          // Some compatible servers omit `choices` on the final usage chunk.
+          for (const choice of chunk.choices ?? []) {
             const piece = choice.delta?.content;
             if (piece) {
               text += piece;
@@ -234,7 +235,10 @@ export function createOpenAiModel(options: OpenAiModelOptions): OpenAiTutorModel
           }
         }
       } catch (error) {
-        if (timedOut) throw healthFailure('PROVIDER_TIMEOUT');
+        if (timedOut) {
+          options.logger.warn('tutor model gave no answer in time', { timeoutMs: options.timeoutMs });
+          throw healthFailure('PROVIDER_TIMEOUT');
+        }
         if (signal.aborted || error instanceof APIUserAbortError) throw new CallerAborted();
         const classified = classify(error);
         options.logger.warn('tutor model request failed', {

@@ -74,7 +74,11 @@ export class Retriever {
         throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} passages`);
       }
       if (this.embedder.termFeatures) countFeatures(vectors, documentFrequency);
-      await this.store.upsert(batch.map((chunk, i) => ({ id: chunk.id, chunk, vector: vectors[i] ?? [] })));
+      // A passage with no words the embedder keeps can never match; Qdrant cannot normalise it either.
+      const points = batch
+        .map((chunk, i) => ({ id: chunk.id, chunk, vector: vectors[i] ?? [] }))
+        .filter((point) => point.vector.some((value) => value !== 0));
+      await this.store.upsert(points);
       if (chunks.length > this.batchSize) {
         this.logger.info(
           `vector index: course ${course.id} ${Math.min(start + batch.length, chunks.length)}/${chunks.length} passages`,
@@ -152,9 +156,9 @@ export function embeddingText(chunk: Chunk): string {
 
 function countFeatures(vectors: number[][], documentFrequency: Map<number, number>): void {
   for (const vector of vectors) {
-    vector.forEach((value, feature) => {
-      if (value !== 0) documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1);
-    });
+    for (let feature = 0; feature < vector.length; feature++) {
+      if (vector[feature] !== 0) documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1);
+    }
   }
 }
 

@@ -451,11 +451,12 @@ class InProcessVectorStore implements MemoryVectorStore {
       const features = new Uint32Array(nonZero);
       const values = new Float32Array(nonZero);
       let at = 0;
-      vector.forEach((value, feature) => {
-        if (value === 0) return;
+      for (let feature = 0; feature < vector.length; feature++) {
+        const value = vector[feature] ?? 0;
+        if (value === 0) continue;
         features[at] = feature;
         values[at++] = value * scale;
-      });
+      }
       return { features, values };
     }
     return Float32Array.from(vector, (value) => value * scale);
@@ -587,7 +588,8 @@ async function readJson<T>(path: string): Promise<T | null> {
     return JSON.parse(await readFile(path, 'utf8')) as T;
   } catch (error) {
     // Not `instanceof Error`: errors from node:fs may come from another realm (e.g. under Jest).
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return null;
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT')
+      return null;
     throw error;
   }
 }

@@ -71,6 +71,19 @@ export const deploymentPassages: Passage[] = [
   ),
 ];
 
+/** The TypeScript course's first transcript: few names, so drafts must fall back to nouns. */
+export const typeScriptPassages: Passage[] = [
+  {
+    ref: 1,
+    lessonId: 'ts-why',
+    lessonTitle: 'Why TypeScript',
+    source: 'TRANSCRIPT',
+    heading: null,
+    text: "Hi, I'm Ada, and welcome to TypeScript Fundamentals. Let's start with why TypeScript exists at all. TypeScript is a superset of JavaScript. Every valid JavaScript program is also valid TypeScript syntax, but TypeScript lets you add type annotations on top. Those types are checked at compile time. If you call a function with the wrong arguments or misspell a property name, you see the error in your editor before the code ever runs. The compiler, tsc, checks your code and then emits plain JavaScript. The types are erased, so there is no runtime cost and the output runs anywhere JavaScript runs.",
+    startSeconds: 0,
+  },
+];
+
 /** The grep step's real check command (the tutor never receives it; hints must never contain it). */
 export const grepCheckCommand = '[ "$(cat "$out")" = "$(grep ERROR "$log")" ]';
 

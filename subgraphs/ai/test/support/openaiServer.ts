@@ -26,6 +26,8 @@ export interface ReplyStep {
   chunking?: 'word' | number;
   /** Pause before each chunk (the first one too), in ms. */
   delayMs?: number;
+  /** Pause before the first chunk instead of `delayMs` (time to first token), in ms. */
+  firstDelayMs?: number;
   /** Usage to report; default: characters / 4 of prompt and reply. null: report none. */
   usage?: ScriptedUsage | null;
   /** finish_reason of the last chunk. */
@@ -81,7 +83,7 @@ export interface OpenAiTestServer {
   url: string;
   /** Queues steps for the next chat completion requests, one step per request, in order. */
   script(...steps: ServerStep[]): void;
-  /** Queues steps for the next embeddings requests (faults only make sense: rateLimit, httpError, invalidJson). */
+  /** Queues faults for the next embeddings requests: rateLimit, httpError, invalidJson, or stall (no answer for stallMs). */
   scriptEmbeddings(...steps: FaultStep[]): void;
   /** The reply for chat requests when nothing is scripted. Default: `{ kind: 'reply', echo: true }`. */
   setDefault(step: ServerStep): void;
@@ -182,6 +184,10 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
       record.body = body;
       const step = embeddingQueue.shift();
       if (step && faultResponse(step, res)) return;
+      if (step?.kind === 'stall') {
+        await holdOpen(res, step.stallMs);
+        return;
+      }
       if (!body || body.input === undefined) {
         sendJson(res, 400, errorBody('input is required', 'invalid_request_error', null));
         return;
@@ -282,9 +288,11 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
       step.kind === 'reply' && step.echo ? echoText(body) : 'text' in step ? (step.text ?? '') : '';
     const chunking = 'chunking' in step ? step.chunking : undefined;
     const delayMs = step.kind === 'reply' ? (step.delayMs ?? 0) : 0;
+    const firstDelayMs = step.kind === 'reply' ? (step.firstDelayMs ?? delayMs) : 0;
 
     for (const [index, piece] of chunkText(text, chunking).entries()) {
-      if (delayMs > 0) await sleep(delayMs);
+      const pause = index === 0 ? firstDelayMs : delayMs;
+      if (pause > 0) await sleep(pause);
       if (res.destroyed) return;
       send(chunk(index === 0 ? { role: 'assistant', content: piece } : { content: piece }));
     }
@@ -317,14 +325,7 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
         res.socket?.destroy();
         return;
       case 'stall':
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, step.stallMs ?? 30_000);
-          res.once('close', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        res.socket?.destroy();
+        await holdOpen(res, step.stallMs);
         return;
       case 'invalidJson':
         res.write('data: {"id": "broken", "choices": [\n\n');
@@ -372,6 +373,18 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Sends nothing for `stallMs` (or until the client hangs up), then drops the connection. */
+async function holdOpen(res: ServerResponse, stallMs = 30_000): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, stallMs);
+    res.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  res.socket?.destroy();
 }
 
 function defaultUsage(promptChars: number, text: string): ScriptedUsage {

@@ -8,6 +8,7 @@
 import { lazy, Suspense } from 'react';
 import { useMutation } from '@apollo/client';
 import { Markdown } from '../../components/Markdown';
+import { TutorPanel } from '../../components/tutor/TutorPanel';
 import { ProgressBar } from '../../components/ProgressBar';
 import type { LabSessionStatus } from '../../graphql/generated/graphql';
 import { LabStartMutation } from '../../graphql/operations';
@@ -44,7 +45,10 @@ export function LabLesson({
   enrolled,
   labsUnavailable = false,
   onCompleted,
+  course,
 }: LessonPartProps<LabContentData> & {
+  /** The course, for the tutor panel (none without it); the running session goes with questions. */
+  course?: { id: string; slug: string };
   /** The labs service did not answer the lesson query: no session is known. */
   labsUnavailable?: boolean;
   /** The session turned COMPLETED: the lesson's progress changed on the server. */
@@ -104,6 +108,14 @@ export function LabLesson({
         </p>
       ) : (
         <p className="hint">This lesson completes when every step&apos;s check passes.</p>
+      )}
+      {course && (
+        <TutorPanel
+          courseId={course.id}
+          courseSlug={course.slug}
+          lessonId={lesson.id}
+          labSessionId={active ? session.id : null}
+        />
       )}
     </div>
   );

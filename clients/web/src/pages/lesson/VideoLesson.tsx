@@ -8,6 +8,9 @@
  * The transcript doubles as chapter navigation: choosing a line seeks the video there. When the
  * video cannot load (offline, blocked host), the transcript stays usable and choosing a line moves
  * the learner's position through the same reporting path, so progress keeps working without media.
+ *
+ * `startAt` (the lesson URL's `?t=83`, as a tutor citation of the transcript links it) starts the
+ * video at that second instead of the saved position, and seeks there again when it changes.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
@@ -21,14 +24,25 @@ import type { LessonPartProps, VideoContentData } from './types';
 /** How often a heartbeat is sent while the video plays. */
 export const HEARTBEAT_MS = 10_000;
 
-export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<VideoContentData>) {
+export function VideoLesson({
+  lesson,
+  content,
+  enrolled,
+  startAt = null,
+}: LessonPartProps<VideoContentData> & {
+  /** A second to start at (from the URL), over the saved position. */
+  startAt?: number | null;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const saved = lesson.viewerProgress?.positionSeconds ?? 0;
-  const [resumeFrom] = useState(saved);
-  const [position, setPosition] = useState(saved);
+  const [resumeFrom] = useState(startAt === null ? saved : 0);
+  const [position, setPosition] = useState(startAt ?? saved);
+  // A start the media was not ready for yet: applied once its metadata loads.
+  const pendingStart = useRef<number | null>(null);
   const [mediaFailed, setMediaFailed] = useState(false);
   const [record, recording] = useMutation(VideoProgressRecordMutation);
-  const lastSent = useRef({ at: 0, position: saved });
+  // A start from the URL is where the learner was sent, not where they got to: not reported.
+  const lastSent = useRef({ at: 0, position: startAt ?? saved });
   const cues = useMemo(() => parseVtt(content.transcriptVtt ?? ''), [content.transcriptVtt]);
   const onMediaFailure = useCallback(() => setMediaFailed(true), []);
   useVideoSource(video, content.url, onMediaFailure);
@@ -50,6 +64,19 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
   const positionRef = useRef(position);
   positionRef.current = position;
   useEffect(() => () => report(positionRef.current, true), [report]);
+
+  useEffect(() => {
+    if (startAt === null) return;
+    const seconds = Math.min(Math.max(startAt, 0), content.durationSeconds);
+    setPosition(seconds);
+    lastSent.current = { ...lastSent.current, position: seconds };
+    const element = video.current;
+    if (!element) return;
+    // Before its metadata the element keeps this as its start position (and says so as currentTime);
+    // hls.js attaching can reset it, so it is applied again on loadedmetadata.
+    if (element.readyState < HTMLMediaElement.HAVE_METADATA) pendingStart.current = seconds;
+    element.currentTime = seconds;
+  }, [startAt, content.durationSeconds]);
 
   const seekTo = (seconds: number) => {
     setPosition(seconds);
@@ -73,7 +100,10 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
           playsInline
           aria-describedby="transcript-heading"
           onLoadedMetadata={(event) => {
-            if (resumeFrom > 0 && resumeFrom < event.currentTarget.duration - 5)
+            if (pendingStart.current !== null) {
+              event.currentTarget.currentTime = pendingStart.current;
+              pendingStart.current = null;
+            } else if (resumeFrom > 0 && resumeFrom < event.currentTarget.duration - 5)
               event.currentTarget.currentTime = resumeFrom;
           }}
           onTimeUpdate={(event) => {
@@ -93,6 +123,7 @@ export function VideoLesson({ lesson, content, enrolled }: LessonPartProps<Video
         )}
       </div>
       <p className="video-status" aria-live="polite">
+        {startAt !== null && <span>Starting at {clock(startAt)}. </span>}
         {resumeFrom > 0 && <span>Resuming at {clock(resumeFrom)}. </span>}
         {enrolled && <span>Saved position: {clock(savedPosition)}</span>}
         {userError && <span className="form-error"> {userError.message}</span>}

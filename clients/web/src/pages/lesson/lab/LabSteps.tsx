@@ -2,12 +2,16 @@
  * The lab's steps with their instructions and, once a session exists, each step's last check:
  * a status icon, the result (announced politely as it arrives, by the mutation or by a CHECK
  * event) and the check's output. A step is checked in the sandbox, so Check works only while the
- * session is READY.
+ * session is READY. Where the page has a tutor, each step not yet passed offers a Hint: it streams
+ * into the tutor panel like an answer, more specific each time it is asked for (up to level 3).
  */
 import { useMutation } from '@apollo/client';
+import { describeError } from '../../../components/ErrorState';
 import { Markdown } from '../../../components/Markdown';
+import { useTutor } from '../../../components/tutor/TutorContext';
 import type { LabStepStatus } from '../../../graphql/generated/graphql';
-import { LabStepCheckMutation } from '../../../graphql/operations';
+import { LabHintRequestMutation, LabStepCheckMutation } from '../../../graphql/operations';
+import { rateLimitMessage } from '../../authForm';
 import type { LabContentData } from '../types';
 import type { LabSessionData } from './useLabSession';
 
@@ -101,6 +105,7 @@ function LabStep({
           {userError?.message ?? 'The check could not be run. Please try again.'}
         </p>
       )}
+      {status !== 'PASSED' && <StepHint number={number} stepId={step.id} sessionId={sessionId} />}
       {state?.lastOutput && (
         <figure className="check-output">
           <figcaption>Output of the last check</figcaption>
@@ -108,5 +113,54 @@ function LabStep({
         </figure>
       )}
     </li>
+  );
+}
+
+/** Asks the tutor for a hint on one step; the hint appears in the tutor panel. */
+function StepHint({
+  number,
+  stepId,
+  sessionId,
+}: {
+  number: number;
+  stepId: string;
+  sessionId: string | null;
+}) {
+  const tutor = useTutor();
+  const [request, requesting] = useMutation(LabHintRequestMutation);
+  if (!tutor) return null;
+  const userError = requesting.data?.labHintRequest.userErrors[0];
+  const problem =
+    userError?.message ??
+    (requesting.error
+      ? (rateLimitMessage(requesting.error, 'Too many hints') ?? describeError(requesting.error))
+      : null);
+
+  const onHint = async () => {
+    if (!sessionId) return;
+    const result = await request({ variables: { input: { sessionId, stepId } } }).catch(() => undefined);
+    const payload = result?.data?.labHintRequest;
+    if (!payload?.message) return;
+    tutor.follow({ ...payload.message, hintLevel: payload.message.hintLevel ?? payload.level });
+    document.getElementById('tutor-heading')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  };
+
+  return (
+    <div className="step-hint">
+      <button
+        type="button"
+        className="button secondary"
+        disabled={!sessionId || tutor.busy || requesting.loading}
+        onClick={() => void onHint()}
+      >
+        {requesting.loading ? 'Asking for a hint…' : 'Hint'}
+        <span className="visually-hidden"> for step {number}</span>
+      </button>
+      {problem && (
+        <p className="form-error" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
   );
 }

@@ -1,0 +1,192 @@
+/**
+ * Retrieval bench (`npm run bench:retrieval`). Prints, never asserts:
+ *
+ * 1. quality of the offline lexical retriever over the bench questions: recall@1, recall@3, MRR
+ *    and the misses;
+ * 2. speed and memory of the in-process store with 100,000 passages of text recombined from the
+ *    demo courses, spread over 50 courses and all in one course (the worst case for a search):
+ *    build time, heap and RSS, and retrieval latency (query embedding + idf + search) p50/p95/p99.
+ *
+ * Bounded: fixed sizes and query counts, seeded randomness, exits when done.
+ */
+import { createLogger } from '@learncraft/kit';
+import { chunkCourse } from '../src/domain/chunking';
+import type { CourseContent, LessonContent } from '../src/domain/content';
+import { createLexicalEmbedder } from '../src/domain/lexical';
+import { Retriever } from '../src/services/retriever';
+import { createMemoryVectorStore } from '../src/stores/memoryVectorStore';
+import { demoCourseContents } from '../test/support/demoContent';
+import { benchQuestions } from './questions';
+import { measureRecall } from './recall';
+
+const TOTAL_PASSAGES = 100_000;
+const QUERIES = 500;
+const WARMUP_QUERIES = 50;
+/** Sections per synthetic lesson; each section is one passage. */
+const SECTIONS_PER_LESSON = 50;
+
+async function main() {
+  const embedder = createLexicalEmbedder();
+  console.log(`embedder: ${embedder.id}`);
+
+  const recall = await measureRecall(embedder);
+  console.log(`\n== retrieval quality (${recall.questions} questions over the demo courses)`);
+  console.log(
+    `recall@1 ${recall.recallAt1.toFixed(3)}  recall@3 ${recall.recallAt3.toFixed(3)}  MRR ${recall.mrr.toFixed(3)}`,
+  );
+  for (const miss of recall.misses) {
+    console.log(
+      `  miss: "${miss.question.question}" wants ${miss.question.lessonId}; got ${miss.got.join(', ')}`,
+    );
+  }
+
+  const sentences = demoSentences();
+  console.log(
+    `\n== in-process store, ${TOTAL_PASSAGES} synthetic passages from ${sentences.length} demo sentences`,
+  );
+  await measureScale('50 courses x 2,000 passages', 50, sentences);
+  await measureScale('1 course x 100,000 passages (worst case)', 1, sentences);
+}
+
+async function measureScale(label: string, courses: number, sentences: string[]) {
+  const random = seeded(42);
+  const store = await createMemoryVectorStore({ directory: null });
+  const retriever = new Retriever({
+    store,
+    embedder: createLexicalEmbedder(),
+    logger: createLogger('bench', 'silent'),
+    batchSize: 256,
+  });
+  await retriever.open();
+  const perCourse = TOTAL_PASSAGES / courses;
+  const started = performance.now();
+  let indexed = 0;
+  for (let c = 0; c < courses; c++) {
+    const course = syntheticCourse(`synthetic-${c}`, perCourse, sentences, random);
+    indexed += (await retriever.indexCourse(course)).chunks;
+    if (courses === 1 || (c + 1) % 10 === 0) process.stderr.write(`  indexed ${indexed} passages\n`);
+  }
+  const buildSeconds = (performance.now() - started) / 1000;
+  collectGarbage();
+  const memory = process.memoryUsage();
+  console.log(`\n-- ${label}`);
+  console.log(
+    `build ${buildSeconds.toFixed(1)} s (${Math.round(indexed / buildSeconds)} passages/s; chunk + embed + upsert), ` +
+      `${await store.count()} points; heapUsed ${mb(memory.heapUsed)} MB, rss ${mb(memory.rss)} MB`,
+  );
+
+  const questions = [...benchQuestions.map((q) => q.question), ...sentences.map(fragment)];
+  const timings: number[] = [];
+  let returned = 0;
+  for (let i = 0; i < WARMUP_QUERIES + QUERIES; i++) {
+    const text = questions[Math.floor(random() * questions.length)] ?? 'pods';
+    const courseId = `synthetic-${Math.floor(random() * courses)}`;
+    const t0 = performance.now();
+    const hits = await retriever.search({ courseId, text, limit: 8 });
+    const elapsed = performance.now() - t0;
+    if (i >= WARMUP_QUERIES) {
+      timings.push(elapsed);
+      returned += hits.length;
+    }
+  }
+  timings.sort((a, b) => a - b);
+  console.log(
+    `search (limit 8, ${QUERIES} queries): p50 ${pct(timings, 0.5)} ms  p95 ${pct(timings, 0.95)} ms  ` +
+      `p99 ${pct(timings, 0.99)} ms  max ${pct(timings, 1)} ms; ${(returned / QUERIES).toFixed(1)} hits/query`,
+  );
+  await store.close();
+}
+
+/** Every sentence of the demo courses' passages, deduplicated. */
+function demoSentences(): string[] {
+  const out = new Set<string>();
+  for (const course of demoCourseContents().values()) {
+    for (const chunk of chunkCourse(course)) {
+      for (const sentence of chunk.text.match(/[^.!?\n]+[.!?]+/g) ?? []) {
+        const trimmed = sentence.trim();
+        if (trimmed.length > 30) out.add(trimmed);
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Lessons of SECTIONS_PER_LESSON sections, each a heading and 3-7 recombined sentences (one passage). */
+function syntheticCourse(
+  id: string,
+  passages: number,
+  sentences: string[],
+  random: () => number,
+): CourseContent {
+  const lessons: LessonContent[] = [];
+  for (let l = 0; l * SECTIONS_PER_LESSON < passages; l++) {
+    const sections: string[] = [];
+    for (let s = 0; s < SECTIONS_PER_LESSON && l * SECTIONS_PER_LESSON + s < passages; s++) {
+      const body: string[] = [];
+      const count = 3 + Math.floor(random() * 5);
+      let length = 0;
+      for (let k = 0; k < count && length < 650; k++) {
+        const sentence = sentences[Math.floor(random() * sentences.length)] ?? '';
+        body.push(sentence);
+        length += sentence.length + 1;
+      }
+      sections.push(`## ${fragment(body[0] ?? 'Section')}\n\n${body.join(' ')}`);
+    }
+    lessons.push({
+      id: `${id}/lesson-${l}`,
+      title: `Lesson ${l}`,
+      kind: 'READING',
+      moduleId: `${id}/module-${Math.floor(l / 10)}`,
+      moduleTitle: `Module ${Math.floor(l / 10)}`,
+      markdown: sections.join('\n\n'),
+      transcriptVtt: null,
+      lab: null,
+      quiz: null,
+    });
+  }
+  return { id, version: 1, title: id, published: true, instructorIds: [], lessons };
+}
+
+/** The first few words of a sentence: a heading, or a terse query. */
+function fragment(sentence: string): string {
+  return sentence
+    .split(/\s+/)
+    .slice(0, 6)
+    .join(' ')
+    .replace(/[.,:;!?]+$/, '');
+}
+
+/** Mulberry32: small, fast, reproducible. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pct(sorted: number[], p: number): string {
+  const value = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
+  return value.toFixed(2);
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}
+
+/** Collects garbage when run with --expose-gc, so memory figures show what the index holds. */
+function collectGarbage() {
+  const gc: unknown = Reflect.get(globalThis, 'gc');
+  if (typeof gc === 'function') gc();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
