@@ -148,15 +148,24 @@ export class InstructorTools {
         explanation: question.explanation?.trim() || null,
       })),
     });
-    if (!result.ok) {
-      return {
-        ok: false,
-        userErrors: result.userErrors.map((error) => ({
-          ...error,
-          // The catalog points into its own `questions`; ours is the input's.
-          field: error.field ? ['input', ...error.field.filter((part) => part !== 'input')] : null,
-        })),
-      };
+    switch (result.kind) {
+      case 'APPENDED':
+        break;
+      case 'INVALID':
+        return {
+          ok: false,
+          userErrors: result.userErrors.map((error) => ({
+            ...error,
+            // The catalog points into its own `questions`; ours is the input's.
+            field: error.field ? ['input', ...error.field.filter((part) => part !== 'input')] : null,
+          })),
+        };
+      case 'NOT_A_QUIZ':
+        return { ok: false, userErrors: [userError('NOT_A_QUIZ', 'The lesson is no longer a quiz.', ['input', 'draftId'])] };
+      case 'NOT_FOUND':
+        throw notFound('Lesson', draft.lessonId);
+      case 'FORBIDDEN':
+        throw forbidden("Only the course's instructors may add questions to its quizzes.");
     }
     const decided = await this.deps.store.decideDraft(draft.id, 'ACCEPTED', viewer.id, this.deps.now());
     return { ok: true, draft: decided ?? draft, lessonId: draft.lessonId };
