@@ -44,7 +44,8 @@ function model(overrides: Partial<OpenAiModelOptions> = {}) {
     baseUrl: server.url,
     apiKey: 'sk-test',
     chatModel: 'gpt-test',
-    timeoutMs: 2_000,
+    // Generous: the first request of a cold, loaded test run can take seconds. Stall tests set their own.
+    timeoutMs: 10_000,
     maxOutputTokens: 300,
     logger: silent,
     ...overrides,
@@ -140,16 +141,16 @@ describe('OpenAI-compatible tutor model: streaming', () => {
   });
 
   it('times out a stall between chunks with PROVIDER_TIMEOUT and aborts the request', async () => {
-    server.script({ kind: 'stall', text: 'A Pod', stallMs: 5_000 });
-    const { chunks, error } = await collect(model({ timeoutMs: 300 }));
+    server.script({ kind: 'stall', text: 'A Pod', stallMs: 20_000 });
+    const { chunks, error } = await collect(model({ timeoutMs: 1_500 }));
     expect(deltas(chunks)).toEqual(['A ', 'Pod']);
     expect(error?.code).toBe('PROVIDER_TIMEOUT');
     await expect(server.requests[0]?.closed).resolves.toBe('aborted');
   });
 
   it('times out a missing first token with PROVIDER_TIMEOUT', async () => {
-    server.script({ kind: 'stall', stallMs: 5_000 });
-    const { chunks, error } = await collect(model({ timeoutMs: 300 }));
+    server.script({ kind: 'stall', stallMs: 20_000 });
+    const { chunks, error } = await collect(model({ timeoutMs: 1_500 }));
     expect(chunks).toEqual([]);
     expect(error?.code).toBe('PROVIDER_TIMEOUT');
     await expect(server.requests[0]?.closed).resolves.toBe('aborted');
@@ -226,7 +227,7 @@ describe('OpenAI-compatible tutor model: circuit breaker', () => {
   });
 
   it('counts timeouts and broken streams but not rate limits or caller aborts', async () => {
-    const m = model({ timeoutMs: 1_000, breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
+    const m = model({ timeoutMs: 2_000, breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
     server.script({ kind: 'rateLimit' }, { kind: 'rateLimit' }, { kind: 'rateLimit' });
     for (let i = 0; i < 3; i++) expect((await collect(m)).error?.code).toBe('PROVIDER_RATE_LIMITED');
     const aborted = new AbortController();
@@ -234,7 +235,7 @@ describe('OpenAI-compatible tutor model: circuit breaker', () => {
     expect((await collect(m, aborted.signal)).error).toBeNull();
     expect(m.breakerState()).toBe('closed');
 
-    server.script({ kind: 'stall', stallMs: 5_000 }, { kind: 'errorEvent', text: 'x' });
+    server.script({ kind: 'stall', stallMs: 20_000 }, { kind: 'errorEvent', text: 'x' });
     expect((await collect(m)).error?.code).toBe('PROVIDER_TIMEOUT');
     expect((await collect(m)).error?.code).toBe('PROVIDER_ERROR');
     expect(m.breakerState()).toBe('open');
@@ -328,7 +329,7 @@ describe('OpenAI-compatible embedder', () => {
       apiKey: 'sk-test',
       model: 'embed-test',
       dimensions: 8,
-      timeoutMs: 2_000,
+      timeoutMs: 10_000,
       batchSize,
     });
 
@@ -376,13 +377,13 @@ describe('OpenAI-compatible embedder', () => {
   });
 
   it('times out a batch that gets no answer with PROVIDER_TIMEOUT and aborts it', async () => {
-    server.scriptEmbeddings({ kind: 'stall', stallMs: 5_000 });
+    server.scriptEmbeddings({ kind: 'stall', stallMs: 20_000 });
     const slow = createOpenAiEmbedder({
       baseUrl: server.url,
       apiKey: 'k',
       model: 'embed-test',
       dimensions: 8,
-      timeoutMs: 300,
+      timeoutMs: 1_500,
       batchSize: 2,
     });
     await expect(slow.embedQuery('x')).rejects.toMatchObject({ code: 'PROVIDER_TIMEOUT' });
@@ -394,7 +395,7 @@ describe('OpenAI-compatible embedder', () => {
       baseUrl: server.url,
       apiKey: 'k',
       model: 'text-embedding-3-small',
-      timeoutMs: 2_000,
+      timeoutMs: 10_000,
       batchSize: 4,
     });
     // The test server answers with its default size, not 1536.
