@@ -29,6 +29,8 @@ export const aiConfigSchema = z
     OPENAI_CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
     /** Unset: the offline lexical embeddings even with a chat model (local servers often lack one). */
     OPENAI_EMBEDDING_MODEL: optionalText,
+    /** The embedding size to request; needed for models other than OpenAI's text-embedding-3/ada-002. */
+    OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(8_192).optional(),
     /** Time to the first token, and between tokens, before a reply fails as PROVIDER_TIMEOUT. */
     AI_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(110_000).default(20_000),
     AI_MAX_OUTPUT_TOKENS: positiveInt(800, 8_000),

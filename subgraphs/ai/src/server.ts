@@ -261,6 +261,7 @@ function createEmbedder(config: AiConfig): Embedder {
     baseUrl: config.OPENAI_BASE_URL,
     apiKey: config.OPENAI_API_KEY ?? 'not-needed',
     model: config.OPENAI_EMBEDDING_MODEL,
+    dimensions: config.OPENAI_EMBEDDING_DIMENSIONS,
     timeoutMs: config.AI_PROVIDER_TIMEOUT_MS,
     batchSize: 64,
   });
