@@ -5,14 +5,20 @@
  *    and the misses;
  * 2. speed and memory of the in-process store with 100,000 passages of text recombined from the
  *    demo courses, spread over 50 courses and all in one course (the worst case for a search):
- *    build time, heap and RSS, and retrieval latency (query embedding + idf + search) p50/p95/p99.
+ *    build time (persisting to a temporary directory as the embedded default does), heap and
+ *    RSS, size on disk and time to load it again, and retrieval latency (query embedding + idf +
+ *    search) p50/p95/p99.
  *
  * Bounded: fixed sizes and query counts, seeded randomness, exits when done.
  */
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@learncraft/kit';
 import { chunkCourse } from '../src/domain/chunking';
 import type { CourseContent, LessonContent } from '../src/domain/content';
 import { createLexicalEmbedder } from '../src/domain/lexical';
+import type { Embedder } from '../src/providers/types';
 import { Retriever } from '../src/services/retriever';
 import { createMemoryVectorStore } from '../src/stores/memoryVectorStore';
 import { demoCourseContents } from '../test/support/demoContent';
@@ -44,16 +50,17 @@ async function main() {
   console.log(
     `\n== in-process store, ${TOTAL_PASSAGES} synthetic passages from ${sentences.length} demo sentences`,
   );
-  await measureScale('50 courses x 2,000 passages', 50, sentences);
-  await measureScale('1 course x 100,000 passages (worst case)', 1, sentences);
+  await measureScale('50 courses x 2,000 passages', 50, sentences, embedder);
+  await measureScale('1 course x 100,000 passages (worst case)', 1, sentences, embedder);
 }
 
-async function measureScale(label: string, courses: number, sentences: string[]) {
+async function measureScale(label: string, courses: number, sentences: string[], embedder: Embedder) {
   const random = seeded(42);
-  const store = await createMemoryVectorStore({ directory: null });
+  const directory = await mkdtemp(join(tmpdir(), 'lc-bench-vectors-'));
+  const store = await createMemoryVectorStore({ directory });
   const retriever = new Retriever({
     store,
-    embedder: createLexicalEmbedder(),
+    embedder,
     logger: createLogger('bench', 'silent'),
     batchSize: 256,
   });
@@ -71,7 +78,7 @@ async function measureScale(label: string, courses: number, sentences: string[])
   const memory = process.memoryUsage();
   console.log(`\n-- ${label}`);
   console.log(
-    `build ${buildSeconds.toFixed(1)} s (${Math.round(indexed / buildSeconds)} passages/s; chunk + embed + upsert), ` +
+    `build ${buildSeconds.toFixed(1)} s (${Math.round(indexed / buildSeconds)} passages/s; chunk + embed + upsert + persist), ` +
       `${await store.count()} points; heapUsed ${mb(memory.heapUsed)} MB, rss ${mb(memory.rss)} MB`,
   );
 
@@ -95,6 +102,19 @@ async function measureScale(label: string, courses: number, sentences: string[])
       `p99 ${pct(timings, 0.99)} ms  max ${pct(timings, 1)} ms; ${(returned / QUERIES).toFixed(1)} hits/query`,
   );
   await store.close();
+
+  const loadStarted = performance.now();
+  const reopened = await createMemoryVectorStore({ directory });
+  await reopened.ensure(embedder.dimensions, embedder.id);
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const files = await readdir(directory);
+  let bytes = 0;
+  for (const name of files) bytes += (await stat(join(directory, name))).size;
+  console.log(
+    `on disk ${mb(bytes)} MB in ${files.length} files; reopened with ${await reopened.count()} points in ${loadSeconds.toFixed(1)} s`,
+  );
+  await reopened.close();
+  await rm(directory, { recursive: true, force: true });
 }
 
 /** Every sentence of the demo courses' passages, deduplicated. */

@@ -388,14 +388,21 @@ class InProcessVectorStore implements MemoryVectorStore {
     this.generation++;
     for (const [courseId, segment] of dirty) {
       segment.maybeCompact(true);
+      // Serialised and marked clean before the write yields, so an upsert arriving meanwhile marks it dirty again.
+      segment.dirty = false;
       if (segment.alive === 0) {
         segment.file = null;
-      } else {
-        const name = `c-${createHash('sha1').update(courseId).digest('hex').slice(0, 16)}-${this.generation}.json`;
-        await writeAtomically(join(directory, name), JSON.stringify(toCourseFile(segment, this.dimensions)));
-        segment.file = name;
+        continue;
       }
-      segment.dirty = false;
+      const name = `c-${createHash('sha1').update(courseId).digest('hex').slice(0, 16)}-${this.generation}.json`;
+      const content = JSON.stringify(toCourseFile(segment, this.dimensions));
+      try {
+        await writeAtomically(join(directory, name), content);
+      } catch (error) {
+        segment.dirty = true;
+        throw error;
+      }
+      segment.file = name;
     }
     const manifest: Manifest = {
       format: FORMAT,
