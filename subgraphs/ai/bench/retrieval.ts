@@ -79,7 +79,8 @@ async function measureScale(label: string, courses: number, sentences: string[],
   console.log(`\n-- ${label}`);
   console.log(
     `build ${buildSeconds.toFixed(1)} s (${Math.round(indexed / buildSeconds)} passages/s; chunk + embed + upsert + persist), ` +
-      `${await store.count()} points; heapUsed ${mb(memory.heapUsed)} MB, rss ${mb(memory.rss)} MB`,
+      `${await store.count()} points; heapUsed ${mb(memory.heapUsed)} MB, typed arrays ${mb(memory.arrayBuffers)} MB, ` +
+      `rss ${mb(memory.rss)} MB`,
   );
 
   const questions = [...benchQuestions.map((q) => q.question), ...sentences.map(fragment)];

@@ -85,6 +85,13 @@ class Postings {
     this.weights[this.length] = weight;
     this.length++;
   }
+
+  /** Gives back the growth headroom (up to half the capacity) once a course is complete. */
+  trim(): void {
+    if (this.slots.length === this.length) return;
+    this.slots = this.slots.slice(0, this.length);
+    this.weights = this.weights.slice(0, this.length);
+  }
 }
 
 /** One course's points. Replaced or deleted points leave dead slots until the next compaction. */
@@ -357,6 +364,7 @@ class InProcessVectorStore implements MemoryVectorStore {
     const segment = this.segment(courseId);
     segment.record = record;
     segment.dirty = true;
+    for (const list of segment.postings.values()) list.trim();
     await this.flush();
   }
 
