@@ -11,6 +11,7 @@
  *
  * Bounded: fixed sizes and query counts, seeded randomness, exits when done.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,18 +105,60 @@ async function measureScale(label: string, courses: number, sentences: string[],
   );
   await store.close();
 
-  const loadStarted = performance.now();
-  const reopened = await createMemoryVectorStore({ directory });
-  await reopened.ensure(embedder.dimensions, embedder.id);
-  const loadSeconds = (performance.now() - loadStarted) / 1000;
   const files = await readdir(directory);
   let bytes = 0;
   for (const name of files) bytes += (await stat(join(directory, name))).size;
+  const loaded = await loadInFreshProcess(directory);
   console.log(
-    `on disk ${mb(bytes)} MB in ${files.length} files; reopened with ${await reopened.count()} points in ${loadSeconds.toFixed(1)} s`,
+    `on disk ${mb(bytes)} MB in ${files.length} files; a fresh process loads its ${loaded.points} points in ` +
+      `${loaded.seconds.toFixed(1)} s and then holds heapUsed ${mb(loaded.heapUsed)} MB, ` +
+      `typed arrays ${mb(loaded.arrayBuffers)} MB, rss ${mb(loaded.rss)} MB`,
   );
-  await reopened.close();
   await rm(directory, { recursive: true, force: true });
+}
+
+interface LoadReport {
+  points: number;
+  seconds: number;
+  heapUsed: number;
+  arrayBuffers: number;
+  rss: number;
+}
+
+/** What the index costs a service that starts with it on disk, without the build's garbage around. */
+function loadInFreshProcess(directory: string): Promise<LoadReport> {
+  const script = process.argv[1] ?? '';
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [...process.execArgv, script, LOAD_ONLY, directory],
+      { timeout: 300_000, maxBuffer: 1 << 20 },
+      (error, stdout) => {
+        if (error) reject(new Error(`the load process failed: ${error.message}`));
+        else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadReport);
+      },
+    );
+  });
+}
+
+const LOAD_ONLY = '--load-only';
+
+async function loadOnly(directory: string) {
+  const embedder = createLexicalEmbedder();
+  const started = performance.now();
+  const store = await createMemoryVectorStore({ directory });
+  await store.ensure(embedder.dimensions, embedder.id);
+  const seconds = (performance.now() - started) / 1000;
+  collectGarbage();
+  const memory = process.memoryUsage();
+  const report: LoadReport = {
+    points: await store.count(),
+    seconds,
+    heapUsed: memory.heapUsed,
+    arrayBuffers: memory.arrayBuffers,
+    rss: memory.rss,
+  };
+  console.log(JSON.stringify(report));
 }
 
 /** Every sentence of the demo courses' passages, deduplicated. */
@@ -204,7 +247,8 @@ function collectGarbage() {
   if (typeof gc === 'function') gc();
 }
 
-main().then(
+const loadOnlyAt = process.argv.indexOf(LOAD_ONLY);
+(loadOnlyAt > 0 ? loadOnly(process.argv[loadOnlyAt + 1] ?? '') : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

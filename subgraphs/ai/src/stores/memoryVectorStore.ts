@@ -74,10 +74,10 @@ class Postings {
 
   push(slot: number, weight: number): void {
     if (this.length === this.slots.length) {
-      const slots = new Int32Array(this.length * 2);
+      const slots = new Int32Array(Math.max(4, this.length * 2));
       slots.set(this.slots);
       this.slots = slots;
-      const weights = new Float32Array(this.length * 2);
+      const weights = new Float32Array(Math.max(4, this.length * 2));
       weights.set(this.weights);
       this.weights = weights;
     }
