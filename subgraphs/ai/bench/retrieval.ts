@@ -5,14 +5,21 @@
  *    and the misses;
  * 2. speed and memory of the in-process store with 100,000 passages of text recombined from the
  *    demo courses, spread over 50 courses and all in one course (the worst case for a search):
- *    build time, heap and RSS, and retrieval latency (query embedding + idf + search) p50/p95/p99.
+ *    build time (persisting to a temporary directory as the embedded default does), heap and
+ *    RSS, size on disk and time to load it again, and retrieval latency (query embedding + idf +
+ *    search) p50/p95/p99.
  *
  * Bounded: fixed sizes and query counts, seeded randomness, exits when done.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@learncraft/kit';
 import { chunkCourse } from '../src/domain/chunking';
 import type { CourseContent, LessonContent } from '../src/domain/content';
 import { createLexicalEmbedder } from '../src/domain/lexical';
+import type { Embedder } from '../src/providers/types';
 import { Retriever } from '../src/services/retriever';
 import { createMemoryVectorStore } from '../src/stores/memoryVectorStore';
 import { demoCourseContents } from '../test/support/demoContent';
@@ -44,16 +51,17 @@ async function main() {
   console.log(
     `\n== in-process store, ${TOTAL_PASSAGES} synthetic passages from ${sentences.length} demo sentences`,
   );
-  await measureScale('50 courses x 2,000 passages', 50, sentences);
-  await measureScale('1 course x 100,000 passages (worst case)', 1, sentences);
+  await measureScale('50 courses x 2,000 passages', 50, sentences, embedder);
+  await measureScale('1 course x 100,000 passages (worst case)', 1, sentences, embedder);
 }
 
-async function measureScale(label: string, courses: number, sentences: string[]) {
+async function measureScale(label: string, courses: number, sentences: string[], embedder: Embedder) {
   const random = seeded(42);
-  const store = await createMemoryVectorStore({ directory: null });
+  const directory = await mkdtemp(join(tmpdir(), 'lc-bench-vectors-'));
+  const store = await createMemoryVectorStore({ directory });
   const retriever = new Retriever({
     store,
-    embedder: createLexicalEmbedder(),
+    embedder,
     logger: createLogger('bench', 'silent'),
     batchSize: 256,
   });
@@ -71,8 +79,9 @@ async function measureScale(label: string, courses: number, sentences: string[])
   const memory = process.memoryUsage();
   console.log(`\n-- ${label}`);
   console.log(
-    `build ${buildSeconds.toFixed(1)} s (${Math.round(indexed / buildSeconds)} passages/s; chunk + embed + upsert), ` +
-      `${await store.count()} points; heapUsed ${mb(memory.heapUsed)} MB, rss ${mb(memory.rss)} MB`,
+    `build ${buildSeconds.toFixed(1)} s (${Math.round(indexed / buildSeconds)} passages/s; chunk + embed + upsert + persist), ` +
+      `${await store.count()} points; heapUsed ${mb(memory.heapUsed)} MB, typed arrays ${mb(memory.arrayBuffers)} MB, ` +
+      `rss ${mb(memory.rss)} MB`,
   );
 
   const questions = [...benchQuestions.map((q) => q.question), ...sentences.map(fragment)];
@@ -95,6 +104,61 @@ async function measureScale(label: string, courses: number, sentences: string[])
       `p99 ${pct(timings, 0.99)} ms  max ${pct(timings, 1)} ms; ${(returned / QUERIES).toFixed(1)} hits/query`,
   );
   await store.close();
+
+  const files = await readdir(directory);
+  let bytes = 0;
+  for (const name of files) bytes += (await stat(join(directory, name))).size;
+  const loaded = await loadInFreshProcess(directory);
+  console.log(
+    `on disk ${mb(bytes)} MB in ${files.length} files; a fresh process loads its ${loaded.points} points in ` +
+      `${loaded.seconds.toFixed(1)} s and then holds heapUsed ${mb(loaded.heapUsed)} MB, ` +
+      `typed arrays ${mb(loaded.arrayBuffers)} MB, rss ${mb(loaded.rss)} MB`,
+  );
+  await rm(directory, { recursive: true, force: true });
+}
+
+interface LoadReport {
+  points: number;
+  seconds: number;
+  heapUsed: number;
+  arrayBuffers: number;
+  rss: number;
+}
+
+/** What the index costs a service that starts with it on disk, without the build's garbage around. */
+function loadInFreshProcess(directory: string): Promise<LoadReport> {
+  const script = process.argv[1] ?? '';
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [...process.execArgv, script, LOAD_ONLY, directory],
+      { timeout: 300_000, maxBuffer: 1 << 20 },
+      (error, stdout) => {
+        if (error) reject(new Error(`the load process failed: ${error.message}`));
+        else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadReport);
+      },
+    );
+  });
+}
+
+const LOAD_ONLY = '--load-only';
+
+async function loadOnly(directory: string) {
+  const embedder = createLexicalEmbedder();
+  const started = performance.now();
+  const store = await createMemoryVectorStore({ directory });
+  await store.ensure(embedder.dimensions, embedder.id);
+  const seconds = (performance.now() - started) / 1000;
+  collectGarbage();
+  const memory = process.memoryUsage();
+  const report: LoadReport = {
+    points: await store.count(),
+    seconds,
+    heapUsed: memory.heapUsed,
+    arrayBuffers: memory.arrayBuffers,
+    rss: memory.rss,
+  };
+  console.log(JSON.stringify(report));
 }
 
 /** Every sentence of the demo courses' passages, deduplicated. */
@@ -183,7 +247,8 @@ function collectGarbage() {
   if (typeof gc === 'function') gc();
 }
 
-main().then(
+const loadOnlyAt = process.argv.indexOf(LOAD_ONLY);
+(loadOnlyAt > 0 ? loadOnly(process.argv[loadOnlyAt + 1] ?? '') : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -296,6 +296,32 @@ describe('in-process vector store on disk', () => {
     await expect(createMemoryVectorStore({ directory })).rejects.toThrow(/is missing or unreadable/);
   });
 
+  it('answers the same after thousands of replaced points are compacted away and reloaded', async () => {
+    const store = await createMemoryVectorStore({ directory });
+    await store.ensure(DIMENSIONS, EMBEDDER);
+    await store.upsert(K8S_POINTS);
+    // Re-upserting the same ids leaves dead slots; past 1024 of them the segment is compacted.
+    for (let round = 0; round < 400; round++) await store.upsert(K8S_POINTS);
+    expect(await store.count('k8s')).toBe(6);
+    expect((await ranked(store)).map(([id]) => id)).toEqual([
+      'pods:0',
+      'pods:1',
+      'svc:0',
+      'quiz:0',
+      'video:0',
+    ]);
+    await store.close();
+    const reopened = await createMemoryVectorStore({ directory });
+    await reopened.ensure(DIMENSIONS, EMBEDDER);
+    expect(await ranked(reopened)).toEqual([
+      ['pods:0', 1],
+      ['pods:1', 0.8],
+      ['svc:0', 0.7071],
+      ['quiz:0', 0.6],
+      ['video:0', 0.5],
+    ]);
+  });
+
   it('refuses to work before ensure', async () => {
     const store = await createMemoryVectorStore({ directory: null });
     await expect(store.upsert(K8S_POINTS)).rejects.toThrow('call ensure() before using the vector store');

@@ -37,28 +37,37 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
  */
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  const normalized = text.normalize('NFKC');
+  // NFKC folds ligatures and full-width forms; ASCII text (most of it) has none.
+  // eslint-disable-next-line no-control-regex
+  const normalized = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKC') : text;
   for (const match of normalized.matchAll(/-{0,2}[\p{L}\p{N}]+(?:[._\-/:][\p{L}\p{N}]+)*[+#]*/gu)) {
     const raw = match[0].replace(/^-+/, '');
-    const camelParts = raw.split(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})/u);
     const word = raw.toLowerCase();
-    const parts = word.split(/[._\-/:]+/).filter(Boolean);
-    if (parts.length > 1) {
+    if (/[._\-/:]/.test(word)) {
       if (!isNoise(word)) tokens.push(word);
-      for (const part of parts) pushWord(tokens, part);
-    } else {
-      pushWord(tokens, word);
+      for (const part of word.split(/[._\-/:]+/)) pushWord(tokens, part);
+      continue;
     }
-    if (camelParts.length > 1 && parts.length === 1) {
-      for (const part of camelParts) pushWord(tokens, part.toLowerCase());
+    pushWord(tokens, word);
+    if (word !== raw && /\p{Ll}\p{Lu}/u.test(raw)) {
+      for (const part of raw.split(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})/u)) pushWord(tokens, part.toLowerCase());
     }
   }
   return tokens;
 }
 
+/** Stems of words seen before (null: dropped); bounded, as the vocabulary of a catalog is. */
+const wordCache = new Map<string, string | null>();
+const WORD_CACHE_LIMIT = 100_000;
+
 function pushWord(tokens: string[], word: string): void {
-  if (STOP_WORDS.has(word) || isNoise(word)) return;
-  tokens.push(stem(word));
+  let stemmed = wordCache.get(word);
+  if (stemmed === undefined) {
+    stemmed = STOP_WORDS.has(word) || isNoise(word) ? null : stem(word);
+    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+    wordCache.set(word, stemmed);
+  }
+  if (stemmed !== null) tokens.push(stemmed);
 }
 
 /** Single characters and bare long numbers (ports, timestamps) say little about a topic. */

@@ -74,16 +74,23 @@ class Postings {
 
   push(slot: number, weight: number): void {
     if (this.length === this.slots.length) {
-      const slots = new Int32Array(this.length * 2);
+      const slots = new Int32Array(Math.max(4, this.length * 2));
       slots.set(this.slots);
       this.slots = slots;
-      const weights = new Float32Array(this.length * 2);
+      const weights = new Float32Array(Math.max(4, this.length * 2));
       weights.set(this.weights);
       this.weights = weights;
     }
     this.slots[this.length] = slot;
     this.weights[this.length] = weight;
     this.length++;
+  }
+
+  /** Gives back the growth headroom (up to half the capacity) once a course is complete. */
+  trim(): void {
+    if (this.slots.length === this.length) return;
+    this.slots = this.slots.slice(0, this.length);
+    this.weights = this.weights.slice(0, this.length);
   }
 }
 
@@ -357,6 +364,7 @@ class InProcessVectorStore implements MemoryVectorStore {
     const segment = this.segment(courseId);
     segment.record = record;
     segment.dirty = true;
+    for (const list of segment.postings.values()) list.trim();
     await this.flush();
   }
 
@@ -388,14 +396,21 @@ class InProcessVectorStore implements MemoryVectorStore {
     this.generation++;
     for (const [courseId, segment] of dirty) {
       segment.maybeCompact(true);
+      // Serialised and marked clean before the write yields, so an upsert arriving meanwhile marks it dirty again.
+      segment.dirty = false;
       if (segment.alive === 0) {
         segment.file = null;
-      } else {
-        const name = `c-${createHash('sha1').update(courseId).digest('hex').slice(0, 16)}-${this.generation}.json`;
-        await writeAtomically(join(directory, name), JSON.stringify(toCourseFile(segment, this.dimensions)));
-        segment.file = name;
+        continue;
       }
-      segment.dirty = false;
+      const name = `c-${createHash('sha1').update(courseId).digest('hex').slice(0, 16)}-${this.generation}.json`;
+      const content = JSON.stringify(toCourseFile(segment, this.dimensions));
+      try {
+        await writeAtomically(join(directory, name), content);
+      } catch (error) {
+        segment.dirty = true;
+        throw error;
+      }
+      segment.file = name;
     }
     const manifest: Manifest = {
       format: FORMAT,
