@@ -16,9 +16,9 @@ import {
 import type { TutorSourceKind } from '../../graphql/generated/graphql';
 import { clock } from '../../lib/format';
 import { citationPath } from '../../lib/paths';
-import { rateLimitMessage } from '../../pages/authForm';
 import { describeError } from '../ErrorState';
 import { Markdown } from '../Markdown';
+import { tutorErrorMessage } from './errors';
 import { useTutor, type Tutor } from './TutorContext';
 import { isWriting, type TutorMessageData } from './thread';
 
@@ -42,7 +42,7 @@ export function askErrorMessage(
   if (userError?.code === 'NOT_ENROLLED') return 'Enrol to ask the tutor.';
   if (userError) return userError.message;
   if (!error) return null;
-  return rateLimitMessage(error, 'The tutor has had a lot of questions') ?? describeError(error);
+  return tutorErrorMessage(error);
 }
 
 export function TutorPanel({

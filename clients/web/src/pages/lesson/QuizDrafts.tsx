@@ -8,6 +8,7 @@
 import { useId, useState } from 'react';
 import { useMutation, useQuery, type ApolloError } from '@apollo/client';
 import { describeError } from '../../components/ErrorState';
+import { tutorErrorMessage } from '../../components/tutor/errors';
 import type { QuizDraftFieldsFragment } from '../../graphql/generated/graphql';
 import {
   QuizDraftAcceptMutation,
@@ -15,7 +16,6 @@ import {
   QuizDraftGenerateMutation,
   QuizDraftsQuery,
 } from '../../graphql/operations';
-import { rateLimitMessage } from '../authForm';
 import {
   acceptInput,
   chooseCorrect,
@@ -29,8 +29,7 @@ const MIN_COUNT = 1;
 const MAX_COUNT = 10;
 const REFETCH_AFTER_CHANGE = { refetchQueries: ['QuizDrafts', 'LessonPage'], awaitRefetchQueries: true };
 
-const problemOf = (error: ApolloError | undefined) =>
-  error ? (rateLimitMessage(error, 'Too many requests') ?? describeError(error)) : null;
+const problemOf = (error: ApolloError | undefined) => (error ? tutorErrorMessage(error) : null);
 
 export function QuizDrafts({ lessonId }: { lessonId: string }) {
   const drafts = useQuery(QuizDraftsQuery, { variables: { lessonId }, errorPolicy: 'all' });
