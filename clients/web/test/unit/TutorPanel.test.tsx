@@ -156,7 +156,7 @@ const event = (delta: string, done = false, final: unknown = null) => ({
   result: { data: { tutorReply: { __typename: 'TutorReplyEvent', delta, done, message: final } } },
 });
 
-async function ask(text: string) {
+function ask(text: string) {
   const box = screen.getByLabelText('Your question');
   fireEvent.change(box, { target: { value: text } });
   fireEvent.keyDown(box, { key: 'Enter' });
@@ -169,7 +169,7 @@ describe('TutorPanel', () => {
     expect(box.getAttribute('maxlength')).toBe('2000');
     fireEvent.change(box, { target: { value: '   ' } });
     expect(screen.getByText(/^3 \/ 2000 characters/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Ask' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Ask' }).disabled).toBe(true);
   });
 
   it('streams the reply delta by delta, then shows the final answer with its badge and citations', async () => {
@@ -178,16 +178,14 @@ describe('TutorPanel', () => {
       noConversations,
       askMock({ courseId: COURSE_ID, question: 'What is a pod?', lessonId: LESSON_ID }, askPayload(), asked),
     ]);
-    await ask('  What is a pod?  ');
+    ask('  What is a pod?  ');
     await screen.findByText('What is a pod?');
-    await waitFor(() =>
-      expect((screen.getByLabelText('Your question') as HTMLTextAreaElement).value).toBe(''),
-    );
+    await waitFor(() => expect(screen.getByLabelText<HTMLTextAreaElement>('Your question').value).toBe(''));
     await screen.findByText('The tutor is thinking…');
     await waitFor(() => expect(stream.operation?.variables).toEqual({ messageId: 'reply-1' }));
-    expect(
-      (screen.getByRole('button', { name: 'The tutor is writing…' }) as HTMLButtonElement).disabled,
-    ).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'The tutor is writing…' }).disabled).toBe(
+      true,
+    );
 
     const answer = () => document.querySelector('.tutor-message.from-tutor .tutor-answer')!;
     act(() => stream.simulateResult(event('A ')));
@@ -236,11 +234,11 @@ describe('TutorPanel', () => {
         asked,
       ),
     ]);
-    await ask('What is a pod?');
+    ask('What is a pod?');
     await waitFor(() => expect(stream.operation?.variables).toEqual({ messageId: 'reply-1' }));
     act(() => stream.simulateResult(event('', true, finalReply), true));
     await screen.findByRole('link', { name: 'Pods and Containers' });
-    await ask('And a node?');
+    ask('And a node?');
     await screen.findByText('And a node?');
     expect(asked.at(-1)).toEqual({
       courseId: COURSE_ID,
@@ -255,7 +253,7 @@ describe('TutorPanel', () => {
       noConversations,
       askMock({ courseId: COURSE_ID, question: 'What is a pod?', lessonId: LESSON_ID }, askPayload()),
     ]);
-    await ask('What is a pod?');
+    ask('What is a pod?');
     await waitFor(() => expect(stream.operation?.variables).toEqual({ messageId: 'reply-1' }));
     const failed = message({
       content: 'A Pod',
@@ -302,7 +300,7 @@ describe('TutorPanel', () => {
         },
       },
     ]);
-    await ask('What is a pod?');
+    ask('What is a pod?');
     await waitFor(() => expect(stream.operation?.variables).toEqual({ messageId: 'reply-1' }));
     act(() => stream.simulateResult(event('', true, finalReply), true));
     fireEvent.click(await screen.findByRole('button', { name: 'Helpful' }));
@@ -332,9 +330,9 @@ describe('TutorPanel', () => {
         }),
       ),
     ]);
-    await ask('What is a pod?');
+    ask('What is a pod?');
     expect((await screen.findByRole('alert')).textContent).toBe('Enrol to ask the tutor.');
-    expect((screen.getByLabelText('Your question') as HTMLTextAreaElement).value).toBe('What is a pod?');
+    expect(screen.getByLabelText<HTMLTextAreaElement>('Your question').value).toBe('What is a pod?');
   });
 
   it('says when to ask again after a rate limit', async () => {
@@ -351,7 +349,7 @@ describe('TutorPanel', () => {
         },
       ),
     ]);
-    await ask('What is a pod?');
+    ask('What is a pod?');
     expect((await screen.findByRole('alert')).textContent).toBe(
       'The tutor has had a lot of requests — try again in 45 s.',
     );
@@ -371,7 +369,7 @@ describe('TutorPanel', () => {
         },
       ),
     ]);
-    await ask('What is a pod?');
+    ask('What is a pod?');
     expect((await screen.findByRole('alert')).textContent).toBe(
       'You have used today’s tutor allowance — try again in 2 h.',
     );
