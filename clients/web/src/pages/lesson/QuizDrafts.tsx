@@ -27,7 +27,6 @@ import {
 
 const MIN_COUNT = 1;
 const MAX_COUNT = 10;
-const REFETCH_AFTER_CHANGE = { refetchQueries: ['QuizDrafts', 'LessonPage'], awaitRefetchQueries: true };
 
 const problemOf = (error: ApolloError | undefined) => (error ? tutorErrorMessage(error) : null);
 
@@ -36,7 +35,7 @@ export function QuizDrafts({ lessonId }: { lessonId: string }) {
   const [count, setCount] = useState(3);
   const [added, setAdded] = useState<number | null>(null);
   const [generate, generating] = useMutation(QuizDraftGenerateMutation, {
-    refetchQueries: ['QuizDrafts'],
+    refetchQueries: (result) => (result.data?.quizDraftGenerate.draft ? ['QuizDrafts'] : []),
     awaitRefetchQueries: true,
   });
   const countId = useId();
@@ -114,8 +113,15 @@ function DraftEditor({
 }) {
   const [questions, setQuestions] = useState(() => editableQuestions(draft));
   const [errors, setErrors] = useState<DraftErrors>({ general: [], byQuestion: new Map() });
-  const [accept, accepting] = useMutation(QuizDraftAcceptMutation, REFETCH_AFTER_CHANGE);
-  const [discard, discarding] = useMutation(QuizDraftDiscardMutation, REFETCH_AFTER_CHANGE);
+  // Fetched again only when something changed: a refetch must not hide the userErrors.
+  const [accept, accepting] = useMutation(QuizDraftAcceptMutation, {
+    refetchQueries: (result) => (result.data?.quizDraftAccept.draft ? ['QuizDrafts', 'LessonPage'] : []),
+    awaitRefetchQueries: true,
+  });
+  const [discard, discarding] = useMutation(QuizDraftDiscardMutation, {
+    refetchQueries: (result) => (result.data?.quizDraftDiscard.draft ? ['QuizDrafts'] : []),
+    awaitRefetchQueries: true,
+  });
   const included = questions.filter((question) => question.include).length;
   const busy = accepting.loading || discarding.loading;
   const discardError =
