@@ -137,7 +137,10 @@ function StepHint({
     const payload = result?.data?.labHintRequest;
     if (!payload?.message) return;
     tutor.follow({ ...payload.message, hintLevel: payload.message.hintLevel ?? payload.level });
-    document.getElementById('tutor-heading')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    // The hint is written in the tutor panel below the steps: bring it into view (not focus, which
+    // stays on the step; the panel's live region announces the hint).
+    const panel = document.getElementById('tutor-heading');
+    if (panel && 'scrollIntoView' in panel) panel.scrollIntoView({ block: 'nearest' });
   };
 
   return (
