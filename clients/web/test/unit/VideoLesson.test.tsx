@@ -74,15 +74,31 @@ const recordMock: MockedResponse = {
 /** Lets the clock run (and Apollo deliver its mocked answers) inside React's act. */
 const later = (ms = 0) => act(async () => void (await jest.advanceTimersByTimeAsync(ms)));
 
-function renderVideo({ content = videoContent(), saved = 0, enrolled = true } = {}) {
+function renderVideo({
+  content = videoContent(),
+  saved = 0,
+  enrolled = true,
+  startAt = null as number | null,
+} = {}) {
   const progress = saved
     ? { status: 'IN_PROGRESS' as const, positionSeconds: saved, completedAt: null, quiz: null }
     : null;
   const view = render(
     <MockedProvider mocks={[recordMock]}>
-      <VideoLesson lesson={lesson(content, progress)} content={content} enrolled={enrolled} />
+      <VideoLesson
+        lesson={lesson(content, progress)}
+        content={content}
+        enrolled={enrolled}
+        startAt={startAt}
+      />
     </MockedProvider>,
   );
+  const restart = (at: number | null) =>
+    view.rerender(
+      <MockedProvider mocks={[recordMock]}>
+        <VideoLesson lesson={lesson(content, progress)} content={content} enrolled={enrolled} startAt={at} />
+      </MockedProvider>,
+    );
   const video = view.container.querySelector('video')!;
   const media: Media = {
     currentTime: saved,
@@ -106,7 +122,7 @@ function renderVideo({ content = videoContent(), saved = 0, enrolled = true } = 
     media.currentTime = at;
     fireEvent.timeUpdate(video);
   };
-  return { ...view, video, media, tick };
+  return { ...view, video, media, tick, restart };
 }
 
 beforeEach(() => {
@@ -278,6 +294,44 @@ describe('VideoLesson resume and transcript', () => {
     expect(reports).toEqual([70]);
     expect(media.currentTime).toBe(0);
     expect(screen.getByRole('button', { name: '1:10 Services.' }).getAttribute('aria-current')).toBe('true');
+  });
+});
+
+describe('VideoLesson started at a second of the URL (a tutor citation)', () => {
+  it('starts there once the metadata has loaded, over the saved position, and reports nothing for it', async () => {
+    const { video, media, unmount } = renderVideo({ saved: 30, startAt: 50 });
+    media.duration = 120;
+    fireEvent.loadedMetadata(video);
+    expect(media.currentTime).toBe(50);
+    expect(document.querySelector('.video-status')!.textContent).toBe(
+      'Starting at 0:50. Saved position: 0:30',
+    );
+    const lines = screen.getAllByRole('button', { name: /^\d+:\d\d / });
+    expect(lines.map((line) => line.getAttribute('aria-current'))).toEqual([null, 'true', null]);
+    fireEvent.seeked(video);
+    unmount();
+    await later(0);
+    expect(reports).toEqual([]);
+  });
+
+  it('seeks a loaded video at once when the second changes', async () => {
+    const { video, media, restart } = renderVideo({ startAt: 83 });
+    media.duration = 120;
+    media.readyState = HTMLMediaElement.HAVE_METADATA;
+    fireEvent.loadedMetadata(video);
+    expect(media.currentTime).toBe(83);
+    restart(25);
+    await later(0);
+    expect(media.currentTime).toBe(25);
+    const lines = screen.getAllByRole('button', { name: /^\d+:\d\d / });
+    expect(lines.map((line) => line.getAttribute('aria-current'))).toEqual([null, 'true', null]);
+  });
+
+  it('never starts beyond the end of the video', () => {
+    const { video, media } = renderVideo({ startAt: 5000 });
+    media.duration = 120;
+    fireEvent.loadedMetadata(video);
+    expect(media.currentTime).toBe(120);
   });
 });
 

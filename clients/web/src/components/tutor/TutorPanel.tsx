@@ -16,9 +16,9 @@ import {
 import type { TutorSourceKind } from '../../graphql/generated/graphql';
 import { clock } from '../../lib/format';
 import { citationPath } from '../../lib/paths';
-import { rateLimitMessage } from '../../pages/authForm';
 import { describeError } from '../ErrorState';
 import { Markdown } from '../Markdown';
+import { tutorErrorMessage } from './errors';
 import { useTutor, type Tutor } from './TutorContext';
 import { isWriting, type TutorMessageData } from './thread';
 
@@ -42,7 +42,7 @@ export function askErrorMessage(
   if (userError?.code === 'NOT_ENROLLED') return 'Enrol to ask the tutor.';
   if (userError) return userError.message;
   if (!error) return null;
-  return rateLimitMessage(error, 'The tutor has had a lot of questions') ?? describeError(error);
+  return tutorErrorMessage(error);
 }
 
 export function TutorPanel({
@@ -156,6 +156,7 @@ function AskForm({
   const [ask, asking] = useMutation(TutorAskMutation, {
     refetchQueries: ['TutorConversations'],
   });
+  const questionId = useId();
   const counterId = useId();
   const trimmed = question.trim();
   const disabled = tutor.busy || asking.loading;
@@ -186,9 +187,10 @@ function AskForm({
         void submit();
       }}
     >
-      <label className="field">
-        <span>Your question</span>
+      <div className="field">
+        <label htmlFor={questionId}>Your question</label>
         <textarea
+          id={questionId}
           name="question"
           rows={3}
           value={question}
@@ -207,7 +209,7 @@ function AskForm({
         <small id={counterId}>
           {question.length} / {QUESTION_MAX_LENGTH} characters · Enter to ask, Shift+Enter for a new line
         </small>
-      </label>
+      </div>
       <div className="complete-row">
         <button type="submit" className="button" disabled={disabled || !trimmed}>
           {asking.loading ? 'Asking…' : tutor.busy ? 'The tutor is writing…' : 'Ask'}

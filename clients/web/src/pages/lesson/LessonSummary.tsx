@@ -6,8 +6,7 @@ import { useMutation } from '@apollo/client';
 import { Markdown } from '../../components/Markdown';
 import type { LessonKind, LessonSummaryFieldsFragment } from '../../graphql/generated/graphql';
 import { LessonSummarizeMutation } from '../../graphql/operations';
-import { describeError } from '../../components/ErrorState';
-import { rateLimitMessage } from '../authForm';
+import { tutorErrorMessage } from '../../components/tutor/errors';
 
 export function LessonSummary({
   lessonId,
@@ -28,9 +27,7 @@ export function LessonSummary({
   const mayWrite = canAuthor && kind !== 'QUIZ';
   if (!summary && !mayWrite) return null;
   const userError = data?.lessonSummarize.userErrors[0];
-  const problem =
-    userError?.message ??
-    (error ? (rateLimitMessage(error, 'Too many requests') ?? describeError(error)) : null);
+  const problem = userError?.message ?? (error ? tutorErrorMessage(error) : null);
 
   return (
     <section className="lesson-summary" aria-labelledby="summary-heading">

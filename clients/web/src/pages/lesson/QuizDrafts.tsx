@@ -8,6 +8,7 @@
 import { useId, useState } from 'react';
 import { useMutation, useQuery, type ApolloError } from '@apollo/client';
 import { describeError } from '../../components/ErrorState';
+import { tutorErrorMessage } from '../../components/tutor/errors';
 import type { QuizDraftFieldsFragment } from '../../graphql/generated/graphql';
 import {
   QuizDraftAcceptMutation,
@@ -15,7 +16,6 @@ import {
   QuizDraftGenerateMutation,
   QuizDraftsQuery,
 } from '../../graphql/operations';
-import { rateLimitMessage } from '../authForm';
 import {
   acceptInput,
   chooseCorrect,
@@ -27,17 +27,15 @@ import {
 
 const MIN_COUNT = 1;
 const MAX_COUNT = 10;
-const REFETCH_AFTER_CHANGE = { refetchQueries: ['QuizDrafts', 'LessonPage'], awaitRefetchQueries: true };
 
-const problemOf = (error: ApolloError | undefined) =>
-  error ? (rateLimitMessage(error, 'Too many requests') ?? describeError(error)) : null;
+const problemOf = (error: ApolloError | undefined) => (error ? tutorErrorMessage(error) : null);
 
 export function QuizDrafts({ lessonId }: { lessonId: string }) {
   const drafts = useQuery(QuizDraftsQuery, { variables: { lessonId }, errorPolicy: 'all' });
   const [count, setCount] = useState(3);
   const [added, setAdded] = useState<number | null>(null);
   const [generate, generating] = useMutation(QuizDraftGenerateMutation, {
-    refetchQueries: ['QuizDrafts'],
+    refetchQueries: (result) => (result.data?.quizDraftGenerate.draft ? ['QuizDrafts'] : []),
     awaitRefetchQueries: true,
   });
   const countId = useId();
@@ -115,8 +113,15 @@ function DraftEditor({
 }) {
   const [questions, setQuestions] = useState(() => editableQuestions(draft));
   const [errors, setErrors] = useState<DraftErrors>({ general: [], byQuestion: new Map() });
-  const [accept, accepting] = useMutation(QuizDraftAcceptMutation, REFETCH_AFTER_CHANGE);
-  const [discard, discarding] = useMutation(QuizDraftDiscardMutation, REFETCH_AFTER_CHANGE);
+  // Fetched again only when something changed: a refetch must not hide the userErrors.
+  const [accept, accepting] = useMutation(QuizDraftAcceptMutation, {
+    refetchQueries: (result) => (result.data?.quizDraftAccept.draft ? ['QuizDrafts', 'LessonPage'] : []),
+    awaitRefetchQueries: true,
+  });
+  const [discard, discarding] = useMutation(QuizDraftDiscardMutation, {
+    refetchQueries: (result) => (result.data?.quizDraftDiscard.draft ? ['QuizDrafts'] : []),
+    awaitRefetchQueries: true,
+  });
   const included = questions.filter((question) => question.include).length;
   const busy = accepting.loading || discarding.loading;
   const discardError =

@@ -6,12 +6,11 @@
  * into the tutor panel like an answer, more specific each time it is asked for (up to level 3).
  */
 import { useMutation } from '@apollo/client';
-import { describeError } from '../../../components/ErrorState';
 import { Markdown } from '../../../components/Markdown';
+import { tutorErrorMessage } from '../../../components/tutor/errors';
 import { useTutor } from '../../../components/tutor/TutorContext';
 import type { LabStepStatus } from '../../../graphql/generated/graphql';
 import { LabHintRequestMutation, LabStepCheckMutation } from '../../../graphql/operations';
-import { rateLimitMessage } from '../../authForm';
 import type { LabContentData } from '../types';
 import type { LabSessionData } from './useLabSession';
 
@@ -130,11 +129,7 @@ function StepHint({
   const [request, requesting] = useMutation(LabHintRequestMutation);
   if (!tutor) return null;
   const userError = requesting.data?.labHintRequest.userErrors[0];
-  const problem =
-    userError?.message ??
-    (requesting.error
-      ? (rateLimitMessage(requesting.error, 'Too many hints') ?? describeError(requesting.error))
-      : null);
+  const problem = userError?.message ?? (requesting.error ? tutorErrorMessage(requesting.error) : null);
 
   const onHint = async () => {
     if (!sessionId) return;
@@ -142,7 +137,10 @@ function StepHint({
     const payload = result?.data?.labHintRequest;
     if (!payload?.message) return;
     tutor.follow({ ...payload.message, hintLevel: payload.message.hintLevel ?? payload.level });
-    document.getElementById('tutor-heading')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    // The hint is written in the tutor panel below the steps: bring it into view (not focus, which
+    // stays on the step; the panel's live region announces the hint).
+    const panel = document.getElementById('tutor-heading');
+    if (panel && 'scrollIntoView' in panel) panel.scrollIntoView({ block: 'nearest' });
   };
 
   return (
