@@ -68,18 +68,39 @@ function isSecretMatch(headerValue: string | string[] | undefined, secret: strin
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** GET/POST JSON to another subgraph's internal route; throws on any non-2xx answer. */
-export async function internalFetch<T>(
+export interface InternalRequestInit {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  timeoutMs?: number;
+}
+
+/**
+ * GET/POST JSON to another subgraph's internal route and return the status with the parsed body
+ * (null when the answer is not JSON), for callers whose outcome depends on the status (a 404 or
+ * 409 with a reason). Throws only when no answer arrives (refused, timed out).
+ */
+export async function internalRequest(
   url: string,
   secret: string,
-  init: { method?: 'GET' | 'POST'; body?: unknown; timeoutMs?: number } = {},
-): Promise<T> {
+  init: InternalRequestInit = {},
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: { 'content-type': 'application/json', ...internalHeaders(secret) },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: AbortSignal.timeout(init.timeoutMs ?? 5_000),
   });
-  if (!response.ok) throw new Error(`internal call ${url} failed with HTTP ${response.status}`);
-  return (await response.json()) as T;
+  const body: unknown = await response.json().catch(() => null);
+  return { status: response.status, body };
+}
+
+/** GET/POST JSON to another subgraph's internal route; throws on any non-2xx answer. */
+export async function internalFetch<T>(
+  url: string,
+  secret: string,
+  init: InternalRequestInit = {},
+): Promise<T> {
+  const { status, body } = await internalRequest(url, secret, init);
+  if (status < 200 || status > 299) throw new Error(`internal call ${url} failed with HTTP ${status}`);
+  return body as T;
 }
