@@ -9,7 +9,10 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { z } from 'zod';
+import { sendJson, type HttpRoute } from './http';
 
 export const INTERNAL_HEADER = 'x-learncraft-internal';
 export const GATEWAY_HEADER = 'x-learncraft-gateway';
@@ -103,4 +106,31 @@ export async function internalFetch<T>(
   const { status, body } = await internalRequest(url, secret, init);
   if (status < 200 || status > 299) throw new Error(`internal call ${url} failed with HTTP ${status}`);
   return body as T;
+}
+
+/**
+ * An internal route with a JSON body: 403 `{"error": "forbidden"}` without the internal secret,
+ * `invalid()` (400) when the body is not JSON or fails `schema`, otherwise `handle` with the
+ * parsed body.
+ */
+export function internalJsonRoute<T>(
+  options: { secret: string | undefined; schema: z.ZodType<T>; invalid: () => unknown },
+  handle: (body: T, res: ServerResponse) => Promise<void>,
+): HttpRoute {
+  return async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    if (!isInternalCaller(req.headers[INTERNAL_HEADER], options.secret))
+      return sendJson(res, 403, { error: 'forbidden' });
+    const parsed = options.schema.safeParse(parseJsonBody(body));
+    if (!parsed.success) return sendJson(res, 400, options.invalid());
+    await handle(parsed.data, res);
+  };
+}
+
+/** The JSON value of a request body, or undefined when it is not JSON. */
+export function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
