@@ -6,18 +6,10 @@
  * keys, checks or hints), every course's version to reconcile its index, and appending quiz
  * questions on an instructor's behalf.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import {
-  ErrorCode,
-  INTERNAL_HEADER,
-  isInternalCaller,
-  ROLES,
-  sendJson,
-  type HttpRoute,
-  type Role,
-} from '@learncraft/kit';
+import { ErrorCode, internalJsonRoute, ROLES, sendJson, type HttpRoute, type Role } from '@learncraft/kit';
 import {
   isUuid,
   labSettingsOf,
@@ -147,19 +139,12 @@ export interface InternalRoutesOptions {
 
 export function internalRoutes(options: InternalRoutesOptions): Record<string, HttpRoute> {
   const { store, authoring, secret } = options;
-  const guarded =
-    <T>(
-      schema: z.ZodType<T>,
-      shape: string,
-      handle: (body: T, res: ServerResponse) => Promise<void>,
-    ): HttpRoute =>
-    async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-      if (!isInternalCaller(req.headers[INTERNAL_HEADER], secret))
-        return sendJson(res, 403, { error: 'forbidden' });
-      const parsed = schema.safeParse(parseJson(body));
-      if (!parsed.success) return sendJson(res, 400, { error: `The body must be ${shape}.` });
-      await handle(parsed.data, res);
-    };
+  const guarded = <T>(
+    schema: z.ZodType<T>,
+    shape: string,
+    handle: (body: T, res: ServerResponse) => Promise<void>,
+  ): HttpRoute =>
+    internalJsonRoute({ secret, schema, invalid: () => ({ error: `The body must be ${shape}.` }) }, handle);
   const byIds = (max: number, handle: (ids: string[]) => Promise<unknown>) =>
     guarded(idsBody(max), idsShape(max), async ({ ids }, res) => sendJson(res, 200, await handle(ids)));
 
@@ -209,14 +194,6 @@ const isRole = (role: string): role is Role => (ROLES as readonly string[]).incl
 function inRequestOrder(ids: readonly string[], found: readonly CourseDocument[]): CourseDocument[] {
   const byId = new Map(found.map((course) => [course.id, course]));
   return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 export function toInternalLesson({ lesson, course }: LessonRecord): InternalLesson {

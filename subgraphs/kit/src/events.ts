@@ -20,11 +20,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import Redis from 'ioredis';
 import { z } from 'zod';
 import { sendJson, type HttpRoute } from './http';
-import { INTERNAL_HEADER, internalHeaders, isInternalCaller } from './internal';
+import { internalHeaders, internalJsonRoute, parseJsonBody } from './internal';
 import type { Logger } from './logger';
 
 export interface DomainEvent<T> {
@@ -165,7 +165,20 @@ export class HttpEventBus implements EventBus {
   }
 
   routes(): Record<string, HttpRoute> {
-    return { [EVENTS_ROUTE]: (req, res, body) => this.receive(req, res, body) };
+    return {
+      [EVENTS_ROUTE]: internalJsonRoute(
+        {
+          secret: this.options.secret,
+          schema: eventBody,
+          invalid: () => ({
+            error: 'BAD_REQUEST',
+            message:
+              'The body must be {"id": string, "topic": string, "payload": any, "publishedAt": string}.',
+          }),
+        },
+        (event, res) => this.receive(event as DomainEvent<unknown>, res),
+      ),
+    };
   }
 
   close(): Promise<void> {
@@ -241,17 +254,7 @@ export class HttpEventBus implements EventBus {
     });
   }
 
-  private async receive(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
-    if (!isInternalCaller(req.headers[INTERNAL_HEADER], this.options.secret))
-      return sendJson(res, 403, { error: 'forbidden' });
-    const parsed = eventBody.safeParse(parseJson(body));
-    if (!parsed.success) {
-      return sendJson(res, 400, {
-        error: 'BAD_REQUEST',
-        message: 'The body must be {"id": string, "topic": string, "payload": any, "publishedAt": string}.',
-      });
-    }
-    const event = parsed.data as DomainEvent<unknown>;
+  private async receive(event: DomainEvent<unknown>, res: ServerResponse): Promise<void> {
     const chosen = this.handlersFor(event.topic);
     if (chosen.length === 0)
       return sendJson(res, 503, { error: 'NO_CONSUMER', message: `No consumer of "${event.topic}" yet.` });
@@ -280,14 +283,6 @@ export class HttpEventBus implements EventBus {
       this.turns.set(key, turn + 1);
       return handlers[turn % handlers.length]!;
     });
-  }
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
   }
 }
 
@@ -518,6 +513,6 @@ function parseEntry(fields: string[] | null): DomainEvent<unknown> | null {
   if (!fields) return null;
   const index = fields.indexOf('event');
   const raw = index >= 0 && index % 2 === 0 ? fields[index + 1] : undefined;
-  const parsed = eventBody.safeParse(raw === undefined ? undefined : parseJson(Buffer.from(raw)));
-  return parsed.success ? (parsed.data) : null;
+  const parsed = eventBody.safeParse(raw === undefined ? undefined : parseJsonBody(Buffer.from(raw)));
+  return parsed.success ? parsed.data : null;
 }

@@ -3,9 +3,9 @@
  * secret: the ai service asks for the context of a hint a learner requested in a lab session (the
  * session, the step as the learner sees it plus its author hint, and what they recently typed).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ErrorCode, INTERNAL_HEADER, isInternalCaller, sendJson, type HttpRoute } from '@learncraft/kit';
+import { ErrorCode, internalJsonRoute, sendJson, type HttpRoute } from '@learncraft/kit';
 import { GraphQLError } from 'graphql';
 import type { TerminalHub } from './services/terminals';
 import type { CatalogClient } from './stores/catalogClient';
@@ -41,20 +41,19 @@ export interface InternalRoutesDeps {
 }
 
 export function internalRoutes(deps: InternalRoutesDeps): Record<string, HttpRoute> {
-  const guarded =
-    <T>(
-      schema: z.ZodType<T>,
-      shape: string,
-      handle: (body: T, res: ServerResponse) => Promise<void>,
-    ): HttpRoute =>
-    async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-      if (!isInternalCaller(req.headers[INTERNAL_HEADER], deps.secret))
-        return sendJson(res, 403, { error: 'forbidden' });
-      const parsed = schema.safeParse(parseJson(body));
-      if (!parsed.success)
-        return sendJson(res, 400, { error: 'BAD_REQUEST', message: `The body must be ${shape}.` });
-      await handle(parsed.data, res);
-    };
+  const guarded = <T>(
+    schema: z.ZodType<T>,
+    shape: string,
+    handle: (body: T, res: ServerResponse) => Promise<void>,
+  ): HttpRoute =>
+    internalJsonRoute(
+      {
+        secret: deps.secret,
+        schema,
+        invalid: () => ({ error: 'BAD_REQUEST', message: `The body must be ${shape}.` }),
+      },
+      handle,
+    );
 
   return {
     'POST /internal/hint-context': guarded(
@@ -112,12 +111,4 @@ async function hintContext(
       : null,
     recentInput: deps.terminals.recentInput(session.id),
   };
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

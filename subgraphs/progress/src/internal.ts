@@ -4,9 +4,9 @@
  * a LAB lesson over as complete once every step's check has passed; the ai service asks for a
  * learner's standing in a course (enrolled, quizzes passed).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { INTERNAL_HEADER, isInternalCaller, sendJson, type HttpRoute } from '@learncraft/kit';
+import { internalJsonRoute, sendJson, type HttpRoute } from '@learncraft/kit';
 import { completeLabLesson, isEnrolled, type LabCompletionDeps } from './services/labCompletion';
 import { learnerCourseStatus } from './services/learnerStatus';
 
@@ -17,20 +17,19 @@ const lessonCompletionBody = z.object({ userId: id, lessonId: id, reference: z.s
 export function internalRoutes(
   deps: LabCompletionDeps & { secret: string | undefined },
 ): Record<string, HttpRoute> {
-  const guarded =
-    <T>(
-      schema: z.ZodType<T>,
-      shape: string,
-      handle: (body: T, res: ServerResponse) => Promise<void>,
-    ): HttpRoute =>
-    async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-      if (!isInternalCaller(req.headers[INTERNAL_HEADER], deps.secret))
-        return sendJson(res, 403, { error: 'forbidden' });
-      const parsed = schema.safeParse(parseJson(body));
-      if (!parsed.success)
-        return sendJson(res, 400, { error: 'BAD_REQUEST', message: `The body must be ${shape}.` });
-      await handle(parsed.data, res);
-    };
+  const guarded = <T>(
+    schema: z.ZodType<T>,
+    shape: string,
+    handle: (body: T, res: ServerResponse) => Promise<void>,
+  ): HttpRoute =>
+    internalJsonRoute(
+      {
+        secret: deps.secret,
+        schema,
+        invalid: () => ({ error: 'BAD_REQUEST', message: `The body must be ${shape}.` }),
+      },
+      handle,
+    );
 
   return {
     'POST /internal/enrollments/check': guarded(
@@ -54,12 +53,4 @@ export function internalRoutes(
       },
     ),
   };
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
