@@ -378,6 +378,7 @@ describe('the tutor, offline, through the gateway', () => {
       code: 'RATE_LIMITED',
       retryAfterSeconds: expect.any(Number),
       reason: 'REQUEST_RATE',
+      serviceName: 'ai',
     });
     expect(refused.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
     expect(refused.errors![0]!.extensions!.retryAfterSeconds).toBeLessThanOrEqual(60);

@@ -46,6 +46,25 @@ describe('offline tutor answers', () => {
     expect(citedRefs(text, podPassages)[0]?.ref).toBe(1);
   });
 
+  it('answers a passed quiz question with its explanation, not by repeating the prompt', async () => {
+    const quiz: Passage = {
+      ref: 1,
+      lessonId: 'quiz',
+      lessonTitle: 'Check Your Understanding',
+      source: 'QUIZ',
+      heading: 'Which component stores the complete state of a Kubernetes cluster?',
+      text: 'Which component stores the complete state of a Kubernetes cluster?\n- kube-scheduler\n- etcd\n- kubelet\nExplanation: etcd is the consistent key-value store behind the API server.',
+      startSeconds: null,
+    };
+    const { text } = await reply(
+      ask('What is the answer to "Which component stores the complete state of a Kubernetes cluster?"', {
+        passages: [quiz],
+      }),
+    );
+    expect(text).toContain('etcd is the consistent key-value store behind the API server [1].');
+    expect(text).not.toContain('Which component stores');
+  });
+
   it('picks the sentences about the question from several lessons and cites each', async () => {
     const { text } = await reply(ask('What is a Service?', { passages: bothLessons }));
     expect(text).toContain(

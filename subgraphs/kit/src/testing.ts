@@ -3,8 +3,13 @@
  * PostgreSQL database on the local server (dropped by `dispose`), or an in-memory PGlite.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openDatabase, type Database } from './db';
 import { readBody, type HttpRoute } from './http';
@@ -35,10 +40,37 @@ export type DatabaseFlavour = 'pglite' | 'postgres';
 export const DATABASE_FLAVOURS: readonly DatabaseFlavour[] =
   process.env.TEST_POSTGRES === 'off' && !process.env.CI ? ['pglite'] : ['pglite', 'postgres'];
 
+let pgliteTemplate: Promise<Blob> | null = null;
+
+/**
+ * An initialised, empty PGlite data directory. A fresh in-memory PGlite runs initdb, about 10 s on
+ * a 2-core machine; one loaded from this template starts in about 2 s. Made once and kept in the
+ * OS temp directory (keyed by the PGlite version), so every test file after the first reuses it.
+ */
+function emptyPgliteTemplate(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const manifest = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
+    const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+    const file = join(tmpdir(), `learncraft-pglite-${version}-template.tar`);
+    const saved = await readFile(file).catch(() => null);
+    if (saved) return new Blob([saved]);
+    const fresh = await PGlite.create();
+    const dump = await fresh.dumpDataDir('none');
+    await fresh.close();
+    // Written aside and renamed, so a parallel test worker never reads half a file.
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+    return dump;
+  })();
+  return pgliteTemplate;
+}
+
 export async function createTestDatabase(flavour: DatabaseFlavour): Promise<TestDatabase> {
   const metrics = new Metrics();
   if (flavour === 'pglite') {
-    const db = await openDatabase({ location: { memory: true }, metrics });
+    const template = await emptyPgliteTemplate();
+    const db = await openDatabase({ location: { memory: true, template }, metrics });
     return { db, metrics, dispose: () => db.close() };
   }
   const name = `lc_test_${randomBytes(6).toString('hex')}`;

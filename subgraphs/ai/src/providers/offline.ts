@@ -243,6 +243,8 @@ function rank(question: string, candidates: Sentence[], extraTerms: string[] = [
     // Very short fragments and course framing rarely explain anything; retrieval order breaks ties.
     if (sentence.stems.size < 4) score *= 0.6;
     if (META.test(sentence.text)) score *= 0.3;
+    // A question (a quiz prompt, a rhetorical one) restates what was asked; it answers nothing.
+    if (sentence.text.trimEnd().endsWith('?')) score *= 0.2;
     score += 0.05 / sentence.passage.ref;
     return { sentence, score, coverage: total > 0 ? matched / total : 0 };
   });
@@ -287,6 +289,26 @@ function pickSentences(
 
 const ANAPHORIC = /^(this|that|these|those|it|they|such|so|then)\b/i;
 
+const EXPLANATION = /^Explanation:\s*/;
+
+/**
+ * A quiz prompt matches a question about it best, but a prompt answers nothing: in its place the
+ * answer gives the question's explanation (quiz passages only reach here once the quiz is passed).
+ */
+function answerQuizPrompts(picked: Sentence[], candidates: Sentence[]): Sentence[] {
+  return [
+    ...new Set(
+      picked.flatMap((sentence) => {
+        if (sentence.passage.source !== 'QUIZ' || !sentence.text.trimEnd().endsWith('?')) return [sentence];
+        const own = candidates.filter((c) => c.passage === sentence.passage && c.index > sentence.index);
+        const start = own.findIndex((c) => EXPLANATION.test(c.text));
+        if (start < 0) return [sentence];
+        return own.slice(start).map((c) => ({ ...c, text: c.text.replace(EXPLANATION, '') }));
+      }),
+    ),
+  ];
+}
+
 function composeAnswer(task: AnswerTask, maxSentences: number): string {
   const lines = [OFFLINE_ANSWER_LABEL, ''];
   const refusing = task.withholdQuizAnswers && asksForQuizAnswer(task.question);
@@ -310,7 +332,7 @@ function composeAnswer(task: AnswerTask, maxSentences: number): string {
   // A follow-up such as "and why is that?" borrows the subject of the learner's previous turn.
   const previous = [...task.history].reverse().find((t) => t.role === 'learner');
   const extra = terms(task.question).length < 2 && previous ? terms(previous.content) : [];
-  const picked = pickSentences(task.question, candidates, maxSentences, extra);
+  const picked = answerQuizPrompts(pickSentences(task.question, candidates, maxSentences, extra), candidates);
   if (picked.length === 0) {
     lines.push(notCovered(task));
     return lines.join('\n');
