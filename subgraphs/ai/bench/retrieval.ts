@@ -1,5 +1,6 @@
 /**
- * Retrieval bench (`npm run bench:retrieval`). Prints, never asserts:
+ * Retrieval bench (`npm run bench:retrieval`, or `npx tsx subgraphs/ai/bench/retrieval.ts`). Prints,
+ * never asserts:
  *
  * 1. quality of the offline lexical retriever over the bench questions: recall@1, recall@3, MRR
  *    and the misses;
@@ -35,6 +36,11 @@ const SECTIONS_PER_LESSON = 50;
 async function main() {
   const embedder = createLexicalEmbedder();
   console.log(`embedder: ${embedder.id}`);
+  if (typeof Reflect.get(globalThis, 'gc') !== 'function') {
+    console.log(
+      '(no --expose-gc: memory figures include uncollected garbage; `npm run bench:retrieval` passes it)',
+    );
+  }
 
   const recall = await measureRecall(embedder);
   console.log(`\n== retrieval quality (${recall.questions} questions over the demo courses)`);
