@@ -261,9 +261,12 @@ class InProcessVectorStore implements MemoryVectorStore {
         throw new VectorStoreError(`point id ${point.id} differs from its chunk id`);
       return { point, vector: this.prepare(point.vector) };
     });
-    const added = prepared.filter(
-      ({ point }) => !this.segments.get(point.chunk.courseId)?.slotOf.has(point.id),
-    ).length;
+    const fresh = new Set(
+      prepared
+        .filter(({ point }) => !this.segments.get(point.chunk.courseId)?.slotOf.has(point.id))
+        .map(({ point }) => `${point.chunk.courseId}\u0000${point.id}`),
+    );
+    const added = fresh.size;
     if (this.total + added > this.maxPoints) {
       throw new VectorStoreError(`the vector index is full (${this.maxPoints} points)`);
     }
