@@ -23,6 +23,7 @@ import { createLexicalEmbedder } from '../src/domain/lexical';
 import type { Embedder } from '../src/providers/types';
 import { Retriever } from '../src/services/retriever';
 import { createMemoryVectorStore } from '../src/stores/memoryVectorStore';
+import type { VectorPoint } from '../src/stores/vectorStore';
 import { demoCourseContents } from '../test/support/demoContent';
 import { benchQuestions } from './questions';
 import { measureRecall } from './recall';
@@ -59,6 +60,53 @@ async function main() {
   );
   await measureScale('50 courses x 2,000 passages', 50, sentences, embedder);
   await measureScale('1 course x 100,000 passages (worst case)', 1, sentences, embedder);
+
+  console.log(
+    `\n== in-process store, dense path: ${DENSE_PASSAGES} random ${DENSE_DIMENSIONS}-dimension vectors`,
+  );
+  await measureDense('50 courses', 50);
+  await measureDense('1 course (worst case)', 1);
+}
+
+const DENSE_PASSAGES = 100_000;
+const DENSE_DIMENSIONS = 768;
+
+/** What a real embedding model's vectors cost: brute force over the course's Float32Array slab. */
+async function measureDense(label: string, courses: number) {
+  const random = seeded(7);
+  const vector = () => Array.from({ length: DENSE_DIMENSIONS }, () => random() * 2 - 1);
+  const store = await createMemoryVectorStore({ directory: null });
+  await store.ensure(DENSE_DIMENSIONS, 'bench-dense');
+  // Real passages to carry (their text does not matter to a dense search, only their ids and course).
+  const template = [...demoCourseContents().values()].flatMap(chunkCourse);
+  const started = performance.now();
+  for (let start = 0; start < DENSE_PASSAGES; start += 1000) {
+    const points: VectorPoint[] = [];
+    for (let n = start; n < start + 1000; n++) {
+      const base = template[n % template.length];
+      if (!base) throw new Error('the demo courses have no passages');
+      const chunk = { ...base, id: `d${n}:0`, lessonId: `d${n}`, courseId: `dense-${n % courses}` };
+      points.push({ id: chunk.id, chunk, vector: vector() });
+    }
+    await store.upsert(points);
+  }
+  const buildSeconds = (performance.now() - started) / 1000;
+  collectGarbage();
+  const memory = process.memoryUsage();
+  const timings: number[] = [];
+  for (let i = 0; i < WARMUP_QUERIES + 200; i++) {
+    const query = vector();
+    const t0 = performance.now();
+    await store.search(query, { courseId: `dense-${Math.floor(random() * courses)}`, limit: 8 });
+    if (i >= WARMUP_QUERIES) timings.push(performance.now() - t0);
+  }
+  timings.sort((a, b) => a - b);
+  console.log(
+    `-- ${label}: build ${buildSeconds.toFixed(1)} s; heapUsed ${mb(memory.heapUsed)} MB, typed arrays ` +
+      `${mb(memory.arrayBuffers)} MB, rss ${mb(memory.rss)} MB; search (200 queries) p50 ${pct(timings, 0.5)} ms  ` +
+      `p95 ${pct(timings, 0.95)} ms  p99 ${pct(timings, 0.99)} ms`,
+  );
+  await store.close();
 }
 
 async function measureScale(label: string, courses: number, sentences: string[], embedder: Embedder) {
