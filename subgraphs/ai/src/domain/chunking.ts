@@ -79,7 +79,7 @@ export function chunkLesson(courseId: string, lesson: LessonContent): Chunk[] {
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
-interface Section {
+export interface Section {
   headingPath: string[];
   /** Plain-text paragraphs; code blocks are one paragraph each, line breaks kept. */
   paragraphs: string[];
