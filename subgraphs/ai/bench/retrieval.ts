@@ -1,5 +1,6 @@
 /**
- * Retrieval bench (`npm run bench:retrieval`). Prints, never asserts:
+ * Retrieval bench (`npm run bench:retrieval`, or `npx tsx subgraphs/ai/bench/retrieval.ts`). Prints,
+ * never asserts:
  *
  * 1. quality of the offline lexical retriever over the bench questions: recall@1, recall@3, MRR
  *    and the misses;
@@ -22,6 +23,7 @@ import { createLexicalEmbedder } from '../src/domain/lexical';
 import type { Embedder } from '../src/providers/types';
 import { Retriever } from '../src/services/retriever';
 import { createMemoryVectorStore } from '../src/stores/memoryVectorStore';
+import type { VectorPoint } from '../src/stores/vectorStore';
 import { demoCourseContents } from '../test/support/demoContent';
 import { benchQuestions } from './questions';
 import { measureRecall } from './recall';
@@ -35,6 +37,11 @@ const SECTIONS_PER_LESSON = 50;
 async function main() {
   const embedder = createLexicalEmbedder();
   console.log(`embedder: ${embedder.id}`);
+  if (typeof Reflect.get(globalThis, 'gc') !== 'function') {
+    console.log(
+      '(no --expose-gc: memory figures include uncollected garbage; `npm run bench:retrieval` passes it)',
+    );
+  }
 
   const recall = await measureRecall(embedder);
   console.log(`\n== retrieval quality (${recall.questions} questions over the demo courses)`);
@@ -53,6 +60,56 @@ async function main() {
   );
   await measureScale('50 courses x 2,000 passages', 50, sentences, embedder);
   await measureScale('1 course x 100,000 passages (worst case)', 1, sentences, embedder);
+
+  console.log(
+    `\n== in-process store, dense path: ${DENSE_PASSAGES} random ${DENSE_DIMENSIONS}-dimension vectors`,
+  );
+  await measureDense('50 courses', 50);
+  await measureDense('1 course (worst case)', 1);
+}
+
+const DENSE_PASSAGES = 100_000;
+const DENSE_DIMENSIONS = 768;
+/** Fewer than the lexical runs: a brute-force query over one 100,000-passage course takes a while. */
+const DENSE_QUERIES = 100;
+const DENSE_WARMUP = 10;
+
+/** What a real embedding model's vectors cost: brute force over the course's Float32Array slab. */
+async function measureDense(label: string, courses: number) {
+  const random = seeded(7);
+  const vector = () => Array.from({ length: DENSE_DIMENSIONS }, () => random() * 2 - 1);
+  const store = await createMemoryVectorStore({ directory: null });
+  await store.ensure(DENSE_DIMENSIONS, 'bench-dense');
+  // Real passages to carry (their text does not matter to a dense search, only their ids and course).
+  const template = [...demoCourseContents().values()].flatMap(chunkCourse);
+  const started = performance.now();
+  for (let start = 0; start < DENSE_PASSAGES; start += 1000) {
+    const points: VectorPoint[] = [];
+    for (let n = start; n < start + 1000; n++) {
+      const base = template[n % template.length];
+      if (!base) throw new Error('the demo courses have no passages');
+      const chunk = { ...base, id: `d${n}:0`, lessonId: `d${n}`, courseId: `dense-${n % courses}` };
+      points.push({ id: chunk.id, chunk, vector: vector() });
+    }
+    await store.upsert(points);
+  }
+  const buildSeconds = (performance.now() - started) / 1000;
+  collectGarbage();
+  const memory = process.memoryUsage();
+  const timings: number[] = [];
+  for (let i = 0; i < DENSE_WARMUP + DENSE_QUERIES; i++) {
+    const query = vector();
+    const t0 = performance.now();
+    await store.search(query, { courseId: `dense-${Math.floor(random() * courses)}`, limit: 8 });
+    if (i >= DENSE_WARMUP) timings.push(performance.now() - t0);
+  }
+  timings.sort((a, b) => a - b);
+  console.log(
+    `-- ${label}: build ${buildSeconds.toFixed(1)} s; heapUsed ${mb(memory.heapUsed)} MB, typed arrays ` +
+      `${mb(memory.arrayBuffers)} MB, rss ${mb(memory.rss)} MB; search (${DENSE_QUERIES} queries) p50 ${pct(timings, 0.5)} ms  ` +
+      `p95 ${pct(timings, 0.95)} ms  p99 ${pct(timings, 0.99)} ms`,
+  );
+  await store.close();
 }
 
 async function measureScale(label: string, courses: number, sentences: string[], embedder: Embedder) {

@@ -18,7 +18,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-const never = { isFinished: async () => false, onStall: async () => undefined, stallMs: 10_000 };
+const never = { isFinished: () => Promise.resolve(false), onStall: () => Promise.resolve(), stallMs: 10_000 };
 
 describe.each([
   ['memory', () => ({ pubsub: new MemoryPubSub(), cache: new MemoryCache() })],
@@ -62,7 +62,7 @@ describe.each([
     await writer.done();
     const late = await streams.follow(messageId, never);
     expect(await collect(late)).toEqual([{ delta: 'Done.' }, { done: true }]);
-    const stored = await streams.follow(messageId, { ...never, isFinished: async () => true });
+    const stored = await streams.follow(messageId, { ...never, isFinished: () => Promise.resolve(true) });
     expect(await collect(stored)).toEqual([{ done: true }]);
   });
 
@@ -71,9 +71,10 @@ describe.each([
     await streams.writer(messageId).delta('Half a');
     let stalled = 0;
     const follower = await streams.follow(messageId, {
-      isFinished: async () => false,
-      onStall: async () => {
+      isFinished: () => Promise.resolve(false),
+      onStall: () => {
         stalled += 1;
+        return Promise.resolve();
       },
       stallMs: 200,
     });

@@ -153,6 +153,23 @@ describe('Retriever over the demo courses', () => {
     expect((await retriever.indexedVersions()).get(K8S.id)).toBe(2);
   });
 
+  it('runs overlapping re-indexes of one course one after the other, the later one winning', async () => {
+    const shrunk: CourseContent = {
+      ...K8S,
+      version: 2,
+      lessons: K8S.lessons.filter((lesson) => lesson.id !== 'kubernetes-basics/pods-and-containers'),
+    };
+    const results = await Promise.all([
+      retriever.indexCourse(shrunk),
+      retriever.indexCourse({ ...K8S, version: 3 }),
+    ]);
+    expect(results).toEqual([{ chunks: 25 }, { chunks: 28 }]);
+    expect(await store.count(K8S.id)).toBe(28);
+    expect((await retriever.indexedVersions()).get(K8S.id)).toBe(3);
+    const hits = await retriever.search({ courseId: K8S.id, text: 'what is a pod?', limit: 1 });
+    expect(hits[0]?.lessonId).toBe('kubernetes-basics/pods-and-containers');
+  });
+
   it('forgets a removed course', async () => {
     await retriever.removeCourse(K8S.id);
     expect(await retriever.search({ courseId: K8S.id, text: 'what is a pod?', limit: 3 })).toEqual([]);

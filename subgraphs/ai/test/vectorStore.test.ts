@@ -161,6 +161,14 @@ function contract(name: string, create: SubjectFactory) {
       expect(top?.text).toBe('rewritten');
     });
 
+    it('keeps the last of two points with one id in a single upsert', async () => {
+      await store.upsert([point(chunk('k8s', 'new', 0), v(0, 1)), point(chunk('k8s', 'new', 0), v(1))]);
+      expect(await store.count('k8s')).toBe(7);
+      expect(await store.count()).toBe(8);
+      const hits = await store.search(v(0, 1), { courseId: 'k8s', limit: 10 });
+      expect(hits.some((hit) => hit.id === 'new:0')).toBe(false);
+    });
+
     it('prunes the points of a course a re-index no longer produced', async () => {
       await store.pruneCourse('k8s', new Set(['pods:1', 'video:0']));
       expect(await store.count('k8s')).toBe(2);

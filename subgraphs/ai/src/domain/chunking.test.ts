@@ -107,6 +107,16 @@ describe('reading chunks', () => {
     expect(parts.every((c) => c.text.length <= MAX_CHUNK_CHARS && c.text.endsWith('carefully.'))).toBe(true);
   });
 
+  it('reads underlined (setext) headings, and keeps a --- after a blank line as a break', () => {
+    const setext =
+      'Services\n========\n\nStable addresses.\n\nSelectors\n---------\n\nBy label.\n\n---\n\nStill selectors.';
+    const parts = chunkCourse(course(lesson({ id: 'svc', kind: 'READING', markdown: setext })));
+    expect(parts.map((c) => [c.heading, c.text])).toEqual([
+      ['Services', 'Stable addresses.'],
+      ['Selectors', 'By label.\n\nStill selectors.'],
+    ]);
+  });
+
   it('yields nothing for a lesson without text', () => {
     expect(chunkCourse(course(lesson({ id: 'x', kind: 'READING', markdown: '# Title only\n\n' })))).toEqual(
       [],

@@ -79,7 +79,7 @@ export function chunkLesson(courseId: string, lesson: LessonContent): Chunk[] {
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
-interface Section {
+export interface Section {
   headingPath: string[];
   /** Plain-text paragraphs; code blocks are one paragraph each, line breaks kept. */
   paragraphs: string[];
@@ -135,14 +135,24 @@ export function markdownSections(markdown: string): Section[] {
       fence = fenceOpen[1].slice(0, 3);
       continue;
     }
-    const heading = HEADING.exec(line);
-    if (heading?.[1] && heading[2] !== undefined) {
+    const openHeading = (level: number, text: string) => {
       flushSection();
-      const level = heading[1].length;
       while (stack.length > 0 && (stack[stack.length - 1]?.level ?? 0) >= level) stack.pop();
-      stack.push({ level, text: inlineToText(heading[2]) });
+      stack.push({ level, text: inlineToText(text) });
       const path = stack.filter((h) => !(h.level === 1 && topLevel === 1 && stack.length > 1));
       current = { headingPath: path.map((h) => h.text).filter(Boolean), paragraphs: [] };
+    };
+    const heading = HEADING.exec(line);
+    if (heading?.[1] && heading[2] !== undefined) {
+      openHeading(heading[1].length, heading[2]);
+      continue;
+    }
+    // A setext heading: one line of text underlined with === (level 1) or --- (level 2).
+    const underline = SETEXT.exec(line);
+    const title = block[block.length - 1];
+    if (underline?.[1] && block.length === 1 && title !== undefined && !LIST_ITEM.test(title)) {
+      block = [];
+      openHeading(underline[1].startsWith('=') ? 1 : 2, title);
       continue;
     }
     if (line.trim() === '') flushBlock();
@@ -155,13 +165,17 @@ export function markdownSections(markdown: string): Section[] {
   return sections.map((s) => ({ ...s, paragraphs: s.paragraphs.filter((p) => p.trim()) }));
 }
 
+const SETEXT = /^\s{0,3}(=+|-+)\s*$/;
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+/;
+
 function countTopLevelHeadings(lines: string[]): number {
   let fence = false;
   let count = 0;
-  for (const line of lines) {
+  lines.forEach((line, i) => {
     if (FENCE.test(line)) fence = !fence;
     else if (!fence && /^\s{0,3}#\s/.test(line)) count++;
-  }
+    else if (!fence && /^\s{0,3}=+\s*$/.test(line) && (lines[i - 1] ?? '').trim() !== '') count++;
+  });
   return count;
 }
 

@@ -22,6 +22,11 @@ export interface RetrieverDeps {
   logger: Logger;
   /** Passages embedded per call; bounds memory and the size of one embedding request. */
   batchSize?: number;
+  /**
+   * How long feature statistics read from the store are trusted before being read again, so a
+   * replica picks up a course another replica re-indexed (milliseconds; default one minute).
+   */
+  statsMaxAgeMs?: number;
 }
 
 export interface RetrievalQuery {
@@ -43,14 +48,18 @@ export class Retriever {
   private readonly embedder: Embedder;
   private readonly logger: Logger;
   private readonly batchSize: number;
-  /** Feature statistics per course, loaded from the store once and kept in step by indexing. */
-  private stats: Map<string, FeatureStats | null> | null = null;
+  private readonly statsMaxAgeMs: number;
+  /** Feature statistics per course as last read from the store, kept in step by this process's indexing. */
+  private stats: { byCourse: Map<string, FeatureStats | null>; readAt: number } | null = null;
+  /** Work on one course runs one at a time (two re-indexes interleaving would prune each other's passages). */
+  private readonly courseWork = new Map<string, Promise<unknown>>();
 
   constructor(deps: RetrieverDeps) {
     this.store = deps.store;
     this.embedder = deps.embedder;
     this.logger = deps.logger;
     this.batchSize = Math.max(1, deps.batchSize ?? DEFAULT_BATCH_SIZE);
+    this.statsMaxAgeMs = deps.statsMaxAgeMs ?? 60_000;
   }
 
   /** Prepares the store for this embedder; `rebuilt` means every course must be indexed again. */
@@ -63,7 +72,11 @@ export class Retriever {
   }
 
   /** Chunks, embeds and stores the course, replacing what the index held for it. */
-  async indexCourse(course: CourseContent, signal?: AbortSignal): Promise<{ chunks: number }> {
+  indexCourse(course: CourseContent, signal?: AbortSignal): Promise<{ chunks: number }> {
+    return this.exclusive(course.id, () => this.indexNow(course, signal));
+  }
+
+  private async indexNow(course: CourseContent, signal?: AbortSignal): Promise<{ chunks: number }> {
     const chunks = chunkCourse(course);
     const documentFrequency = new Map<number, number>();
     for (let start = 0; start < chunks.length; start += this.batchSize) {
@@ -98,10 +111,12 @@ export class Retriever {
     return { chunks: chunks.length };
   }
 
-  async removeCourse(courseId: string): Promise<void> {
-    await this.store.deleteCourse(courseId);
-    (await this.loadedStats()).delete(courseId);
-    this.logger.info(`vector index: removed course ${courseId}`);
+  removeCourse(courseId: string): Promise<void> {
+    return this.exclusive(courseId, async () => {
+      await this.store.deleteCourse(courseId);
+      (await this.loadedStats()).delete(courseId);
+      this.logger.info(`vector index: removed course ${courseId}`);
+    });
   }
 
   /** The catalog version of every indexed course, by course id. */
@@ -138,11 +153,28 @@ export class Retriever {
   }
 
   private async loadedStats(): Promise<Map<string, FeatureStats | null>> {
-    if (!this.stats) {
+    if (!this.stats || Date.now() - this.stats.readAt > this.statsMaxAgeMs) {
       const records = await this.store.courses();
-      this.stats = new Map([...records].map(([courseId, record]) => [courseId, record.featureStats]));
+      this.stats = {
+        byCourse: new Map([...records].map(([courseId, record]) => [courseId, record.featureStats])),
+        readAt: Date.now(),
+      };
     }
-    return this.stats;
+    return this.stats.byCourse;
+  }
+
+  private exclusive<T>(courseId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.courseWork.get(courseId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.courseWork.set(courseId, settled);
+    void settled.then(() => {
+      if (this.courseWork.get(courseId) === settled) this.courseWork.delete(courseId);
+    });
+    return next;
   }
 }
 

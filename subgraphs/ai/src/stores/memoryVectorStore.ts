@@ -261,9 +261,12 @@ class InProcessVectorStore implements MemoryVectorStore {
         throw new VectorStoreError(`point id ${point.id} differs from its chunk id`);
       return { point, vector: this.prepare(point.vector) };
     });
-    const added = prepared.filter(
-      ({ point }) => !this.segments.get(point.chunk.courseId)?.slotOf.has(point.id),
-    ).length;
+    const fresh = new Set(
+      prepared
+        .filter(({ point }) => !this.segments.get(point.chunk.courseId)?.slotOf.has(point.id))
+        .map(({ point }) => `${point.chunk.courseId}\u0000${point.id}`),
+    );
+    const added = fresh.size;
     if (this.total + added > this.maxPoints) {
       throw new VectorStoreError(`the vector index is full (${this.maxPoints} points)`);
     }
@@ -325,17 +328,18 @@ class InProcessVectorStore implements MemoryVectorStore {
     }
     if (segment.denseSlots.length > 0) {
       const dense = prepared instanceof Float32Array ? prepared : densify(prepared, this.dimensions);
+      const { dense: slab, denseSlots } = segment;
       const dims = this.dimensions;
-      segment.denseSlots.forEach((slot, i) => {
+      for (let i = 0, base = 0; i < denseSlots.length; i++, base += dims) {
         let dot = 0;
-        const base = i * dims;
-        for (let d = 0; d < dims; d++) dot += (segment.dense[base + d] ?? 0) * (dense[d] ?? 0);
+        for (let d = 0; d < dims; d++) dot += (slab[base + d] ?? 0) * (dense[d] ?? 0);
+        const slot = denseSlots[i] ?? 0;
         scores[slot] = dot;
         if (!touched[slot]) {
           touched[slot] = 1;
           candidates.push(slot);
         }
-      });
+      }
     }
 
     const excludedLessons = new Set(query.excludeLessonIds ?? []);
