@@ -144,7 +144,10 @@ export function internalRoutes(options: InternalRoutesOptions): Record<string, H
     shape: string,
     handle: (body: T, res: ServerResponse) => Promise<void>,
   ): HttpRoute =>
-    internalJsonRoute({ secret, schema, invalid: () => ({ error: `The body must be ${shape}.` }) }, handle);
+    internalJsonRoute(
+      { secret, schema, shape, invalid: () => ({ error: `The body must be ${shape}.` }) },
+      handle,
+    );
   const byIds = (max: number, handle: (ids: string[]) => Promise<unknown>) =>
     guarded(idsBody(max), idsShape(max), async ({ ids }, res) => sendJson(res, 200, await handle(ids)));
 

@@ -170,11 +170,7 @@ export class HttpEventBus implements EventBus {
         {
           secret: this.options.secret,
           schema: eventBody,
-          invalid: () => ({
-            error: 'BAD_REQUEST',
-            message:
-              'The body must be {"id": string, "topic": string, "payload": any, "publishedAt": string}.',
-          }),
+          shape: '{"id": string, "topic": string, "payload": any, "publishedAt": string}',
         },
         (event, res) => this.receive(event as DomainEvent<unknown>, res),
       ),

@@ -109,19 +109,22 @@ export async function internalFetch<T>(
 }
 
 /**
- * An internal route with a JSON body: 403 `{"error": "forbidden"}` without the internal secret,
- * `invalid()` (400) when the body is not JSON or fails `schema`, otherwise `handle` with the
+ * An internal route with a JSON body: 403 `{"error": "forbidden"}` without the internal secret;
+ * 400 when the body is not JSON or fails `schema`, answered with `invalid()` or by default
+ * `{"error": "BAD_REQUEST", "message": "The body must be <shape>."}`; otherwise `handle` with the
  * parsed body.
  */
 export function internalJsonRoute<T>(
-  options: { secret: string | undefined; schema: z.ZodType<T>; invalid: () => unknown },
+  options: { secret: string | undefined; schema: z.ZodType<T>; shape: string; invalid?: () => unknown },
   handle: (body: T, res: ServerResponse) => Promise<void>,
 ): HttpRoute {
+  const invalid =
+    options.invalid ?? (() => ({ error: 'BAD_REQUEST', message: `The body must be ${options.shape}.` }));
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     if (!isInternalCaller(req.headers[INTERNAL_HEADER], options.secret))
       return sendJson(res, 403, { error: 'forbidden' });
     const parsed = options.schema.safeParse(parseJsonBody(body));
-    if (!parsed.success) return sendJson(res, 400, options.invalid());
+    if (!parsed.success) return sendJson(res, 400, invalid());
     await handle(parsed.data, res);
   };
 }

@@ -207,7 +207,7 @@ describe('HTTP push adapter', () => {
       headers: { 'content-type': 'application/json', ...(secret ? { [INTERNAL_HEADER]: secret } : {}) },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) };
+    return { status: response.status, body: await response.json() };
   };
   const event = { id: 'e-1', topic: 'course.changed', payload: { courseId: 'c-1' }, publishedAt: 'now' };
 

@@ -45,15 +45,7 @@ export function internalRoutes(deps: InternalRoutesDeps): Record<string, HttpRou
     schema: z.ZodType<T>,
     shape: string,
     handle: (body: T, res: ServerResponse) => Promise<void>,
-  ): HttpRoute =>
-    internalJsonRoute(
-      {
-        secret: deps.secret,
-        schema,
-        invalid: () => ({ error: 'BAD_REQUEST', message: `The body must be ${shape}.` }),
-      },
-      handle,
-    );
+  ): HttpRoute => internalJsonRoute({ secret: deps.secret, schema, shape }, handle);
 
   return {
     'POST /internal/hint-context': guarded(

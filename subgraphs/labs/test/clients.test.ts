@@ -24,11 +24,50 @@ describe('HTTP catalog client', () => {
 
   const client = () => createHttpCatalogClient({ baseUrl: catalog.url, secret: INTERNAL_SECRET });
 
-  it('reads a LAB lesson with its lab content, and other lessons with lab null', async () => {
+  it('reads a LAB lesson with its title and lab content, and other lessons with lab null', async () => {
     const lessons = await client().lessonsByIds(['lab-shell', 'reading-1', 'unknown']);
     expect(lessons).toEqual([
-      { id: 'lab-shell', courseId: COURSE_ID, kind: 'LAB', coursePublished: true, lab: SHELL_LAB },
-      { id: 'reading-1', courseId: COURSE_ID, kind: 'READING', coursePublished: true, lab: null },
+      {
+        id: 'lab-shell',
+        title: 'Lab lab-shell',
+        courseId: COURSE_ID,
+        kind: 'LAB',
+        coursePublished: true,
+        lab: SHELL_LAB,
+      },
+      {
+        id: 'reading-1',
+        title: 'Reading',
+        courseId: COURSE_ID,
+        kind: 'READING',
+        coursePublished: true,
+        lab: null,
+      },
+    ]);
+  });
+
+  it('reads a lesson from a catalog that predates titles, lab instructions and step hints with empty defaults', async () => {
+    const { instructions: _instructions, ...labWithout } = SHELL_LAB;
+    catalog.lessons.set('lab-old', {
+      id: 'lab-old',
+      courseId: COURSE_ID,
+      kind: 'LAB',
+      coursePublished: true,
+      lab: { ...labWithout, steps: [{ id: 'only', title: 'Anything', checkCommand: 'true' }] },
+    } as never);
+    expect(await client().lessonsByIds(['lab-old'])).toEqual([
+      {
+        id: 'lab-old',
+        title: '',
+        courseId: COURSE_ID,
+        kind: 'LAB',
+        coursePublished: true,
+        lab: {
+          ...SHELL_LAB,
+          instructions: '',
+          steps: [{ id: 'only', title: 'Anything', instructions: '', hint: null, checkCommand: 'true' }],
+        },
+      },
     ]);
   });
 

@@ -21,15 +21,7 @@ export function internalRoutes(
     schema: z.ZodType<T>,
     shape: string,
     handle: (body: T, res: ServerResponse) => Promise<void>,
-  ): HttpRoute =>
-    internalJsonRoute(
-      {
-        secret: deps.secret,
-        schema,
-        invalid: () => ({ error: 'BAD_REQUEST', message: `The body must be ${shape}.` }),
-      },
-      handle,
-    );
+  ): HttpRoute => internalJsonRoute({ secret: deps.secret, schema, shape }, handle);
 
   return {
     'POST /internal/enrollments/check': guarded(
