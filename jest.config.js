@@ -3,5 +3,5 @@ module.exports = {
   projects: ['<rootDir>/subgraphs/*', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/clients/web'],
   reporters: ['default', '<rootDir>/jest.summary.js'],
   maxWorkers: 2,
-  testTimeout: 60_000,
+  testTimeout: 120_000,
 };

@@ -12,7 +12,7 @@ module.exports = (dir, overrides = {}) => ({
     ],
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testTimeout: 60_000,
+  testTimeout: 120_000,
   setupFilesAfterEnv: [path.join(__dirname, 'jest.setup.js')],
   ...overrides,
 });
