@@ -162,7 +162,9 @@ describe('LessonPage with a lesson summary', () => {
   it("shows learners the lesson's summary and key points, without the instructor's button", async () => {
     renderPage([lessonPageMock(null), extrasMock({ id: 'learner-1', roles: ['LEARNER'] }, summary)]);
     await screen.findByRole('heading', { level: 2, name: /^Summary/ });
-    expect(document.querySelector('.lesson-summary .markdown')!.innerHTML).toContain('<strong>files</strong>');
+    expect(document.querySelector('.lesson-summary .markdown')!.innerHTML).toContain(
+      '<strong>files</strong>',
+    );
     expect(screen.getAllByRole('listitem').map((item) => item.textContent)).toEqual(
       expect.arrayContaining(['mkdir makes a directory', 'echo writes text']),
     );
