@@ -181,6 +181,15 @@ interface SyllabusLesson {
     await reply.getByText('Offline tutor', { exact: true }).waitFor();
   });
 
+  it('has no serious or critical axe violations with the answer shown, nor on a 360 px screen', async () => {
+    await page.locator('.tutor-panel .tutor-history, .tutor-panel .tutor-thread').first().waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
   it('rates the answer helpful, with a comment, and the tutor keeps the rating', async () => {
     const reply = page.locator('.tutor-panel .tutor-message.from-tutor').last();
     await reply.getByRole('button', { name: 'Helpful', exact: true }).click();
@@ -282,6 +291,7 @@ interface SyllabusLesson {
     await prompt.fill(edited);
     await questions.nth(2).getByLabel('Include question 3').uncheck();
     await shot(instructorPage, 'tutor-3-draft');
+    expect(await axeViolations(instructorPage)).toEqual([]);
     await draft.getByRole('button', { name: 'Add selected to quiz (2)' }).click();
     await drafts.getByText('✓ 2 questions added to the quiz.').waitFor({ timeout: REPLY_TIMEOUT_MS });
 
@@ -305,6 +315,24 @@ interface SyllabusLesson {
     return course.data!.course.id;
   }
 });
+
+/** Serious and critical axe-core findings on the page as it is now. */
+async function axeViolations(target: Page): Promise<string[]> {
+  await target.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return target.evaluate(async () => {
+    const { axe } = window as unknown as {
+      axe: {
+        run: (
+          context: Document,
+        ) => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
+      };
+    };
+    const result = await axe.run(document);
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.impact}: ${violation.id} (${violation.nodes.length})`);
+  });
+}
 
 /** "7 questions · pass mark 70%" → 7 */
 async function quizQuestionCount(target: Page): Promise<number> {
