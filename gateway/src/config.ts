@@ -4,7 +4,14 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, DEFAULT_OPERATION_LIMITS, logLevel, optionalUrl, parseConfig, port } from '@learncraft/kit';
+import {
+  ConfigError,
+  DEFAULT_OPERATION_LIMITS,
+  logLevel,
+  optionalUrl,
+  parseConfig,
+  port,
+} from '@learncraft/kit';
 
 /** The checked-in supergraph, resolved from this file so the gateway starts from any directory. */
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
@@ -76,9 +83,10 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & {
 
 /**
  * Timeouts some subgraphs need by design: labs runs a step's check (up to 60 s) inside
- * labStepCheck. `<NAME>_TIMEOUT_MS` overrides them.
+ * labStepCheck; ai waits for the model in quizDraftGenerate and lessonSummarize (its
+ * REQUEST_TIMEOUT_MS, 60 s). `<NAME>_TIMEOUT_MS` overrides them.
  */
-export const DEFAULT_SUBGRAPH_TIMEOUTS: Readonly<Record<string, number>> = { labs: 70_000 };
+export const DEFAULT_SUBGRAPH_TIMEOUTS: Readonly<Record<string, number>> = { labs: 70_000, ai: 65_000 };
 
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
   const parsed = parseConfig(gatewayConfigSchema, env);
@@ -93,7 +101,9 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     if (!match?.[1] || match[1] === 'SUBGRAPH' || !value || value.trim() === '') continue;
     const ms = Number(value);
     if (!Number.isInteger(ms) || ms < 50 || ms > 300_000)
-      throw new ConfigError(`Invalid configuration:\n  ${name}: must be a whole number of ms from 50 to 300000`);
+      throw new ConfigError(
+        `Invalid configuration:\n  ${name}: must be a whole number of ms from 50 to 300000`,
+      );
     subgraphTimeouts[match[1].toLowerCase()] = ms;
   }
   return { ...parsed, subgraphUrlOverrides, subgraphTimeouts };

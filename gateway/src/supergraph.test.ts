@@ -69,10 +69,11 @@ describe('gateway configuration', () => {
     expect(config.JWT_PUBLIC_KEY).toBeUndefined();
   });
 
-  it('gives labs room for a step check, and takes <NAME>_TIMEOUT_MS per subgraph', () => {
-    expect(loadConfig({}).subgraphTimeouts).toEqual({ labs: 70_000 });
+  it('gives labs room for a step check and ai for the model, and takes <NAME>_TIMEOUT_MS per subgraph', () => {
+    expect(loadConfig({}).subgraphTimeouts).toEqual({ labs: 70_000, ai: 65_000 });
     expect(loadConfig({ CATALOG_TIMEOUT_MS: '2500', LABS_TIMEOUT_MS: '90000' }).subgraphTimeouts).toEqual({
       labs: 90_000,
+      ai: 65_000,
       catalog: 2_500,
     });
     expect(() => loadConfig({ CATALOG_TIMEOUT_MS: 'soon' })).toThrow(/CATALOG_TIMEOUT_MS/);

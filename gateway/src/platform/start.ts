@@ -26,6 +26,7 @@ const SERVICES: Service[] = [
   { name: 'catalog', entry: 'subgraphs/catalog/src/main.ts', port: 4002 },
   { name: 'progress', entry: 'subgraphs/progress/src/main.ts', port: 4003 },
   { name: 'labs', entry: 'subgraphs/labs/src/main.ts', port: 4004 },
+  { name: 'ai', entry: 'subgraphs/ai/src/main.ts', port: 4005 },
 ];
 const GATEWAY: Service = { name: 'gateway', entry: 'gateway/src/main.ts', port: 4000 };
 
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   else if (!webApp) console.error('LearnCraft: the web app did not build (see above); serving the API only.');
   console.log(`LearnCraft: starting with data directory ${dataDir}`);
   const url = (service: Service) => `http://127.0.0.1:${portOf(service)}`;
-  const [identity, catalog, progress] = SERVICES as [Service, Service, Service, Service];
+  const [identity, catalog, progress, labs, ai] = SERVICES as [Service, Service, Service, Service, Service];
   const shared: NodeJS.ProcessEnv = {
     DATA_DIR: dataDir,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
@@ -134,6 +135,9 @@ async function main(): Promise<void> {
     IDENTITY_JWKS_URL: process.env.IDENTITY_JWKS_URL ?? `${url(identity)}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: process.env.CATALOG_INTERNAL_URL ?? url(catalog),
     PROGRESS_INTERNAL_URL: process.env.PROGRESS_INTERNAL_URL ?? url(progress),
+    LABS_INTERNAL_URL: process.env.LABS_INTERNAL_URL ?? url(labs),
+    // Without Redis the catalog pushes course changes to the ai subgraph's internal route.
+    EVENT_SUBSCRIBER_URLS: process.env.EVENT_SUBSCRIBER_URLS ?? url(ai),
     // The web app opens lab terminals through the gateway, which relays them to labs.
     LAB_TERMINAL_PUBLIC_URL:
       process.env.LAB_TERMINAL_PUBLIC_URL ?? `${url(GATEWAY).replace(/^http/, 'ws')}/labs/terminal`,

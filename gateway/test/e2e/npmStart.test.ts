@@ -56,7 +56,14 @@ class Launch {
   private readonly child: ChildProcess;
 
   constructor(
-    readonly ports: { gateway: number; identity: number; catalog: number; progress: number; labs: number },
+    readonly ports: {
+      gateway: number;
+      identity: number;
+      catalog: number;
+      progress: number;
+      labs: number;
+      ai: number;
+    },
     readonly dataDir: string,
     extraEnv: Record<string, string> = {},
   ) {
@@ -77,6 +84,7 @@ class Launch {
         CATALOG_PORT: String(ports.catalog),
         PROGRESS_PORT: String(ports.progress),
         LABS_PORT: String(ports.labs),
+        AI_PORT: String(ports.ai),
         DATA_DIR: dataDir,
         LEARNCRAFT_SKIP_WEB_BUILD: '1',
         SUBGRAPH_HEAP_MB: String(SUBGRAPH_HEAP_MB),
@@ -138,6 +146,7 @@ async function launch(extraEnv: Record<string, string> = {}): Promise<Launch> {
     catalog: await freePort(),
     progress: await freePort(),
     labs: await freePort(),
+    ai: await freePort(),
   };
   return new Launch(ports, mkdtempSync(join(tmpdir(), 'learncraft-start-')), extraEnv);
 }
@@ -215,7 +224,7 @@ describe('npm start', () => {
       expect([name, response.status]).toEqual([name, name === 'gateway' ? 400 : 401]);
     }
     for (const port of Object.values(platform.ports)) await waitHealthy(port, 5_000);
-    expect(platform.startedPids()).toHaveLength(5); // nothing crashed or restarted
+    expect(platform.startedPids()).toHaveLength(6); // nothing crashed or restarted
 
     process.kill(catalogPid, 'SIGKILL');
     await platform.waitFor(

@@ -1,6 +1,6 @@
 /**
- * End-to-end harness: identity, catalog and progress as real subgraph servers (each with its own
- * database: in-memory PGlite or a fresh PostgreSQL database) and the gateway serving the
+ * End-to-end harness: identity, catalog, progress, labs and ai as real subgraph servers (each with
+ * its own database: in-memory PGlite or a fresh PostgreSQL database) and the gateway serving the
  * checked-in supergraph in front of them, all on ephemeral ports of 127.0.0.1.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -40,6 +40,7 @@ import {
   type RunningProgressSubgraph,
 } from '@learncraft/progress';
 import { loadConfig as loadLabsConfig, startLabsSubgraph, type RunningLabsSubgraph } from '@learncraft/labs';
+import { loadConfig as loadAiConfig, startAiSubgraph, type RunningAiSubgraph } from '@learncraft/ai';
 import {
   loadConfig as loadGatewayConfig,
   startGateway,
@@ -60,7 +61,15 @@ export interface Platform {
   labs: RunningLabsSubgraph;
   catalog: RunningCatalog;
   progress: RunningProgressSubgraph;
-  databases: { identity: TestDatabase; catalog: TestDatabase; progress: TestDatabase; labs: TestDatabase };
+  /** The tutor: offline unless `aiEnv` points it at a model; course changes reach it as events. */
+  ai: RunningAiSubgraph;
+  databases: {
+    identity: TestDatabase;
+    catalog: TestDatabase;
+    progress: TestDatabase;
+    labs: TestDatabase;
+    ai: TestDatabase;
+  };
   /** The subgraphs' DATA_DIR (identity's file mailer writes to `<dataDir>/mail`). */
   dataDir: string;
   /** The pub/sub of the first progress replica (and of a replica restarted on its port). */
@@ -90,6 +99,8 @@ export interface PlatformOptions {
   pubsub?: 'memory' | 'redis';
   /** Serves non-GraphQL GETs on the first gateway, e.g. the built web app. */
   staticHandler?: GatewayOptions['staticHandler'];
+  /** Extra environment of the ai subgraph, e.g. OPENAI_BASE_URL of a test model server. */
+  aiEnv?: Record<string, string>;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -111,6 +122,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     catalog: await createTestDatabase(flavour),
     progress: await createTestDatabase(flavour),
     labs: await createTestDatabase(flavour),
+    ai: await createTestDatabase(flavour),
   };
   const base = {
     PORT: '0',
@@ -125,8 +137,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     db: databases.identity.db,
   });
   const verifier = createTokenVerifier({ publicKeyPem: identity.publicKeyPem });
+  // The catalog pushes course changes to ai, so ai's port is chosen before the catalog starts.
+  const aiPort = await freePort();
   const catalog = await startCatalogSubgraph({
-    config: loadCatalogConfig({ ...base, SEED_DEMO: 'true' }),
+    config: loadCatalogConfig({
+      ...base,
+      SEED_DEMO: 'true',
+      EVENT_SUBSCRIBER_URLS: `http://127.0.0.1:${aiPort}`,
+    }),
     db: databases.catalog.db,
     verifier,
   });
@@ -155,6 +173,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       LAB_SWEEP_INTERVAL_MS: '1000',
     }),
     db: databases.labs.db,
+    verifier,
+    pubsub: newPubSub(),
+  });
+  const ai = await startAiSubgraph({
+    config: loadAiConfig({
+      ...base,
+      PORT: String(aiPort),
+      CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}`,
+      PROGRESS_INTERNAL_URL: `http://127.0.0.1:${progress.port}`,
+      LABS_INTERNAL_URL: `http://127.0.0.1:${labs.port}`,
+      ...options.aiEnv,
+    }),
+    db: databases.ai.db,
     verifier,
     pubsub: newPubSub(),
   });
@@ -191,6 +222,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         CATALOG_URL: catalog.url,
         PROGRESS_URL: progress.url,
         LABS_URL: labs.url,
+        AI_URL: ai.url,
         // The gateway polls identity's revoked sessions, as `npm start` and production wire it.
         INTERNAL_API_SECRET: internalSecret,
         IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
@@ -244,6 +276,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     labs,
     catalog,
     progress,
+    ai,
     databases,
     dataDir,
     progressPubSub,
@@ -253,6 +286,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     startGateway: launchGateway,
     async close() {
       for (const close of closers.reverse()) await close();
+      await ai.close();
       await labs.close();
       await Promise.all([identity.close(), catalog.close(), progress.close()]);
       await Promise.all(pubsubs.map((pubsub) => pubsub.close()));

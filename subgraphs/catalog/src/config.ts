@@ -7,6 +7,17 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === 'true' || value === '1');
 
+const urlList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url()));
+
 export const catalogConfigSchema = z.object({
   ...subgraphEnv,
   PORT: port(4002),
@@ -16,6 +27,11 @@ export const catalogConfigSchema = z.object({
   ELASTICSEARCH_URL: optionalUrl,
   /** Import the demo catalog on start (idempotent). */
   SEED_DEMO: booleanFlag,
+  /**
+   * Without REDIS_URL, base URLs of the services that consume catalog's events (`course.changed`),
+   * comma-separated, e.g. `http://127.0.0.1:4005`; each receives them at POST /internal/events.
+   */
+  EVENT_SUBSCRIBER_URLS: urlList,
 });
 
 export type CatalogConfig = z.infer<typeof catalogConfigSchema>;

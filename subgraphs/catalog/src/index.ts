@@ -11,7 +11,14 @@ export {
 } from './stores/courseStore';
 export { createEmbeddedCourseStore, migrateCatalog, CATALOG_SCHEMA } from './stores/embedded';
 export { createMongoCourseStore } from './stores/mongo';
-export { MAX_INTERNAL_IDS, type InternalLesson, type InternalCourse } from './internal';
+export {
+  MAX_INTERNAL_IDS,
+  type InternalLesson,
+  type InternalCourse,
+  type CourseContent,
+  type LessonContent as CourseLessonContent,
+} from './internal';
+export { COURSE_CHANGED_TOPIC, type CourseChangedEvent } from './services/courseEvents';
 export type {
   CourseDocument,
   LessonDocument,

@@ -7,12 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  ConfigError,
+  createEventBus,
   createLogger,
   createTokenVerifier,
   loadSchemaFile,
   openDatabase,
   startSubgraph,
   type Database,
+  type EventBus,
   type Logger,
   type RunningServer,
   type TokenVerifier,
@@ -26,6 +29,7 @@ import { resolvers } from './resolvers';
 import { createSearchIndex, type CourseSearchIndex } from './search';
 import { seedDemoCatalog } from './seed/seedDemoCatalog';
 import { AuthoringService } from './services/authoring';
+import { createCourseEvents } from './services/courseEvents';
 import { CourseIndexer } from './services/indexing';
 import type { CourseStore } from './stores/courseStore';
 import { createEmbeddedCourseStore, migrateCatalog } from './stores/embedded';
@@ -41,6 +45,8 @@ export interface StartCatalogOptions {
   logger?: Logger;
   /** Ids and clock for authoring (tests). */
   authoringContext?: AuthoringContext;
+  /** Where course events go (tests); otherwise Redis Streams (REDIS_URL) or HTTP push. Not closed. */
+  eventBus?: EventBus;
 }
 
 export interface RunningCatalog extends RunningServer {
@@ -63,9 +69,11 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
     if (!config.ELASTICSEARCH_URL) await indexer.rebuild(store);
     if (config.SEED_DEMO) await seedDemoCatalog({ store, indexer, logger: logger.child('seed') });
 
+    const events = options.eventBus ?? openEventBus(config, logger, cleanup);
     const authoring = new AuthoringService(
       store,
       indexer,
+      createCourseEvents(events, logger.child('events')),
       options.authoringContext ?? { newId: randomUUID, now: () => new Date() },
     );
     const verifier =
@@ -93,7 +101,7 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
         authoring,
         loaders: createLoaders(store),
       }),
-      routes: internalRoutes({ store, secret: config.INTERNAL_API_SECRET }),
+      routes: internalRoutes({ store, authoring, secret: config.INTERNAL_API_SECRET }),
       onClose: () => closeAll(cleanup),
     });
     return Object.assign(running, { courseStore: store, searchIndex });
@@ -101,6 +109,26 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
     await closeAll(cleanup);
     throw error;
   }
+}
+
+function openEventBus(config: CatalogConfig, logger: Logger, cleanup: (() => Promise<void>)[]): EventBus {
+  if (!config.REDIS_URL && config.EVENT_SUBSCRIBER_URLS.length > 0 && !config.INTERNAL_API_SECRET) {
+    throw new ConfigError('INTERNAL_API_SECRET is required: catalog pushes events to EVENT_SUBSCRIBER_URLS.');
+  }
+  const bus = createEventBus({
+    redisUrl: config.REDIS_URL,
+    subscriberUrls: config.EVENT_SUBSCRIBER_URLS,
+    secret: config.INTERNAL_API_SECRET,
+    logger: logger.child('events'),
+    service: 'catalog',
+  });
+  cleanup.push(() => bus.close());
+  logger.info(
+    config.REDIS_URL
+      ? 'course events: Redis Streams'
+      : `course events: HTTP push to ${config.EVENT_SUBSCRIBER_URLS.length} subscriber(s)`,
+  );
+  return bus;
 }
 
 async function openCourseStore(

@@ -292,6 +292,29 @@ function courseStoreContract(name: string, describeFn: jest.Describe, open: () =
       expect(await store.byInstructors([randomUUID()])).toEqual([]);
     });
 
+    test('versionsAfter pages through every course, drafts too, in id order with their versions', async () => {
+      const draft = await store.create(makeCourse({ published: false }));
+      const updated = await store.update(await store.create(makeCourse()));
+      const all: { id: string; version: number }[] = [];
+      for (let after: string | null = null; ;) {
+        const page = await store.versionsAfter(after, 2);
+        all.push(...page);
+        if (page.length < 2) break;
+        after = page.at(-1)!.id;
+      }
+      const ids = all.map((entry) => entry.id);
+      expect(ids).toEqual([...ids].sort());
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(all).toEqual(
+        expect.arrayContaining([
+          { id: draft.id, version: 1 },
+          { id: updated.id, version: 2 },
+        ]),
+      );
+      expect(await store.versionsAfter(ids.at(-1)!, 10)).toEqual([]);
+      expect(await store.versionsAfter(null, 1)).toEqual([all[0]]);
+    });
+
     test('categories come in upsert order with published course counts; upserting again refreshes them', async () => {
       const [first, second] = [freshCategory(), freshCategory()];
       await store.upsertCategories([

@@ -56,6 +56,7 @@ describe('POST /internal/lessons', () => {
         lessons: [
           {
             id: quiz!.id,
+            title: 'Quiz',
             courseId: published.id,
             kind: 'QUIZ',
             durationSeconds: 120,
@@ -79,6 +80,7 @@ describe('POST /internal/lessons', () => {
           },
           {
             id: read!.id,
+            title: 'Read',
             courseId: published.id,
             kind: 'READING',
             durationSeconds: 240,
@@ -88,6 +90,7 @@ describe('POST /internal/lessons', () => {
           },
           {
             id: draftLesson.id,
+            title: 'Draft read',
             courseId: draft.id,
             kind: 'READING',
             durationSeconds: 300,
@@ -100,13 +103,19 @@ describe('POST /internal/lessons', () => {
     });
   });
 
-  test('returns a LAB lesson with its lower-case profile, setup script, limits and check commands, and defaults for a lab stored before them', async () => {
+  test('returns a LAB lesson with its lower-case profile, instructions, setup script, limits, step hints and check commands, and defaults for a lab stored before them', async () => {
     const [, lab, legacy] = published.modules[1]!.lessons;
     const step = (lesson: typeof lab) => {
       if (lesson?.content.kind !== 'LAB') throw new Error('fixture');
       return lesson.content.steps[0]!;
     };
     const response = await catalog.internal('/internal/lessons', { ids: [lab!.id, legacy!.id] });
+    const labStep = {
+      title: 'Write it',
+      instructions: 'Write the file.',
+      hint: 'Use an editor.',
+      checkCommand: 'test -f ~/k8s/deployment.yaml',
+    };
     const common = {
       courseId: published.id,
       kind: 'LAB',
@@ -120,28 +129,30 @@ describe('POST /internal/lessons', () => {
         lessons: [
           {
             id: lab!.id,
+            title: 'Lab',
             ...common,
             lab: {
               profile: 'kubernetes',
               image: 'learncraft/lab-kubernetes:1.32',
+              instructions: '# Lab',
               setupScript: 'mkdir -p ~/k8s\n',
               timeLimitMinutes: 30,
               idleTimeoutMinutes: 20,
-              steps: [{ id: step(lab).id, title: 'Write it', checkCommand: 'test -f ~/k8s/deployment.yaml' }],
+              steps: [{ ...labStep, id: step(lab).id }],
             },
           },
           {
             id: legacy!.id,
+            title: 'Old lab',
             ...common,
             lab: {
               profile: 'node',
               image: 'learncraft/lab-node:20',
+              instructions: '# Lab',
               setupScript: null,
               timeLimitMinutes: 30,
               idleTimeoutMinutes: 15,
-              steps: [
-                { id: step(legacy).id, title: 'Write it', checkCommand: 'test -f ~/k8s/deployment.yaml' },
-              ],
+              steps: [{ ...labStep, id: step(legacy).id }],
             },
           },
         ],

@@ -27,7 +27,11 @@ export interface Database {
 
 export type ScriptRunner = (sql: string) => Promise<Record<string, unknown>[]>;
 
-export type DatabaseLocation = { url: string } | { pgliteDir: string } | { memory: true };
+export type DatabaseLocation =
+  | { url: string }
+  | { pgliteDir: string }
+  /** `template`: an initialised data directory (PGlite's dumpDataDir) to start from instead of initdb. */
+  | { memory: true; template?: Blob };
 
 export interface OpenDatabaseOptions {
   location: DatabaseLocation;
@@ -79,7 +83,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await mkdir(location.pgliteDir, { recursive: true });
     client = await PGlite.create(location.pgliteDir);
   } else {
-    client = await PGlite.create();
+    client = await PGlite.create(location.template ? { loadDataDir: location.template } : undefined);
   }
   return {
     kind: 'pglite',

@@ -1,8 +1,10 @@
 /** @learncraft/kit: the shared runtime every subgraph (and the gateway) builds on. */
 export * from './auth';
+export * from './cache';
 export * from './config';
 export * from './db';
 export * from './errors';
+export * from './events';
 export * from './http';
 export * from './internal';
 export * from './loaders';

@@ -9,7 +9,10 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { z } from 'zod';
+import { sendJson, type HttpRoute } from './http';
 
 export const INTERNAL_HEADER = 'x-learncraft-internal';
 export const GATEWAY_HEADER = 'x-learncraft-gateway';
@@ -68,18 +71,66 @@ function isSecretMatch(headerValue: string | string[] | undefined, secret: strin
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** GET/POST JSON to another subgraph's internal route; throws on any non-2xx answer. */
-export async function internalFetch<T>(
+export interface InternalRequestInit {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  timeoutMs?: number;
+}
+
+/**
+ * GET/POST JSON to another subgraph's internal route and return the status with the parsed body
+ * (null when the answer is not JSON), for callers whose outcome depends on the status (a 404 or
+ * 409 with a reason). Throws only when no answer arrives (refused, timed out).
+ */
+export async function internalRequest(
   url: string,
   secret: string,
-  init: { method?: 'GET' | 'POST'; body?: unknown; timeoutMs?: number } = {},
-): Promise<T> {
+  init: InternalRequestInit = {},
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: { 'content-type': 'application/json', ...internalHeaders(secret) },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: AbortSignal.timeout(init.timeoutMs ?? 5_000),
   });
-  if (!response.ok) throw new Error(`internal call ${url} failed with HTTP ${response.status}`);
-  return (await response.json()) as T;
+  const body: unknown = await response.json().catch(() => null);
+  return { status: response.status, body };
+}
+
+/** GET/POST JSON to another subgraph's internal route; throws on any non-2xx answer. */
+export async function internalFetch<T>(
+  url: string,
+  secret: string,
+  init: InternalRequestInit = {},
+): Promise<T> {
+  const { status, body } = await internalRequest(url, secret, init);
+  if (status < 200 || status > 299) throw new Error(`internal call ${url} failed with HTTP ${status}`);
+  return body as T;
+}
+
+/**
+ * An internal route with a JSON body: 403 `{"error": "forbidden"}` without the internal secret,
+ * `invalid()` (400) when the body is not JSON or fails `schema`, otherwise `handle` with the
+ * parsed body.
+ */
+export function internalJsonRoute<T>(
+  options: { secret: string | undefined; schema: z.ZodType<T>; invalid: () => unknown },
+  handle: (body: T, res: ServerResponse) => Promise<void>,
+): HttpRoute {
+  return async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    if (!isInternalCaller(req.headers[INTERNAL_HEADER], options.secret))
+      return sendJson(res, 403, { error: 'forbidden' });
+    const parsed = options.schema.safeParse(parseJsonBody(body));
+    if (!parsed.success) return sendJson(res, 400, options.invalid());
+    await handle(parsed.data, res);
+  };
+}
+
+/** The JSON value of a request body, or undefined when it is not JSON. */
+export function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

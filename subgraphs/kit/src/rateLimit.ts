@@ -52,8 +52,11 @@ export function backoffSeconds(attempt: number, rule: BackoffRule): number {
 }
 
 export interface RateLimiter {
-  /** Counts one hit for `key` and says whether it is allowed. The count and the check are atomic. */
-  hit(key: string, rule: RateLimitRule): Promise<RateLimitResult>;
+  /**
+   * Counts one hit for `key` (or `cost` units of it: tokens spent against a budget) and says whether
+   * the window is still within its limit. The count and the check are atomic.
+   */
+  hit(key: string, rule: RateLimitRule, cost?: number): Promise<RateLimitResult>;
   /** Whether the next hit of `key` would be allowed, without counting it. */
   peek(key: string, rule: RateLimitRule): Promise<RateLimitResult>;
   /**
@@ -73,6 +76,11 @@ function checkRule({ limit, windowSeconds }: RateLimitRule): void {
   if (!Number.isInteger(windowSeconds) || windowSeconds < 1) {
     throw new RangeError(`windowSeconds must be a positive integer, got ${windowSeconds}`);
   }
+}
+
+function checkCost(cost: number): void {
+  if (!Number.isInteger(cost) || cost < 0)
+    throw new RangeError(`cost must be a whole number >= 0, got ${cost}`);
 }
 
 function checkBackoffRule(rule: BackoffRule): void {
@@ -126,13 +134,14 @@ export class MemoryRateLimiter implements RateLimiter {
     return this.windows.size;
   }
 
-  hit(key: string, rule: RateLimitRule): Promise<RateLimitResult> {
+  hit(key: string, rule: RateLimitRule, cost = 1): Promise<RateLimitResult> {
     // Inside the executor a bad rule becomes a rejection, as with Redis, not a synchronous throw.
-    return new Promise((resolve) => resolve(this.count(key, rule)));
+    return new Promise((resolve) => resolve(this.count(key, rule, cost)));
   }
 
-  private count(key: string, rule: RateLimitRule): RateLimitResult {
+  private count(key: string, rule: RateLimitRule, cost: number): RateLimitResult {
     checkRule(rule);
+    checkCost(cost);
     const now = this.now();
     if (now >= this.nextSweepAt) this.sweepExpired(now);
     let window = this.windows.get(key);
@@ -142,7 +151,7 @@ export class MemoryRateLimiter implements RateLimiter {
       window = { count: 0, endsAt: now + rule.windowSeconds * 1000 };
       this.windows.set(key, window);
     }
-    window.count += 1;
+    window.count += cost;
     return result(window.count, rule, window.endsAt - now);
   }
 
@@ -250,12 +259,13 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   }
 
-  async hit(key: string, rule: RateLimitRule): Promise<RateLimitResult> {
+  async hit(key: string, rule: RateLimitRule, cost = 1): Promise<RateLimitResult> {
     checkRule(rule);
+    checkCost(cost);
     const redisKey = this.prefix + key;
     const replies = await this.redis
       .multi()
-      .incr(redisKey)
+      .incrby(redisKey, cost)
       .expire(redisKey, rule.windowSeconds, 'NX')
       .pttl(redisKey)
       .exec();

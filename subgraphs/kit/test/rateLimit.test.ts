@@ -51,6 +51,16 @@ describe.each(adapters)('RateLimiter contract on %s', (_name, create) => {
     expect((await limiter.hit(key, rule)).retryAfterSeconds).toBeLessThanOrEqual(refused.retryAfterSeconds);
   });
 
+  it('counts a hit of cost n as n units: a token budget of 100 takes 60 + 40, refuses 1 more', async () => {
+    const key = freshKey();
+    const rule = { limit: 100, windowSeconds: 60 };
+    expect(await limiter.hit(key, rule, 60)).toEqual({ allowed: true, remaining: 40, retryAfterSeconds: 0 });
+    expect(await limiter.hit(key, rule, 40)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 0 });
+    expect((await limiter.peek(key, rule)).allowed).toBe(false);
+    expect((await limiter.hit(key, rule, 1)).allowed).toBe(false);
+    await expect(limiter.hit(key, rule, 1.5)).rejects.toThrow('cost must be a whole number >= 0, got 1.5');
+  });
+
   it('counts concurrent hits exactly once each', async () => {
     const key = freshKey();
     const rule = { limit: 5, windowSeconds: 60 };

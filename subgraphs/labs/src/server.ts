@@ -26,6 +26,7 @@ import {
 import type { LabsConfig } from './config';
 import { createContext, type LabsContext } from './context';
 import { issueTerminalToken } from './domain/terminalToken';
+import { internalRoutes } from './internal';
 import { resolvers } from './resolvers';
 import { createRuntime } from './runtime';
 import type { LabRuntime } from './runtime/types';
@@ -154,6 +155,7 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       logger,
       metrics,
       upgrades: { '/terminal': (req, socket, head) => terminals.handleUpgrade(req, socket, head) },
+      routes: internalRoutes({ store, catalog, terminals, secret: config.INTERNAL_API_SECRET }),
       context: (base) => createContext(base, { store, labs, pubsub, logger, now, terminalUrl }),
       onClose: async () => {
         await labs.close();

@@ -1,12 +1,14 @@
 /**
  * Service-to-service routes (never exposed through the gateway), guarded by the shared internal
  * secret: the labs service asks whether a learner is enrolled before starting a session, and hands
- * a LAB lesson over as complete once every step's check has passed.
+ * a LAB lesson over as complete once every step's check has passed; the ai service asks for a
+ * learner's standing in a course (enrolled, quizzes passed).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { INTERNAL_HEADER, isInternalCaller, sendJson, type HttpRoute } from '@learncraft/kit';
+import { internalJsonRoute, sendJson, type HttpRoute } from '@learncraft/kit';
 import { completeLabLesson, isEnrolled, type LabCompletionDeps } from './services/labCompletion';
+import { learnerCourseStatus } from './services/learnerStatus';
 
 const id = z.string().min(1).max(100);
 const enrollmentCheckBody = z.object({ userId: id, courseId: id });
@@ -15,26 +17,30 @@ const lessonCompletionBody = z.object({ userId: id, lessonId: id, reference: z.s
 export function internalRoutes(
   deps: LabCompletionDeps & { secret: string | undefined },
 ): Record<string, HttpRoute> {
-  const guarded =
-    <T>(
-      schema: z.ZodType<T>,
-      shape: string,
-      handle: (body: T, res: ServerResponse) => Promise<void>,
-    ): HttpRoute =>
-    async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-      if (!isInternalCaller(req.headers[INTERNAL_HEADER], deps.secret))
-        return sendJson(res, 403, { error: 'forbidden' });
-      const parsed = schema.safeParse(parseJson(body));
-      if (!parsed.success)
-        return sendJson(res, 400, { error: 'BAD_REQUEST', message: `The body must be ${shape}.` });
-      await handle(parsed.data, res);
-    };
+  const guarded = <T>(
+    schema: z.ZodType<T>,
+    shape: string,
+    handle: (body: T, res: ServerResponse) => Promise<void>,
+  ): HttpRoute =>
+    internalJsonRoute(
+      {
+        secret: deps.secret,
+        schema,
+        invalid: () => ({ error: 'BAD_REQUEST', message: `The body must be ${shape}.` }),
+      },
+      handle,
+    );
 
   return {
     'POST /internal/enrollments/check': guarded(
       enrollmentCheckBody,
       '{"userId": string, "courseId": string}',
       async (body, res) => sendJson(res, 200, { enrolled: await isEnrolled(deps, body) }),
+    ),
+    'POST /internal/learner-course-status': guarded(
+      enrollmentCheckBody,
+      '{"userId": string, "courseId": string}',
+      async (body, res) => sendJson(res, 200, await learnerCourseStatus(deps, body)),
     ),
     'POST /internal/lesson-completions': guarded(
       lessonCompletionBody,
@@ -47,12 +53,4 @@ export function internalRoutes(
       },
     ),
   };
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

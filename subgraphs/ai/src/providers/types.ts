@@ -129,6 +129,11 @@ export interface Embedder {
   /** Identifies the vector space (model and dimensions): an index built by another is rebuilt. */
   readonly id: string;
   readonly dimensions: number;
+  /**
+   * True when each dimension is a hashed term (the offline lexical embedder): vectors are sparse
+   * and the retriever weights query terms by how many of the course's passages contain them.
+   */
+  readonly termFeatures?: boolean;
   embedDocuments(texts: string[], signal?: AbortSignal): Promise<number[][]>;
   embedQuery(text: string, signal?: AbortSignal): Promise<number[]>;
 }

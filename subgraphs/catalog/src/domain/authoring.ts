@@ -12,6 +12,7 @@ import {
   lessonCount,
   type CourseDocument,
   type CourseLevel,
+  quizLimitsOf,
   type LessonContent,
   type LessonDocument,
   type LessonKind,
@@ -26,6 +27,7 @@ import {
   checkModuleFields,
   type CourseFieldsInput,
   type LessonContentInput,
+  type QuizInput,
 } from './validation';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
@@ -239,6 +241,65 @@ export function updateLesson(
     lessons: module.lessons.map((existing) => (existing.id === lesson.id ? lesson : existing)),
   }));
   return { ok: true, value: { course: { ...course, modules, updatedAt: ctx.now().toISOString() }, lesson } };
+}
+
+/** A question to add to a quiz, as an author (or a draft they accepted) writes it. */
+export type NewQuizQuestion = Omit<QuizInput['questions'][number], 'id'>;
+
+/**
+ * Appends questions to a QUIZ lesson: the quiz is updated as `lessonUpdate` would with its current
+ * questions (kept by id, so stored attempts still match) followed by the new ones, through the same
+ * checks. Errors about the new questions point into `questions` (["questions", "0", "prompt"]);
+ * any other error keeps the path of the quiz it concerns, without the "input" prefix.
+ */
+export function appendQuizQuestions(
+  course: CourseDocument,
+  lessonId: string,
+  questions: readonly NewQuizQuestion[],
+  ctx: AuthoringContext,
+): Outcome<{ course: CourseDocument; lesson: LessonDocument; questionIds: string[] }> {
+  const current = findLesson(course, lessonId)?.lesson.content;
+  if (current?.kind !== 'QUIZ') throw new Error(`lesson ${lessonId} is not a quiz in course ${course.id}`);
+  const kept = current.questions.map((question) => ({
+    id: question.id,
+    prompt: question.prompt,
+    multiple: question.multiple,
+    explanation: question.explanation,
+    options: question.options.map((option) => ({ ...option })),
+  }));
+  const updated = updateLesson(
+    course,
+    {
+      lessonId,
+      quiz: {
+        passPercent: current.passPercent,
+        ...quizLimitsOf(current),
+        questions: [...kept, ...questions.map((question) => ({ ...question, id: null }))],
+      },
+    },
+    ctx,
+  );
+  if (!updated.ok) {
+    return failed(
+      updated.errors.map((error) => ({ ...error, field: appendedField(error.field, kept.length) })),
+    );
+  }
+  const content = updated.value.lesson.content;
+  const questionIds =
+    content.kind === 'QUIZ' ? content.questions.slice(kept.length).map((question) => question.id) : [];
+  return { ok: true, value: { ...updated.value, questionIds } };
+}
+
+function appendedField(field: string[] | null, keptCount: number): string[] | null {
+  if (!field) return null;
+  const [input, quiz, questions, index, ...rest] = field;
+  if (input === 'input' && quiz === 'quiz' && questions === 'questions') {
+    const position = Number(index);
+    if (index === undefined) return ['questions'];
+    if (Number.isInteger(position) && position >= keptCount)
+      return ['questions', String(position - keptCount), ...rest];
+  }
+  return input === 'input' ? field.slice(1) : field;
 }
 
 /** Publishing is idempotent; a course needs at least one lesson (so at least one module) first. */

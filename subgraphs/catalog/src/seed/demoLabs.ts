@@ -71,7 +71,7 @@ Tip: \`mkdir -p\` creates missing parent directories, and \`echo '...' > file\` 
 echo "hello.txt is in place."`,
         expectExitCode: 0,
       },
-      hint: "Run: mkdir -p ~/workshop/notes && echo 'Hello, LearnCraft' > ~/workshop/notes/hello.txt",
+      hint: 'mkdir -p creates a directory (and any missing parents); echo with > writes its text into a file. Check the exact spelling and capitalisation of the line.',
     },
     {
       key: 'executable-script',
@@ -98,7 +98,7 @@ out=$("$s" 2>&1) || { echo "hello.sh failed: $out"; exit 1; }
 echo "hello.sh runs and greets."`,
         expectExitCode: 0,
       },
-      hint: 'rwxr-xr-x is 755 in octal: chmod 755 ~/workshop/scripts/hello.sh. The first line of the script must be the shebang #!/usr/bin/env bash.',
+      hint: 'Write each rwx triplet as a digit (r=4, w=2, x=1) and give chmod the three digits. The first line of the script must be a shebang that runs bash through env.',
     },
     {
       key: 'filter-errors',
@@ -114,7 +114,7 @@ out=~/workshop/logs/errors.txt
 echo "errors.txt holds the $(wc -l < "$out") ERROR lines."`,
         expectExitCode: 0,
       },
-      hint: 'Use output redirection: grep ERROR ~/workshop/logs/app.log > ~/workshop/logs/errors.txt. The result should contain exactly 3 lines.',
+      hint: 'grep prints the matching lines; > sends a command\'s output into a file instead of the screen. The result should contain exactly 3 lines.',
     },
   ],
 };
@@ -214,7 +214,7 @@ grep -qE '^RUN[[:space:]]+npm run build' "$f" || { echo "Compile in the build st
 echo "The Dockerfile has a build stage and a runtime stage."`,
         expectExitCode: 0,
       },
-      hint: 'You need two FROM lines. The first must read "FROM node:20-alpine AS build"; the second, "FROM node:20-alpine", starts the runtime stage.',
+      hint: 'A multi-stage build has one FROM per stage. Name the first stage with AS so a later stage can copy from it; both stages use the same Node 20 Alpine base image.',
     },
     {
       key: 'harden-runtime-stage',
@@ -237,7 +237,7 @@ grep -E '^(CMD|ENTRYPOINT)' "$f" | tail -n 1 | grep -qE '^CMD[[:space:]]*\[' || 
 echo "The runtime stage runs as node with an exec-form CMD."`,
         expectExitCode: 0,
       },
-      hint: 'After the second FROM add "COPY --from=build /app/dist ./dist", then "USER node", and finish with CMD ["node", "dist/server.js"] using square brackets (exec form).',
+      hint: 'In the runtime stage, COPY --from=<stage> brings in only the built output, USER switches away from root, and CMD in exec form is a JSON array of the program and its arguments.',
     },
   ],
 };
@@ -326,7 +326,7 @@ out=$(tsc --noEmit --strict --target es2022 --module commonjs "$t/check.ts" 2>&1
 echo "sum is typed."`,
         expectExitCode: 0,
       },
-      hint: 'Change the first line of src/sum.ts to: export function sum(values: number[]): number {',
+      hint: 'Under strict mode every parameter needs a type. Give values an array type and declare what the function returns.',
     },
     {
       key: 'fix-average',
@@ -352,7 +352,7 @@ node -e 'const { average } = require(process.argv[1]); if (average([]) !== undef
 echo "average is typed and correct."`,
         expectExitCode: 0,
       },
-      hint: 'Change the signature in src/average.ts to: export function average(values: number[]): number | undefined {',
+      hint: 'An average of an empty list has no value: the return type must say the function may give back undefined, and the parameter needs an array type.',
     },
     {
       key: 'build-and-run',
@@ -376,7 +376,7 @@ got=$(node dist/main.js 2>&1)
 echo "The project compiles and prints: $got"`,
         expectExitCode: 0,
       },
-      hint: 'Run tsc -p . from inside ~/ts-lab (after fixing both files), then node dist/main.js.',
+      hint: 'Compile the project with tsc pointed at the directory holding tsconfig.json, then run the compiled entry point from the output directory with node.',
     },
   ],
 };
@@ -448,7 +448,7 @@ out=$(tsc --noEmit --strict --target es2022 --module commonjs "$t/check.ts" 2>&1
 echo "DeepReadonly works."`,
         expectExitCode: 0,
       },
-      hint: 'DeepReadonly must call itself for each property: { readonly [K in keyof T]: DeepReadonly<T[K]> }. Leave functions unchanged so they stay callable.',
+      hint: 'A mapped type over keyof T can add readonly to each property; make the type apply itself to each property type so nested objects are covered too. Leave functions unchanged so they stay callable.',
     },
     {
       key: 'route-params',
@@ -482,7 +482,7 @@ out=$(tsc --noEmit --strict --target es2022 --module commonjs "$t/check.ts" 2>&1
 echo "RouteParams works."`,
         expectExitCode: 0,
       },
-      hint: 'Match the pattern `${string}:${infer Param}/${infer Rest}` first and recurse on `/${Rest}`; then handle a final parameter with `${string}:${infer Param}`; anything else is never.',
+      hint: 'Use a template literal type with infer to capture a parameter after a colon and the rest of the path after the next slash, and recurse on the rest; a path with no parameter gives never.',
     },
     {
       key: 'type-tests',
@@ -566,7 +566,7 @@ want='apps/v1 Deployment web 3 web web web nginx:1.27 80'
 echo "The Deployment is right."`,
         expectExitCode: 0,
       },
-      hint: 'Start the file with "apiVersion: apps/v1" and "kind: Deployment" at the top level (no indentation), set spec.replicas to 3, put "app: web" under spec.selector.matchLabels and spec.template.metadata.labels, and list the container with image nginx:1.27 and ports: - containerPort: 80.',
+      hint: 'A Deployment lives in the apps/v1 API group. Its selector must match the labels of its Pod template exactly, and the container port goes in the container\'s ports list. Check the replica count the step asks for.',
     },
     {
       key: 'write-service',
@@ -585,7 +585,7 @@ want='v1 Service web web 80 80'
 echo "The Service is right."`,
         expectExitCode: 0,
       },
-      hint: 'Use "apiVersion: v1" and "kind: Service". Put "app: web" under spec.selector and list the port under spec.ports as "- port: 80" with "targetPort: 80".',
+      hint: 'A Service is in the core v1 API. Its selector must use the same label as the Deployment\'s Pods, and each entry of spec.ports names the Service port and the target port on the Pods.',
     },
     {
       key: 'write-kustomization',
@@ -617,7 +617,7 @@ base=$(kubectl annotate --local -f deployment.yaml lab=check -o jsonpath='{.spec
 echo "The kustomization labels both objects and scales web to 4."`,
         expectExitCode: 0,
       },
-      hint: 'Add "labels:" with "- pairs:" and "app.kubernetes.io/part-of: shop" under it, and "replicas:" with "- name: web" and "count: 4".',
+      hint: 'kustomization.yaml has a labels field (a list of pairs to add) and a replicas field (a list of workload names with their counts); kubectl kustomize . shows what it renders.',
     },
   ],
 };

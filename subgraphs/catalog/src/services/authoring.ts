@@ -7,6 +7,7 @@ import { notFound, userError, type UserError, type Viewer } from '@learncraft/ki
 import {
   addLesson,
   addModule,
+  appendQuizQuestions,
   derivedSlugCandidates,
   newCourse,
   publishCourse,
@@ -16,6 +17,7 @@ import {
   type CourseCreateInput,
   type LessonCreateInput,
   type LessonUpdateInput,
+  type NewQuizQuestion,
   type Outcome,
 } from '../domain/authoring';
 import { requireAuthor, requireCourseEditor } from '../domain/access';
@@ -29,6 +31,7 @@ import {
 import { CatalogErrorCode as Code } from '../domain/limits';
 import type { CourseFieldsInput } from '../domain/validation';
 import { SlugTakenError, VersionConflictError, type CourseStore } from '../stores/courseStore';
+import type { CourseEvents } from './courseEvents';
 import type { CourseIndexer } from './indexing';
 
 /** A module as the GraphQL Module type resolves it. */
@@ -51,12 +54,19 @@ export interface LessonPayload {
   userErrors: UserError[];
 }
 
+export type QuizQuestionsAppendResult =
+  | { ok: true; questionIds: string[]; version: number }
+  | { ok: false; userErrors: UserError[] }
+  /** The lesson is not a QUIZ lesson. */
+  | { ok: false; notAQuiz: true };
+
 const MAX_ATTEMPTS = 3;
 
 export class AuthoringService {
   constructor(
     private readonly courses: CourseStore,
     private readonly indexer: CourseIndexer,
+    private readonly events: CourseEvents,
     private readonly ctx: AuthoringContext,
   ) {}
 
@@ -69,6 +79,7 @@ export class AuthoringService {
     for (const slug of candidates) {
       try {
         const saved = await this.courses.create({ ...built.value, slug });
+        await this.events.changed(saved);
         await this.indexer.sync([saved]);
         return { course: saved, userErrors: [] };
       } catch (error) {
@@ -140,6 +151,27 @@ export class AuthoringService {
     return { lesson: findLesson(outcome.value.course, outcome.value.lesson.id), userErrors: [] };
   }
 
+  /**
+   * Adds questions to a quiz (for the ai service's accepted drafts) with lessonUpdate's checks,
+   * authorization and retry. Throws like lessonUpdate: NOT_FOUND, UNAUTHENTICATED, FORBIDDEN.
+   */
+  async quizQuestionsAppend(
+    viewer: Viewer | null,
+    input: { lessonId: string; questions: NewQuizQuestion[] },
+  ): Promise<QuizQuestionsAppendResult> {
+    const [located] = await this.courses.lessonsByIds([input.lessonId]);
+    if (!located) throw notFound('Lesson', input.lessonId);
+    requireAuthor(viewer);
+    // A lesson's kind never changes, so the check need not be repeated on each attempt.
+    if (located.lesson.kind !== 'QUIZ') return { ok: false, notAQuiz: true };
+    const outcome = await this.edit(viewer, located.course.id, (course) => {
+      if (!findLesson(course, input.lessonId)) throw notFound('Lesson', input.lessonId);
+      return appendQuizQuestions(course, input.lessonId, input.questions, this.ctx);
+    });
+    if (!outcome.ok) return { ok: false, userErrors: outcome.errors };
+    return { ok: true, questionIds: outcome.value.questionIds, version: outcome.value.course.version };
+  }
+
   async coursePublish(viewer: Viewer | null, input: { courseId: string }): Promise<CoursePayload> {
     const outcome = await this.edit(
       viewer,
@@ -173,6 +205,7 @@ export class AuthoringService {
       if (!outcome.ok || outcome.value.unchanged) return outcome;
       try {
         const saved = await this.courses.update(outcome.value.course);
+        await this.events.changed(saved);
         await this.indexer.sync([saved]);
         return { ok: true, value: { ...outcome.value, course: saved } };
       } catch (error) {

@@ -30,6 +30,11 @@ export interface CourseOrder {
 /** Newest published first; unpublished drafts (no publishedAt) sort last either way. */
 export const DEFAULT_COURSE_ORDER: CourseOrder = { field: 'PUBLISHED_AT', direction: 'DESC' };
 
+export interface CourseVersion {
+  id: string;
+  version: number;
+}
+
 export interface CoursePage {
   items: CourseDocument[];
   totalCount: number;
@@ -62,6 +67,11 @@ export interface CourseStore {
   list(filter: CourseListFilter, order: CourseOrder, page: PageRequest): Promise<CoursePage>;
   /** Every course (published or not) taught by any of these users, newest first. */
   byInstructors(instructorIds: readonly string[]): Promise<CourseDocument[]>;
+  /**
+   * Every course (drafts too) as `{ id, version }`, ordered by id: the `limit` first ids above
+   * `afterId` (from the start when null). For services that reconcile a copy of the catalog.
+   */
+  versionsAfter(afterId: string | null, limit: number): Promise<CourseVersion[]>;
   /** Inserts a new course at version 1 and returns it. Throws SlugTakenError. */
   create(course: CourseDocument): Promise<CourseDocument>;
   /**

@@ -5,7 +5,7 @@
  * transaction, guarded by the document's version.
  */
 import { join } from 'node:path';
-import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { migrate, type Database, type Drizzle, type Logger, type PageRequest } from '@learncraft/kit';
 import {
@@ -24,6 +24,7 @@ import {
   type CourseOrder,
   type CoursePage,
   type CourseStore,
+  type CourseVersion,
 } from './courseStore';
 
 export const CATALOG_SCHEMA = 'catalog';
@@ -159,6 +160,17 @@ class EmbeddedCourseStore implements CourseStore {
       .where(inArray(courses.id, taught))
       .orderBy(desc(courses.createdAt), desc(courses.id));
     return rows.map((row) => row.doc);
+  }
+
+  async versionsAfter(afterId: string | null, limit: number): Promise<CourseVersion[]> {
+    // Ids are uuids; callers check the cursor, and a malformed one must not reach the uuid column.
+    if (afterId !== null && !isUuid(afterId)) return [];
+    return this.orm
+      .select({ id: courses.id, version: courses.version })
+      .from(courses)
+      .where(afterId !== null ? gt(courses.id, afterId) : undefined)
+      .orderBy(asc(courses.id))
+      .limit(limit);
   }
 
   async create(course: CourseDocument): Promise<CourseDocument> {

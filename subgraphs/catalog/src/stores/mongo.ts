@@ -22,6 +22,7 @@ import {
   type CourseOrder,
   type CoursePage,
   type CourseStore,
+  type CourseVersion,
 } from './courseStore';
 
 interface CourseRecord {
@@ -186,6 +187,15 @@ export class MongoCourseStore implements CourseStore {
       .sort({ createdAt: -1, _id: -1 })
       .lean<CourseRecord[]>();
     return records.map(toDocument);
+  }
+
+  async versionsAfter(afterId: string | null, limit: number): Promise<CourseVersion[]> {
+    const records = await this.courses
+      .find(afterId !== null ? { _id: { $gt: afterId } } : {}, { _id: 1, version: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<{ _id: string; version: number }[]>();
+    return records.map((record) => ({ id: record._id, version: record.version }));
   }
 
   async create(course: CourseDocument): Promise<CourseDocument> {

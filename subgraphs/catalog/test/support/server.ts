@@ -10,7 +10,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '@learncraft/kit/testing';
-import { loadConfig, startCatalogSubgraph, type RunningCatalog } from '../../src';
+import { loadConfig, startCatalogSubgraph, type RunningCatalog, type StartCatalogOptions } from '../../src';
 import { CATEGORIES } from './courses';
 
 /** Untyped JSON from the wire; tests pin its exact shape with toEqual. */
@@ -40,7 +40,10 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
 }
 
-export async function startTestCatalog(env: Record<string, string> = {}): Promise<TestCatalog> {
+export async function startTestCatalog(
+  env: Record<string, string> = {},
+  options: Pick<StartCatalogOptions, 'eventBus'> = {},
+): Promise<TestCatalog> {
   const issuer = await createTestTokenIssuer();
   const database: TestDatabase = await createTestDatabase('pglite');
   const config = loadConfig({
@@ -54,6 +57,7 @@ export async function startTestCatalog(env: Record<string, string> = {}): Promis
     config,
     db: database.db,
     verifier: issuer.verifier,
+    ...options,
   });
   await server.courseStore.upsertCategories(CATEGORIES);
   const base = server.url.replace(/\/graphql$/, '');

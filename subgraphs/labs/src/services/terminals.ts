@@ -7,12 +7,17 @@
  * Closes: 4401 token invalid, expired or already used; 4404 session not running; 4429 too many
  * terminals for the session; 1000 when the session ends or the shell exits; 1001 on shutdown;
  * 1009 for a frame over 16 KiB; 1011 when the shell cannot be opened; 1013 when output backs up.
+ *
+ * The hub also keeps, per session, what the learner recently typed (InputTranscript) for the ai
+ * service's hints. It lives in this replica's memory only: the replica serving the terminal knows
+ * it, a restart forgets it, and it is dropped when the session ends.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger, PubSub, Subscription } from '@learncraft/kit';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { labTopic, type LabEventPayload } from '../domain/events';
+import { InputTranscript } from '../domain/terminalInput';
 import { verifyTerminalToken } from '../domain/terminalToken';
 import type { LabRuntime, TerminalStream } from '../runtime/types';
 import type { LabStore } from '../stores/labStore';
@@ -38,6 +43,8 @@ const MAX_PENDING_BYTES = 64 * 1024;
 /** Terminals one session may have open on this replica. */
 export const MAX_TERMINALS_PER_SESSION = 4;
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
+/** Sessions whose typed input is kept; beyond it the least recently typed-in is forgotten. */
+const MAX_TRANSCRIPTS = 1_000;
 
 export interface TerminalHubOptions {
   store: LabStore;
@@ -56,6 +63,8 @@ export interface TerminalHub {
   openCount(sessionId: string): number;
   /** Terminals open on this replica. */
   openTotal(): number;
+  /** What the learner recently typed in this session's terminals on this replica; '' if nothing. */
+  recentInput(sessionId: string): string;
   close(): Promise<void>;
 }
 
@@ -68,7 +77,17 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
   const { store, runtime, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_TERMINAL_FRAME_BYTES });
   const bySession = new Map<string, SessionTerminals>();
+  const transcripts = new Map<string, InputTranscript>();
   let closing = false;
+
+  const record = (sessionId: string, text: string) => {
+    const transcript = transcripts.get(sessionId) ?? new InputTranscript();
+    // Re-inserted on every input, so the map's first entry is the one idle the longest.
+    transcripts.delete(sessionId);
+    transcripts.set(sessionId, transcript);
+    transcript.feed(text);
+    if (transcripts.size > MAX_TRANSCRIPTS) transcripts.delete(transcripts.keys().next().value!);
+  };
   let closed: Promise<void> | undefined;
 
   /**
@@ -86,6 +105,8 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
     void entry.watch.then(async (events) => {
       for await (const event of events) {
         if (event.status === 'READY') continue;
+        // A reset starts the lab over, an end ends it: what was typed before is no longer context.
+        transcripts.delete(sessionId);
         const reason =
           event.status === 'PROVISIONING' ? 'The sandbox is being reset.' : 'The lab session ended.';
         for (const ws of entry.sockets) ws.close(TERMINAL_CLOSE.SESSION_ENDED, reason);
@@ -117,7 +138,9 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
         return void pending.push({ data, isBinary });
       }
       if (isBinary) return control(stream, data);
-      stream.write(rawText(data));
+      const text = rawText(data);
+      stream.write(text);
+      record(sessionId, text);
       options.onActivity(sessionId);
     };
     ws.on('message', handle);
@@ -189,6 +212,7 @@ export function createTerminalHub(options: TerminalHubOptions): TerminalHub {
     },
     openCount: (sessionId) => bySession.get(sessionId)?.sockets.size ?? 0,
     openTotal: () => [...bySession.values()].reduce((total, entry) => total + entry.sockets.size, 0),
+    recentInput: (sessionId) => transcripts.get(sessionId)?.text() ?? '',
     close: () =>
       (closed ??= (async () => {
         closing = true;

@@ -1,24 +1,36 @@
 /**
- * The catalog port: what labs needs to know about a LAB lesson (its course, whether the course is
- * published, and the lab: profile, image, setup script, limits and step checks), and its adapter
+ * The catalog port: what labs needs to know about a LAB lesson (its title and course, whether the
+ * course is published, and the lab: profile, image, instructions, setup script, limits, and each
+ * step's instructions, author hint and check), and its adapter
  * over catalog's internal HTTP API (`POST /internal/lessons`). No cache: labs reads a lesson only
  * when a session starts, and then it must see the lesson as it is.
  */
 import { ErrorCode, graphQLError, internalFetch, type Logger } from '@learncraft/kit';
 import { z } from 'zod';
 
+// Defaults on the texts keep a catalog that predates them readable (they only feed hints).
 const labContent = z.object({
   profile: z.enum(['linux', 'node', 'kubernetes']),
   image: z.string(),
+  instructions: z.string().default(''),
   setupScript: z.string().nullable(),
   timeLimitMinutes: z.number().int().min(1),
   idleTimeoutMinutes: z.number().int().min(1),
-  steps: z.array(z.object({ id: z.string(), title: z.string(), checkCommand: z.string() })),
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      instructions: z.string().default(''),
+      hint: z.string().nullable().default(null),
+      checkCommand: z.string(),
+    }),
+  ),
 });
 export type CatalogLab = z.infer<typeof labContent>;
 
 const catalogLesson = z.object({
   id: z.string(),
+  title: z.string().default(''),
   courseId: z.string(),
   // Any kind is accepted (only LAB lessons matter here), so a new kind elsewhere breaks nothing.
   kind: z.string(),

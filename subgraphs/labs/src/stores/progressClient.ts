@@ -3,7 +3,7 @@
  * lesson; its adapter over progress's internal HTTP API. The completion route is idempotent per
  * lesson and learner, and labs sends the session id as `reference`, so retries are harmless.
  */
-import { ErrorCode, graphQLError, internalFetch, internalHeaders, type Logger } from '@learncraft/kit';
+import { ErrorCode, graphQLError, internalFetch, internalRequest, type Logger } from '@learncraft/kit';
 import { z } from 'zod';
 
 const enrollmentAnswer = z.object({ enrolled: z.boolean() });
@@ -56,20 +56,19 @@ export function createHttpProgressClient(options: HttpProgressClientOptions): Pr
 
     // Not internalFetch: a 409 here carries a reason that decides whether to retry.
     async reportCompletion(completion) {
-      let response: Response;
+      let status: number;
+      let body: unknown;
       try {
-        response = await fetch(`${baseUrl}/internal/lesson-completions`, {
+        ({ status, body } = await internalRequest(`${baseUrl}/internal/lesson-completions`, options.secret, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...internalHeaders(options.secret) },
-          body: JSON.stringify(completion),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+          body: completion,
+          timeoutMs,
+        }));
       } catch (error) {
         return { kind: 'UNAVAILABLE', reason: error instanceof Error ? error.message : String(error) };
       }
-      const body: unknown = await response.json().catch(() => null);
-      if (response.status === 409) return { kind: 'REFUSED', reason: errorText(body) ?? 'HTTP 409' };
-      if (!response.ok) return { kind: 'UNAVAILABLE', reason: `HTTP ${response.status}` };
+      if (status === 409) return { kind: 'REFUSED', reason: errorText(body) ?? 'HTTP 409' };
+      if (status < 200 || status > 299) return { kind: 'UNAVAILABLE', reason: `HTTP ${status}` };
       const parsed = completionAnswer.safeParse(body);
       if (!parsed.success) return { kind: 'UNAVAILABLE', reason: 'progress answered an unexpected shape' };
       return { kind: 'ACKNOWLEDGED', alreadyComplete: parsed.data.alreadyComplete };

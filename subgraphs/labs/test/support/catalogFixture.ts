@@ -52,6 +52,7 @@ export const COURSE_ID = 'course-linux';
 export const SHELL_LAB: CatalogLab = {
   profile: 'linux',
   image: 'learncraft/lab-linux:1',
+  instructions: '# Shell basics\n\nWork in your home directory.',
   setupScript: 'echo prepared > setup.log',
   timeLimitMinutes: 30,
   idleTimeoutMinutes: 10,
@@ -59,12 +60,27 @@ export const SHELL_LAB: CatalogLab = {
     {
       id: 'create-file',
       title: 'Create hello.txt',
+      instructions: 'Create an empty file named `hello.txt`.',
+      hint: 'The `touch` command creates a file.',
       checkCommand:
         'test -f hello.txt && echo "hello.txt exists" || { echo "hello.txt is missing"; exit 1; }',
     },
-    { id: 'greet', title: 'Write a greeting', checkCommand: 'grep -q hi hello.txt && echo "greeting found"' },
+    {
+      id: 'greet',
+      title: 'Write a greeting',
+      instructions: 'Write a greeting into `hello.txt`.',
+      hint: null,
+      checkCommand: 'grep -q hi hello.txt && echo "greeting found"',
+    },
   ],
 };
+
+/** A step without instructions or hint. */
+const step = (fields: { id: string; title: string; checkCommand: string }): CatalogLab['steps'][number] => ({
+  ...fields,
+  instructions: '',
+  hint: null,
+});
 
 const lab = (
   id: string,
@@ -73,6 +89,7 @@ const lab = (
   coursePublished = true,
 ): CatalogLesson => ({
   id,
+  title: `Lab ${id}`,
   courseId,
   kind: 'LAB',
   coursePublished,
@@ -85,18 +102,25 @@ export const LESSONS: CatalogLesson[] = [
   lab('lab-other', {
     ...SHELL_LAB,
     setupScript: null,
-    steps: [{ id: 'only', title: 'Anything', checkCommand: 'true' }],
+    steps: [step({ id: 'only', title: 'Anything', checkCommand: 'true' })],
   }),
   lab('lab-slow-check', {
     ...SHELL_LAB,
-    steps: [{ id: 'sleepy', title: 'Takes too long', checkCommand: 'echo started; sleep 5' }],
+    steps: [step({ id: 'sleepy', title: 'Takes too long', checkCommand: 'echo started; sleep 5' })],
   }),
   lab('lab-noisy', {
     ...SHELL_LAB,
-    steps: [{ id: 'noisy', title: 'Prints a lot', checkCommand: 'yes x | head -c 10000; exit 3' }],
+    steps: [step({ id: 'noisy', title: 'Prints a lot', checkCommand: 'yes x | head -c 10000; exit 3' })],
   }),
   lab('lab-broken-setup', { ...SHELL_LAB, setupScript: 'exit 7' }),
   lab('lab-draft', SHELL_LAB, 'course-draft', false),
   lab('lab-elsewhere', SHELL_LAB, 'course-other'),
-  { id: 'reading-1', courseId: COURSE_ID, kind: 'READING', coursePublished: true, lab: null },
+  {
+    id: 'reading-1',
+    title: 'Reading',
+    courseId: COURSE_ID,
+    kind: 'READING',
+    coursePublished: true,
+    lab: null,
+  },
 ];

@@ -1,0 +1,172 @@
+/**
+ * `npm run bench:ai` (first half): the tutor's streaming path through the graph. A local
+ * OpenAI-compatible test server is the model; the e2e harness runs every subgraph and the gateway
+ * in this process on 127.0.0.1. Prints
+ *  - time to first token straight from the provider (the `openai` client on the test server)
+ *    versus through the gateway (tutorAsk over HTTP, then tutorReply over graphql-ws), p50/p95,
+ *    and the difference: the graph's overhead;
+ *  - tokens per second delivered to 100 concurrent subscribers, each following its own reply.
+ * Bounded in count and time; stops by itself; asserts nothing.
+ */
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '@learncraft/kit';
+import { createOpenAiModel } from '@learncraft/ai/src/providers/openai';
+import type { AnswerTask } from '@learncraft/ai/src/providers/types';
+import { startOpenAiTestServer } from '@learncraft/ai/test/support/openaiServer';
+import { connect, type TestClient } from '../test/e2e/wsClient';
+import { startPlatform } from '../test/e2e/platform';
+
+const TTFT_SAMPLES = 60;
+const SUBSCRIBERS = 100;
+const SOCKETS = 5;
+const REPLY_WORDS = 100;
+/** A real model streams some tens of tokens per second; the test server is paced like one. */
+const TOKEN_DELAY_MS = 20;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+const ASK = `mutation ($input: TutorAskInput!) { tutorAsk(input: $input) { message { id } userErrors { code } } }`;
+const REPLY = `subscription ($id: ID!) { tutorReply(messageId: $id) { delta done } }`;
+
+async function main() {
+  const provider = await startOpenAiTestServer();
+  const words = Array.from({ length: REPLY_WORDS }, (_, i) => `word${i}`).join(' ');
+  provider.setDefault({ kind: 'reply', text: `A Pod is the smallest unit [1]. ${words}`, chunking: 'word' });
+  const platform = await startPlatform({
+    aiEnv: {
+      OPENAI_BASE_URL: provider.url,
+      OPENAI_API_KEY: 'bench',
+      AI_REQUESTS_PER_MINUTE: '1000',
+      AI_DAILY_TOKEN_BUDGET: '10000000',
+      AI_ANSWER_CACHE_SECONDS: '0',
+    },
+  });
+  const clients: TestClient[] = [];
+  try {
+    while (!platform.ai.indexer.ready) await new Promise((resolve) => setTimeout(resolve, 100));
+    const token = await platform.login('learner@learncraft.dev', 'learner-demo-pass');
+    const course = await platform.graphql<any>(`{ course(slug: "kubernetes-basics") { id } }`);
+    const courseId = course.data.course.id as string;
+    await platform.graphql(
+      `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`,
+      { id: courseId },
+      token,
+    );
+
+    // Straight from the provider: the same client the tutor uses, on the same passages.
+    const direct = createOpenAiModel({
+      baseUrl: provider.url,
+      apiKey: 'bench',
+      chatModel: 'bench',
+      timeoutMs: 10_000,
+      maxOutputTokens: 800,
+      logger: createLogger('bench', 'warn'),
+    });
+    const passages = (await platform.ai.retriever.search({ courseId, text: 'What is a pod?', limit: 5 })).map(
+      (chunk, index) => ({ ...chunk, ref: index + 1 }),
+    );
+    const task: AnswerTask = {
+      kind: 'answer',
+      courseTitle: 'Kubernetes Basics',
+      lessonTitle: null,
+      question: 'What is a pod?',
+      history: [],
+      passages,
+      withholdQuizAnswers: false,
+    };
+    const directTtft: number[] = [];
+    for (let i = 0; i < TTFT_SAMPLES; i += 1) {
+      const started = performance.now();
+      const controller = new AbortController();
+      for await (const chunk of direct.streamReply(task, controller.signal)) {
+        if (chunk.type === 'delta') {
+          directTtft.push(performance.now() - started);
+          controller.abort();
+          break;
+        }
+      }
+    }
+
+    // Through the gateway: ask over HTTP, follow over an already open graphql-ws connection.
+    const client = connect(platform.gateway.url, token);
+    clients.push(client);
+    await client.connected;
+    const graphTtft: number[] = [];
+    for (let i = 0; i < TTFT_SAMPLES; i += 1) {
+      const started = performance.now();
+      const asked = await platform.graphql<any>(
+        ASK,
+        { input: { courseId, question: `What is a pod? (${i})` } },
+        token,
+      );
+      const subscription = client.subscribe(REPLY, { id: asked.data.tutorAsk.message.id });
+      await subscription.next(30_000);
+      graphTtft.push(performance.now() - started);
+      await subscription.ended;
+    }
+    const overhead = percentile(graphTtft, 50) - percentile(directTtft, 50);
+    console.log('time to first token (test model server, first chunk at once)');
+    console.log(
+      `  straight from the provider   p50 ${ms(percentile(directTtft, 50))}  p95 ${ms(percentile(directTtft, 95))}`,
+    );
+    console.log(
+      `  through the gateway          p50 ${ms(percentile(graphTtft, 50))}  p95 ${ms(percentile(graphTtft, 95))}`,
+    );
+    console.log(`  graph overhead               p50 ${ms(overhead)} (target <= 20 ms)`);
+
+    // 100 concurrent subscribers, each following its own paced reply.
+    provider.setDefault({ kind: 'reply', text: words, chunking: 'word', delayMs: TOKEN_DELAY_MS });
+    for (let i = 1; i < SOCKETS; i += 1) {
+      const extra = connect(platform.gateway.url, token);
+      clients.push(extra);
+      await extra.connected;
+    }
+    const asked = await Promise.all(
+      Array.from({ length: SUBSCRIBERS }, (_, i) =>
+        platform.graphql<any>(ASK, { input: { courseId, question: `Concurrent question ${i}?` } }, token),
+      ),
+    );
+    const started = performance.now();
+    let delivered = 0;
+    const completions = await Promise.all(
+      asked.map(async (result, i) => {
+        const subscription = clients[i % SOCKETS]!.subscribe(REPLY, { id: result.data.tutorAsk.message.id });
+        for (;;) {
+          const event = await subscription.next(60_000);
+          const reply = event.data?.tutorReply as { delta: string; done: boolean } | undefined;
+          if (!reply || reply.done) return performance.now() - started;
+          delivered += reply.delta.split(/\s+/).filter(Boolean).length;
+        }
+      }),
+    );
+    const seconds = Math.max(...completions) / 1000;
+    console.log(
+      `${SUBSCRIBERS} concurrent subscribers, ${REPLY_WORDS}-token replies paced at ${1000 / TOKEN_DELAY_MS} tokens/s each`,
+    );
+    console.log(
+      `  delivered ${delivered} tokens in ${seconds.toFixed(2)} s: ${Math.round(delivered / seconds)} tokens/s`,
+    );
+    console.log(
+      `  per reply: p50 ${ms(percentile(completions, 50))}, p99 ${ms(percentile(completions, 99))} to the final event`,
+    );
+    console.log(
+      `  (ideal: ${REPLY_WORDS * SUBSCRIBERS} tokens in ${((REPLY_WORDS * TOKEN_DELAY_MS) / 1000).toFixed(1)} s)`,
+    );
+  } finally {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await platform.close();
+    await provider.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
