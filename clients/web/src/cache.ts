@@ -14,6 +14,8 @@ export function createCache(): InMemoryCache {
           courseSearch: relayStylePagination(['query', 'filterBy']),
         },
       },
+      // The tutor panel's history pages through one course's conversations at a time.
+      User: { fields: { tutorConversations: relayStylePagination(['courseId']) } },
       // Progress rows have no id of their own: they belong to their lesson or enrollment. Merged,
       // because some operations select a lesson's quiz standing and others do not.
       LessonProgress: { keyFields: false, merge: true },

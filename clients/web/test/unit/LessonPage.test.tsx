@@ -6,10 +6,11 @@
  * being unavailable leaves the lesson readable while any other subgraph error still fails the page.
  */
 import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { createCache } from '../../src/cache';
-import { LessonPageQuery } from '../../src/graphql/operations';
+import { LessonExtrasQuery, LessonPageQuery, LessonSummarizeMutation } from '../../src/graphql/operations';
+import { canAuthorCourse } from '../../src/lib/roles';
 import LessonPage from '../../src/pages/LessonPage';
 import { LESSON_ID, labContent, labSession } from './fixtures';
 
@@ -125,5 +126,90 @@ describe('LessonPage with a lab lesson', () => {
       'The lesson could not be loadedSubgraph "progress" is unavailable: connection refused.Try again',
     );
     expect(screen.queryByRole('heading', { level: 1 })).toBeNull();
+  });
+});
+
+const COURSE_ID = 'Q291cnNlOjU=';
+const summary = {
+  __typename: 'LessonSummary',
+  summary: 'You practise **files** in a shell.',
+  keyPoints: ['mkdir makes a directory', 'echo writes text'],
+  offline: true,
+  generatedAt: '2030-01-01T12:00:00.000Z',
+};
+
+function extrasMock(
+  viewer: { id: string; roles: string[] },
+  lessonSummary: typeof summary | null,
+): MockedResponse {
+  return {
+    request: { query: LessonExtrasQuery, variables: { slug: SLUG, lessonId: LESSON_ID } },
+    result: {
+      data: {
+        me: { __typename: 'User', ...viewer },
+        course: {
+          __typename: 'Course',
+          id: COURSE_ID,
+          instructors: [{ __typename: 'User', id: 'instructor-1' }],
+          lesson: { __typename: 'Lesson', id: LESSON_ID, summary: lessonSummary },
+        },
+      },
+    },
+  };
+}
+
+describe('LessonPage with a lesson summary', () => {
+  it("shows learners the lesson's summary and key points, without the instructor's button", async () => {
+    renderPage([lessonPageMock(null), extrasMock({ id: 'learner-1', roles: ['LEARNER'] }, summary)]);
+    await screen.findByRole('heading', { level: 2, name: /^Summary/ });
+    expect(document.querySelector('.lesson-summary .markdown')!.innerHTML).toContain(
+      '<strong>files</strong>',
+    );
+    expect(screen.getAllByRole('listitem').map((item) => item.textContent)).toEqual(
+      expect.arrayContaining(['mkdir makes a directory', 'echo writes text']),
+    );
+    expect(screen.queryByRole('button', { name: 'Summarize with the tutor' })).toBeNull();
+  });
+
+  it('shows nothing to learners while a lesson has no summary', async () => {
+    renderPage([lessonPageMock(null), extrasMock({ id: 'learner-1', roles: ['LEARNER'] }, null)]);
+    await screen.findByRole('heading', { level: 1, name: 'Files in practice' });
+    expect(screen.queryByRole('heading', { name: /^Summary/ })).toBeNull();
+  });
+
+  it("lets the course's instructor have the summary written, and shows it", async () => {
+    renderPage([
+      lessonPageMock(null),
+      extrasMock({ id: 'instructor-1', roles: ['LEARNER', 'INSTRUCTOR'] }, null),
+      {
+        request: { query: LessonSummarizeMutation, variables: { input: { lessonId: LESSON_ID } } },
+        result: {
+          data: {
+            lessonSummarize: {
+              __typename: 'LessonSummarizePayload',
+              lesson: { __typename: 'Lesson', id: LESSON_ID, summary },
+              userErrors: [],
+            },
+          },
+        },
+      },
+    ]);
+    fireEvent.click(await screen.findByRole('button', { name: 'Summarize with the tutor' }));
+    await screen.findByText('echo writes text');
+    expect(screen.getByRole('heading', { level: 2, name: /^Summary/ }).textContent).toBe(
+      'SummaryOffline tutor',
+    );
+  });
+});
+
+describe('canAuthorCourse', () => {
+  it("is true for the course's instructors and admins only", () => {
+    const instructors = [{ id: 'instructor-1' }];
+    expect(canAuthorCourse({ id: 'instructor-1', roles: ['LEARNER', 'INSTRUCTOR'] }, instructors)).toBe(true);
+    expect(canAuthorCourse({ id: 'admin-1', roles: ['LEARNER', 'ADMIN'] }, instructors)).toBe(true);
+    expect(canAuthorCourse({ id: 'instructor-2', roles: ['LEARNER', 'INSTRUCTOR'] }, instructors)).toBe(
+      false,
+    );
+    expect(canAuthorCourse(null, instructors)).toBe(false);
   });
 });

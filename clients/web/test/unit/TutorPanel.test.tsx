@@ -18,6 +18,7 @@ import { TutorProvider } from '../../src/components/tutor/TutorContext';
 import { TutorPanel } from '../../src/components/tutor/TutorPanel';
 import {
   TutorAskMutation,
+  TutorConversationQuery,
   TutorConversationsQuery,
   TutorMessageRateMutation,
 } from '../../src/graphql/operations';
@@ -80,7 +81,7 @@ const finalReply = message({
 });
 
 const noConversations: MockedResponse = {
-  request: { query: TutorConversationsQuery, variables: { courseId: COURSE_ID, first: 20 } },
+  request: { query: TutorConversationsQuery, variables: { courseId: COURSE_ID, first: 10 } },
   maxUsageCount: Number.POSITIVE_INFINITY,
   result: {
     data: {
@@ -161,6 +162,102 @@ function ask(text: string) {
   fireEvent.change(box, { target: { value: text } });
   fireEvent.keyDown(box, { key: 'Enter' });
 }
+
+const conversationNode = (id: string, title: string) => ({
+  __typename: 'TutorConversation',
+  id,
+  title,
+  updatedAt: '2030-01-01T12:00:00.000Z',
+  lesson: { __typename: 'Lesson', id: LESSON_ID, title: 'What Is Kubernetes?' },
+});
+
+function historyMock(
+  after: string | null,
+  nodes: ReturnType<typeof conversationNode>[],
+  next: string | null,
+) {
+  return {
+    request: {
+      query: TutorConversationsQuery,
+      variables: { courseId: COURSE_ID, first: 10, ...(after ? { after } : {}) },
+    },
+    result: {
+      data: {
+        me: {
+          __typename: 'User',
+          id: 'learner',
+          tutorConversations: {
+            __typename: 'TutorConversationConnection',
+            totalCount: 11,
+            pageInfo: { __typename: 'PageInfo', hasNextPage: !!next, endCursor: next },
+            edges: nodes.map((node) => ({
+              __typename: 'TutorConversationEdge',
+              cursor: `c-${node.id}`,
+              node,
+            })),
+          },
+        },
+      },
+    },
+  };
+}
+
+describe('TutorPanel history', () => {
+  it('lists the conversations about the course, pages on, and opens one to continue it', async () => {
+    const asked: Record<string, unknown>[] = [];
+    renderPanel([
+      historyMock(null, [conversationNode(CONVERSATION_ID, 'What is a pod?')], 'cursor-10'),
+      historyMock('cursor-10', [conversationNode('conversation-0', 'What is a node?')], null),
+      {
+        request: { query: TutorConversationQuery, variables: { id: CONVERSATION_ID } },
+        result: {
+          data: {
+            tutorConversation: {
+              __typename: 'TutorConversation',
+              id: CONVERSATION_ID,
+              title: 'What is a pod?',
+              messages: {
+                __typename: 'TutorMessageConnection',
+                totalCount: 2,
+                edges: [question, finalReply].map((node) => ({
+                  __typename: 'TutorMessageEdge',
+                  cursor: `c-${node.id}`,
+                  node,
+                })),
+              },
+            },
+          },
+        },
+      },
+      askMock(
+        {
+          courseId: COURSE_ID,
+          question: 'And a node?',
+          lessonId: LESSON_ID,
+          conversationId: CONVERSATION_ID,
+        },
+        askPayload({
+          question: { ...question, id: 'question-2', content: 'And a node?' },
+          message: message({ id: 'reply-2' }),
+        }),
+        asked,
+      ),
+    ]);
+    expect((await screen.findByText(/^Your conversations about this course/)).textContent).toBe(
+      'Your conversations about this course (11)',
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Show older conversations' }));
+    await screen.findByRole('button', { name: 'What is a node?' });
+    expect(screen.queryByRole('button', { name: 'Show older conversations' })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'What is a pod?' }));
+    await screen.findByRole('link', { name: 'Pods and Containers' });
+    expect(screen.getByRole('button', { name: 'What is a pod?' }).getAttribute('aria-current')).toBe('true');
+    ask('And a node?');
+    await screen.findByText('And a node?');
+    expect(asked.at(-1)).toMatchObject({ conversationId: CONVERSATION_ID });
+  });
+});
 
 describe('TutorPanel', () => {
   it('counts the characters of the question and asks nothing while it is blank', () => {

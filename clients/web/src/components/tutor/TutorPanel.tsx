@@ -24,6 +24,8 @@ import { isWriting, type TutorMessageData } from './thread';
 
 export const QUESTION_MAX_LENGTH = 2000;
 const COMMENT_MAX_LENGTH = 1000;
+/** Conversations listed per page of the history. */
+const HISTORY_PAGE = 10;
 /** Hints get more specific up to this level. */
 const HINT_LEVELS = 3;
 
@@ -91,9 +93,14 @@ export function TutorPanel({
 }
 
 function ConversationHistory({ courseId, tutor }: { courseId: string; tutor: Tutor }) {
-  const { data } = useQuery(TutorConversationsQuery, {
-    variables: { courseId, first: 20 },
+  const {
+    data,
+    fetchMore,
+    loading: loadingList,
+  } = useQuery(TutorConversationsQuery, {
+    variables: { courseId, first: HISTORY_PAGE },
     errorPolicy: 'all',
+    notifyOnNetworkStatusChange: true,
   });
   const [load, loading] = useLazyQuery(TutorConversationQuery, { fetchPolicy: 'network-only' });
   const conversations = data?.me?.tutorConversations;
@@ -132,6 +139,18 @@ function ConversationHistory({ courseId, tutor }: { courseId: string; tutor: Tut
           </li>
         ))}
       </ul>
+      {conversations.pageInfo.hasNextPage && (
+        <button
+          type="button"
+          className="button secondary"
+          disabled={loadingList}
+          onClick={() =>
+            void fetchMore({ variables: { after: conversations.pageInfo.endCursor } }).catch(() => undefined)
+          }
+        >
+          {loadingList ? 'Loading…' : 'Show older conversations'}
+        </button>
+      )}
       {loading.error && (
         <p className="form-error" role="alert">
           The conversation could not be loaded: {describeError(loading.error)}
