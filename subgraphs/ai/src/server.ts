@@ -183,7 +183,6 @@ export async function startAiSubgraph(options: StartAiOptions): Promise<RunningA
       store,
       retriever,
       model,
-      catalog,
       progress,
       labs,
       contents,

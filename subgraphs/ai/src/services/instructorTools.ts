@@ -161,7 +161,10 @@ export class InstructorTools {
           })),
         };
       case 'NOT_A_QUIZ':
-        return { ok: false, userErrors: [userError('NOT_A_QUIZ', 'The lesson is no longer a quiz.', ['input', 'draftId'])] };
+        return {
+          ok: false,
+          userErrors: [userError('NOT_A_QUIZ', 'The lesson is no longer a quiz.', ['input', 'draftId'])],
+        };
       case 'NOT_FOUND':
         throw notFound('Lesson', draft.lessonId);
       case 'FORBIDDEN':

@@ -15,6 +15,7 @@ import {
   type UserError,
   type Viewer,
 } from '@learncraft/kit';
+import type { ScoredChunk } from '../domain/chunks';
 import type { CourseContent } from '../domain/content';
 import { citedRefs } from '../domain/citations';
 import { estimateTokens, trimHistory } from '../domain/prompt';
@@ -40,7 +41,6 @@ import {
   type ReplyTask,
   type TutorModel,
 } from '../providers/types';
-import type { CatalogClient } from '../stores/catalogClient';
 import type { LabsClient } from '../stores/labsClient';
 import type { ProgressClient } from '../stores/progressClient';
 import type { ConversationRecord, Exchange, MessageRecord, TutorStore } from '../stores/tutorStore';
@@ -51,6 +51,9 @@ import type { UsageGate } from './usage';
 
 /** Shown in place of text the tutor must not give away. */
 export const WITHHELD = '[withheld]';
+/** How long an enrolled learner's status is reused, and how many are kept. */
+const STATUS_TTL_MS = 30_000;
+const MAX_STATUSES = 10_000;
 /** Turns of history read for a question before trimming to the token budget. */
 const HISTORY_TURNS = 20;
 
@@ -64,7 +67,6 @@ export interface TutorServiceDeps {
   store: TutorStore;
   retriever: Pick<Retriever, 'search'>;
   model: TutorModel;
-  catalog: Pick<CatalogClient, 'lessons'>;
   progress: ProgressClient;
   labs: LabsClient;
   contents: CourseContents;
@@ -105,6 +107,10 @@ interface CourseAccess {
 
 export class TutorService {
   private readonly writing = new Map<string, AbortController>();
+  private readonly statuses = new Map<
+    string,
+    { status: { enrolled: boolean; passedQuizLessonIds: string[] }; until: number }
+  >();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
@@ -154,6 +160,9 @@ export class TutorService {
         };
       }
     }
+    // Retrieval does not need the stored rows: it runs while they are written.
+    const prepared = this.prepareAnswer(access, { question, lessonId, teaches });
+    prepared.catch(() => undefined);
     const exchange = await this.deps.store.createExchange({
       userId: viewer.id,
       conversationId,
@@ -178,14 +187,8 @@ export class TutorService {
         ],
       };
     }
-    this.startReply(() =>
-      this.planAnswer(exchange, access, {
-        question,
-        lessonId,
-        teaches,
-        budgetKey,
-        isNew: conversationId === null,
-      }),
+    this.startReply(exchange.reply, () =>
+      this.planAnswer(exchange, prepared, { question, lessonId, budgetKey, isNew: conversationId === null }),
     );
     return {
       ok: true,
@@ -249,7 +252,7 @@ export class TutorService {
     // Another learner's conversation cannot hold this session: sessions are the viewer's own.
     if (!exchange)
       throw new Error(`the hint conversation of session ${context.session.id} is not the viewer's`);
-    this.startReply(async () => {
+    this.startReply(exchange.reply, async () => {
       const chunks = await this.deps.retriever.search({
         courseId: context.session.courseId,
         text: `${step.title}\n${step.instructions}\n${step.lastOutput ?? ''}`,
@@ -376,7 +379,7 @@ export class TutorService {
     // A draft course is invisible to everyone but its instructors, as in the catalog.
     if (!course || (!course.published && !teaches)) throw notFound('Course', courseId);
     if (teaches) return { ok: true, course, teaches, passedQuizLessonIds: new Set() };
-    const status = await this.deps.progress.learnerCourseStatus(viewer.id, course.id);
+    const status = await this.learnerStatus(viewer.id, course.id);
     if (!status.enrolled) {
       return {
         ok: false,
@@ -388,19 +391,37 @@ export class TutorService {
     return { ok: true, course, teaches, passedQuizLessonIds: new Set(status.passedQuizLessonIds) };
   }
 
+  /**
+   * The learner's enrolment and passed quizzes, remembered for a short while when enrolled: a
+   * stale answer only withholds more (a quiz passed seconds ago), and "not enrolled" is never kept.
+   */
+  private async learnerStatus(
+    userId: string,
+    courseId: string,
+  ): Promise<{ enrolled: boolean; passedQuizLessonIds: string[] }> {
+    const key = `${userId}\u0000${courseId}`;
+    const cached = this.statuses.get(key);
+    if (cached && cached.until > Date.now()) return cached.status;
+    const status = await this.deps.progress.learnerCourseStatus(userId, courseId);
+    this.statuses.delete(key);
+    if (status.enrolled) this.statuses.set(key, { status, until: Date.now() + STATUS_TTL_MS });
+    if (this.statuses.size > MAX_STATUSES) this.statuses.delete(this.statuses.keys().next().value!);
+    return status;
+  }
+
   private async requireOwnLabSession(viewer: Viewer, sessionId: string): Promise<void> {
     const context = await this.deps.labs.hintContext({ sessionId, stepId: '-', userId: viewer.id });
     if (!context) throw notFound('LabSession', sessionId);
   }
 
-  private async planAnswer(
-    exchange: Exchange,
+  /** What an answer needs that does not depend on the stored exchange: passages and the quiz guard. */
+  private async prepareAnswer(
     access: CourseAccess,
-    ask: { question: string; lessonId: string | null; teaches: boolean; budgetKey: string; isNew: boolean },
-  ): Promise<ReplyPlan> {
+    ask: { question: string; lessonId: string | null; teaches: boolean },
+  ): Promise<{ course: CourseContent; chunks: ScoredChunk[]; unpassed: string[]; withheld: string[] }> {
     const { course } = access;
     const unpassed = ask.teaches ? [] : unpassedQuizLessons(course, access.passedQuizLessonIds);
-    const [chunks, keys, turns] = await Promise.all([
+    const [chunks, keys] = await Promise.all([
       this.deps.retriever.search({
         courseId: course.id,
         text: ask.question,
@@ -408,16 +429,28 @@ export class TutorService {
         lessonId: ask.lessonId,
         excludeLessonIds: unpassed,
       }),
-      unpassed.length > 0 ? this.deps.catalog.lessons(unpassed) : Promise.resolve([]),
+      unpassed.length > 0 ? this.deps.contents.quizKeys(course) : Promise.resolve([]),
+    ]);
+    const unpassedSet = new Set(unpassed);
+    const withheld = withheldAnswers(
+      course,
+      keys.filter((key) => unpassedSet.has(key.lessonId)),
+      { question: ask.question, lessonId: ask.lessonId },
+    );
+    return { course, chunks, unpassed, withheld };
+  }
+
+  private async planAnswer(
+    exchange: Exchange,
+    preparing: ReturnType<TutorService['prepareAnswer']>,
+    ask: { question: string; lessonId: string | null; budgetKey: string; isNew: boolean },
+  ): Promise<ReplyPlan> {
+    const [{ course, chunks, unpassed, withheld }, turns] = await Promise.all([
+      preparing,
       ask.isNew
         ? Promise.resolve([])
         : this.deps.store.recentTurns(exchange.conversation.id, exchange.question.createdAt, HISTORY_TURNS),
     ]);
-    const withheld = withheldAnswers(
-      course,
-      keys.map((lesson) => ({ lessonId: lesson.id, questions: lesson.quiz?.questions ?? [] })),
-      { question: ask.question, lessonId: ask.lessonId },
-    );
     const history: HistoryTurn[] = turns.map((turn) => ({
       role: turn.role === 'LEARNER' ? 'learner' : 'tutor',
       content: turn.content,
@@ -450,20 +483,44 @@ export class TutorService {
     };
   }
 
-  /** Runs `plan` then writes the reply, in the background; failures end the reply, never the process. */
-  private startReply(plan: () => Promise<ReplyPlan>): void {
+  /**
+   * Runs `plan` then writes the reply, in the background. Failures end the reply as FAILED (never
+   * a reply left pending, never the process).
+   */
+  private startReply(reply: MessageRecord, plan: () => Promise<ReplyPlan>): void {
     const work = (async () => {
-      let planned: ReplyPlan | null = null;
+      let planned: ReplyPlan;
       try {
         planned = await plan();
       } catch (error) {
-        this.deps.logger.error('could not prepare a tutor reply', { error });
+        this.deps.logger.error('could not prepare a tutor reply', { messageId: reply.id, error });
+        await this.failUnplanned(reply).catch((failure: unknown) =>
+          this.deps.logger.error('could not mark a tutor reply failed', {
+            messageId: reply.id,
+            error: failure,
+          }),
+        );
         return;
       }
       await this.write(planned);
     })();
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async failUnplanned(reply: MessageRecord): Promise<void> {
+    await this.deps.store.finishReply(reply.id, {
+      status: 'FAILED',
+      content: '',
+      citations: [],
+      errorCode: 'PROVIDER_ERROR',
+      errorMessage: 'The tutor could not prepare this reply. Please ask again.',
+      promptTokens: 0,
+      completionTokens: 0,
+      cached: false,
+      at: this.deps.now(),
+    });
+    await this.deps.streams.writer(reply.id).done();
   }
 
   private async write(plan: ReplyPlan): Promise<void> {
