@@ -120,6 +120,11 @@ export interface SubscriptionLimits {
   maxTokens: number;
   queueLimit: number;
   reconnectWindowMs: number;
+  /**
+   * How long a subject's upstream connection to a subgraph stays open after its last stream ends,
+   * so short subscriptions in a row (a tutor reply after each question) reuse it.
+   */
+  upstreamIdleMs: number;
   connectionInitWaitTimeoutMs: number;
 }
 
@@ -131,6 +136,7 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
   maxTokens: 5_000,
   queueLimit: 100,
   reconnectWindowMs: 30_000,
+  upstreamIdleMs: 10_000,
   connectionInitWaitTimeoutMs: 3_000,
 };
 
@@ -182,6 +188,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     },
     headers: options.gatewayHeaders,
     reconnectWindowMs: limits.reconnectWindowMs,
+    idleMs: limits.upstreamIdleMs,
     logger,
     metrics,
   });

@@ -2,7 +2,8 @@
  * Upstream subscriptions from the gateway to subgraphs over graphql-ws. Identical upstream
  * subscriptions (same subgraph, document, variables and subject) share one stream; the last
  * listener leaving closes it. One WebSocket per (subgraph, subject) carries that subject's
- * streams, authenticated with the freshest token a client of that subject presented. A subgraph
+ * streams, authenticated with the freshest token a client of that subject presented, and stays
+ * open `idleMs` after its last stream ends so the next one skips the handshake. A subgraph
  * that goes away is resubscribed with backoff (streams resume without clients resubscribing) until
  * `reconnectWindowMs` has passed without success; then listeners get an error.
  */
@@ -33,6 +34,8 @@ export interface UpstreamHubOptions {
   /** Headers of the WebSocket upgrade: the gateway's credential, which subgraphs require. */
   headers?: Record<string, string>;
   reconnectWindowMs: number;
+  /** How long an unused connection is kept for the next stream of its subject (0: closed at once). */
+  idleMs?: number;
   logger: Logger;
   metrics: Metrics;
 }
@@ -41,6 +44,8 @@ interface Connection {
   client: Client;
   authorization: string | null;
   streams: number;
+  /** Set while the connection has no stream: it is closed when this fires. */
+  idleTimer?: NodeJS.Timeout;
 }
 
 interface Stream {
@@ -106,6 +111,7 @@ export class UpstreamHub {
 
   async dispose(): Promise<void> {
     for (const [key, stream] of this.streams) this.close(key, stream);
+    for (const connection of this.connections.values()) clearTimeout(connection.idleTimer);
     await Promise.all(
       [...this.connections.values()].map((connection) => connection.client.dispose() as Promise<void>),
     );
@@ -115,6 +121,8 @@ export class UpstreamHub {
   private open(key: string, request: UpstreamRequest): Stream {
     const connectionKey = `${request.serviceName}\n${request.subject}`;
     const connection = this.connection(connectionKey, request);
+    clearTimeout(connection.idleTimer);
+    connection.idleTimer = undefined;
     connection.streams += 1;
     const stream: Stream = {
       listeners: new Set(),
@@ -184,8 +192,15 @@ export class UpstreamHub {
     stream.unsubscribe();
     const connection = this.connections.get(stream.connectionKey);
     if (connection && --connection.streams === 0) {
-      this.connections.delete(stream.connectionKey);
-      void connection.client.dispose();
+      const release = () => {
+        if (connection.streams > 0 || this.connections.get(stream.connectionKey) !== connection) return;
+        this.connections.delete(stream.connectionKey);
+        void connection.client.dispose();
+      };
+      const idleMs = this.options.idleMs ?? 0;
+      if (idleMs <= 0) return release();
+      connection.idleTimer = setTimeout(release, idleMs);
+      connection.idleTimer.unref();
     }
   }
 
@@ -204,7 +219,8 @@ export class UpstreamHub {
       url: this.options.wsUrlFor(request.serviceName),
       webSocketImpl: this.socketClass(),
       lazy: true,
-      lazyCloseTimeout: 0,
+      // The hub decides when an idle connection closes (idleMs); the client keeps it until then.
+      lazyCloseTimeout: this.options.idleMs ?? 0,
       keepAlive: 10_000,
       retryAttempts: 0,
       connectionParams: () => (connection.authorization ? { authorization: connection.authorization } : {}),
