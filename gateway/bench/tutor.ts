@@ -220,6 +220,7 @@ async function main() {
       await extra.connected;
     }
     // Each subscriber asks, then follows its own reply at once, all at the same time.
+    const deliveries: { at: number; tokens: number }[] = [];
     const runs = await Promise.all(
       Array.from({ length: SUBSCRIBERS }, async (_, i) => {
         const asked = await platform.graphql<any>(
@@ -235,7 +236,9 @@ async function main() {
           const reply = event.data?.tutorReply as { delta: string; done: boolean } | undefined;
           if (!reply || reply.done) return { tokens, firstAt, doneAt: performance.now() };
           if (Number.isNaN(firstAt)) firstAt = performance.now();
-          tokens += reply.delta.split(/\s+/).filter(Boolean).length;
+          const count = reply.delta.split(/\s+/).filter(Boolean).length;
+          tokens += count;
+          deliveries.push({ at: performance.now(), tokens: count });
         }
       }),
     );
@@ -243,11 +246,19 @@ async function main() {
     const seconds =
       (Math.max(...runs.map((run) => run.doneAt)) - Math.min(...runs.map((run) => run.firstAt))) / 1000;
     const completions = runs.map((run) => run.doneAt - run.firstAt);
+    // The busiest second: how many tokens the gateway delivered while the most replies streamed.
+    deliveries.sort((a, b) => a.at - b.at);
+    let peak = 0;
+    for (let start = 0, end = 0, inWindow = 0; end < deliveries.length; end += 1) {
+      inWindow += deliveries[end]!.tokens;
+      while (deliveries[end]!.at - deliveries[start]!.at > 1_000) inWindow -= deliveries[start++]!.tokens;
+      peak = Math.max(peak, inWindow);
+    }
     console.log(
       `${SUBSCRIBERS} concurrent subscribers, ${REPLY_WORDS}-token replies paced at ${1000 / TOKEN_DELAY_MS} tokens/s each`,
     );
     console.log(
-      `  delivered ${delivered} tokens in ${seconds.toFixed(2)} s: ${Math.round(delivered / seconds)} tokens/s`,
+      `  delivered ${delivered} of ${REPLY_WORDS * SUBSCRIBERS} tokens; busiest second ${peak} tokens/s; ${Math.round(delivered / seconds)} tokens/s over the ${seconds.toFixed(2)} s from first to last`,
     );
     console.log(
       `  per reply, first token to final event: p50 ${ms(percentile(completions, 50))}, p99 ${ms(percentile(completions, 99))}`,
