@@ -225,8 +225,9 @@ describe('subscriptions through the gateway', () => {
     first.unsubscribe();
     second.unsubscribe();
     await waitFor(() => platform.gateway.subscriptions.hub.activeStreams === 0, 10_000, 'stream closed');
-    // Kept for the subject's next subscription, then closed once idle for upstreamIdleMs (10 s).
-    expect(platform.gateway.subscriptions.hub.activeConnections).toBe(1);
+    // Kept for the subject's next subscription (earlier tests may have idle ones too), then closed
+    // once idle for upstreamIdleMs (10 s).
+    expect(platform.gateway.subscriptions.hub.activeConnections).toBeGreaterThanOrEqual(1);
     await waitFor(
       () => platform.gateway.subscriptions.hub.activeConnections === 0,
       30_000,
