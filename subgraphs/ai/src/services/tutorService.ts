@@ -102,7 +102,7 @@ interface ReplyPlan {
 interface CourseAccess {
   course: CourseContent;
   teaches: boolean;
-  passedQuizLessonIds: Set<string>;
+  userId: string;
 }
 
 export class TutorService {
@@ -378,7 +378,7 @@ export class TutorService {
     const teaches = !!course && (course.instructorIds.includes(viewer.id) || hasRole(viewer, 'ADMIN'));
     // A draft course is invisible to everyone but its instructors, as in the catalog.
     if (!course || (!course.published && !teaches)) throw notFound('Course', courseId);
-    if (teaches) return { ok: true, course, teaches, passedQuizLessonIds: new Set() };
+    if (teaches) return { ok: true, course, teaches, userId: viewer.id };
     const status = await this.learnerStatus(viewer.id, course.id);
     if (!status.enrolled) {
       return {
@@ -388,12 +388,13 @@ export class TutorService {
         ],
       };
     }
-    return { ok: true, course, teaches, passedQuizLessonIds: new Set(status.passedQuizLessonIds) };
+    return { ok: true, course, teaches, userId: viewer.id };
   }
 
   /**
-   * The learner's enrolment and passed quizzes, remembered for a short while when enrolled: a
-   * stale answer only withholds more (a quiz passed seconds ago), and "not enrolled" is never kept.
+   * The learner's enrolment, remembered for a short while when enrolled ("not enrolled" is never
+   * kept, so a learner who has just enrolled may ask at once). Which quizzes are passed is read
+   * fresh for every answer (prepareAnswer), so a quiz passed a second ago counts.
    */
   private async learnerStatus(
     userId: string,
@@ -420,7 +421,10 @@ export class TutorService {
     ask: { question: string; lessonId: string | null; teaches: boolean },
   ): Promise<{ course: CourseContent; chunks: ScoredChunk[]; unpassed: string[]; withheld: string[] }> {
     const { course } = access;
-    const unpassed = ask.teaches ? [] : unpassedQuizLessons(course, access.passedQuizLessonIds);
+    const passed = ask.teaches
+      ? new Set<string>()
+      : new Set((await this.deps.progress.learnerCourseStatus(access.userId, course.id)).passedQuizLessonIds);
+    const unpassed = ask.teaches ? [] : unpassedQuizLessons(course, passed);
     const [chunks, keys] = await Promise.all([
       this.deps.retriever.search({
         courseId: course.id,
