@@ -1,9 +1,13 @@
 import { MemoryPubSub, RedisPubSub, type PubSub } from '../src/pubsub';
 import { TEST_REDIS_URL } from '../src/testing';
 
+const REDIS_PREFIX = `lc-test-${process.pid}-${Date.now()}:`;
+
 const adapters: [string, () => PubSub][] = [
   ['memory', () => new MemoryPubSub()],
-  ['redis', () => new RedisPubSub(TEST_REDIS_URL, `lc-test-${process.pid}-${Date.now()}:`)],
+  // One prefix for the run: two instances must share channels (a prefix per call made them differ
+  // whenever the clock ticked between them, which failed the shared-broker test on busy machines).
+  ['redis', () => new RedisPubSub(TEST_REDIS_URL, REDIS_PREFIX)],
 ];
 
 describe.each(adapters)('PubSub contract on %s', (_name, create) => {
