@@ -2,10 +2,10 @@
  * Per-request DataLoaders over the progress store and the catalog client, so a list of N
  * enrollments costs a constant number of SQL queries and catalog calls.
  */
-import { groupedLoader, keyedLoader, type PageRequest } from '@learncraft/kit';
+import { groupedLoader, keyedLoader, pagedLoader } from '@learncraft/kit';
 import DataLoader from 'dataloader';
 import type { CatalogClient } from './stores/catalogClient';
-import type { EnrollmentRecord, ProgressStore } from './stores/progressStore';
+import type { ProgressStore } from './stores/progressStore';
 
 export interface LoaderSources {
   progress: ProgressStore;
@@ -15,11 +15,6 @@ export interface LoaderSources {
 export interface UserCourseKey {
   userId: string;
   courseId: string;
-}
-
-export interface UserPageKey {
-  userId: string;
-  page: PageRequest;
 }
 
 export function createLoaders({ progress, catalog }: LoaderSources) {
@@ -33,7 +28,10 @@ export function createLoaders({ progress, catalog }: LoaderSources) {
       (row): UserCourseKey => ({ userId: row.userId, courseId: row.courseId }),
       { cacheKey: (key) => `${key.userId}\u0000${key.courseId}` },
     ),
-    enrollmentPage: enrollmentPageLoader(progress),
+    enrollmentPage: pagedLoader(
+      (ownerIds, page) => progress.enrollmentPagesByUsers(ownerIds, page),
+      (row) => row.userId,
+    ),
     enrollmentCount: new DataLoader<string, number>(async (userIds) => {
       const counts = new Map(
         (await progress.enrollmentCountsByUsers(userIds)).map((row) => [row.userId, row.count]),
@@ -69,30 +67,3 @@ export function createLoaders({ progress, catalog }: LoaderSources) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-
-/** Keys sharing a page window are fetched together: one query per distinct (first, after). */
-function enrollmentPageLoader(progress: ProgressStore) {
-  const pageKey = (key: UserPageKey) => `${key.userId}\u0000${key.page.limit}\u0000${key.page.offset}`;
-  return new DataLoader<UserPageKey, EnrollmentRecord[], string>(
-    async (keys) => {
-      const windows = new Map<string, { page: PageRequest; userIds: Set<string> }>();
-      for (const key of keys) {
-        const id = `${key.page.limit}:${key.page.offset}`;
-        const window = windows.get(id) ?? { page: key.page, userIds: new Set() };
-        window.userIds.add(key.userId);
-        windows.set(id, window);
-      }
-      const pages = new Map<string, EnrollmentRecord[]>();
-      for (const window of windows.values()) {
-        for (const row of await progress.enrollmentPagesByUsers([...window.userIds], window.page)) {
-          const id = pageKey({ userId: row.userId, page: window.page });
-          const rows = pages.get(id) ?? [];
-          rows.push(row);
-          pages.set(id, rows);
-        }
-      }
-      return keys.map((key) => pages.get(pageKey(key)) ?? []);
-    },
-    { cacheKeyFn: pageKey },
-  );
-}

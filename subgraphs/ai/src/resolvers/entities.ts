@@ -42,7 +42,7 @@ export const entityResolvers = {
     async messages(conversation: ConversationRecord, args: PageArgs, ctx: AiContext) {
       const page = pageRequest(args);
       const [rows, total] = await Promise.all([
-        ctx.loaders.messagePage.load({ conversationId: conversation.id, page }),
+        ctx.loaders.messagePage.load({ ownerId: conversation.id, page }),
         ctx.loaders.messageCount.load(conversation.id),
       ]);
       return toConnection(rows, total, page);

@@ -49,6 +49,8 @@ import type { ReplyStreams } from './replyStreams';
 import type { Retriever } from './retriever';
 import type { UsageGate } from './usage';
 
+/** What a learner reads on a reply the tutor stopped writing (a restart, a writer gone silent). */
+export const INTERRUPTED_MESSAGE = 'The tutor stopped while writing this reply. Please ask again.';
 /** Shown in place of text the tutor must not give away. */
 export const WITHHELD = '[withheld]';
 /** How long an enrolled learner's status is reused, and how many are kept. */
@@ -336,17 +338,7 @@ export class TutorService {
    */
   async abandon(messageId: string): Promise<void> {
     if (this.writing.has(messageId)) return;
-    await this.deps.store.finishReply(messageId, {
-      status: 'FAILED',
-      content: '',
-      citations: [],
-      errorCode: 'INTERRUPTED',
-      errorMessage: 'The tutor stopped while writing this reply. Please ask again.',
-      promptTokens: 0,
-      completionTokens: 0,
-      cached: false,
-      at: this.deps.now(),
-    });
+    await this.failUnwritten(messageId, 'INTERRUPTED', INTERRUPTED_MESSAGE);
   }
 
   /** How long a follower waits for progress before it gives a reply up. */
@@ -358,7 +350,12 @@ export class TutorService {
   async recover(): Promise<number> {
     const now = this.deps.now();
     const staleBefore = new Date(now.getTime() - Math.max(10 * 60_000, this.stallMs * 3));
-    const failed = await this.deps.store.failUnfinished(this.deps.writerId, staleBefore, now);
+    const failed = await this.deps.store.failUnfinished(
+      this.deps.writerId,
+      staleBefore,
+      now,
+      INTERRUPTED_MESSAGE,
+    );
     if (failed > 0) this.deps.logger.warn(`marked ${failed} unfinished tutor replies as interrupted`);
     return failed;
   }
@@ -513,18 +510,27 @@ export class TutorService {
   }
 
   private async failUnplanned(reply: MessageRecord): Promise<void> {
-    await this.deps.store.finishReply(reply.id, {
+    await this.failUnwritten(
+      reply.id,
+      'PROVIDER_ERROR',
+      'The tutor could not prepare this reply. Please ask again.',
+    );
+    await this.deps.streams.writer(reply.id).done();
+  }
+
+  /** Ends a reply no writer is writing as FAILED, with nothing written and nothing spent. */
+  private async failUnwritten(messageId: string, errorCode: string, errorMessage: string): Promise<void> {
+    await this.deps.store.finishReply(messageId, {
       status: 'FAILED',
       content: '',
       citations: [],
-      errorCode: 'PROVIDER_ERROR',
-      errorMessage: 'The tutor could not prepare this reply. Please ask again.',
+      errorCode,
+      errorMessage,
       promptTokens: 0,
       completionTokens: 0,
       cached: false,
       at: this.deps.now(),
     });
-    await this.deps.streams.writer(reply.id).done();
   }
 
   private async write(plan: ReplyPlan): Promise<void> {
@@ -613,10 +619,7 @@ export class TutorService {
 
   private describeFailure(error: unknown, aborted: boolean): { code: string; message: string } {
     if (aborted || this.closed) {
-      return {
-        code: 'INTERRUPTED',
-        message: 'The tutor stopped while writing this reply. Please ask again.',
-      };
+      return { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE };
     }
     if (error instanceof ProviderError) {
       this.deps.logger.warn('the tutor model failed', { code: error.code, error: error.message });

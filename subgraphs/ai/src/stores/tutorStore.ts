@@ -74,7 +74,7 @@ export interface TutorStore {
   /** Ends an unfinished reply; null when it had already finished. */
   finishReply(messageId: string, finish: ReplyFinish): Promise<MessageRecord | null>;
   /** Unfinished replies of `writerId`, or of anyone older than `staleBefore`, become FAILED. */
-  failUnfinished(writerId: string, staleBefore: Date, at: Date): Promise<number>;
+  failUnfinished(writerId: string, staleBefore: Date, at: Date, errorMessage: string): Promise<number>;
   rate(
     messageId: string,
     rating: { helpful: boolean; comment: string | null; at: Date },
@@ -286,13 +286,13 @@ export function createTutorStore(db: Database): TutorStore {
       return row ?? null;
     },
 
-    failUnfinished: async (writerId, staleBefore, at) => {
+    failUnfinished: async (writerId, staleBefore, at, errorMessage) => {
       const rows = await orm
         .update(messages)
         .set({
           status: 'FAILED',
           errorCode: 'INTERRUPTED',
-          errorMessage: 'The tutor stopped while writing this reply. Please ask again.',
+          errorMessage,
           completedAt: at,
         })
         .where(

@@ -19,7 +19,7 @@ export const entityResolvers = {
         throw forbidden("You may not read another user's lab sessions.");
       const page = pageRequest(args);
       const [rows, total] = await Promise.all([
-        ctx.loaders.sessionPage.load({ userId: user.id, page }),
+        ctx.loaders.sessionPage.load({ ownerId: user.id, page }),
         ctx.loaders.sessionCount.load(user.id),
       ]);
       return toConnection(rows, total, page);

@@ -21,7 +21,7 @@ export const entityResolvers = {
         throw forbidden("You may not read another user's enrollments.");
       const page = pageRequest(args);
       const [rows, total] = await Promise.all([
-        ctx.loaders.enrollmentPage.load({ userId: user.id, page }),
+        ctx.loaders.enrollmentPage.load({ ownerId: user.id, page }),
         ctx.loaders.enrollmentCount.load(user.id),
       ]);
       return toConnection(rows, total, page);
