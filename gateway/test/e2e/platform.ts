@@ -101,6 +101,8 @@ export interface PlatformOptions {
   staticHandler?: GatewayOptions['staticHandler'];
   /** Extra environment of the ai subgraph, e.g. OPENAI_BASE_URL of a test model server. */
   aiEnv?: Record<string, string>;
+  /** Extra environment of the gateway, e.g. a longer REVOCATION_POLL_MS where a test counts queries. */
+  gatewayEnv?: Record<string, string>;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -226,6 +228,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         // The gateway polls identity's revoked sessions, as `npm start` and production wire it.
         INTERNAL_API_SECRET: internalSecret,
         IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
+        ...options.gatewayEnv,
         ...overrides.urls,
       }),
       verifier,
