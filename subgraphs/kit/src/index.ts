@@ -1,4 +1,5 @@
 /** @learncraft/kit: the shared runtime every subgraph (and the gateway) builds on. */
+export * from './access';
 export * from './auth';
 export * from './cache';
 export * from './config';

@@ -409,6 +409,7 @@ export type LessonPageQueryVariables = Exact<{
 
 export type LessonPageQuery = { course: { id: string, slug: string, title: string, modules: Array<{ id: string, title: string, position: number, lessons: Array<{ id: string, title: string, kind: LessonKind, position: number, viewerProgress: { status: LessonStatus } | null }> }>, lesson: { id: string, title: string, kind: LessonKind, position: number, durationSeconds: number, viewerProgress: { status: LessonStatus, positionSeconds: number, completedAt: string | null, quiz: { attemptsUsed: number, attemptsRemaining: number | null, passed: boolean, answerKeyRevealed: boolean, nextAttemptAt: string | null, canSubmit: boolean } | null } | null, content:
         | { __typename: 'LabContent', image: string, instructions: string, timeLimitMinutes: number, steps: Array<{ id: string, title: string, instructions: string }> }
+        | { __typename: 'LockedContent' }
         | { __typename: 'QuizContent', passPercent: number, maxAttempts: number | null, cooldownSeconds: number, questions: Array<{ id: string, prompt: string, multiple: boolean, options: Array<{ id: string, label: string }> }> }
         | { __typename: 'ReadingContent', markdown: string }
         | { __typename: 'VideoContent', url: string, durationSeconds: number, transcriptVtt: string | null }
