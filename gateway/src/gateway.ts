@@ -46,6 +46,7 @@ import { formatGatewayError } from './errors';
 import { checkSubgraphs } from './health';
 import { clientAddressOf } from './clientAddress';
 import { terminalProxy } from './terminalProxy';
+import { WEBHOOK_PATHS, webhookProxy } from './webhookProxy';
 import { revocationListFor } from './revocations';
 import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
 import { attachSubscriptionServer, type SubscriptionLimits, type SubscriptionServer } from './subscriptions';
@@ -185,10 +186,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
   });
 
+  const commerce = byName.get('commerce');
+  const webhooks = commerce
+    ? webhookProxy({
+        commerceUrl: commerce.url,
+        gatewaySecret,
+        logger: logger.child('webhooks'),
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      })
+    : null;
+
   httpServer.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const handle = async () => {
       if (path === '/graphql') return graphql(req, res);
+      if (webhooks && (WEBHOOK_PATHS as readonly string[]).includes(path)) return webhooks(req, res, path);
       const readOnly = req.method === 'GET' || req.method === 'HEAD';
       if (readOnly && path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
       if (readOnly && path === '/health/subgraphs') {

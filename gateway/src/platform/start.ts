@@ -27,6 +27,7 @@ const SERVICES: Service[] = [
   { name: 'progress', entry: 'subgraphs/progress/src/main.ts', port: 4003 },
   { name: 'labs', entry: 'subgraphs/labs/src/main.ts', port: 4004 },
   { name: 'ai', entry: 'subgraphs/ai/src/main.ts', port: 4005 },
+  { name: 'commerce', entry: 'subgraphs/commerce/src/main.ts', port: 4006 },
 ];
 const GATEWAY: Service = { name: 'gateway', entry: 'gateway/src/main.ts', port: 4000 };
 
@@ -125,7 +126,14 @@ async function main(): Promise<void> {
   else if (!webApp) console.error('LearnCraft: the web app did not build (see above); serving the API only.');
   console.log(`LearnCraft: starting with data directory ${dataDir}`);
   const url = (service: Service) => `http://127.0.0.1:${portOf(service)}`;
-  const [identity, catalog, progress, labs, ai] = SERVICES as [Service, Service, Service, Service, Service];
+  const [identity, catalog, progress, labs, ai, commerce] = SERVICES as [
+    Service,
+    Service,
+    Service,
+    Service,
+    Service,
+    Service,
+  ];
   const shared: NodeJS.ProcessEnv = {
     DATA_DIR: dataDir,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
@@ -136,15 +144,28 @@ async function main(): Promise<void> {
     CATALOG_INTERNAL_URL: process.env.CATALOG_INTERNAL_URL ?? url(catalog),
     PROGRESS_INTERNAL_URL: process.env.PROGRESS_INTERNAL_URL ?? url(progress),
     LABS_INTERNAL_URL: process.env.LABS_INTERNAL_URL ?? url(labs),
-    // Without Redis the catalog pushes course changes to the ai subgraph's internal route.
-    EVENT_SUBSCRIBER_URLS: process.env.EVENT_SUBSCRIBER_URLS ?? url(ai),
+    // Every subgraph that enforces course access asks commerce (with a short cache).
+    COMMERCE_INTERNAL_URL: process.env.COMMERCE_INTERNAL_URL ?? url(commerce),
     // The web app opens lab terminals through the gateway, which relays them to labs.
     LAB_TERMINAL_PUBLIC_URL:
       process.env.LAB_TERMINAL_PUBLIC_URL ?? `${url(GATEWAY).replace(/^http/, 'ws')}/labs/terminal`,
     IDENTITY_INTERNAL_URL: process.env.IDENTITY_INTERNAL_URL ?? url(identity),
     WEB_APP_URL: process.env.WEB_APP_URL ?? url(GATEWAY),
   };
-  const subgraphs = SERVICES.map((service) => supervise(service, shared, subgraphHeapMb));
+  // Without Redis, events are pushed to their consumers' internal routes: the catalog's course
+  // changes to ai (the tutor's index), commerce's entitlement changes to every subgraph that
+  // enforces access (they drop their cached decisions for that learner).
+  const eventSubscribers: Record<string, string> = {
+    catalog: url(ai),
+    commerce: [catalog, progress, labs, ai].map(url).join(','),
+  };
+  const subgraphs = SERVICES.map((service) =>
+    supervise(
+      service,
+      { ...shared, EVENT_SUBSCRIBER_URLS: eventSubscribers[service.name] ?? '' },
+      subgraphHeapMb,
+    ),
+  );
   await Promise.all(
     SERVICES.map(async (service, index) => {
       await waitHealthy(service);

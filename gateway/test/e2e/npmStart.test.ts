@@ -63,6 +63,7 @@ class Launch {
       progress: number;
       labs: number;
       ai: number;
+      commerce: number;
     },
     readonly dataDir: string,
     extraEnv: Record<string, string> = {},
@@ -85,6 +86,7 @@ class Launch {
         PROGRESS_PORT: String(ports.progress),
         LABS_PORT: String(ports.labs),
         AI_PORT: String(ports.ai),
+        COMMERCE_PORT: String(ports.commerce),
         DATA_DIR: dataDir,
         LEARNCRAFT_SKIP_WEB_BUILD: '1',
         SUBGRAPH_HEAP_MB: String(SUBGRAPH_HEAP_MB),
@@ -147,6 +149,7 @@ async function launch(extraEnv: Record<string, string> = {}): Promise<Launch> {
     progress: await freePort(),
     labs: await freePort(),
     ai: await freePort(),
+    commerce: await freePort(),
   };
   return new Launch(ports, mkdtempSync(join(tmpdir(), 'learncraft-start-')), extraEnv);
 }
@@ -224,7 +227,7 @@ describe('npm start', () => {
       expect([name, response.status]).toEqual([name, name === 'gateway' ? 400 : 401]);
     }
     for (const port of Object.values(platform.ports)) await waitHealthy(port, 5_000);
-    expect(platform.startedPids()).toHaveLength(6); // nothing crashed or restarted
+    expect(platform.startedPids()).toHaveLength(7); // nothing crashed or restarted
 
     process.kill(catalogPid, 'SIGKILL');
     await platform.waitFor(

@@ -1,5 +1,5 @@
 /**
- * End-to-end harness: identity, catalog, progress, labs and ai as real subgraph servers (each with
+ * End-to-end harness: identity, catalog, progress, labs, ai and commerce as real subgraph servers (each with
  * its own database: in-memory PGlite or a fresh PostgreSQL database) and the gateway serving the
  * checked-in supergraph in front of them, all on ephemeral ports of 127.0.0.1.
  */
@@ -42,6 +42,11 @@ import {
 import { loadConfig as loadLabsConfig, startLabsSubgraph, type RunningLabsSubgraph } from '@learncraft/labs';
 import { loadConfig as loadAiConfig, startAiSubgraph, type RunningAiSubgraph } from '@learncraft/ai';
 import {
+  loadConfig as loadCommerceConfig,
+  startCommerceSubgraph,
+  type RunningCommerceSubgraph,
+} from '@learncraft/commerce';
+import {
   loadConfig as loadGatewayConfig,
   startGateway,
   type GatewayOptions,
@@ -63,12 +68,15 @@ export interface Platform {
   progress: RunningProgressSubgraph;
   /** The tutor: offline unless `aiEnv` points it at a model; course changes reach it as events. */
   ai: RunningAiSubgraph;
+  /** Commerce on the built-in test payment provider unless `commerceEnv` says otherwise. */
+  commerce: RunningCommerceSubgraph;
   databases: {
     identity: TestDatabase;
     catalog: TestDatabase;
     progress: TestDatabase;
     labs: TestDatabase;
     ai: TestDatabase;
+    commerce: TestDatabase;
   };
   /** The subgraphs' DATA_DIR (identity's file mailer writes to `<dataDir>/mail`). */
   dataDir: string;
@@ -101,6 +109,8 @@ export interface PlatformOptions {
   staticHandler?: GatewayOptions['staticHandler'];
   /** Extra environment of the ai subgraph, e.g. OPENAI_BASE_URL of a test model server. */
   aiEnv?: Record<string, string>;
+  /** Extra environment of the commerce subgraph, e.g. STRIPE_* of a test Stripe server. */
+  commerceEnv?: Record<string, string>;
   /** Extra environment of the gateway, e.g. a longer REVOCATION_POLL_MS where a test counts queries. */
   gatewayEnv?: Record<string, string>;
 }
@@ -125,13 +135,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     progress: await createTestDatabase(flavour),
     labs: await createTestDatabase(flavour),
     ai: await createTestDatabase(flavour),
+    commerce: await createTestDatabase(flavour),
   };
+  // Every subgraph asks commerce who may learn what, so commerce's port is chosen first.
+  const commercePort = await freePort();
   const base = {
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: logLevel,
     INTERNAL_API_SECRET: internalSecret,
     GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    COMMERCE_INTERNAL_URL: `http://127.0.0.1:${commercePort}`,
   };
 
   const identity = await startIdentitySubgraph({
@@ -191,6 +205,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     verifier,
     pubsub: newPubSub(),
   });
+  const commerce = await startCommerceSubgraph({
+    config: loadCommerceConfig({
+      ...base,
+      PORT: String(commercePort),
+      SEED_DEMO: 'true',
+      CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}`,
+      PROGRESS_INTERNAL_URL: `http://127.0.0.1:${progress.port}`,
+      // Entitlement changes reach every subgraph that enforces access.
+      EVENT_SUBSCRIBER_URLS: [catalog, progress, labs, ai].map((s) => `http://127.0.0.1:${s.port}`).join(','),
+      ...options.commerceEnv,
+    }),
+    db: databases.commerce.db,
+    verifier,
+  });
 
   const startProgressReplica: Platform['startProgressReplica'] = async (port = 0) => {
     // A replica is another process in production: its own connection pool to the same database.
@@ -225,6 +253,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         PROGRESS_URL: progress.url,
         LABS_URL: labs.url,
         AI_URL: ai.url,
+        COMMERCE_URL: commerce.url,
         // The gateway polls identity's revoked sessions, as `npm start` and production wire it.
         INTERNAL_API_SECRET: internalSecret,
         IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
@@ -280,6 +309,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     catalog,
     progress,
     ai,
+    commerce,
     databases,
     dataDir,
     progressPubSub,
@@ -289,6 +319,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     startGateway: launchGateway,
     async close() {
       for (const close of closers.reverse()) await close();
+      await commerce.close();
       await ai.close();
       await labs.close();
       await Promise.all([identity.close(), catalog.close(), progress.close()]);
