@@ -113,10 +113,12 @@ function percentDiscount(price: number, percent: number): number {
 }
 
 /**
- * `total` split over `weights` in proportion, largest remainder; sums to `total` exactly.
- * BigInt because total × weight can pass 2^53 (MAX_AMOUNT²).
+ * `total` split over `weights` in proportion: each gets the floor of its exact share, and the
+ * units left go one each to the largest remainders (equal remainders: the earlier one). Sums to
+ * `total` exactly; all zeros when the weights sum to 0. BigInt because total × weight can pass
+ * 2^53 (MAX_AMOUNT²).
  */
-function proportionalShares(total: number, weights: number[]): number[] {
+export function spreadAmount(total: number, weights: number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   if (total === 0 || sum === 0) return weights.map(() => 0);
   const shares = weights.map((weight) => {
@@ -142,7 +144,7 @@ function lineDiscounts(items: PricedItem[], coupon: CouponRule | null): number[]
   }
   const weights = items.map((item, i) => (eligible[i] ? item.price.amount : 0));
   const eligibleSubtotal = weights.reduce((a, b) => a + b, 0);
-  return proportionalShares(Math.min(Math.max(coupon.amountOff?.amount ?? 0, 0), eligibleSubtotal), weights);
+  return spreadAmount(Math.min(Math.max(coupon.amountOff?.amount ?? 0, 0), eligibleSubtotal), weights);
 }
 
 /**
