@@ -181,6 +181,21 @@ describe('the Stripe adapter: charges', () => {
     expect(server.requests.length).toBe(before + 1);
   });
 
+  it('gives up after its timeout on each attempt and reports a retryable error', async () => {
+    const impatient = createStripePaymentProvider({
+      secretKey: SECRET_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      apiUrl: server.url,
+      timeoutMs: 100,
+    });
+    const before = server.requests.length;
+    server.stallNext(3, 5_000);
+    await expect(
+      impatient.charge(chargeRequest({ orderId: 'order-9', idempotencyKey: 'order-9-charge' })),
+    ).rejects.toMatchObject({ name: 'PaymentProviderError', retryable: true });
+    expect(server.requests.length - before).toBe(3);
+  });
+
   it('reports a wrong API key as a non-retryable error', async () => {
     const wrongKey = createStripePaymentProvider({
       secretKey: 'sk_test_wrong',
@@ -332,6 +347,15 @@ describe('the Stripe adapter: webhooks', () => {
     expect(() => parseOnTime(delivery)).toThrow(
       /^The webhook cannot be trusted: No signatures found matching the expected signature for payload/,
     );
+  });
+
+  it('finds the signature header whatever its case', async () => {
+    const { delivery } = await completedDelivery('order-36');
+    const headers = { 'Stripe-Signature': delivery.headers['stripe-signature'] };
+    expect(stripe.parseWebhook(delivery.body, headers, at(delivery.timestamp))).toMatchObject({
+      type: 'payment.succeeded',
+      orderId: 'order-36',
+    });
   });
 
   it('refuses a delivery without a Stripe-Signature header', async () => {

@@ -77,6 +77,13 @@ describe('refundDecision', () => {
     });
   });
 
+  it('treats a PAID order without a payment time as NOT_PAID rather than guessing a deadline', () => {
+    expect(decide({ order: { ...paidOrder, paidAt: null } })).toMatchObject({
+      eligible: false,
+      code: 'NOT_PAID',
+    });
+  });
+
   it('lets an admin refund any paid order, late and completed, with no deadline', () => {
     expect(
       decide({ viewer: admin, completionPercents: [100], now: new Date('2027-01-01T00:00:00.000Z') }),

@@ -236,7 +236,9 @@ export function createStripePaymentProvider(options: StripePaymentProviderOption
     },
 
     parseWebhook(rawBody, headers, at) {
-      const header = headers['stripe-signature'];
+      // node:http gives header names lower case; a hand-built record may not.
+      const name = Object.keys(headers).find((key) => key.toLowerCase() === 'stripe-signature');
+      const header = name === undefined ? undefined : headers[name];
       if (typeof header !== 'string' || header === '') {
         throw new WebhookSignatureError('The webhook has no Stripe-Signature header.');
       }

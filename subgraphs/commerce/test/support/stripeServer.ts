@@ -70,6 +70,8 @@ export interface StripeTestServer {
   readonly sessions: Map<string, TestCheckoutSession>;
   /** The next `count` API requests get `status` (default 500) with Stripe's api_error body. */
   failNext(count: number, status?: number): void;
+  /** The next `count` API requests are answered only after `ms` (to exceed the client's timeout). */
+  stallNext(count: number, ms: number): void;
   /**
    * Pays a session as the buyer would on Stripe's page (a `pi_test_...` PaymentIntent is made)
    * and returns the signed `checkout.session.completed` delivery. `timestamp` in epoch seconds
@@ -162,7 +164,8 @@ export async function startStripeTestServer(options: StripeTestServerOptions): P
   const sessions = new Map<string, TestCheckoutSession>();
   const payments = new Map<string, { amount: number; currency: string; refunded: number }>();
   const replies = new Map<string, { fingerprint: string; status: number; body: unknown }>();
-  const faults: number[] = [];
+  const faults: ({ status: number } | { stallMs: number })[] = [];
+  const stalls = new Set<NodeJS.Timeout>();
 
   function createSession(params: { [key: string]: FormValue }): TestCheckoutSession | StripeFailure {
     if (text(params.mode) !== 'payment') return invalid('This server supports mode=payment only.', 'mode');
@@ -297,8 +300,18 @@ export async function startStripeTestServer(options: StripeTestServerOptions): P
       const params = parseStripeForm(body.toString('utf8'));
       requests.push({ path, idempotencyKey, params });
       const fault = faults.shift();
-      if (fault !== undefined) {
-        return sendJson(res, fault, { error: { type: 'api_error', message: 'An unknown error occurred.' } });
+      if (fault && 'status' in fault) {
+        return sendJson(res, fault.status, {
+          error: { type: 'api_error', message: 'An unknown error occurred.' },
+        });
+      }
+      if (fault) {
+        const timer = setTimeout(() => {
+          stalls.delete(timer);
+          sendJson(res, 500, { error: { type: 'api_error', message: 'Too late.' } });
+        }, fault.stallMs);
+        stalls.add(timer);
+        return;
       }
       const refused = authorised(req);
       if (refused) return sendJson(res, refused.status, refused.body);
@@ -359,7 +372,10 @@ export async function startStripeTestServer(options: StripeTestServerOptions): P
     requests,
     sessions,
     failNext(count, status = 500) {
-      for (let i = 0; i < count; i++) faults.push(status);
+      for (let i = 0; i < count; i++) faults.push({ status });
+    },
+    stallNext(count, ms) {
+      for (let i = 0; i < count; i++) faults.push({ stallMs: ms });
     },
     completeSession(id, signing) {
       const session = sessions.get(id);
@@ -375,6 +391,9 @@ export async function startStripeTestServer(options: StripeTestServerOptions): P
       return signedEvent('checkout.session.completed', session, signing);
     },
     signedEvent,
-    close: () => server.close(),
+    close() {
+      for (const timer of stalls) clearTimeout(timer);
+      return server.close();
+    },
   };
 }
