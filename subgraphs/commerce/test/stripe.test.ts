@@ -101,10 +101,8 @@ describe('the Stripe adapter: charges', () => {
       amount_total: 12800,
       currency: 'usd',
     });
-    // expires_at: an hour after the adapter's clock (Stripe requires 30 minutes at least).
-    const expiresIn = (session?.expires_at ?? 0) - (session?.created ?? 0);
-    expect(expiresIn).toBeGreaterThanOrEqual(59 * 60);
-    expect(expiresIn).toBeLessThanOrEqual(61 * 60);
+    // expires_at: an hour after the quarter hour of the adapter's clock.
+    expect((session?.expires_at ?? 0) % (15 * 60)).toBe(0);
   });
 
   it('sends the lines at their share of the total when a coupon makes them differ from it', async () => {
@@ -135,6 +133,27 @@ describe('the Stripe adapter: charges', () => {
     const replay = await redirectFor(chargeRequest({ orderId: 'order-4', idempotencyKey: 'order-4-charge' }));
     expect(replay).toEqual(first);
     expect(server.sessions.size).toBe(before + 1);
+  });
+
+  it('sends the same expiry when the same charge is retried later in the quarter hour, so Stripe replays it', async () => {
+    const quarter = 15 * 60 * 1000;
+    const start = Math.floor(Date.now() / quarter) * quarter;
+    let clock = start;
+    const provider = createStripePaymentProvider({
+      secretKey: SECRET_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      apiUrl: server.url,
+      now: () => new Date(clock),
+    });
+    const first = await provider.charge(
+      chargeRequest({ orderId: 'order-10', idempotencyKey: 'order-10-charge' }),
+    );
+    clock = start + quarter - 1;
+    const retried = await provider.charge(
+      chargeRequest({ orderId: 'order-10', idempotencyKey: 'order-10-charge' }),
+    );
+    expect(retried).toEqual(first);
+    expect(server.requests.at(-1)?.params).toMatchObject({ expires_at: String(start / 1000 + 3600) });
   });
 
   it('turns a repeated idempotency key with other parameters into a non-retryable error', async () => {

@@ -27,10 +27,25 @@ export interface StripePaymentProviderOptions {
   apiUrl?: string;
   /** Per request, in ms (default 20 000). */
   timeoutMs?: number;
-  /** How long the hosted checkout stays open: 30 to 1440 minutes (Stripe's limits), default 60. */
+  /**
+   * How long the hosted checkout stays open: 45 to 1440 minutes, default 60 (Stripe takes 30
+   * to 1440; the expiry is counted from the quarter hour, see checkoutExpiry).
+   */
   checkoutExpiryMinutes?: number;
   /** The clock for the checkout's expiry. */
   now?: () => Date;
+}
+
+/**
+ * The checkout's expiry is counted from the start of the current quarter hour, not from the
+ * very second: Stripe compares a replayed idempotency key's parameters, so a retry of the same
+ * charge minutes later must send the same `expires_at` (it stays 45 to 60 minutes ahead).
+ */
+const EXPIRY_STEP_SECONDS = 15 * 60;
+
+function checkoutExpiry(now: Date, minutes: number): number {
+  const seconds = Math.floor(now.getTime() / 1000);
+  return seconds - (seconds % EXPIRY_STEP_SECONDS) + minutes * 60;
 }
 
 /** Seconds a webhook's signed timestamp may be away from `now`, either way. */
@@ -176,7 +191,7 @@ function toPaymentEvent(event: Stripe.Event): PaymentEvent | null {
 
 export function createStripePaymentProvider(options: StripePaymentProviderOptions): PaymentProvider {
   const now = options.now ?? (() => new Date());
-  const expiryMinutes = Math.min(Math.max(options.checkoutExpiryMinutes ?? 60, 30), 1440);
+  const expiryMinutes = Math.min(Math.max(options.checkoutExpiryMinutes ?? 60, 45), 1440);
   const stripe = new Stripe(options.secretKey, {
     maxNetworkRetries: 2,
     timeout: options.timeoutMs ?? 20_000,
@@ -211,7 +226,7 @@ export function createStripePaymentProvider(options: StripePaymentProviderOption
             customer_email: request.buyerEmail,
             success_url: returnUrl,
             cancel_url: returnUrl,
-            expires_at: Math.floor(now().getTime() / 1000) + expiryMinutes * 60,
+            expires_at: checkoutExpiry(now(), expiryMinutes),
           },
           { idempotencyKey: request.idempotencyKey },
         ),
