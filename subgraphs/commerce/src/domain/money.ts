@@ -69,7 +69,7 @@ export function formatMoney(money: Money, locale = 'en-US'): string {
   const units = String(Math.abs(money.amount)).padStart(digits + 1, '0');
   const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;
   // A decimal string is formatted exactly (Intl.NumberFormat v3), unlike amount / 10 ** digits.
-  return currencyFormat(money.currency, locale).format(`${sign}${decimal}` as `${number}`);
+  return currencyFormat(money.currency, locale).format(`${sign}${decimal}` as Intl.StringNumericLiteral);
 }
 
 export function zeroMoney(currency: string): Money {
