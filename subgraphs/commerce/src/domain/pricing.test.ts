@@ -256,11 +256,13 @@ describe('quoteItems', () => {
   });
 
   it('always makes line discounts add up to the amount off, for many baskets (bounded property check)', () => {
+    // MINSTD, a fixed seed: the same baskets every run; products stay below 2^53.
     let seed = 42;
     const next = (limit: number) => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      seed = (seed * 48_271) % 2_147_483_647;
       return seed % limit;
     };
+    const broken: string[] = [];
     for (let round = 0; round < 2000; round++) {
       const items = Array.from({ length: 1 + next(6) }, (_, i) =>
         course(`c${i}`, 1 + next(round % 2 ? 99_999_999 : 10_000)),
@@ -268,14 +270,20 @@ describe('quoteItems', () => {
       const amountOff = 1 + next(round % 3 ? 20_000 : 99_999_999);
       const quote = quoted(items, amountCoupon(amountOff));
       const subtotal = items.reduce((sum, item) => sum + item.price.amount, 0);
-      expect(quote.discount.amount).toBe(Math.min(amountOff, subtotal));
-      expect(quote.lines.reduce((sum, line) => sum + line.discount.amount, 0)).toBe(quote.discount.amount);
-      expect(quote.total.amount).toBe(subtotal - quote.discount.amount);
-      for (const line of quote.lines) {
-        expect(line.total.amount).toBeGreaterThanOrEqual(0);
-        expect(line.discount.amount + line.total.amount).toBe(line.price.amount);
+      const lineDiscounts = quote.lines.reduce((sum, line) => sum + line.discount.amount, 0);
+      const linesHold = quote.lines.every(
+        (line) => line.total.amount >= 0 && line.discount.amount + line.total.amount === line.price.amount,
+      );
+      if (
+        quote.discount.amount !== Math.min(amountOff, subtotal) ||
+        lineDiscounts !== quote.discount.amount ||
+        quote.total.amount !== subtotal - quote.discount.amount ||
+        !linesHold
+      ) {
+        broken.push(`${amountOff} off ${items.map((item) => item.price.amount).join('+')}`);
       }
     }
+    expect(broken).toEqual([]);
   });
 
   it('does not change the items it quotes', () => {
