@@ -14,12 +14,16 @@ import pg from 'pg';
 import {
   COURSE_ACCESS_PATH,
   courseAccessRequestSchema,
+  ENTITLEMENT_CHANGED,
   type CourseAccessDecision,
   type CourseAccessRequest,
+  type EntitlementChanged,
 } from './access';
 import { openDatabase, type Database } from './db';
+import { createEventBus } from './events';
 import { readBody, sendJson, type HttpRoute } from './http';
 import { internalJsonRoute } from './internal';
+import { createLogger } from './logger';
 import { Metrics } from './metrics';
 
 export const TEST_POSTGRES_URL =
@@ -175,4 +179,32 @@ export async function serveFakeCommerce(options: { secret: string; paid?: string
     ),
   });
   return Object.assign(fake, { url: served.url, close: () => served.close() });
+}
+
+/**
+ * Pushes one `entitlement.changed` event to a subgraph's `POST /internal/events` (HTTP push, as
+ * commerce does without Redis) and resolves once the subgraph has handled it.
+ */
+export async function announceEntitlementChanged(
+  subgraphUrl: string,
+  secret: string,
+  change: Pick<EntitlementChanged, 'userId'> & Partial<EntitlementChanged>,
+): Promise<void> {
+  const publisher = createEventBus({
+    subscriberUrls: [new URL(subgraphUrl).origin],
+    secret,
+    logger: createLogger('commerce-test', 'silent'),
+    service: 'commerce',
+  });
+  const payload: EntitlementChanged = {
+    entitlementId: randomBytes(8).toString('hex'),
+    courseIds: null,
+    change: 'GRANTED',
+    ...change,
+  };
+  try {
+    await publisher.publish(ENTITLEMENT_CHANGED, payload, { delivered: true });
+  } finally {
+    await publisher.close();
+  }
 }
