@@ -9,9 +9,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigError,
-  createAccessChecker,
+  accessCheckerFromConfig,
   createCache,
-  createEventBus,
+  createConsumerEventBus,
   createLogger,
   createPubSub,
   createRateLimiter,
@@ -149,23 +149,8 @@ export async function startAiSubgraph(options: StartAiOptions): Promise<RunningA
   const pubsub = options.pubsub ?? createPubSub(config.REDIS_URL);
   const cache = options.cache ?? createCache(config.REDIS_URL, 'learncraft:ai:');
   const limiter = options.limiter ?? createRateLimiter(config.REDIS_URL, 'learncraft:ai:limits:');
-  const events =
-    options.events ??
-    createEventBus({
-      redisUrl: config.REDIS_URL,
-      subscriberUrls: [],
-      secret: config.INTERNAL_API_SECRET,
-      logger: logger.child('events'),
-      service: SUBGRAPH_NAME,
-    });
-  const access =
-    options.access ??
-    createAccessChecker({
-      commerceUrl: config.COMMERCE_INTERNAL_URL,
-      secret: config.INTERNAL_API_SECRET,
-      cache,
-      logger: logger.child('access'),
-    });
+  const events = options.events ?? createConsumerEventBus(config, SUBGRAPH_NAME, logger);
+  const access = options.access ?? accessCheckerFromConfig(config, { cache, logger });
   let following: EventConsumer | null = null;
   let vectorStore: VectorStore | null = options.vectorStore ?? null;
   const release = async () => {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   ConfigError,
-  createAccessChecker,
+  accessCheckerFromConfig,
   createCache,
   createEventBus,
   createLogger,
@@ -159,12 +159,7 @@ function openAccessChecker(
   const { config } = options;
   const cache = options.cache ?? createCache(config.REDIS_URL, 'learncraft:catalog:');
   if (!options.cache) cleanup.push(() => cache.close());
-  return createAccessChecker({
-    commerceUrl: config.COMMERCE_INTERNAL_URL,
-    secret: config.INTERNAL_API_SECRET,
-    cache,
-    logger: logger.child('access'),
-  });
+  return accessCheckerFromConfig(config, { cache, logger });
 }
 
 async function openCourseStore(

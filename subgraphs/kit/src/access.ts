@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type Role } from './auth';
 import type { Cache } from './cache';
+import type { SubgraphEnv } from './config';
 import { userError, type UserError } from './errors';
 import type { EventBus, EventConsumer } from './events';
 import { internalRequest } from './internal';
@@ -129,6 +130,19 @@ export function createAccessChecker(options: AccessCheckerOptions): AccessChecke
     throw new Error('The access checker needs the internal secret to call commerce.');
   }
   return new CommerceAccessChecker({ ...options, commerceUrl: options.commerceUrl, secret: options.secret });
+}
+
+/** The checker a subgraph builds from its config: commerce at COMMERCE_INTERNAL_URL, or the open one. */
+export function accessCheckerFromConfig(
+  config: Pick<SubgraphEnv, 'COMMERCE_INTERNAL_URL' | 'INTERNAL_API_SECRET'>,
+  deps: { cache: Cache; logger: Logger },
+): AccessChecker {
+  return createAccessChecker({
+    commerceUrl: config.COMMERCE_INTERNAL_URL,
+    secret: config.INTERNAL_API_SECRET,
+    cache: deps.cache,
+    logger: deps.logger.child('access'),
+  });
 }
 
 /** Every course FREE, no calls: deployments without commerce. */

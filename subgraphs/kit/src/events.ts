@@ -25,6 +25,7 @@ import { hostname } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import Redis from 'ioredis';
 import { z } from 'zod';
+import type { SubgraphEnv } from './config';
 import { sendJson, type HttpRoute } from './http';
 import { internalHeaders, internalJsonRoute, parseJsonBody } from './internal';
 import type { Logger } from './logger';
@@ -109,6 +110,24 @@ export function createEventBus(options: EventBusOptions): EventBus {
   return options.redisUrl
     ? new RedisEventBus({ ...options, redisUrl: options.redisUrl })
     : new HttpEventBus(options);
+}
+
+/**
+ * A subgraph's bus for the events it consumes (and publishes to no HTTP subscriber): Redis Streams
+ * when REDIS_URL is set, else HTTP push received on `routes()`, which the subgraph must serve.
+ */
+export function createConsumerEventBus(
+  config: Pick<SubgraphEnv, 'REDIS_URL' | 'INTERNAL_API_SECRET'>,
+  service: string,
+  logger: Logger,
+): EventBus {
+  return createEventBus({
+    redisUrl: config.REDIS_URL,
+    subscriberUrls: [],
+    secret: config.INTERNAL_API_SECRET,
+    logger: logger.child('events'),
+    service,
+  });
 }
 
 /** The delay before retry number `attempt` (1 = the first retry). */

@@ -7,9 +7,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigError,
-  createAccessChecker,
+  accessCheckerFromConfig,
   createCache,
-  createEventBus,
+  createConsumerEventBus,
   createLogger,
   createPubSub,
   createTokenVerifier,
@@ -114,23 +114,8 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
     }));
   const pubsub = options.pubsub ?? createPubSub(config.REDIS_URL);
   const cache = options.cache ?? createCache(config.REDIS_URL, 'learncraft:labs:');
-  const events =
-    options.events ??
-    createEventBus({
-      redisUrl: config.REDIS_URL,
-      subscriberUrls: [],
-      secret: config.INTERNAL_API_SECRET,
-      logger: logger.child('events'),
-      service: SUBGRAPH_NAME,
-    });
-  const access =
-    options.access ??
-    createAccessChecker({
-      commerceUrl: config.COMMERCE_INTERNAL_URL,
-      secret: config.INTERNAL_API_SECRET,
-      cache,
-      logger: logger.child('access'),
-    });
+  const events = options.events ?? createConsumerEventBus(config, SUBGRAPH_NAME, logger);
+  const access = options.access ?? accessCheckerFromConfig(config, { cache, logger });
   let following: EventConsumer | null = null;
   const release = async () => {
     await following?.stop();

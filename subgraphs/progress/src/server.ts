@@ -7,9 +7,9 @@
 import { join } from 'node:path';
 import {
   ConfigError,
-  createAccessChecker,
+  accessCheckerFromConfig,
   createCache,
-  createEventBus,
+  createConsumerEventBus,
   createLogger,
   createPubSub,
   createTokenVerifier,
@@ -90,15 +90,8 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
     }));
   const pubsub = options.pubsub ?? createPubSub(config.REDIS_URL);
   const cache = options.cache ?? createCache(config.REDIS_URL, 'learncraft:progress:');
-  const events = options.events ?? eventBus(config, logger);
-  const access =
-    options.access ??
-    createAccessChecker({
-      commerceUrl: config.COMMERCE_INTERNAL_URL,
-      secret: config.INTERNAL_API_SECRET,
-      cache,
-      logger: logger.child('access'),
-    });
+  const events = options.events ?? createConsumerEventBus(config, SUBGRAPH_NAME, logger);
+  const access = options.access ?? accessCheckerFromConfig(config, { cache, logger });
   let following: EventConsumer | null = null;
   const release = async () => {
     await following?.stop();
@@ -147,15 +140,5 @@ function httpCatalog(config: ProgressConfig, logger: Logger): CatalogClient {
     baseUrl: config.CATALOG_INTERNAL_URL,
     secret: config.INTERNAL_API_SECRET,
     logger: logger.child('catalog'),
-  });
-}
-
-function eventBus(config: ProgressConfig, logger: Logger): EventBus {
-  return createEventBus({
-    redisUrl: config.REDIS_URL,
-    subscriberUrls: [],
-    secret: config.INTERNAL_API_SECRET,
-    logger: logger.child('events'),
-    service: SUBGRAPH_NAME,
   });
 }
