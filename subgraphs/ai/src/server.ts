@@ -2,14 +2,16 @@
  * Wires the ai subgraph: database (injected, PostgreSQL or PGlite) with migrations, the catalog,
  * progress and labs clients, the embedder and vector store behind the retriever, the tutor model
  * (an OpenAI-compatible endpoint, or the offline tutor), pub/sub and cache for reply streams, rate
- * limits, the course-change consumer that keeps the index current, and the kit's subgraph server.
+ * limits, the course-change consumer that keeps the index current, the course-access checker
+ * (commerce, following `entitlement.changed`), and the kit's subgraph server.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigError,
+  accessCheckerFromConfig,
   createCache,
-  createEventBus,
+  createConsumerEventBus,
   createLogger,
   createPubSub,
   createRateLimiter,
@@ -20,9 +22,11 @@ import {
   migrate,
   openDatabase,
   startSubgraph,
+  type AccessChecker,
   type Cache,
   type Database,
   type EventBus,
+  type EventConsumer,
   type Logger,
   type PubSub,
   type RateLimiter,
@@ -55,6 +59,8 @@ import type { VectorStore } from './stores/vectorStore';
 export const SUBGRAPH_NAME = 'ai';
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 export const SCHEMA_PATH = join(__dirname, 'schema.graphql');
+/** The consumer group that forgets cached course access on `entitlement.changed`. */
+export const ACCESS_GROUP = 'ai-access';
 
 export interface StartAiOptions {
   config: AiConfig;
@@ -70,6 +76,8 @@ export interface StartAiOptions {
   catalog?: CatalogClient;
   progress?: ProgressClient;
   labs?: LabsClient;
+  /** Otherwise commerce over COMMERCE_INTERNAL_URL (open when unset), cached in `cache`. */
+  access?: AccessChecker;
   /** Otherwise from OPENAI_* (an OpenAI-compatible endpoint), else the offline tutor. */
   model?: TutorModel;
   embedder?: Embedder;
@@ -141,17 +149,12 @@ export async function startAiSubgraph(options: StartAiOptions): Promise<RunningA
   const pubsub = options.pubsub ?? createPubSub(config.REDIS_URL);
   const cache = options.cache ?? createCache(config.REDIS_URL, 'learncraft:ai:');
   const limiter = options.limiter ?? createRateLimiter(config.REDIS_URL, 'learncraft:ai:limits:');
-  const events =
-    options.events ??
-    createEventBus({
-      redisUrl: config.REDIS_URL,
-      subscriberUrls: [],
-      secret: config.INTERNAL_API_SECRET,
-      logger: logger.child('events'),
-      service: SUBGRAPH_NAME,
-    });
+  const events = options.events ?? createConsumerEventBus(config, SUBGRAPH_NAME, logger);
+  const access = options.access ?? accessCheckerFromConfig(config, { cache, logger });
+  let following: EventConsumer | null = null;
   let vectorStore: VectorStore | null = options.vectorStore ?? null;
   const release = async () => {
+    await following?.stop();
     if (!options.vectorStore) await vectorStore?.close();
     if (!options.events) await events.close();
     if (!options.limiter) await limiter.close();
@@ -185,6 +188,7 @@ export async function startAiSubgraph(options: StartAiOptions): Promise<RunningA
       model,
       progress,
       labs,
+      access,
       contents,
       streams,
       usage,
@@ -232,6 +236,7 @@ export async function startAiSubgraph(options: StartAiOptions): Promise<RunningA
       },
     });
     await indexer.start(events);
+    following = await access.follow(events, ACCESS_GROUP);
     logger.info(
       `tutor: ${model.offline ? 'offline (retrieval only, no language model)' : `model ${model.model}`}; embeddings ${embedder.id}; vectors ${config.QDRANT_URL ? 'Qdrant' : 'in-process'}`,
     );

@@ -1,5 +1,5 @@
 /** The per-request GraphQL context of the catalog subgraph. */
-import type { RequestBase } from '@learncraft/kit';
+import type { AccessChecker, RequestBase } from '@learncraft/kit';
 import type { Loaders } from './loaders';
 import type { CourseSearchIndex } from './search';
 import type { AuthoringService } from './services/authoring';
@@ -10,4 +10,6 @@ export interface CatalogContext extends RequestBase {
   search: CourseSearchIndex;
   authoring: AuthoringService;
   loaders: Loaders;
+  /** Who may open which course's lessons (commerce); open when no commerce is deployed. */
+  access: AccessChecker;
 }

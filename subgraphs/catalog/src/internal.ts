@@ -4,7 +4,8 @@
  * setup scripts and check commands (labs), and a course's syllabus and instructors for enrolment
  * and completion rules. For the ai service: learner-readable course content to index (no answer
  * keys, checks or hints), every course's version to reconcile its index, and appending quiz
- * questions on an instructor's behalf.
+ * questions on an instructor's behalf. For commerce: courses by id or slug (titles for receipts,
+ * instructors for revenue shares; slugs name the demo's paid courses when it seeds prices).
  */
 import type { ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
@@ -29,9 +30,12 @@ export const MAX_INTERNAL_IDS = 500;
 /** Course content is large (whole syllabi): fewer courses per request. */
 export const MAX_CONTENT_IDS = 50;
 export const MAX_VERSIONS_PAGE = 1_000;
+export const MAX_SLUGS = 100;
 
 const idsBody = (max: number) => z.object({ ids: z.array(z.string().max(100)).max(max) });
 const idsShape = (max: number) => `{"ids": [...]} with at most ${max} string ids`;
+
+const slugsBody = z.object({ slugs: z.array(z.string().min(1).max(200)).min(1).max(MAX_SLUGS) });
 
 const versionsBody = z.object({
   after: z.string().refine(isUuid).nullable().optional(),
@@ -92,6 +96,8 @@ export interface InternalLab {
 
 export interface InternalCourse {
   id: string;
+  slug: string;
+  title: string;
   published: boolean;
   instructorIds: string[];
   /** Every lesson id in syllabus order. */
@@ -158,6 +164,15 @@ export function internalRoutes(options: InternalRoutesOptions): Record<string, H
     'POST /internal/courses': byIds(MAX_INTERNAL_IDS, async (ids) => ({
       courses: inRequestOrder(ids, await store.byIds(ids)).map(toInternalCourse),
     })),
+    'POST /internal/courses/by-slug': guarded(
+      slugsBody,
+      `{"slugs": [...]} with 1 to ${MAX_SLUGS} slugs`,
+      async ({ slugs }, res) => {
+        const found = await Promise.all([...new Set(slugs)].map((slug) => store.bySlug(slug)));
+        const courses = found.flatMap((course) => (course ? [toInternalCourse(course)] : []));
+        sendJson(res, 200, { courses });
+      },
+    ),
     'POST /internal/course-content': byIds(MAX_CONTENT_IDS, async (ids) => ({
       courses: inRequestOrder(ids, await store.byIds(ids)).map(toCourseContent),
     })),
@@ -256,6 +271,8 @@ function toInternalLab(lab: LabContent): InternalLab {
 export function toInternalCourse(course: CourseDocument): InternalCourse {
   return {
     id: course.id,
+    slug: course.slug,
+    title: course.title,
     published: course.published,
     instructorIds: [...course.instructorIds],
     lessonIds: lessonsOf(course).map((lesson) => lesson.id),

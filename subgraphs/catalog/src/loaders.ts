@@ -1,6 +1,16 @@
-/** Per-request DataLoaders over the course store (entity references, lessons, categories, instructors). */
+/**
+ * Per-request DataLoaders over the course store (entity references, lessons, categories,
+ * instructors) and over commerce's course-access decisions for the viewer.
+ */
 import type DataLoader from 'dataloader';
-import { groupedLoader, keyedLoader } from '@learncraft/kit';
+import {
+  AccessUnavailableError,
+  groupedLoader,
+  keyedLoader,
+  type AccessChecker,
+  type AccessSubject,
+  type CourseAccessDecision,
+} from '@learncraft/kit';
 import type { CategoryWithCount, CourseDocument, LessonRecord } from './domain/course';
 import type { CourseStore } from './stores/courseStore';
 
@@ -10,10 +20,24 @@ export interface Loaders {
   categoryBySlug: DataLoader<string, CategoryWithCount | null, unknown>;
   /** Every course (drafts included) each user teaches; callers filter by visibility. */
   coursesByInstructor: DataLoader<string, { instructorId: string; course: CourseDocument }[], unknown>;
+  /** The viewer's access to each course; null when commerce could not be asked. */
+  courseAccess: DataLoader<string, CourseAccessDecision | null, unknown>;
 }
 
-export function createLoaders(store: CourseStore): Loaders {
+export function createLoaders(
+  store: CourseStore,
+  access: AccessChecker,
+  viewer: AccessSubject | null,
+): Loaders {
   return {
+    courseAccess: keyedLoader(
+      (ids) =>
+        access.courseAccess(viewer, [...ids]).catch((error: unknown) => {
+          if (error instanceof AccessUnavailableError) return [];
+          throw error;
+        }),
+      (decision) => decision.courseId,
+    ),
     courseById: keyedLoader(
       (ids) => store.byIds(ids),
       (course) => course.id,

@@ -1,19 +1,24 @@
 /**
  * Starts the catalog subgraph: opens the course store (MongoDB when MONGODB_URL is set, else the
  * embedded JSONB store on PostgreSQL or PGlite), the search index (Elasticsearch or in-process),
- * rebuilds the in-process index, seeds the demo catalog when asked, and serves GraphQL plus the
- * internal routes through the kit's server.
+ * rebuilds the in-process index, seeds the demo catalog when asked, builds the course-access
+ * checker (commerce, following `entitlement.changed`) that locks paid lessons, and serves GraphQL
+ * plus the internal routes through the kit's server.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   ConfigError,
+  accessCheckerFromConfig,
+  createCache,
   createEventBus,
   createLogger,
   createTokenVerifier,
   loadSchemaFile,
   openDatabase,
   startSubgraph,
+  type AccessChecker,
+  type Cache,
   type Database,
   type EventBus,
   type Logger,
@@ -47,7 +52,14 @@ export interface StartCatalogOptions {
   authoringContext?: AuthoringContext;
   /** Where course events go (tests); otherwise Redis Streams (REDIS_URL) or HTTP push. Not closed. */
   eventBus?: EventBus;
+  /** Otherwise commerce over COMMERCE_INTERNAL_URL (open when unset), cached in `cache`. */
+  access?: AccessChecker;
+  /** Otherwise Redis when REDIS_URL is set, else in memory. Not closed when injected. */
+  cache?: Cache;
 }
+
+/** The consumer group that forgets cached course access on `entitlement.changed`. */
+export const ACCESS_GROUP = 'catalog-access';
 
 export interface RunningCatalog extends RunningServer {
   readonly courseStore: CourseStore;
@@ -70,6 +82,7 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
     if (config.SEED_DEMO) await seedDemoCatalog({ store, indexer, logger: logger.child('seed') });
 
     const events = options.eventBus ?? openEventBus(config, logger, cleanup);
+    const access = options.access ?? openAccessChecker(options, logger, cleanup);
     const authoring = new AuthoringService(
       store,
       indexer,
@@ -99,11 +112,18 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
         courses: store,
         search: searchIndex,
         authoring,
-        loaders: createLoaders(store),
+        access,
+        loaders: createLoaders(store, access, base.viewer),
       }),
-      routes: internalRoutes({ store, authoring, secret: config.INTERNAL_API_SECRET }),
+      routes: {
+        ...events.routes(),
+        ...internalRoutes({ store, authoring, secret: config.INTERNAL_API_SECRET }),
+      },
       onClose: () => closeAll(cleanup),
     });
+    const following = await access.follow(events, ACCESS_GROUP);
+    // Closed in reverse order: the consumer stops before the bus and the server go.
+    cleanup.push(() => following.stop());
     return Object.assign(running, { courseStore: store, searchIndex });
   } catch (error) {
     await closeAll(cleanup);
@@ -129,6 +149,17 @@ function openEventBus(config: CatalogConfig, logger: Logger, cleanup: (() => Pro
       : `course events: HTTP push to ${config.EVENT_SUBSCRIBER_URLS.length} subscriber(s)`,
   );
   return bus;
+}
+
+function openAccessChecker(
+  options: StartCatalogOptions,
+  logger: Logger,
+  cleanup: (() => Promise<void>)[],
+): AccessChecker {
+  const { config } = options;
+  const cache = options.cache ?? createCache(config.REDIS_URL, 'learncraft:catalog:');
+  if (!options.cache) cleanup.push(() => cache.close());
+  return accessCheckerFromConfig(config, { cache, logger });
 }
 
 async function openCourseStore(

@@ -178,7 +178,7 @@ describe('POST /internal/courses', () => {
     expect((await catalog.internal('/internal/courses', { ids: [published.id] }, null)).status).toBe(403);
   });
 
-  test('returns publication state, instructors and lesson ids in syllabus order; unknown ids are omitted', async () => {
+  test('returns slug, title, publication state, instructors and lesson ids in syllabus order; unknown ids are omitted', async () => {
     const response = await catalog.internal('/internal/courses', {
       ids: [draft.id, randomUUID(), published.id],
     });
@@ -188,12 +188,16 @@ describe('POST /internal/courses', () => {
         courses: [
           {
             id: draft.id,
+            slug: draft.slug,
+            title: draft.title,
             published: false,
             instructorIds: draft.instructorIds,
             lessonIds: [draft.modules[0]!.lessons[0]!.id],
           },
           {
             id: published.id,
+            slug: published.slug,
+            title: published.title,
             published: true,
             instructorIds: ['u-1', 'u-2'],
             lessonIds: [
@@ -205,5 +209,31 @@ describe('POST /internal/courses', () => {
         ],
       },
     });
+  });
+});
+
+describe('POST /internal/courses/by-slug', () => {
+  test('answers the same shape as /internal/courses for the known slugs, in request order, unknown ones omitted', async () => {
+    const response = await catalog.internal('/internal/courses/by-slug', {
+      slugs: [published.slug, 'no-such-course', draft.slug],
+    });
+    const byIds = await catalog.internal('/internal/courses', { ids: [published.id, draft.id] });
+    expect(response).toEqual({ status: 200, body: byIds.body });
+    expect(response.body.courses.map((course: { slug: string }) => course.slug)).toEqual([
+      published.slug,
+      draft.slug,
+    ]);
+  });
+
+  test('answers 403 without the internal secret and 400 to an empty or oversized list', async () => {
+    expect(
+      (await catalog.internal('/internal/courses/by-slug', { slugs: [published.slug] }, null)).status,
+    ).toBe(403);
+    expect(await catalog.internal('/internal/courses/by-slug', { slugs: [] })).toEqual({
+      status: 400,
+      body: { error: 'The body must be {"slugs": [...]} with 1 to 100 slugs.' },
+    });
+    const tooMany = Array.from({ length: 101 }, (_, index) => `slug-${index}`);
+    expect((await catalog.internal('/internal/courses/by-slug', { slugs: tooMany })).status).toBe(400);
   });
 });

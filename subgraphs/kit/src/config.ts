@@ -47,6 +47,8 @@ export const subgraphEnv = {
   /** Longest a GraphQL request may run before it is answered with an error. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   LOG_LEVEL: logLevel,
+  /** commerce's internal base URL, for course access; unset: no commerce, every course is open. */
+  COMMERCE_INTERNAL_URL: optionalUrl,
 };
 
 /** The parsed values of `subgraphEnv`, which every subgraph's config contains. */

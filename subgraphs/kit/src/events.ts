@@ -14,6 +14,8 @@
  *   back-off for about ten minutes; the consumer serves that route from `routes()` and answers 202
  *   only once its handler succeeded (503 while no handler is registered, so the publisher retries).
  *   The queue lives in the publisher's memory: events still queued when it stops are lost (logged).
+ *   A publisher with its own durable outbox passes `{ delivered: true }` instead: one attempt per
+ *   subscriber, awaited, rejecting unless every subscriber acknowledged, and nothing queued.
  *
  * Delivery is at-least-once and unordered across retries: handlers must be idempotent, and may use
  * `DomainEvent.id` to recognise a repeat.
@@ -23,6 +25,7 @@ import { hostname } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import Redis from 'ioredis';
 import { z } from 'zod';
+import type { SubgraphEnv } from './config';
 import { sendJson, type HttpRoute } from './http';
 import { internalHeaders, internalJsonRoute, parseJsonBody } from './internal';
 import type { Logger } from './logger';
@@ -43,8 +46,20 @@ export interface EventConsumer {
   stop(): Promise<void>;
 }
 
+/** How one event is published. */
+export interface PublishOptions {
+  /** The event's id (e.g. its outbox row id, so consumers recognise a repeat); a fresh UUID otherwise. */
+  id?: string;
+  /**
+   * HTTP push: resolve only after every subscriber acknowledged the event (one attempt each,
+   * rejecting when any did not; no background retry, the caller retries, e.g. from its outbox).
+   * Redis resolves after XADD either way.
+   */
+  delivered?: boolean;
+}
+
 export interface EventBus {
-  publish<T>(topic: string, payload: T): Promise<void>;
+  publish<T>(topic: string, payload: T, options?: PublishOptions): Promise<void>;
   consume<T>(topic: string, group: string, handler: EventHandler<T>): Promise<EventConsumer>;
   /** Routes a consumer must serve (the HTTP adapter's `POST /internal/events`); none on Redis. */
   routes(): Record<string, HttpRoute>;
@@ -97,6 +112,24 @@ export function createEventBus(options: EventBusOptions): EventBus {
     : new HttpEventBus(options);
 }
 
+/**
+ * A subgraph's bus for the events it consumes (and publishes to no HTTP subscriber): Redis Streams
+ * when REDIS_URL is set, else HTTP push received on `routes()`, which the subgraph must serve.
+ */
+export function createConsumerEventBus(
+  config: Pick<SubgraphEnv, 'REDIS_URL' | 'INTERNAL_API_SECRET'>,
+  service: string,
+  logger: Logger,
+): EventBus {
+  return createEventBus({
+    redisUrl: config.REDIS_URL,
+    subscriberUrls: [],
+    secret: config.INTERNAL_API_SECRET,
+    logger: logger.child('events'),
+    service,
+  });
+}
+
 /** The delay before retry number `attempt` (1 = the first retry). */
 export function retryDelayMs(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
@@ -109,8 +142,8 @@ const eventBody = z.object({
   publishedAt: z.string().min(1).max(100),
 });
 
-function newEvent<T>(topic: string, payload: T): DomainEvent<T> {
-  return { id: randomUUID(), topic, payload, publishedAt: new Date().toISOString() };
+function newEvent<T>(topic: string, payload: T, id?: string): DomainEvent<T> {
+  return { id: id ?? randomUUID(), topic, payload, publishedAt: new Date().toISOString() };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -140,11 +173,13 @@ export class HttpEventBus implements EventBus {
     }
   }
 
-  publish<T>(topic: string, payload: T): Promise<void> {
+  publish<T>(topic: string, payload: T, options: PublishOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The event bus is closed.'));
-    const event = newEvent(topic, payload) as DomainEvent<unknown>;
-    for (const base of this.options.subscriberUrls) {
-      const delivery: Delivery = { url: `${base.replace(/\/+$/, '')}${EVENTS_PATH}`, event, attempts: 0 };
+    const event = newEvent(topic, payload, options.id) as DomainEvent<unknown>;
+    const urls = this.options.subscriberUrls.map((base) => `${base.replace(/\/+$/, '')}${EVENTS_PATH}`);
+    if (options.delivered) return this.deliverNow(event, urls);
+    for (const url of urls) {
+      const delivery: Delivery = { url, event, attempts: 0 };
       this.enqueue(delivery);
       void this.attempt(delivery);
     }
@@ -205,26 +240,46 @@ export class HttpEventBus implements EventBus {
     this.queued.add(delivery);
   }
 
+  /** One attempt per subscriber, all at once; rejects naming the subscribers that did not acknowledge. */
+  private async deliverNow(event: DomainEvent<unknown>, urls: string[]): Promise<void> {
+    const outcomes = await Promise.all(urls.map((url) => this.post(url, event)));
+    const failures = outcomes.flatMap((outcome, index) =>
+      outcome.ok ? [] : [`${urls[index]}: ${outcome.failure}`],
+    );
+    if (failures.length > 0) {
+      throw new Error(`event ${event.id} (${event.topic}) was not delivered to ${failures.join('; ')}`);
+    }
+  }
+
+  /** POSTs the event once; `final` when the refusal will not change on a retry (bad body, wrong secret). */
+  private async post(
+    url: string,
+    event: DomainEvent<unknown>,
+  ): Promise<{ ok: true } | { ok: false; failure: string; final: boolean }> {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...internalHeaders(this.options.secret ?? '') },
+        body: JSON.stringify(event),
+        signal: AbortSignal.timeout(this.options.deliveryTimeoutMs ?? 30_000),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.ok) return { ok: true };
+      const final = response.status === 400 || response.status === 403;
+      return { ok: false, failure: `HTTP ${response.status}`, final };
+    } catch (error) {
+      return { ok: false, failure: error instanceof Error ? error.message : String(error), final: false };
+    }
+  }
+
   private async attempt(delivery: Delivery): Promise<void> {
     delivery.timer = undefined;
     if (!this.queued.has(delivery)) return;
     delivery.attempts += 1;
-    let failure: string;
-    try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...internalHeaders(this.options.secret ?? '') },
-        body: JSON.stringify(delivery.event),
-        signal: AbortSignal.timeout(this.options.deliveryTimeoutMs ?? 30_000),
-      });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.ok) return void this.queued.delete(delivery);
-      failure = `HTTP ${response.status}`;
-      // A refusal of the event itself (bad body, wrong secret) will not change on a retry.
-      if (response.status === 400 || response.status === 403) return this.drop(delivery, failure);
-    } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-    }
+    const outcome = await this.post(delivery.url, delivery.event);
+    if (outcome.ok) return void this.queued.delete(delivery);
+    const { failure } = outcome;
+    if (outcome.final) return this.drop(delivery, failure);
     if (!this.queued.has(delivery)) return;
     if (delivery.attempts >= this.retry.maxAttempts) return this.drop(delivery, failure);
     const delay = retryDelayMs(this.retry, delivery.attempts);
@@ -299,8 +354,8 @@ export class RedisEventBus implements EventBus {
     this.prefix = options.streamPrefix ?? 'learncraft:events:';
   }
 
-  async publish<T>(topic: string, payload: T): Promise<void> {
-    const event = newEvent(topic, payload);
+  async publish<T>(topic: string, payload: T, options: PublishOptions = {}): Promise<void> {
+    const event = newEvent(topic, payload, options.id);
     await this.commands.call(
       'XADD',
       this.prefix + topic,

@@ -11,8 +11,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import {
+  COURSE_ACCESS_PATH,
+  courseAccessRequestSchema,
+  ENTITLEMENT_CHANGED,
+  type CourseAccessDecision,
+  type CourseAccessRequest,
+  type EntitlementChanged,
+} from './access';
 import { openDatabase, type Database } from './db';
-import { readBody, type HttpRoute } from './http';
+import { createEventBus } from './events';
+import { readBody, sendJson, type HttpRoute } from './http';
+import { internalJsonRoute } from './internal';
+import { createLogger } from './logger';
 import { Metrics } from './metrics';
 
 export const TEST_POSTGRES_URL =
@@ -116,4 +127,84 @@ export async function serveTestRoutes(
         server.close(() => resolve());
       }),
   };
+}
+
+/** A stand-in for commerce's `POST /internal/course-access`, for the subgraphs' access tests. */
+export interface FakeCommerce {
+  url: string;
+  /** The bodies of the calls received, oldest first. */
+  readonly calls: CourseAccessRequest[];
+  /** Courses that cost money; every other course is FREE. */
+  readonly paid: Set<string>;
+  /** Grants `userId` a course (PURCHASED), optionally until `expiresAt`. */
+  grant(userId: string, courseId: string, expiresAt?: string): void;
+  revoke(userId: string, courseId: string): void;
+  /** Answers every call with this status and a non-decision body until set back to null. */
+  failWith: number | null;
+  close(): Promise<void>;
+}
+
+export async function serveFakeCommerce(options: { secret: string; paid?: string[] }): Promise<FakeCommerce> {
+  const grants = new Map<string, string | null>();
+  const calls: CourseAccessRequest[] = [];
+  const paid = new Set(options.paid ?? []);
+  const decide = (userId: string | null, courseId: string): CourseAccessDecision => {
+    if (!paid.has(courseId)) return { courseId, hasAccess: true, reason: 'FREE', expiresAt: null };
+    const grant = userId === null ? undefined : grants.get(`${userId}\0${courseId}`);
+    if (grant !== undefined) return { courseId, hasAccess: true, reason: 'PURCHASED', expiresAt: grant };
+    return {
+      courseId,
+      hasAccess: false,
+      reason: userId === null ? 'SIGN_IN_REQUIRED' : 'PAYMENT_REQUIRED',
+      expiresAt: null,
+    };
+  };
+  const fake = {
+    calls,
+    paid,
+    failWith: null as number | null,
+    grant: (userId: string, courseId: string, expiresAt?: string) =>
+      void grants.set(`${userId}\0${courseId}`, expiresAt ?? null),
+    revoke: (userId: string, courseId: string) => void grants.delete(`${userId}\0${courseId}`),
+  };
+  const served = await serveTestRoutes({
+    [`POST ${COURSE_ACCESS_PATH}`]: internalJsonRoute(
+      { secret: options.secret, schema: courseAccessRequestSchema, shape: 'a course-access request' },
+      (body, res) => {
+        calls.push(body);
+        if (fake.failWith !== null) return Promise.resolve(sendJson(res, fake.failWith, { error: 'FAILED' }));
+        const decisions = body.courseIds.map((courseId) => decide(body.userId, courseId));
+        return Promise.resolve(sendJson(res, 200, { decisions }));
+      },
+    ),
+  });
+  return Object.assign(fake, { url: served.url, close: () => served.close() });
+}
+
+/**
+ * Pushes one `entitlement.changed` event to a subgraph's `POST /internal/events` (HTTP push, as
+ * commerce does without Redis) and resolves once the subgraph has handled it.
+ */
+export async function announceEntitlementChanged(
+  subgraphUrl: string,
+  secret: string,
+  change: Pick<EntitlementChanged, 'userId'> & Partial<EntitlementChanged>,
+): Promise<void> {
+  const publisher = createEventBus({
+    subscriberUrls: [new URL(subgraphUrl).origin],
+    secret,
+    logger: createLogger('commerce-test', 'silent'),
+    service: 'commerce',
+  });
+  const payload: EntitlementChanged = {
+    entitlementId: randomBytes(8).toString('hex'),
+    courseIds: null,
+    change: 'GRANTED',
+    ...change,
+  };
+  try {
+    await publisher.publish(ENTITLEMENT_CHANGED, payload, { delivered: true });
+  } finally {
+    await publisher.close();
+  }
 }

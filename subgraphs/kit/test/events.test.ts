@@ -130,6 +130,26 @@ describe.each([
     expect(ai.events[0]!.id).not.toBe(ai.events[1]!.id);
   });
 
+  it('an event published with an id carries that id to its consumers', async () => {
+    const seen = collector<{ orderId: string }>();
+    await world.consumerBus().consume(topic, 'ai-indexer', seen.handler);
+    await world.publisher.publish(topic, { orderId: 'o-1' }, { id: 'outbox-42' });
+    await seen.until(1);
+    expect(seen.events.map((event) => [event.id, event.payload])).toEqual([
+      ['outbox-42', { orderId: 'o-1' }],
+    ]);
+  });
+
+  it('publish with delivered resolves, and the event reaches the consumer with the given id', async () => {
+    const seen = collector<{ orderId: string }>();
+    await world.consumerBus().consume(topic, 'ai-indexer', seen.handler);
+    await expect(
+      world.publisher.publish(topic, { orderId: 'o-2' }, { id: 'outbox-43', delivered: true }),
+    ).resolves.toBeUndefined();
+    await seen.until(1);
+    expect(seen.events.map((event) => event.id)).toEqual(['outbox-43']);
+  });
+
   it('two consumers of one group share the events, each event handled by exactly one', async () => {
     const first: number[] = [];
     const second: number[] = [];
@@ -263,6 +283,56 @@ describe('HTTP push adapter', () => {
     });
     await expect(publisher.publish('course.changed', { courseId: 'c-1' })).resolves.toBeUndefined();
     await publisher.close();
+  });
+});
+
+describe('HTTP push with delivered: true', () => {
+  it('resolves only after every subscriber has handled the event', async () => {
+    const consumers = [1, 2].map(
+      () => new HttpEventBus({ subscriberUrls: [], secret: SECRET, logger, service: 'progress' }),
+    );
+    const served = await Promise.all(consumers.map((bus) => serveTestRoutes(bus.routes())));
+    const handled: string[] = [];
+    for (const [index, bus] of consumers.entries()) {
+      await bus.consume('order.paid', 'access', (event) => {
+        handled.push(`${index}:${event.id}`);
+        return Promise.resolve();
+      });
+    }
+    const publisher = createEventBus({
+      subscriberUrls: served.map((one) => one.url),
+      secret: SECRET,
+      logger,
+      service: 'commerce',
+    });
+    await publisher.publish('order.paid', { orderId: 'o-1' }, { id: 'outbox-1', delivered: true });
+    expect(handled.sort()).toEqual(['0:outbox-1', '1:outbox-1']);
+    await publisher.close();
+    for (const bus of consumers) await bus.close();
+    for (const one of served) await one.close();
+  });
+
+  it('rejects when a subscriber does not acknowledge, and does not retry in the background', async () => {
+    const consumer = new HttpEventBus({ subscriberUrls: [], secret: SECRET, logger, service: 'progress' });
+    const served = await serveTestRoutes(consumer.routes());
+    const publisher = createEventBus({
+      subscriberUrls: [served.url, 'http://127.0.0.1:9'],
+      secret: SECRET,
+      logger,
+      service: 'commerce',
+      retry: FAST_RETRY,
+    });
+    // No handler yet: the consumer answers 503; port 9 refuses the connection.
+    await expect(publisher.publish('order.paid', { orderId: 'o-1' }, { delivered: true })).rejects.toThrow(
+      /was not delivered to .*HTTP 503.*127\.0\.0\.1:9/,
+    );
+    const seen = collector<unknown>();
+    await consumer.consume('order.paid', 'access', seen.handler);
+    await sleep(200);
+    expect(seen.events).toEqual([]);
+    await publisher.close();
+    await consumer.close();
+    await served.close();
   });
 });
 

@@ -1,12 +1,15 @@
 /**
  * Wires the labs subgraph: database (injected, PostgreSQL or PGlite) with migrations, the catalog
- * and progress clients, the lab runtime, pub/sub, the terminal endpoint, the sweeper, and the
- * kit's subgraph server. On start it reconciles the runtime's sandboxes with the sessions.
+ * and progress clients, the course-access checker (commerce, following `entitlement.changed`),
+ * the lab runtime, pub/sub, the terminal endpoint, the sweeper, and the kit's subgraph server. On start it reconciles the runtime's sandboxes with the sessions.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigError,
+  accessCheckerFromConfig,
+  createCache,
+  createConsumerEventBus,
   createLogger,
   createPubSub,
   createTokenVerifier,
@@ -17,7 +20,11 @@ import {
   openDatabase,
   secretFromDataDir,
   startSubgraph,
+  type AccessChecker,
+  type Cache,
   type Database,
+  type EventBus,
+  type EventConsumer,
   type Logger,
   type PubSub,
   type RunningServer,
@@ -41,6 +48,8 @@ export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 export const SCHEMA_PATH = join(__dirname, 'schema.graphql');
 /** File in DATA_DIR holding the generated terminal-token secret when LAB_TERMINAL_SECRET is unset. */
 export const TERMINAL_SECRET_FILE = 'lab-terminal-secret';
+/** The consumer group that forgets cached course access on `entitlement.changed`. */
+export const ACCESS_GROUP = 'labs-access';
 
 export interface StartLabsOptions {
   config: LabsConfig;
@@ -57,6 +66,12 @@ export interface StartLabsOptions {
   catalog?: CatalogClient;
   /** Otherwise the HTTP client over PROGRESS_INTERNAL_URL (needs INTERNAL_API_SECRET). */
   progress?: ProgressClient;
+  /** Otherwise Redis Streams when REDIS_URL is set, else HTTP push; an injected one is not closed. */
+  events?: EventBus;
+  /** Otherwise commerce over COMMERCE_INTERNAL_URL (open when unset), cached in `cache`. */
+  access?: AccessChecker;
+  /** Otherwise Redis when REDIS_URL is set, else in memory; an injected one is not closed. */
+  cache?: Cache;
   logger?: Logger;
   /** The clock for expiry, warnings, tokens and timestamps; the system clock by default. */
   now?: () => Date;
@@ -98,7 +113,14 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       metrics,
     }));
   const pubsub = options.pubsub ?? createPubSub(config.REDIS_URL);
+  const cache = options.cache ?? createCache(config.REDIS_URL, 'learncraft:labs:');
+  const events = options.events ?? createConsumerEventBus(config, SUBGRAPH_NAME, logger);
+  const access = options.access ?? accessCheckerFromConfig(config, { cache, logger });
+  let following: EventConsumer | null = null;
   const release = async () => {
+    await following?.stop();
+    if (!options.events) await events.close();
+    if (!options.cache) await cache.close();
     if (!options.runtime) await runtime.close();
     if (!options.pubsub) await pubsub.close();
     if (!options.db) await db.close();
@@ -111,6 +133,7 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       store,
       catalog,
       progress,
+      access,
       runtime,
       pubsub,
       logger,
@@ -155,7 +178,10 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       logger,
       metrics,
       upgrades: { '/terminal': (req, socket, head) => terminals.handleUpgrade(req, socket, head) },
-      routes: internalRoutes({ store, catalog, terminals, secret: config.INTERNAL_API_SECRET }),
+      routes: {
+        ...events.routes(),
+        ...internalRoutes({ store, catalog, terminals, secret: config.INTERNAL_API_SECRET }),
+      },
       context: (base) => createContext(base, { store, labs, pubsub, logger, now, terminalUrl }),
       onClose: async () => {
         await labs.close();
@@ -163,6 +189,7 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
         await release();
       },
     });
+    following = await access.follow(events, ACCESS_GROUP);
     labs.startSweeper(config.LAB_SWEEP_INTERVAL_MS);
     const closeServer = server.close.bind(server);
     return Object.assign(server, {

@@ -1,5 +1,5 @@
 /** The per-request context every resolver receives. */
-import type { Logger, PubSub, RequestBase } from '@learncraft/kit';
+import type { AccessChecker, Logger, PubSub, RequestBase } from '@learncraft/kit';
 import { createLoaders, type Loaders } from './loaders';
 import type { CatalogClient } from './stores/catalogClient';
 import type { ProgressStore } from './stores/progressStore';
@@ -14,6 +14,8 @@ export interface ProgressContext extends RequestBase {
   /** Fresh per request; a subscription replaces them before each event (see refreshLoaders). */
   loaders: Loaders;
   pubsub: PubSub;
+  /** Who may learn which course (commerce); open when no commerce is deployed. */
+  access: AccessChecker;
   logger: Logger;
   /** The clock every decision and timestamp of the request uses (injectable for tests). */
   now: () => Date;
@@ -23,7 +25,7 @@ export interface ProgressContext extends RequestBase {
 
 export function createContext(
   base: RequestBase,
-  deps: { stores: ProgressStores; pubsub: PubSub; logger: Logger; now: () => Date },
+  deps: { stores: ProgressStores; pubsub: PubSub; access: AccessChecker; logger: Logger; now: () => Date },
 ): ProgressContext {
   const context: ProgressContext = {
     ...base,

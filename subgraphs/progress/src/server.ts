@@ -1,11 +1,15 @@
 /**
  * Wires the progress subgraph: database (injected, PostgreSQL or PGlite) with migrations, the
- * catalog client, pub/sub, the token verifier, and the kit's subgraph server with the internal
- * routes the labs service calls.
+ * catalog client, pub/sub, the token verifier, the course-access checker (commerce, following
+ * `entitlement.changed`), and the kit's subgraph server with the internal routes the labs service
+ * calls.
  */
 import { join } from 'node:path';
 import {
   ConfigError,
+  accessCheckerFromConfig,
+  createCache,
+  createConsumerEventBus,
   createLogger,
   createPubSub,
   createTokenVerifier,
@@ -15,11 +19,15 @@ import {
   openDatabase,
   startSubgraph,
   databaseReady,
+  type AccessChecker,
+  type Cache,
   type Database,
+  type EventBus,
   type Logger,
   type PubSub,
   type RunningServer,
   type TokenVerifier,
+  type EventConsumer,
 } from '@learncraft/kit';
 import type { ProgressConfig } from './config';
 import { createContext, type ProgressContext, type ProgressStores } from './context';
@@ -31,6 +39,8 @@ import { createProgressStore } from './stores/progressStore';
 export const SUBGRAPH_NAME = 'progress';
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 export const SCHEMA_PATH = join(__dirname, 'schema.graphql');
+/** The consumer group that forgets cached course access on `entitlement.changed`. */
+export const ACCESS_GROUP = 'progress-access';
 
 export interface StartProgressOptions {
   config: ProgressConfig;
@@ -41,6 +51,12 @@ export interface StartProgressOptions {
   pubsub?: PubSub;
   /** Otherwise the HTTP client over CATALOG_INTERNAL_URL (needs INTERNAL_API_SECRET). */
   catalog?: CatalogClient;
+  /** Otherwise Redis Streams when REDIS_URL is set, else HTTP push; an injected one is not closed. */
+  events?: EventBus;
+  /** Otherwise commerce over COMMERCE_INTERNAL_URL (open when unset), cached in `cache`. */
+  access?: AccessChecker;
+  /** Otherwise Redis when REDIS_URL is set, else in memory; an injected one is not closed. */
+  cache?: Cache;
   logger?: Logger;
   /** The clock for attempt cool-downs and timestamps; the system clock by default. */
   now?: () => Date;
@@ -73,7 +89,14 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
       metrics,
     }));
   const pubsub = options.pubsub ?? createPubSub(config.REDIS_URL);
+  const cache = options.cache ?? createCache(config.REDIS_URL, 'learncraft:progress:');
+  const events = options.events ?? createConsumerEventBus(config, SUBGRAPH_NAME, logger);
+  const access = options.access ?? accessCheckerFromConfig(config, { cache, logger });
+  let following: EventConsumer | null = null;
   const release = async () => {
+    await following?.stop();
+    if (!options.events) await events.close();
+    if (!options.cache) await cache.close();
     if (!options.pubsub) await pubsub.close();
     if (!options.db) await db.close();
   };
@@ -92,10 +115,14 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
       verifier,
       logger,
       metrics,
-      context: (base) => createContext(base, { stores, pubsub, logger, now }),
-      routes: internalRoutes({ stores, pubsub, logger, now, secret: config.INTERNAL_API_SECRET }),
+      context: (base) => createContext(base, { stores, pubsub, access, logger, now }),
+      routes: {
+        ...events.routes(),
+        ...internalRoutes({ stores, pubsub, logger, now, secret: config.INTERNAL_API_SECRET }),
+      },
       onClose: release,
     });
+    following = await access.follow(events, ACCESS_GROUP);
     return Object.assign(server, { db, pubsub, stores });
   } catch (error) {
     await release();

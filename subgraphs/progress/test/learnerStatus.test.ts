@@ -1,9 +1,9 @@
 /**
  * POST /internal/learner-course-status: what the ai service learns about a learner in a course —
- * enrolment, and the quiz lessons passed (failed attempts and other courses do not count).
+ * enrolment, progress percent, and the quiz lessons passed (failed attempts and other courses do not count).
  */
 import { LIMITED_COURSE, WEB_COURSE } from './support/catalogFixture';
-import { ENROLL, SUBMIT, startHarness, type Harness } from './support/harness';
+import { COMPLETE, ENROLL, SUBMIT, startHarness, type Harness } from './support/harness';
 
 const STATUS = '/internal/learner-course-status';
 const ALL_RIGHT = [
@@ -29,7 +29,7 @@ describe('POST /internal/learner-course-status', () => {
     const learner = await h.learner();
     expect(await h.internal(STATUS, { userId: learner.id, courseId: WEB_COURSE.id })).toEqual({
       status: 200,
-      body: { enrolled: false, passedQuizLessonIds: [] },
+      body: { enrolled: false, progressPercent: 0, passedQuizLessonIds: [] },
     });
   });
 
@@ -44,11 +44,22 @@ describe('POST /internal/learner-course-status', () => {
     await submit(learner.token, 'web-quiz', ALL_WRONG);
     expect(await h.internal(STATUS, { userId: learner.id, courseId: LIMITED_COURSE.id })).toEqual({
       status: 200,
-      body: { enrolled: true, passedQuizLessonIds: ['practice', 'three-tries'] },
+      body: { enrolled: true, progressPercent: 66, passedQuizLessonIds: ['practice', 'three-tries'] },
     });
     expect(await h.internal(STATUS, { userId: learner.id, courseId: WEB_COURSE.id })).toEqual({
       status: 200,
-      body: { enrolled: true, passedQuizLessonIds: [] },
+      body: { enrolled: true, progressPercent: 0, passedQuizLessonIds: [] },
+    });
+  });
+
+  it("reports the enrollment's progress percent, as Enrollment.progressPercent", async () => {
+    const learner = await h.learner();
+    await h.gql(ENROLL, { courseId: WEB_COURSE.id }, learner.token);
+    const completed = await h.gql(COMPLETE, { lessonId: 'web-reading' }, learner.token);
+    expect(completed.data?.lessonComplete.enrollment.progressPercent).toBe(25);
+    expect(await h.internal(STATUS, { userId: learner.id, courseId: WEB_COURSE.id })).toEqual({
+      status: 200,
+      body: { enrolled: true, progressPercent: 25, passedQuizLessonIds: [] },
     });
   });
 

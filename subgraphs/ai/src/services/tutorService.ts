@@ -6,9 +6,11 @@
  * reply is stored with its citations — or as FAILED with what happened.
  */
 import {
+  courseAccessProblem,
   hasRole,
   notFound,
   userError,
+  type AccessChecker,
   type Cache,
   type Logger,
   type Metrics,
@@ -71,6 +73,8 @@ export interface TutorServiceDeps {
   model: TutorModel;
   progress: ProgressClient;
   labs: LabsClient;
+  /** Who may learn which course (commerce); open when no commerce is deployed. */
+  access: AccessChecker;
   contents: CourseContents;
   streams: ReplyStreams;
   usage: UsageGate;
@@ -207,6 +211,11 @@ export class TutorService {
   ): Promise<Outcome<{ message: MessageRecord; level: number }>> {
     const context = await this.deps.labs.hintContext({ ...input, userId: viewer.id });
     if (!context) throw notFound('LabSession', input.sessionId);
+    const refused = await courseAccessProblem(this.deps.access, viewer, context.session.courseId, [
+      'input',
+      'sessionId',
+    ]);
+    if (refused) return { ok: false, userErrors: [refused] };
     if (context.session.status !== 'READY') {
       return {
         ok: false,
@@ -376,6 +385,8 @@ export class TutorService {
     // A draft course is invisible to everyone but its instructors, as in the catalog.
     if (!course || (!course.published && !teaches)) throw notFound('Course', courseId);
     if (teaches) return { ok: true, course, teaches, userId: viewer.id };
+    const refused = await courseAccessProblem(this.deps.access, viewer, course.id);
+    if (refused) return { ok: false, userErrors: [refused] };
     const status = await this.learnerStatus(viewer.id, course.id);
     if (!status.enrolled) {
       return {

@@ -16,6 +16,8 @@ import {
   type LessonRecord,
   type QuizContent as QuizContentDocument,
 } from '../domain/course';
+import type { LockedContent } from '../domain/lessonAccess';
+import { isPreviewLesson, lessonContent } from '../services/lessonAccess';
 import { coursesTaught, visibleCourse, visibleLesson, type PageArgs } from '../services/browse';
 import type { ModuleRecord } from '../services/authoring';
 
@@ -65,14 +67,16 @@ export const Lesson = {
     course,
     position: modulePosition,
   }),
-  content: ({ lesson }: LessonRecord) => lesson.content,
+  content: (record: LessonRecord, _: unknown, ctx: CatalogContext) => lessonContent(ctx, record),
+  preview: (record: LessonRecord, _: unknown, ctx: CatalogContext) => isPreviewLesson(ctx, record),
 };
 
-const CONTENT_TYPE: Record<LessonContent['kind'], string> = {
+const CONTENT_TYPE: Record<(LessonContent | LockedContent)['kind'], string> = {
   VIDEO: 'VideoContent',
   READING: 'ReadingContent',
   QUIZ: 'QuizContent',
   LAB: 'LabContent',
+  LOCKED: 'LockedContent',
 };
 
 export const QuizContent = {
@@ -86,7 +90,7 @@ export const LabContent = {
 };
 
 export const LessonContentUnion = {
-  __resolveType: (content: LessonContent) => CONTENT_TYPE[content.kind],
+  __resolveType: (content: LessonContent | LockedContent) => CONTENT_TYPE[content.kind],
 };
 
 export const User = {

@@ -5,10 +5,12 @@
  * under the session's row lock and published after the commit.
  */
 import {
+  courseAccessProblem,
   forbidden,
   hasRole,
   notFound,
   userError,
+  type AccessChecker,
   type Logger,
   type Metrics,
   type PubSub,
@@ -44,6 +46,8 @@ export interface LabServiceOptions {
   store: LabStore;
   catalog: CatalogClient;
   progress: ProgressClient;
+  /** Who may learn which course (commerce); open when no commerce is deployed. */
+  access: AccessChecker;
   runtime: LabRuntime;
   pubsub: PubSub;
   logger: Logger;
@@ -114,6 +118,8 @@ export class LabService {
       return failure(
         userError('NOT_A_LAB', `Lesson ${lessonId} is a ${lesson.kind} lesson, not a lab.`, LESSON_FIELD),
       );
+    const refused = await courseAccessProblem(this.options.access, viewer, lesson.courseId, LESSON_FIELD);
+    if (refused) return failure(refused);
     if (!(await this.options.progress.isEnrolled(viewer.id, lesson.courseId)))
       return failure(
         userError('NOT_ENROLLED', 'Enroll in the course before starting its labs.', LESSON_FIELD),
@@ -163,6 +169,25 @@ export class LabService {
     return { ok: true, session: created.session };
   }
 
+  /**
+   * A live session of a learner who lost access to its course (a refund) is stopped on their next
+   * action, which is refused with PAYMENT_REQUIRED; ACCESS_UNAVAILABLE leaves it running.
+   */
+  private async accessGate(
+    viewer: Viewer,
+    session: SessionRecord,
+  ): Promise<{ ok: false; userErrors: UserError[] } | null> {
+    const refused = await courseAccessProblem(this.options.access, viewer, session.courseId, SESSION_FIELD);
+    if (!refused) return null;
+    if (refused.code === 'PAYMENT_REQUIRED') {
+      this.options.logger.info('lab stopped: access to its course ended', { sessionId: session.id });
+      await this.endSession(session.id, (row) =>
+        isLive(row.status) ? { status: 'STOPPING', statusMessage: 'Access to this course has ended.' } : null,
+      );
+    }
+    return failure(refused);
+  }
+
   private runningOutcome(running: SessionRecord, lessonId: string): Outcome<{ session: SessionRecord }> {
     if (running.lessonId === lessonId) return { ok: true, session: running };
     return failure(
@@ -185,6 +210,8 @@ export class LabService {
   async reset(viewer: Viewer, sessionId: string): Promise<Outcome<{ session: SessionRecord }>> {
     const session = await this.ownSession(viewer, sessionId);
     if (!isLive(session.status)) return ended();
+    const refused = await this.accessGate(viewer, session);
+    if (refused) return refused;
     const at = this.now();
     const change = await this.store.update(
       sessionId,
@@ -211,7 +238,9 @@ export class LabService {
   }
 
   async extend(viewer: Viewer, sessionId: string): Promise<Outcome<{ session: SessionRecord }>> {
-    await this.ownSession(viewer, sessionId);
+    const session = await this.ownSession(viewer, sessionId);
+    const refused = isLive(session.status) ? await this.accessGate(viewer, session) : null;
+    if (refused) return refused;
     const at = this.now();
     let limitReached = false;
     const change = await this.store.update(sessionId, (row) => {
@@ -250,6 +279,8 @@ export class LabService {
   ): Promise<Outcome<{ session: SessionRecord; step: StepRecord }>> {
     const session = await this.ownSession(viewer, sessionId);
     if (!isLive(session.status)) return ended();
+    const refused = await this.accessGate(viewer, session);
+    if (refused) return refused;
     if (session.status !== 'READY' || !session.sandboxId) return notReady();
     const { checkTimeoutMs } = this.options;
     const at = this.now();

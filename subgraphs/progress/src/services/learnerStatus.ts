@@ -1,11 +1,15 @@
 /**
  * A learner's standing in one course for other services (the ai tutor decides what it may reveal
- * about a quiz from it): whether they are enrolled, and which quiz lessons they have passed.
+ * about a quiz from it; commerce's refund policy reads the completion): whether they are enrolled,
+ * how far they are, and which quiz lessons they have passed.
  */
 import type { ProgressStores } from '../context';
+import { progressPercent } from '../domain/progress';
 
 export interface LearnerCourseStatus {
   enrolled: boolean;
+  /** The enrollment's progress, 0-100 (0 when not enrolled), as `Enrollment.progressPercent`. */
+  progressPercent: number;
   /** Quiz lessons of the course with at least one passing attempt, in the order first passed. */
   passedQuizLessonIds: string[];
 }
@@ -15,9 +19,18 @@ export async function learnerCourseStatus(
   input: { userId: string; courseId: string },
 ): Promise<LearnerCourseStatus> {
   const [enrollment] = await deps.stores.progress.enrollmentsByUserAndCourse([input]);
-  if (!enrollment) return { enrolled: false, passedQuizLessonIds: [] };
+  if (!enrollment) return { enrolled: false, progressPercent: 0, passedQuizLessonIds: [] };
   // Attempts come oldest first and belong to this enrollment, so to this course.
-  const attempts = await deps.stores.progress.quizAttemptsByEnrollments([enrollment.id]);
+  const [attempts, completed, [course]] = await Promise.all([
+    deps.stores.progress.quizAttemptsByEnrollments([enrollment.id]),
+    deps.stores.progress.completedLessonsByEnrollments([enrollment.id]),
+    deps.stores.catalog.coursesByIds([input.courseId]),
+  ]);
   const passed = new Set(attempts.filter((attempt) => attempt.passed).map((attempt) => attempt.lessonId));
-  return { enrolled: true, passedQuizLessonIds: [...passed] };
+  const completedIds = new Set(completed.map((row) => row.lessonId));
+  return {
+    enrolled: true,
+    progressPercent: progressPercent(completedIds, course?.lessonIds ?? []),
+    passedQuizLessonIds: [...passed],
+  };
 }

@@ -1,9 +1,10 @@
 /**
- * The learner actions behind the mutations: look the lesson up in catalog, check the enrollment,
+ * The learner actions behind the mutations: look the lesson up in catalog, check the enrollment
+ * and the learner's access to the course (commerce: a refunded course refuses further progress),
  * let the domain decide, write in one transaction, then publish the event after the commit.
  * Every expected failure is a userError and writes nothing.
  */
-import { userError, type UserError, type Viewer } from '@learncraft/kit';
+import { courseAccessProblem, userError, type UserError, type Viewer } from '@learncraft/kit';
 import type { ProgressContext } from '../context';
 import { progressTopic, type ProgressEventKind, type ProgressEventPayload } from '../domain/events';
 import {
@@ -31,6 +32,8 @@ export async function enrollInCourse(
   if (!course || !course.published) {
     return failure(userError('COURSE_NOT_FOUND', `Course ${courseId} was not found.`, ['input', 'courseId']));
   }
+  const refused = await courseAccessProblem(ctx.access, viewer, course.id);
+  if (refused) return failure(refused);
   const at = ctx.now();
   const { enrollment, created } = await ctx.stores.progress.enroll(viewer.id, course.id, at);
   forgetEnrollment(ctx, enrollment);
@@ -67,6 +70,8 @@ async function lessonTarget(
       ),
     );
   }
+  const refused = await courseAccessProblem(ctx.access, viewer, course.id, LESSON_FIELD);
+  if (refused) return failure(refused);
   return { ok: true, lesson, course, enrollment };
 }
 

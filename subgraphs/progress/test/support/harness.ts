@@ -57,7 +57,13 @@ export interface Harness {
 
 export async function startHarness(
   courses: FixtureCourse[],
-  options: { flavour?: DatabaseFlavour; catalogTtlMs?: number; now?: () => Date } = {},
+  options: {
+    flavour?: DatabaseFlavour;
+    catalogTtlMs?: number;
+    now?: () => Date;
+    /** COMMERCE_INTERNAL_URL (e.g. a `serveFakeCommerce`); unset: every course open. */
+    commerceUrl?: string;
+  } = {},
 ): Promise<Harness> {
   const issuer = await createTestTokenIssuer();
   const test = await createTestDatabase(options.flavour ?? 'pglite');
@@ -69,6 +75,7 @@ export async function startHarness(
     INTERNAL_API_SECRET: CATALOG_SECRET,
     GATEWAY_SECRET: TEST_GATEWAY_SECRET,
     CATALOG_INTERNAL_URL: catalog.url,
+    COMMERCE_INTERNAL_URL: options.commerceUrl,
   });
   const start = () =>
     startProgressSubgraph({
