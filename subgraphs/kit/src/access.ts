@@ -1,9 +1,10 @@
 /**
  * Course access across the graph: commerce decides who may learn which course (free, bought,
  * covered by a plan, taught, ADMIN); catalog, progress, labs and ai enforce it through this
- * client. The decision is a call to commerce's internal route with a short cache per learner, and
- * the cache is dropped when commerce's outbox announces `entitlement.changed` for that learner,
- * so a purchase or refund is enforced on the next request (the TTL bounds a missed event).
+ * client. The decision is a call to commerce's internal route. Decisions that grant access are
+ * cached per learner for a short TTL and dropped when commerce's outbox announces
+ * `entitlement.changed` for that learner, so a refund is enforced within moments (the TTL bounds
+ * a missed event); refusals are never cached, so a purchase opens the course on the next request.
  *
  * Contract (commerce serves it, everyone else calls it):
  *   POST /internal/course-access  {"userId": string | null, "roles": [Role], "courseIds": [string] (1..100)}
@@ -254,6 +255,9 @@ class CommerceAccessChecker implements AccessChecker {
       if (cached.until > now) decisions[courseId] = cached;
     }
     for (const decision of fetched) {
+      // Refusals are never cached: a learner who has just paid is let in on the very next request,
+      // without waiting for the entitlement event to arrive.
+      if (!decision.hasAccess) continue;
       const until = Math.min(
         now + this.ttlSeconds * 1000,
         decision.expiresAt ? Date.parse(decision.expiresAt) : Number.POSITIVE_INFINITY,

@@ -52,28 +52,41 @@ describe('the course-access checker', () => {
     expect(commerce.calls).toEqual([{ userId: 'user-ada', roles: ['LEARNER'], courseIds: [PAID, FREE] }]);
   });
 
-  it('a second check of the same courses is answered from the cache without a call', async () => {
+  it('a second check of courses open to the learner is answered from the cache without a call', async () => {
     const access = checker();
-    await access.courseAccess(ADA, [PAID, FREE]);
     commerce.grant(ADA.id, PAID);
+    await access.courseAccess(ADA, [PAID, FREE]);
+    commerce.revoke(ADA.id, PAID);
     const again = await access.courseAccess(ADA, [FREE, PAID]);
-    expect(again.map((decision) => decision.reason)).toEqual(['FREE', 'PAYMENT_REQUIRED']);
+    expect(again.map((decision) => decision.reason)).toEqual(['FREE', 'PURCHASED']);
     expect(commerce.calls).toHaveLength(1);
   });
 
-  it('asks again only for the courses it has not decided yet', async () => {
+  it('a refusal is never cached, so a course bought a moment ago opens on the next check', async () => {
     const access = checker();
-    await access.courseAccess(ADA, [PAID]);
-    await access.courseAccess(ADA, [PAID, FREE]);
-    expect(commerce.calls.map((call) => call.courseIds)).toEqual([[PAID], [FREE]]);
+    expect((await access.courseAccess(ADA, [PAID]))[0]?.reason).toBe('PAYMENT_REQUIRED');
+    commerce.grant(ADA.id, PAID);
+    expect((await access.courseAccess(ADA, [PAID]))[0]?.reason).toBe('PURCHASED');
+    expect(commerce.calls).toHaveLength(2);
+  });
+
+  it('asks again only for the courses it has no cached grant for', async () => {
+    const access = checker();
+    await access.courseAccess(ADA, [FREE]);
+    await access.courseAccess(ADA, [FREE, PAID]);
+    expect(commerce.calls.map((call) => call.courseIds)).toEqual([[FREE], [PAID]]);
   });
 
   it('anonymous callers share one cached answer and are asked about as userId null', async () => {
     const access = checker();
     const [first] = await access.courseAccess(null, [PAID]);
-    await access.courseAccess(null, [PAID]);
+    await access.courseAccess(null, [FREE]);
+    await access.courseAccess(null, [FREE]);
     expect(first).toEqual({ courseId: PAID, hasAccess: false, reason: 'SIGN_IN_REQUIRED', expiresAt: null });
-    expect(commerce.calls).toEqual([{ userId: null, roles: [], courseIds: [PAID] }]);
+    expect(commerce.calls).toEqual([
+      { userId: null, roles: [], courseIds: [PAID] },
+      { userId: null, roles: [], courseIds: [FREE] },
+    ]);
   });
 
   it('a decision is asked again once the TTL has passed', async () => {
@@ -110,17 +123,21 @@ describe('the course-access checker', () => {
   it('forget drops the learner’s decisions, and only theirs', async () => {
     const access = checker();
     const grace = { id: 'user-grace', roles: ['LEARNER'] as const };
+    commerce.grant(ADA.id, PAID);
+    commerce.grant(grace.id, PAID);
     await access.courseAccess(ADA, [PAID]);
     await access.courseAccess(grace, [PAID]);
-    commerce.grant(ADA.id, PAID);
+    commerce.revoke(ADA.id, PAID);
+    commerce.revoke(grace.id, PAID);
     await access.forget(ADA.id);
-    expect((await access.courseAccess(ADA, [PAID]))[0]?.reason).toBe('PURCHASED');
-    expect((await access.courseAccess(grace, [PAID]))[0]?.reason).toBe('PAYMENT_REQUIRED');
+    expect((await access.courseAccess(ADA, [PAID]))[0]?.reason).toBe('PAYMENT_REQUIRED');
+    expect((await access.courseAccess(grace, [PAID]))[0]?.reason).toBe('PURCHASED');
     expect(commerce.calls).toHaveLength(3);
   });
 
   it('decisions taken for other roles are not reused', async () => {
     const access = checker();
+    commerce.grant(ADA.id, PAID);
     await access.courseAccess(ADA, [PAID]);
     await access.courseAccess({ id: ADA.id, roles: ['INSTRUCTOR'] }, [PAID]);
     expect(commerce.calls.map((call) => call.roles)).toEqual([['LEARNER'], ['INSTRUCTOR']]);
