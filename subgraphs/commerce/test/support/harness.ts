@@ -114,8 +114,8 @@ export interface Harness {
   count(sql: string, params?: unknown[]): Promise<number>;
   /** POSTs to a route of the subgraph with the given headers. */
   post(path: string, body: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
-  /** Stops the subgraph and starts another on the same database, bus and clients. */
-  restart(): Promise<RunningCommerceSubgraph>;
+  /** Stops the subgraph and starts another on the same database, bus and clients (`between` runs in between). */
+  restart(between?: () => void): Promise<RunningCommerceSubgraph>;
   close(): Promise<void>;
 }
 
@@ -193,8 +193,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
       return { status: response.status, body: parsed };
     },
-    async restart() {
+    async restart(between) {
       await server.close();
+      between?.();
       server = await start();
       return server;
     },
