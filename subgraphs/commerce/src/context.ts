@@ -28,6 +28,11 @@ export function createContext(base: RequestBase, services: CommerceServices): Co
   return {
     ...base,
     ...services,
-    loaders: createLoaders({ store: services.store, catalog: services.catalog, access: services.access, subject }),
+    loaders: createLoaders({
+      store: services.store,
+      catalog: services.catalog,
+      access: services.access,
+      subject,
+    }),
   };
 }

@@ -4,7 +4,14 @@
  * enforces (the contract is in the kit's access.ts).
  */
 import { z } from 'zod';
-import { COURSE_ACCESS_PATH, MAX_ACCESS_COURSE_IDS, ROLES, internalJsonRoute, sendJson, type HttpRoute } from '@learncraft/kit';
+import {
+  COURSE_ACCESS_PATH,
+  MAX_ACCESS_COURSE_IDS,
+  ROLES,
+  internalJsonRoute,
+  sendJson,
+  type HttpRoute,
+} from '@learncraft/kit';
 import type { AccessService } from './services/access';
 
 const courseAccessBody = z.object({
@@ -13,7 +20,10 @@ const courseAccessBody = z.object({
   courseIds: z.array(z.string().min(1).max(100)).min(1).max(MAX_ACCESS_COURSE_IDS),
 });
 
-export function internalRoutes(deps: { access: AccessService; secret: string | undefined }): Record<string, HttpRoute> {
+export function internalRoutes(deps: {
+  access: AccessService;
+  secret: string | undefined;
+}): Record<string, HttpRoute> {
   return {
     [`POST ${COURSE_ACCESS_PATH}`]: internalJsonRoute(
       {

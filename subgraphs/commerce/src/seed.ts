@@ -61,7 +61,7 @@ export async function seedDemoCoupon(store: CommerceStore, now: Date): Promise<v
 export interface DemoPriceSeeding {
   /** Resolves once every demo course has a price (or the seeding was stopped). */
   done: Promise<void>;
-  stop(): void;
+  stop(this: void): void;
 }
 
 /** Seeds the demo prices in the background, retrying until catalog has the demo courses. */
@@ -103,7 +103,9 @@ export function seedDemoPrices(deps: {
           deps.logger.info('demo prices seeded');
           return;
         }
-        deps.logger.info(`demo prices: catalog has not seeded the demo courses yet (attempt ${round}); retrying`);
+        deps.logger.info(
+          `demo prices: catalog has not seeded the demo courses yet (attempt ${round}); retrying`,
+        );
       } catch (error) {
         deps.logger.info(`demo prices: catalog not reachable yet (attempt ${round}); retrying`, {
           error: error instanceof Error ? error.message : String(error),

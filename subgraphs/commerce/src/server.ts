@@ -85,13 +85,19 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
   const now = options.now ?? (() => new Date());
   const secret = () => {
     if (!config.INTERNAL_API_SECRET) {
-      throw new ConfigError('INTERNAL_API_SECRET is required: commerce calls the catalog and progress internal APIs.');
+      throw new ConfigError(
+        'INTERNAL_API_SECRET is required: commerce calls the catalog and progress internal APIs.',
+      );
     }
     return config.INTERNAL_API_SECRET;
   };
   const catalog =
     options.catalog ??
-    createHttpCatalogClient({ baseUrl: config.CATALOG_INTERNAL_URL, secret: secret(), logger: logger.child('catalog') });
+    createHttpCatalogClient({
+      baseUrl: config.CATALOG_INTERNAL_URL,
+      secret: secret(),
+      logger: logger.child('catalog'),
+    });
   const progress =
     options.progress ??
     createHttpProgressClient({
@@ -109,7 +115,9 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
   const db =
     options.db ??
     (await openDatabase({
-      location: config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: join(config.DATA_DIR, SUBGRAPH_NAME) },
+      location: config.DATABASE_URL
+        ? { url: config.DATABASE_URL }
+        : { pgliteDir: join(config.DATA_DIR, SUBGRAPH_NAME) },
       logger,
       metrics,
     }));
@@ -171,7 +179,10 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       provider,
       progress,
       relay,
-      policy: { windowDays: config.REFUND_WINDOW_DAYS, maxCompletionPercent: config.REFUND_MAX_COMPLETION_PERCENT },
+      policy: {
+        windowDays: config.REFUND_WINDOW_DAYS,
+        maxCompletionPercent: config.REFUND_MAX_COMPLETION_PERCENT,
+      },
       logger: logger.child('refunds'),
       now,
     });
@@ -207,7 +218,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
     let seeded = Promise.resolve();
     if (config.SEED_DEMO) {
       const seeding = seedDemoPrices({ store, catalog, logger: logger.child('seed'), now });
-      stopSeeding = seeding.stop;
+      stopSeeding = () => seeding.stop();
       seeded = seeding.done;
     }
     logger.info(`payments: ${provider.kind === 'STRIPE' ? 'Stripe' : 'built-in test provider'}`);
@@ -221,7 +232,9 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
 function createProvider(config: CommerceConfig): PaymentProvider {
   if (config.PAYMENT_PROVIDER === 'test') return createTestPaymentProvider();
   if (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET) {
-    throw new ConfigError('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required with PAYMENT_PROVIDER=stripe.');
+    throw new ConfigError(
+      'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required with PAYMENT_PROVIDER=stripe.',
+    );
   }
   return createStripePaymentProvider({
     secretKey: config.STRIPE_SECRET_KEY,

@@ -38,7 +38,10 @@ export function webhookRoutes(deps: WebhookDeps): Record<string, HttpRoute> {
         const outcome = await deps.payments.confirm(event);
         sendJson(res, 200, { received: true, outcome });
       } catch (error) {
-        deps.logger.error('webhook event could not be applied; Stripe will retry', { eventId: event.eventId, error });
+        deps.logger.error('webhook event could not be applied; Stripe will retry', {
+          eventId: event.eventId,
+          error,
+        });
         sendJson(res, 500, { error: 'INTERNAL' });
       }
     },

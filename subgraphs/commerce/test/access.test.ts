@@ -24,13 +24,16 @@ describe.each(DATABASE_FLAVOURS)('prices and course access (%s)', (flavour) => {
   afterAll(() => h.close());
 
   const accessOf = async (courseIds: string[], token?: string) =>
-    (
-      await h.gql(ACCESS, { representations: courseIds.map((id) => ({ __typename: 'Course', id })) }, token)
-    ).data?._entities;
+    (await h.gql(ACCESS, { representations: courseIds.map((id) => ({ __typename: 'Course', id })) }, token))
+      .data?._entities;
 
   it('an instructor sets the price of their course and sees it formatted', async () => {
     const token = await h.token(INSTRUCTOR_ID, ['LEARNER', 'INSTRUCTOR']);
-    const result = await h.gql(SET_PRICE, { input: { courseId: FREE.id, price: { amount: 1250, currency: 'eur' } } }, token);
+    const result = await h.gql(
+      SET_PRICE,
+      { input: { courseId: FREE.id, price: { amount: 1250, currency: 'eur' } } },
+      token,
+    );
     expect(result.data?.coursePriceSet).toEqual({
       course: { id: FREE.id, price: { amount: 1250, currency: 'EUR', formatted: '€12.50' } },
       userErrors: [],
@@ -95,7 +98,11 @@ describe.each(DATABASE_FLAVOURS)('prices and course access (%s)', (flavour) => {
     expect(bought.order.status).toBe('PAID');
     const end = new Date(h.clock.now);
     end.setUTCMonth(end.getUTCMonth() + 1);
-    expect((await accessOf([PAID.id, OTHER_TEACHER.id, FREE.id], learner.token))?.map((entry: any) => entry.viewerAccess)).toEqual([
+    expect(
+      (await accessOf([PAID.id, OTHER_TEACHER.id, FREE.id], learner.token))?.map(
+        (entry: any) => entry.viewerAccess,
+      ),
+    ).toEqual([
       { hasAccess: true, reason: 'SUBSCRIPTION', expiresAt: end.toISOString() },
       { hasAccess: true, reason: 'SUBSCRIPTION', expiresAt: end.toISOString() },
       { hasAccess: true, reason: 'FREE', expiresAt: null },
@@ -111,10 +118,18 @@ describe.each(DATABASE_FLAVOURS)('prices and course access (%s)', (flavour) => {
 
   describe('POST /internal/course-access', () => {
     const call = (body: unknown, secret: string | null = INTERNAL_SECRET) =>
-      h.post('/internal/course-access', JSON.stringify(body), secret ? { 'x-learncraft-internal': secret } : {});
+      h.post(
+        '/internal/course-access',
+        JSON.stringify(body),
+        secret ? { 'x-learncraft-internal': secret } : {},
+      );
 
     it('answers the decisions in request order', async () => {
-      const teacher = await call({ userId: INSTRUCTOR_ID, roles: ['INSTRUCTOR'], courseIds: [PAID.id, FREE.id] });
+      const teacher = await call({
+        userId: INSTRUCTOR_ID,
+        roles: ['INSTRUCTOR'],
+        courseIds: [PAID.id, FREE.id],
+      });
       expect(teacher).toEqual({
         status: 200,
         body: {
@@ -132,7 +147,9 @@ describe.each(DATABASE_FLAVOURS)('prices and course access (%s)', (flavour) => {
 
     it('refuses callers without the internal secret and bodies of the wrong shape', async () => {
       expect((await call({ userId: null, roles: [], courseIds: [PAID.id] }, null)).status).toBe(403);
-      expect((await call({ userId: null, roles: [], courseIds: [PAID.id] }, 'wrong-secret-0123456789')).status).toBe(403);
+      expect(
+        (await call({ userId: null, roles: [], courseIds: [PAID.id] }, 'wrong-secret-0123456789')).status,
+      ).toBe(403);
       expect((await call({ userId: null, roles: [], courseIds: [] })).status).toBe(400);
       expect((await call({ userId: null, roles: ['KING'], courseIds: [PAID.id] })).status).toBe(400);
       const tooMany = Array.from({ length: 101 }, (_, index) => `c${index}`);

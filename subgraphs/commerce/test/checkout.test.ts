@@ -21,11 +21,35 @@ const EURO = course('course-euro');
 const QUOTE = /* GraphQL */ `
   query Quote($input: CheckoutQuoteInput!) {
     checkoutQuote(input: $input) {
-      lines { title unitPrice { amount } discount { amount } total { amount } }
-      subtotal { amount currency }
-      discount { amount currency }
-      total { amount currency }
-      userErrors { code message field }
+      lines {
+        title
+        unitPrice {
+          amount
+        }
+        discount {
+          amount
+        }
+        total {
+          amount
+        }
+      }
+      subtotal {
+        amount
+        currency
+      }
+      discount {
+        amount
+        currency
+      }
+      total {
+        amount
+        currency
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
@@ -59,16 +83,27 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
     await createCoupon(h, 'WELCOME20', { kind: 'PERCENT', percentOff: 20 });
     await createCoupon(h, 'TENOFF', { kind: 'AMOUNT', amountOff: 1000, amountCurrency: 'USD' });
     await createCoupon(h, 'ALLFREE', { kind: 'PERCENT', percentOff: 100 });
-    await createCoupon(h, 'OLD', { kind: 'PERCENT', percentOff: 10, validUntil: new Date('2026-02-01T00:00:00.000Z') });
+    await createCoupon(h, 'OLD', {
+      kind: 'PERCENT',
+      percentOff: 10,
+      validUntil: new Date('2026-02-01T00:00:00.000Z'),
+    });
   });
   afterAll(() => h.close());
 
   const checkout = (token: string, input: Record<string, unknown>) =>
-    h.gql(CHECKOUT, { input: { payment: { testCard: GOOD_CARD }, idempotencyKey: randomUUID(), ...input } }, token);
+    h.gql(
+      CHECKOUT,
+      { input: { payment: { testCard: GOOD_CARD }, idempotencyKey: randomUUID(), ...input } },
+      token,
+    );
 
   it('a 20 % coupon on two courses discounts each line, rounded half up, and is paid at once', async () => {
     const learner = await h.learner();
-    const result = await checkout(learner.token, { items: [{ courseId: TS.id }, { courseId: ADV.id }], couponCode: 'welcome20' });
+    const result = await checkout(learner.token, {
+      items: [{ courseId: TS.id }, { courseId: ADV.id }],
+      couponCode: 'welcome20',
+    });
     const order = result.data?.checkoutCreate.order;
     expect(result.data?.checkoutCreate.userErrors).toEqual([]);
     expect(order).toMatchObject({
@@ -102,13 +137,21 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
         total: { amount: 6320, currency: 'USD' },
       },
     ]);
-    expect(await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id])).toBe(2);
-    expect(await h.count("SELECT redemption_count AS n FROM commerce.coupons WHERE code = 'WELCOME20'")).toBe(1);
+    expect(
+      await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id]),
+    ).toBe(2);
+    expect(await h.count("SELECT redemption_count AS n FROM commerce.coupons WHERE code = 'WELCOME20'")).toBe(
+      1,
+    );
   });
 
   it('an amount coupon is spread over the lines in proportion and sums exactly', async () => {
     const learner = await h.learner();
-    const quote = await h.gql(QUOTE, { input: { items: [{ courseId: TS.id }, { courseId: ADV.id }], couponCode: 'TENOFF' } }, learner.token);
+    const quote = await h.gql(
+      QUOTE,
+      { input: { items: [{ courseId: TS.id }, { courseId: ADV.id }], couponCode: 'TENOFF' } },
+      learner.token,
+    );
     const lines = quote.data?.checkoutQuote.lines;
     expect(quote.data?.checkoutQuote).toMatchObject({
       subtotal: { amount: 12800, currency: 'USD' },
@@ -116,8 +159,12 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
       total: { amount: 11800, currency: 'USD' },
       userErrors: [],
     });
-    expect(lines.map((line: any) => line.discount.amount).reduce((a: number, b: number) => a + b, 0)).toBe(1000);
-    expect(await h.count('SELECT count(*) AS n FROM commerce.orders WHERE buyer_id = $1', [learner.id])).toBe(0);
+    expect(lines.map((line: any) => line.discount.amount).reduce((a: number, b: number) => a + b, 0)).toBe(
+      1000,
+    );
+    expect(await h.count('SELECT count(*) AS n FROM commerce.orders WHERE buyer_id = $1', [learner.id])).toBe(
+      0,
+    );
   });
 
   it('a 100 % coupon makes a free order that is paid without the provider', async () => {
@@ -139,16 +186,26 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
     ['a card without funds', NO_FUNDS_CARD, 'Your card has insufficient funds.'],
   ])('%s makes a DECLINED order, grants nothing and releases the coupon', async (_label, card, reason) => {
     const learner = await h.learner();
-    const before = await h.count("SELECT redemption_count AS n FROM commerce.coupons WHERE code = 'WELCOME20'");
-    const result = await checkout(learner.token, { items: [{ courseId: ADV.id }], couponCode: 'WELCOME20', payment: { testCard: card } });
+    const before = await h.count(
+      "SELECT redemption_count AS n FROM commerce.coupons WHERE code = 'WELCOME20'",
+    );
+    const result = await checkout(learner.token, {
+      items: [{ courseId: ADV.id }],
+      couponCode: 'WELCOME20',
+      payment: { testCard: card },
+    });
     expect(result.data?.checkoutCreate.order).toMatchObject({
       status: 'DECLINED',
       paidAt: null,
       receipt: null,
       payment: { declineReason: reason },
     });
-    expect(await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id])).toBe(0);
-    expect(await h.count("SELECT redemption_count AS n FROM commerce.coupons WHERE code = 'WELCOME20'")).toBe(before);
+    expect(
+      await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id]),
+    ).toBe(0);
+    expect(await h.count("SELECT redemption_count AS n FROM commerce.coupons WHERE code = 'WELCOME20'")).toBe(
+      before,
+    );
     // The coupon can be used again by the same learner with a good card.
     const retry = await checkout(learner.token, { items: [{ courseId: ADV.id }], couponCode: 'WELCOME20' });
     expect(retry.data?.checkoutCreate.order.status).toBe('PAID');
@@ -171,15 +228,27 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
         },
       ],
     });
-    expect(await h.count('SELECT count(*) AS n FROM commerce.orders WHERE buyer_id = $1', [learner.id])).toBe(1);
+    expect(await h.count('SELECT count(*) AS n FROM commerce.orders WHERE buyer_id = $1', [learner.id])).toBe(
+      1,
+    );
   });
 
   it.each([
     ['no items', [], 'INVALID_ITEMS', ['input', 'items']],
     ['an item with both ids', [{ courseId: TS.id, planId: 'p' }], 'INVALID_ITEM', ['input', 'items', '0']],
-    ['a course twice', [{ courseId: TS.id }, { courseId: TS.id }], 'DUPLICATE_ITEM', ['input', 'items', '1', 'courseId']],
+    [
+      'a course twice',
+      [{ courseId: TS.id }, { courseId: TS.id }],
+      'DUPLICATE_ITEM',
+      ['input', 'items', '1', 'courseId'],
+    ],
     ['an unknown course', [{ courseId: 'nope' }], 'COURSE_NOT_FOUND', ['input', 'items', '0', 'courseId']],
-    ['an unpublished course', [{ courseId: DRAFT.id }], 'COURSE_NOT_FOUND', ['input', 'items', '0', 'courseId']],
+    [
+      'an unpublished course',
+      [{ courseId: DRAFT.id }],
+      'COURSE_NOT_FOUND',
+      ['input', 'items', '0', 'courseId'],
+    ],
     ['a free course', [{ courseId: FREE.id }], 'COURSE_FREE', ['input', 'items', '0', 'courseId']],
     ['two currencies', [{ courseId: TS.id }, { courseId: EURO.id }], 'MIXED_CURRENCIES', ['input', 'items']],
   ])('%s is refused and writes nothing', async (_label, items, code, field) => {
@@ -187,7 +256,9 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
     const result = await checkout(learner.token, { items });
     expect(result.data?.checkoutCreate.order).toBeNull();
     expect(result.data?.checkoutCreate.userErrors).toEqual([expect.objectContaining({ code, field })]);
-    expect(await h.count('SELECT count(*) AS n FROM commerce.orders WHERE buyer_id = $1', [learner.id])).toBe(0);
+    expect(await h.count('SELECT count(*) AS n FROM commerce.orders WHERE buyer_id = $1', [learner.id])).toBe(
+      0,
+    );
   });
 
   it('a course already bought is ALREADY_OWNED; a coupon used once is COUPON_ALREADY_USED', async () => {
@@ -219,11 +290,20 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
       payment: { testCard: { ...GOOD_CARD, number: '4242 4242 4242 4241' } },
     });
     expect(result.data?.checkoutCreate.userErrors).toEqual([
-      expect.objectContaining({ code: 'INVALID_CARD_NUMBER', field: ['input', 'payment', 'testCard', 'number'] }),
+      expect.objectContaining({
+        code: 'INVALID_CARD_NUMBER',
+        field: ['input', 'payment', 'testCard', 'number'],
+      }),
     ]);
-    const noCard = await h.gql(CHECKOUT, { input: { items: [{ courseId: TS.id }], idempotencyKey: randomUUID() } }, learner.token);
+    const noCard = await h.gql(
+      CHECKOUT,
+      { input: { items: [{ courseId: TS.id }], idempotencyKey: randomUUID() } },
+      learner.token,
+    );
     expect(noCard.data?.checkoutCreate.userErrors.map((error: any) => error.code)).toEqual(['CARD_REQUIRED']);
-    expect(await h.count('SELECT count(*) AS n FROM commerce.orders WHERE buyer_id = $1', [learner.id])).toBe(0);
+    expect(await h.count('SELECT count(*) AS n FROM commerce.orders WHERE buyer_id = $1', [learner.id])).toBe(
+      0,
+    );
   });
 
   it('a plan while subscribed is ALREADY_SUBSCRIBED, and courses are then covered', async () => {
@@ -233,16 +313,22 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
       ['all-access-monthly', '$19.00'],
       ['all-access-yearly', '$190.00'],
     ]);
-    const [monthly, yearly] = data?.plans;
+    const [monthly, yearly] = data?.plans ?? [];
     expect((await buy(h, learner.token, [{ planId: monthly.id }])).order.status).toBe('PAID');
     const again = await checkout(learner.token, { items: [{ planId: yearly.id }] });
-    expect(again.data?.checkoutCreate.userErrors.map((error: any) => error.code)).toEqual(['ALREADY_SUBSCRIBED']);
+    expect(again.data?.checkoutCreate.userErrors.map((error: any) => error.code)).toEqual([
+      'ALREADY_SUBSCRIBED',
+    ]);
     const covered = await checkout(learner.token, { items: [{ courseId: ADV.id }] });
-    expect(covered.data?.checkoutCreate.userErrors.map((error: any) => error.code)).toEqual(['ALREADY_OWNED']);
+    expect(covered.data?.checkoutCreate.userErrors.map((error: any) => error.code)).toEqual([
+      'ALREADY_OWNED',
+    ]);
   });
 
   it('an anonymous checkout is UNAUTHENTICATED', async () => {
-    const result = await h.gql(CHECKOUT, { input: { items: [{ courseId: TS.id }], idempotencyKey: randomUUID() } });
+    const result = await h.gql(CHECKOUT, {
+      input: { items: [{ courseId: TS.id }], idempotencyKey: randomUUID() },
+    });
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });
 
@@ -252,13 +338,19 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
       await h.test.db.query("UPDATE commerce.coupons SET redemption_count = 4 WHERE code = 'LASTONE'");
       const learners = await Promise.all(Array.from({ length: 20 }, () => h.learner()));
       const results = await Promise.all(
-        learners.map((learner) => checkout(learner.token, { items: [{ courseId: ADV.id }], couponCode: 'LASTONE' })),
+        learners.map((learner) =>
+          checkout(learner.token, { items: [{ courseId: ADV.id }], couponCode: 'LASTONE' }),
+        ),
       );
       const paid = results.filter((result) => result.data?.checkoutCreate.order?.status === 'PAID');
-      const codes = results.flatMap((result) => result.data?.checkoutCreate.userErrors.map((error: any) => error.code));
+      const codes = results.flatMap((result) =>
+        result.data?.checkoutCreate.userErrors.map((error: any) => error.code),
+      );
       expect(paid).toHaveLength(1);
       expect(codes).toEqual(Array.from({ length: 19 }, () => 'COUPON_EXHAUSTED'));
-      expect(await h.count("SELECT redemption_count AS n FROM commerce.coupons WHERE code = 'LASTONE'")).toBe(5);
+      expect(await h.count("SELECT redemption_count AS n FROM commerce.coupons WHERE code = 'LASTONE'")).toBe(
+        5,
+      );
     });
   }
 });

@@ -8,22 +8,63 @@ const CREATE = /* GraphQL */ `
   mutation Create($input: CouponCreateInput!) {
     couponCreate(input: $input) {
       coupon {
-        id code kind percentOff amountOff { amount currency formatted } validFrom validUntil
-        maxRedemptions redemptionCount courses { id } plans { id } active createdAt
+        id
+        code
+        kind
+        percentOff
+        amountOff {
+          amount
+          currency
+          formatted
+        }
+        validFrom
+        validUntil
+        maxRedemptions
+        redemptionCount
+        courses {
+          id
+        }
+        plans {
+          id
+        }
+        active
+        createdAt
       }
-      userErrors { code message field }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
 
 const DEACTIVATE = /* GraphQL */ `
   mutation Deactivate($input: CouponDeactivateInput!) {
-    couponDeactivate(input: $input) { coupon { id active } userErrors { code field } }
+    couponDeactivate(input: $input) {
+      coupon {
+        id
+        active
+      }
+      userErrors {
+        code
+        field
+      }
+    }
   }
 `;
 
 const LIST = /* GraphQL */ `
-  query List($first: Int) { coupons(first: $first) { totalCount edges { node { code } } } }
+  query List($first: Int) {
+    coupons(first: $first) {
+      totalCount
+      edges {
+        node {
+          code
+        }
+      }
+    }
+  }
 `;
 
 describe.each(DATABASE_FLAVOURS)('coupons (%s)', (flavour) => {
@@ -42,7 +83,12 @@ describe.each(DATABASE_FLAVOURS)('coupons (%s)', (flavour) => {
     (await create(token, input)).data?.couponCreate.userErrors.map((error: any) => [error.code, error.field]);
 
   it('an instructor creates an upper-cased percent coupon for their course', async () => {
-    const result = await create(instructor, { code: 'spring-25', percentOff: 25, courseIds: [MINE.id], maxRedemptions: 10 });
+    const result = await create(instructor, {
+      code: 'spring-25',
+      percentOff: 25,
+      courseIds: [MINE.id],
+      maxRedemptions: 10,
+    });
     expect(result.data?.couponCreate).toEqual({
       coupon: {
         id: expect.any(String),
@@ -77,42 +123,70 @@ describe.each(DATABASE_FLAVOURS)('coupons (%s)', (flavour) => {
   it.each([
     ['a code too short', { code: 'AB', percentOff: 5 }, 'INVALID_CODE', ['input', 'code']],
     ['a code with spaces', { code: 'TWO WORDS', percentOff: 5 }, 'INVALID_CODE', ['input', 'code']],
-    ['both kinds', { code: 'BOTH1', percentOff: 5, amountOff: { amount: 100, currency: 'USD' } }, 'COUPON_KIND', ['input', 'percentOff']],
+    [
+      'both kinds',
+      { code: 'BOTH1', percentOff: 5, amountOff: { amount: 100, currency: 'USD' } },
+      'COUPON_KIND',
+      ['input', 'percentOff'],
+    ],
     ['neither kind', { code: 'NONE1' }, 'COUPON_KIND', ['input', 'percentOff']],
     ['101 percent', { code: 'MUCH1', percentOff: 101 }, 'INVALID_PERCENT', ['input', 'percentOff']],
     [
       'an end before its start',
-      { code: 'WIN1', percentOff: 5, validFrom: '2026-05-01T00:00:00.000Z', validUntil: '2026-04-01T00:00:00.000Z' },
+      {
+        code: 'WIN1',
+        percentOff: 5,
+        validFrom: '2026-05-01T00:00:00.000Z',
+        validUntil: '2026-04-01T00:00:00.000Z',
+      },
       'INVALID_WINDOW',
       ['input', 'validUntil'],
     ],
-    ['zero redemptions', { code: 'ZERO1', percentOff: 5, maxRedemptions: 0 }, 'INVALID_MAX_REDEMPTIONS', ['input', 'maxRedemptions']],
+    [
+      'zero redemptions',
+      { code: 'ZERO1', percentOff: 5, maxRedemptions: 0 },
+      'INVALID_MAX_REDEMPTIONS',
+      ['input', 'maxRedemptions'],
+    ],
   ])('an ADMIN’s coupon with %s is refused', async (_label, input, code, field) => {
     expect(await errorOf(admin, input)).toEqual([[code, field]]);
   });
 
   it('a taken code is CODE_TAKEN, whatever its case', async () => {
     await create(admin, { code: 'ONCE', percentOff: 5 });
-    expect(await errorOf(admin, { code: 'once', percentOff: 10 })).toEqual([['CODE_TAKEN', ['input', 'code']]]);
+    expect(await errorOf(admin, { code: 'once', percentOff: 10 })).toEqual([
+      ['CODE_TAKEN', ['input', 'code']],
+    ]);
   });
 
   it('an instructor may not make coupons for others’ courses, for plans, or for everything', async () => {
     expect(await errorOf(instructor, { code: 'THEIRS1', percentOff: 5, courseIds: [THEIRS.id] })).toEqual([
       ['NOT_YOUR_COURSE', ['input', 'courseIds', '0']],
     ]);
-    expect(await errorOf(instructor, { code: 'GLOBAL1', percentOff: 5 })).toEqual([['NOT_YOUR_COURSE', ['input', 'courseIds']]]);
-    const plans = await h.gql('{ plans { id } }');
-    expect(await errorOf(instructor, { code: 'PLAN1', percentOff: 5, courseIds: [MINE.id], planIds: [plans.data?.plans[0].id] })).toEqual([
-      ['NOT_YOUR_COURSE', ['input', 'planIds']],
+    expect(await errorOf(instructor, { code: 'GLOBAL1', percentOff: 5 })).toEqual([
+      ['NOT_YOUR_COURSE', ['input', 'courseIds']],
     ]);
+    const plans = await h.gql('{ plans { id } }');
+    expect(
+      await errorOf(instructor, {
+        code: 'PLAN1',
+        percentOff: 5,
+        courseIds: [MINE.id],
+        planIds: [plans.data?.plans[0].id],
+      }),
+    ).toEqual([['NOT_YOUR_COURSE', ['input', 'planIds']]]);
   });
 
   it('a learner gets FORBIDDEN', async () => {
     const learner = await h.learner();
-    expect((await create(learner.token, { code: 'LEARN1', percentOff: 5 })).errors?.map((error) => error.extensions?.code)).toEqual([
+    expect(
+      (await create(learner.token, { code: 'LEARN1', percentOff: 5 })).errors?.map(
+        (error) => error.extensions?.code,
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect((await h.gql(LIST, {}, learner.token)).errors?.map((error) => error.extensions?.code)).toEqual([
       'FORBIDDEN',
     ]);
-    expect((await h.gql(LIST, {}, learner.token)).errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 
   it('an instructor lists their coupons, an ADMIN all, newest first', async () => {
@@ -131,6 +205,8 @@ describe.each(DATABASE_FLAVOURS)('coupons (%s)', (flavour) => {
     const done = await h.gql(DEACTIVATE, { input: { couponId } }, instructor);
     expect(done.data?.couponDeactivate).toEqual({ coupon: { id: couponId, active: false }, userErrors: [] });
     const again = await h.gql(DEACTIVATE, { input: { couponId } }, instructor);
-    expect(again.data?.couponDeactivate.userErrors).toEqual([{ code: 'ALREADY_INACTIVE', field: ['input', 'couponId'] }]);
+    expect(again.data?.couponDeactivate.userErrors).toEqual([
+      { code: 'ALREADY_INACTIVE', field: ['input', 'couponId'] },
+    ]);
   });
 });

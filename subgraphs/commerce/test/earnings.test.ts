@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DATABASE_FLAVOURS } from '@learncraft/kit/testing';
-import { CO_INSTRUCTOR_ID, INSTRUCTOR_ID, REFUND, buy, course, priceCourse, startHarness, type Harness } from './support/harness';
+import {
+  CO_INSTRUCTOR_ID,
+  INSTRUCTOR_ID,
+  REFUND,
+  buy,
+  course,
+  priceCourse,
+  startHarness,
+  type Harness,
+} from './support/harness';
 
 const SHARED = course('course-shared', { instructorIds: [INSTRUCTOR_ID, CO_INSTRUCTOR_ID] });
 const SOLO = course('course-solo', { instructorIds: [INSTRUCTOR_ID] });
@@ -10,9 +19,28 @@ const EARNINGS = /* GraphQL */ `
     _entities(representations: [{ __typename: "User", id: $id }]) {
       ... on User {
         earnings {
-          totals { amount currency formatted }
+          totals {
+            amount
+            currency
+            formatted
+          }
           salesCount
-          entries(first: 10) { totalCount edges { node { amount { amount } course { id } order { id } } } }
+          entries(first: 10) {
+            totalCount
+            edges {
+              node {
+                amount {
+                  amount
+                }
+                course {
+                  id
+                }
+                order {
+                  id
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -22,10 +50,27 @@ const EARNINGS = /* GraphQL */ `
 const PAYOUTS = /* GraphQL */ `
   query Payouts($from: DateTime!, $to: DateTime!) {
     payoutsReport(from: $from, to: $to) {
-      from to
-      payouts { instructor { id } amount { amount currency } salesCount refundCount }
-      grossSales { amount currency }
-      platformShare { amount currency }
+      from
+      to
+      payouts {
+        instructor {
+          id
+        }
+        amount {
+          amount
+          currency
+        }
+        salesCount
+        refundCount
+      }
+      grossSales {
+        amount
+        currency
+      }
+      platformShare {
+        amount
+        currency
+      }
     }
   }
 `;
@@ -40,6 +85,7 @@ describe.each(DATABASE_FLAVOURS)('earnings and payouts (%s)', (flavour) => {
     admin = await h.token('admin-1', ['LEARNER', 'ADMIN']);
     const learner = await h.learner();
     await buy(h, learner.token, [{ courseId: SHARED.id }]);
+    h.clock.now = new Date(h.clock.now.getTime() + 60_000);
     const solo = await buy(h, learner.token, [{ courseId: SOLO.id }]);
     h.clock.now = new Date(h.clock.now.getTime() + 3_600_000);
     const refunded = await h.gql(
@@ -57,13 +103,18 @@ describe.each(DATABASE_FLAVOURS)('earnings and payouts (%s)', (flavour) => {
     expect(earnings.totals).toEqual([{ amount: 1715, currency: 'USD', formatted: '$17.15' }]);
     expect(earnings.salesCount).toBe(1);
     expect(earnings.entries.totalCount).toBe(3);
-    expect(earnings.entries.edges.map((edge: any) => [edge.node.course.id, edge.node.amount.amount])).toEqual([
-      [SOLO.id, -5530],
-      [SOLO.id, 5530],
-      [SHARED.id, 1715],
-    ]);
+    expect(earnings.entries.edges.map((edge: any) => [edge.node.course.id, edge.node.amount.amount])).toEqual(
+      [
+        [SOLO.id, -5530],
+        [SOLO.id, 5530],
+        [SHARED.id, 1715],
+      ],
+    );
     const co = await h.gql(EARNINGS, { id: CO_INSTRUCTOR_ID }, admin);
-    expect(co.data?._entities[0].earnings).toMatchObject({ totals: [{ amount: 1715, currency: 'USD' }], salesCount: 1 });
+    expect(co.data?._entities[0].earnings).toMatchObject({
+      totals: [{ amount: 1715, currency: 'USD' }],
+      salesCount: 1,
+    });
   });
 
   it('someone else’s earnings are FORBIDDEN', async () => {
@@ -80,8 +131,18 @@ describe.each(DATABASE_FLAVOURS)('earnings and payouts (%s)', (flavour) => {
       from,
       to,
       payouts: [
-        { instructor: { id: INSTRUCTOR_ID }, amount: { amount: 1715, currency: 'USD' }, salesCount: 2, refundCount: 1 },
-        { instructor: { id: CO_INSTRUCTOR_ID }, amount: { amount: 1715, currency: 'USD' }, salesCount: 1, refundCount: 0 },
+        {
+          instructor: { id: INSTRUCTOR_ID },
+          amount: { amount: 1715, currency: 'USD' },
+          salesCount: 2,
+          refundCount: 1,
+        },
+        {
+          instructor: { id: CO_INSTRUCTOR_ID },
+          amount: { amount: 1715, currency: 'USD' },
+          salesCount: 1,
+          refundCount: 0,
+        },
       ],
       grossSales: [{ amount: 12800, currency: 'USD' }],
       platformShare: [{ amount: 12800 - 7900 - 1715 - 1715, currency: 'USD' }],
@@ -90,11 +151,23 @@ describe.each(DATABASE_FLAVOURS)('earnings and payouts (%s)', (flavour) => {
 
   it('the report is for ADMINs, over at most 366 days', async () => {
     const instructor = await h.token(INSTRUCTOR_ID, ['INSTRUCTOR']);
-    const forbidden = await h.gql(PAYOUTS, { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' }, instructor);
+    const forbidden = await h.gql(
+      PAYOUTS,
+      { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' },
+      instructor,
+    );
     expect(forbidden.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
-    const long = await h.gql(PAYOUTS, { from: '2025-01-01T00:00:00.000Z', to: '2026-01-03T00:00:00.000Z' }, admin);
+    const long = await h.gql(
+      PAYOUTS,
+      { from: '2025-01-01T00:00:00.000Z', to: '2026-01-03T00:00:00.000Z' },
+      admin,
+    );
     expect(long.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-    const year = await h.gql(PAYOUTS, { from: '2025-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' }, admin);
+    const year = await h.gql(
+      PAYOUTS,
+      { from: '2025-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' },
+      admin,
+    );
     expect(year.errors).toBeUndefined();
   });
 });

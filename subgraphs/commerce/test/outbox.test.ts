@@ -52,7 +52,9 @@ describe.each(DATABASE_FLAVOURS)('the outbox relay (%s)', (flavour) => {
     const learner = await h.learner();
     await buy(h, learner.token, [{ courseId: TS.id }]);
     // The commit happened; the publish failed, so the rows wait (and the failure is counted).
-    await until(async () => (await h.count('SELECT count(*) AS n FROM commerce.outbox WHERE attempts > 0')) > 0);
+    await until(
+      async () => (await h.count('SELECT count(*) AS n FROM commerce.outbox WHERE attempts > 0')) > 0,
+    );
     expect(await h.server.store.unpublishedCount()).toBe(2);
     expect(h.bus.published).toEqual([]);
     // The process goes away; a new instance on the same database starts with the bus working.
@@ -60,7 +62,9 @@ describe.each(DATABASE_FLAVOURS)('the outbox relay (%s)', (flavour) => {
       h.bus.failing = false;
     });
     await until(() => h.bus.published.length === 2);
-    expect(h.bus.published.map((event) => [event.topic, event.payload.userId ?? event.payload.buyerId])).toEqual([
+    expect(
+      h.bus.published.map((event) => [event.topic, event.payload.userId ?? event.payload.buyerId]),
+    ).toEqual([
       ['entitlement.changed', learner.id],
       ['order.paid', learner.id],
     ]);

@@ -19,13 +19,22 @@ describe.each(DATABASE_FLAVOURS)('payment events (%s)', (flavour) => {
     const learner = await h.learner();
     const result = await h.gql(
       CHECKOUT,
-      { input: { items: [{ courseId: TS.id }], idempotencyKey: randomUUID(), payment: { returnUrl: 'https://app.example/done' } } },
+      {
+        input: {
+          items: [{ courseId: TS.id }],
+          idempotencyKey: randomUUID(),
+          payment: { returnUrl: 'https://app.example/done' },
+        },
+      },
       learner.token,
     );
     return { learner, order: result.data?.checkoutCreate.order };
   }
 
-  const succeeded = (orderId: string, eventId = `evt_${randomUUID()}`): PaymentEvent => ({
+  const succeeded = (
+    orderId: string,
+    eventId = `evt_${randomUUID()}`,
+  ): Extract<PaymentEvent, { type: 'payment.succeeded' }> => ({
     type: 'payment.succeeded',
     eventId,
     paymentId: 'pi_123',
@@ -36,7 +45,10 @@ describe.each(DATABASE_FLAVOURS)('payment events (%s)', (flavour) => {
   });
 
   const entitlementEvents = (userId: string) =>
-    h.count("SELECT count(*) AS n FROM commerce.outbox WHERE topic = 'entitlement.changed' AND payload->>'userId' = $1", [userId]);
+    h.count(
+      "SELECT count(*) AS n FROM commerce.outbox WHERE topic = 'entitlement.changed' AND payload->>'userId' = $1",
+      [userId],
+    );
 
   it('a hosted checkout leaves the order PENDING with its URL until the payment succeeds', async () => {
     const { learner, order } = await pendingOrder();
@@ -52,12 +64,18 @@ describe.each(DATABASE_FLAVOURS)('payment events (%s)', (flavour) => {
       returnUrl: 'https://app.example/done',
     });
     expect(await h.server.payments.confirm(succeeded(order.id))).toBe('PAID');
-    expect(await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id])).toBe(1);
+    expect(
+      await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id]),
+    ).toBe(1);
     const [row] = await h.test.db.query<{ payload: unknown }>(
       "SELECT payload FROM commerce.outbox WHERE topic = 'order.paid' AND payload->>'orderId' = $1",
       [order.id],
     );
-    expect(row?.payload).toEqual({ orderId: order.id, buyerId: learner.id, total: { amount: 4900, currency: 'USD' } });
+    expect(row?.payload).toEqual({
+      orderId: order.id,
+      buyerId: learner.id,
+      total: { amount: 4900, currency: 'USD' },
+    });
   });
 
   it('the same event delivered twice grants once; a failure after success changes nothing', async () => {
@@ -76,15 +94,22 @@ describe.each(DATABASE_FLAVOURS)('payment events (%s)', (flavour) => {
     expect(await h.server.payments.confirm(failed)).toBe('IGNORED');
     const [stored] = await h.server.store.ordersByIds([order.id]);
     expect(stored?.status).toBe('PAID');
-    expect(await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id])).toBe(1);
+    expect(
+      await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id]),
+    ).toBe(1);
     expect(await entitlementEvents(learner.id)).toBe(1);
   });
 
   it('an amount that differs from the total grants nothing', async () => {
     const { learner, order } = await pendingOrder();
-    const outcome = await h.server.payments.confirm({ ...succeeded(order.id), amount: { amount: 100, currency: 'USD' } });
+    const outcome = await h.server.payments.confirm({
+      ...succeeded(order.id),
+      amount: { amount: 100, currency: 'USD' },
+    });
     expect(outcome).toBe('AMOUNT_MISMATCH');
-    expect(await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id])).toBe(0);
+    expect(
+      await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id]),
+    ).toBe(0);
   });
 
   it('an expired checkout is CANCELED by the sweep, and a success arriving later still grants', async () => {
@@ -96,7 +121,9 @@ describe.each(DATABASE_FLAVOURS)('payment events (%s)', (flavour) => {
       expect((await h.server.sweeper.sweep()).expiredOrders).toBe(pending);
       expect((await h.server.store.ordersByIds([order.id]))[0]?.status).toBe('CANCELED');
       expect(await h.server.payments.confirm(succeeded(order.id))).toBe('PAID');
-      expect(await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id])).toBe(1);
+      expect(
+        await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id]),
+      ).toBe(1);
     } finally {
       h.clock.now = started;
     }
@@ -124,12 +151,15 @@ describe.each(DATABASE_FLAVOURS)('payment events (%s)', (flavour) => {
       const outcomes = await Promise.all(Array.from({ length: 10 }, () => h.server.payments.confirm(event)));
       expect(outcomes.filter((outcome) => outcome === 'PAID')).toHaveLength(1);
       expect(outcomes.filter((outcome) => outcome === 'DUPLICATE')).toHaveLength(9);
-      expect(await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id])).toBe(1);
+      expect(
+        await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id]),
+      ).toBe(1);
       expect(await entitlementEvents(learner.id)).toBe(1);
       expect(
-        await h.count("SELECT count(*) AS n FROM commerce.outbox WHERE topic = 'order.paid' AND payload->>'orderId' = $1", [
-          order.id,
-        ]),
+        await h.count(
+          "SELECT count(*) AS n FROM commerce.outbox WHERE topic = 'order.paid' AND payload->>'orderId' = $1",
+          [order.id],
+        ),
       ).toBe(1);
     });
   }

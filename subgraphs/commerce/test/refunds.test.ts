@@ -7,7 +7,14 @@ const TS = course('course-ts');
 
 const ELIGIBILITY = /* GraphQL */ `
   query Eligibility($id: ID!) {
-    order(id: $id) { id refundEligibility { eligible reason deadline } }
+    order(id: $id) {
+      id
+      refundEligibility {
+        eligible
+        reason
+        deadline
+      }
+    }
   }
 `;
 
@@ -20,7 +27,11 @@ describe.each(DATABASE_FLAVOURS)('orderRefund (%s)', (flavour) => {
   afterAll(() => h.close());
 
   const refund = (token: string, orderId: string, extra: Record<string, unknown> = {}) =>
-    h.gql(REFUND, { input: { orderId, reason: 'Not what I expected', idempotencyKey: randomUUID(), ...extra } }, token);
+    h.gql(
+      REFUND,
+      { input: { orderId, reason: 'Not what I expected', idempotencyKey: randomUUID(), ...extra } },
+      token,
+    );
 
   const codesOf = (result: Awaited<ReturnType<typeof refund>>) =>
     result.data?.orderRefund.userErrors.map((error: { code: string }) => error.code);
@@ -36,10 +47,18 @@ describe.each(DATABASE_FLAVOURS)('orderRefund (%s)', (flavour) => {
     });
     const result = await refund(learner.token, order.id);
     expect(result.data?.orderRefund).toEqual({
-      order: { id: order.id, status: 'REFUNDED', refund: { amount: { amount: 4900, currency: 'USD' }, reason: 'Not what I expected' } },
+      order: {
+        id: order.id,
+        status: 'REFUNDED',
+        refund: { amount: { amount: 4900, currency: 'USD' }, reason: 'Not what I expected' },
+      },
       userErrors: [],
     });
-    const access = await h.gql(ACCESS, { representations: [{ __typename: 'Course', id: TS.id }] }, learner.token);
+    const access = await h.gql(
+      ACCESS,
+      { representations: [{ __typename: 'Course', id: TS.id }] },
+      learner.token,
+    );
     expect(access.data?._entities[0].viewerAccess.reason).toBe('PAYMENT_REQUIRED');
     const topics = await h.test.db.query<{ topic: string; change: string | null }>(
       "SELECT topic, payload->>'change' AS change FROM commerce.outbox WHERE payload->>'userId' = $1 OR payload->>'buyerId' = $1 ORDER BY sequence",
@@ -67,7 +86,9 @@ describe.each(DATABASE_FLAVOURS)('orderRefund (%s)', (flavour) => {
       order: null,
       userErrors: [{ code: 'ALREADY_REFUNDED', message: expect.any(String), field: ['input', 'orderId'] }],
     });
-    expect(await h.count('SELECT count(*) AS n FROM commerce.refunds WHERE order_id = $1', [order.id])).toBe(1);
+    expect(await h.count('SELECT count(*) AS n FROM commerce.refunds WHERE order_id = $1', [order.id])).toBe(
+      1,
+    );
   });
 
   it('after the window it is REFUND_WINDOW_CLOSED for the buyer, while an ADMIN still may', async () => {
@@ -111,9 +132,16 @@ describe.each(DATABASE_FLAVOURS)('orderRefund (%s)', (flavour) => {
     const { order } = await buy(h, learner.token, [{ planId: plans.data?.plans[0].id }]);
     expect((await refund(learner.token, order.id)).data?.orderRefund.order.status).toBe('REFUNDED');
     expect(
-      await h.count("SELECT count(*) AS n FROM commerce.plan_subscriptions WHERE user_id = $1 AND status = 'ENDED'", [learner.id]),
+      await h.count(
+        "SELECT count(*) AS n FROM commerce.plan_subscriptions WHERE user_id = $1 AND status = 'ENDED'",
+        [learner.id],
+      ),
     ).toBe(1);
-    const access = await h.gql(ACCESS, { representations: [{ __typename: 'Course', id: TS.id }] }, learner.token);
+    const access = await h.gql(
+      ACCESS,
+      { representations: [{ __typename: 'Course', id: TS.id }] },
+      learner.token,
+    );
     expect(access.data?._entities[0].viewerAccess.reason).toBe('PAYMENT_REQUIRED');
   });
 
@@ -133,7 +161,9 @@ describe.each(DATABASE_FLAVOURS)('orderRefund (%s)', (flavour) => {
         { input: { orderId, reason: 'changed my mind', idempotencyKey: randomUUID() } },
         learner.token,
       );
-      expect(result.data?.orderRefund.userErrors.map((error: { code: string }) => error.code)).toEqual(['NOT_PAID']);
+      expect(result.data?.orderRefund.userErrors.map((error: { code: string }) => error.code)).toEqual([
+        'NOT_PAID',
+      ]);
     } finally {
       await pending.close();
     }

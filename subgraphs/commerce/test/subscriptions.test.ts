@@ -6,7 +6,18 @@ const TS = course('course-ts');
 const SUBSCRIPTION = /* GraphQL */ `
   query Subscription($id: ID!) {
     _entities(representations: [{ __typename: "User", id: $id }]) {
-      ... on User { planSubscription { id status renews currentPeriodStart currentPeriodEnd plan { code } } }
+      ... on User {
+        planSubscription {
+          id
+          status
+          renews
+          currentPeriodStart
+          currentPeriodEnd
+          plan {
+            code
+          }
+        }
+      }
     }
   }
 `;
@@ -14,8 +25,15 @@ const SUBSCRIPTION = /* GraphQL */ `
 const CANCEL = /* GraphQL */ `
   mutation Cancel($id: ID!) {
     planSubscriptionCancel(input: { subscriptionId: $id }) {
-      planSubscription { id status renews }
-      userErrors { code field }
+      planSubscription {
+        id
+        status
+        renews
+      }
+      userErrors {
+        code
+        field
+      }
     }
   }
 `;
@@ -34,7 +52,8 @@ describe.each(DATABASE_FLAVOURS)('plan subscriptions (%s)', (flavour) => {
     const monthly = plans.data?.plans.find((plan: { code: string }) => plan.code === 'all-access-monthly');
     await buy(h, learner.token, [{ planId: monthly.id }]);
     const start = h.clock.now;
-    const current = (await h.gql(SUBSCRIPTION, { id: learner.id }, learner.token)).data?._entities[0].planSubscription;
+    const current = (await h.gql(SUBSCRIPTION, { id: learner.id }, learner.token)).data?._entities[0]
+      .planSubscription;
     expect(current).toEqual({
       id: expect.any(String),
       status: 'ACTIVE',
@@ -57,19 +76,27 @@ describe.each(DATABASE_FLAVOURS)('plan subscriptions (%s)', (flavour) => {
     expect(twice.data?.planSubscriptionCancel.userErrors).toEqual([
       { code: 'ALREADY_CANCELED', field: ['input', 'subscriptionId'] },
     ]);
-    const access = () => h.gql(ACCESS, { representations: [{ __typename: 'Course', id: TS.id }] }, learner.token);
+    const access = () =>
+      h.gql(ACCESS, { representations: [{ __typename: 'Course', id: TS.id }] }, learner.token);
     expect((await access()).data?._entities[0].viewerAccess.reason).toBe('SUBSCRIPTION');
 
     h.clock.now = new Date('2026-04-02T10:00:00.000Z');
     try {
       expect((await h.server.sweeper.sweep()).endedSubscriptions).toBe(1);
       expect((await access()).data?._entities[0].viewerAccess.reason).toBe('PAYMENT_REQUIRED');
-      expect((await h.gql(SUBSCRIPTION, { id: learner.id }, learner.token)).data?._entities[0].planSubscription).toBeNull();
+      expect(
+        (await h.gql(SUBSCRIPTION, { id: learner.id }, learner.token)).data?._entities[0].planSubscription,
+      ).toBeNull();
       const [revoked] = await h.test.db.query<{ payload: unknown }>(
         "SELECT payload FROM commerce.outbox WHERE topic = 'entitlement.changed' AND payload->>'userId' = $1 AND payload->>'change' = 'REVOKED'",
         [learner.id],
       );
-      expect(revoked?.payload).toEqual({ entitlementId: expect.any(String), userId: learner.id, courseIds: null, change: 'REVOKED' });
+      expect(revoked?.payload).toEqual({
+        entitlementId: expect.any(String),
+        userId: learner.id,
+        courseIds: null,
+        change: 'REVOKED',
+      });
       expect((await h.server.sweeper.sweep()).endedSubscriptions).toBe(0);
     } finally {
       h.clock.now = start;

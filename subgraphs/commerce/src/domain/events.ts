@@ -58,5 +58,8 @@ export function orderRefundedEvents(order: SettledOrder, revoked: Grant[]) {
     buyerId: order.buyerId,
     amount: { amount: order.total, currency: order.currency },
   };
-  return [...revoked.map((grant) => entitlementChanged(grant, 'REVOKED')), { topic: ORDER_REFUNDED, payload }];
+  return [
+    ...revoked.map((grant) => entitlementChanged(grant, 'REVOKED')),
+    { topic: ORDER_REFUNDED, payload },
+  ];
 }

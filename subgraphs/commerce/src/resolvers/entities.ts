@@ -117,14 +117,19 @@ export const entityResolvers = {
   User: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
     async orders(user: Ref, args: PageArgs, ctx: CommerceContext) {
-      if (!isSelfOrAdmin(requireViewer(ctx.viewer), user.id)) throw forbidden('Only the user and ADMINs see orders.');
+      if (!isSelfOrAdmin(requireViewer(ctx.viewer), user.id))
+        throw forbidden('Only the user and ADMINs see orders.');
       const page = pageRequest(args);
-      const [rows, total] = await Promise.all([ctx.store.orderPage(user.id, page), ctx.store.orderCount(user.id)]);
+      const [rows, total] = await Promise.all([
+        ctx.store.orderPage(user.id, page),
+        ctx.store.orderCount(user.id),
+      ]);
       return toConnection(rows, total, page);
     },
     planSubscription: (user: Ref, _args: unknown, ctx: CommerceContext) =>
       isSelfOrAdmin(ctx.viewer, user.id) ? ctx.store.currentSubscription(user.id, ctx.now()) : null,
-    earnings: (user: Ref, _args: unknown, ctx: CommerceContext) => earningsOwner(requireViewer(ctx.viewer), user.id),
+    earnings: (user: Ref, _args: unknown, ctx: CommerceContext) =>
+      earningsOwner(requireViewer(ctx.viewer), user.id),
   },
   InstructorEarnings: {
     totals: async (owner: { instructorId: string }, _args: unknown, ctx: CommerceContext) =>

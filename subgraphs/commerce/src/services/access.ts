@@ -13,16 +13,19 @@ import type { CommerceStore } from '../stores/commerceStore';
 export type CourseLookup = (ids: readonly string[]) => Promise<CatalogCourse[]>;
 
 export class AccessService {
-  constructor(
-    private readonly deps: { store: CommerceStore; courses: CourseLookup; now: () => Date },
-  ) {}
+  constructor(private readonly deps: { store: CommerceStore; courses: CourseLookup; now: () => Date }) {}
 
   async decide(
     subject: AccessSubject | null,
     courseIds: readonly string[],
     courses: CourseLookup = this.deps.courses,
   ): Promise<CourseAccessDecision[]> {
-    const decision = (courseId: string, hasAccess: boolean, reason: CourseAccessDecision['reason'], expiresAt: Date | null = null) => ({
+    const decision = (
+      courseId: string,
+      hasAccess: boolean,
+      reason: CourseAccessDecision['reason'],
+      expiresAt: Date | null = null,
+    ) => ({
       courseId,
       hasAccess,
       reason,
@@ -36,14 +39,18 @@ export class AccessService {
       );
     }
     if (subject.roles.includes('ADMIN')) {
-      return courseIds.map((id) => (priced.has(id) ? decision(id, true, 'ADMIN') : decision(id, true, 'FREE')));
+      return courseIds.map((id) =>
+        priced.has(id) ? decision(id, true, 'ADMIN') : decision(id, true, 'FREE'),
+      );
     }
     const now = this.deps.now();
     const [facts, grants] = await Promise.all([
       courses(paid),
       this.deps.store.activeEntitlements(subject.id, paid, now),
     ]);
-    const taught = new Set(facts.filter((course) => course.instructorIds.includes(subject.id)).map((course) => course.id));
+    const taught = new Set(
+      facts.filter((course) => course.instructorIds.includes(subject.id)).map((course) => course.id),
+    );
     const bought = new Set(grants.flatMap((grant) => grant.courseId ?? []));
     const planEnd = grants
       .flatMap((grant) => (grant.planId !== null && grant.expiresAt ? [grant.expiresAt] : []))

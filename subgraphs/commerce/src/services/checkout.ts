@@ -9,7 +9,14 @@ import { createHash } from 'node:crypto';
 import { DEMO_ACCOUNTS, userError, type Logger, type UserError, type Viewer } from '@learncraft/kit';
 import { checkCard } from '../domain/cards';
 import { orderNumber } from '../domain/orderNumbers';
-import { couponProblem, quoteItems, type CouponRule, type PricedItem, type Quote } from '../domain/pricing';
+import {
+  couponProblem,
+  quoteItems,
+  type CouponRule,
+  type PricedItem,
+  type Quote,
+  type QuotedLine,
+} from '../domain/pricing';
 import { PaymentProviderError, type PaymentProvider, type TestCard } from '../providers/types';
 import type { CommerceStore, CouponRecord, OrderRecord } from '../stores/commerceStore';
 import type { CourseLookup } from './access';
@@ -86,12 +93,23 @@ export function couponRule(coupon: CouponRecord): CouponRule {
   };
 }
 
+/** A quoted line as an order line shows it. */
+const lineOf = (line: QuotedLine) => ({
+  title: line.title,
+  courseId: line.kind === 'COURSE' ? line.id : null,
+  planId: line.kind === 'PLAN' ? line.id : null,
+  unitPrice: line.price,
+  discount: line.discount,
+  total: line.total,
+});
+
 const itemField = (index: number, name?: string) =>
   name ? ['input', 'items', String(index), name] : ['input', 'items', String(index)];
 
 export const isIdempotencyKey = (key: string) => key.length >= 8 && key.length <= 200;
 
-export const fingerprintOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+export const fingerprintOf = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 /** The buyer's e-mail address for the receipt: identity does not tell commerce yet (see README). */
 function buyerEmailOf(viewer: Viewer): string {
@@ -108,15 +126,7 @@ export class CheckoutService {
     }
     const { quote } = prepared;
     return {
-      lines: quote.lines.map((line, index) => ({
-        id: `quote:${index}`,
-        title: line.title,
-        courseId: line.kind === 'COURSE' ? line.id : null,
-        planId: line.kind === 'PLAN' ? line.id : null,
-        unitPrice: line.price,
-        discount: line.discount,
-        total: line.total,
-      })),
+      lines: quote.lines.map((line, index) => ({ id: `quote:${index}`, ...lineOf(line) })),
       subtotal: quote.subtotal,
       discount: quote.discount,
       total: quote.total,
@@ -184,12 +194,7 @@ export class CheckoutService {
       requestFingerprint: fingerprint,
       lines: quote.lines.map((line, index) => ({
         kind: line.kind,
-        courseId: line.kind === 'COURSE' ? line.id : null,
-        planId: line.kind === 'PLAN' ? line.id : null,
-        title: line.title,
-        unitPrice: line.price,
-        discount: line.discount,
-        total: line.total,
+        ...lineOf(line),
         instructorIds: items[index]?.instructorIds ?? [],
       })),
       at: now,
@@ -209,7 +214,12 @@ export class CheckoutService {
   }
 
   /** Charges the order outside any transaction and records the outcome. */
-  private async settle(order: OrderRecord, quote: Quote, testCard: TestCard | null, returnUrl: string | null) {
+  private async settle(
+    order: OrderRecord,
+    quote: Quote,
+    testCard: TestCard | null,
+    returnUrl: string | null,
+  ) {
     const { store, provider, payments } = this.deps;
     const total = { amount: order.total, currency: order.currency };
     const succeeded = (paymentId: string, cardLast4: string | null) =>
@@ -238,7 +248,10 @@ export class CheckoutService {
       });
     } catch (error) {
       if (!(error instanceof PaymentProviderError)) throw error;
-      this.deps.logger.warn('the payment provider refused the charge', { orderId: order.id, error: error.message });
+      this.deps.logger.warn('the payment provider refused the charge', {
+        orderId: order.id,
+        error: error.message,
+      });
       await store.closeUnpaid(order.id, 'DECLINED', {
         reason: 'The payment could not be processed; nothing was charged. Please try again.',
         paymentId: null,
@@ -267,12 +280,16 @@ export class CheckoutService {
           ]),
         ];
       if (returnUrl !== null && !/^https?:\/\/[^\s]+$/i.test(returnUrl))
-        return [userError('INVALID_RETURN_URL', 'The return URL must be an http(s) URL.', [...field, 'returnUrl'])];
+        return [
+          userError('INVALID_RETURN_URL', 'The return URL must be an http(s) URL.', [...field, 'returnUrl']),
+        ];
       return [];
     }
     if (!testCard) return [];
     const checked = checkCard(testCard, this.deps.now());
-    return checked.ok ? [] : [userError(checked.code, checked.message, [...field, 'testCard', checked.field])];
+    return checked.ok
+      ? []
+      : [userError(checked.code, checked.message, [...field, 'testCard', checked.field])];
   }
 
   private async prepare(
@@ -302,15 +319,27 @@ export class CheckoutService {
         const price = prices.find((candidate) => candidate.courseId === item.courseId);
         if (!course)
           return userErrors.push(
-            userError('COURSE_NOT_FOUND', `Course ${item.courseId} was not found.`, itemField(index, 'courseId')),
+            userError(
+              'COURSE_NOT_FOUND',
+              `Course ${item.courseId} was not found.`,
+              itemField(index, 'courseId'),
+            ),
           );
         if (!price)
           return userErrors.push(
-            userError('COURSE_FREE', `${course.title} is free: there is nothing to buy.`, itemField(index, 'courseId')),
+            userError(
+              'COURSE_FREE',
+              `${course.title} is free: there is nothing to buy.`,
+              itemField(index, 'courseId'),
+            ),
           );
         if (covered || grants.some((grant) => grant.courseId === course.id))
           return userErrors.push(
-            userError('ALREADY_OWNED', `You already have access to ${course.title}.`, itemField(index, 'courseId')),
+            userError(
+              'ALREADY_OWNED',
+              `You already have access to ${course.title}.`,
+              itemField(index, 'courseId'),
+            ),
           );
         items.push({
           kind: 'COURSE',
@@ -328,7 +357,11 @@ export class CheckoutService {
         );
       if (subscription)
         return userErrors.push(
-          userError('ALREADY_SUBSCRIBED', 'You already have a plan subscription.', itemField(index, 'planId')),
+          userError(
+            'ALREADY_SUBSCRIBED',
+            'You already have a plan subscription.',
+            itemField(index, 'planId'),
+          ),
         );
       items.push({
         kind: 'PLAN',
@@ -365,13 +398,23 @@ function itemShapeErrors(items: CheckoutItemInput[]): UserError[] {
   let plansSeen = 0;
   items.forEach((item, index) => {
     if (!item.courseId === !item.planId) {
-      errors.push(userError('INVALID_ITEM', 'Each item names exactly one of courseId and planId.', itemField(index)));
+      errors.push(
+        userError('INVALID_ITEM', 'Each item names exactly one of courseId and planId.', itemField(index)),
+      );
     } else if (item.courseId) {
       if (seen.has(item.courseId))
-        errors.push(userError('DUPLICATE_ITEM', 'Each course may be bought once per order.', itemField(index, 'courseId')));
+        errors.push(
+          userError(
+            'DUPLICATE_ITEM',
+            'Each course may be bought once per order.',
+            itemField(index, 'courseId'),
+          ),
+        );
       seen.add(item.courseId);
     } else if (++plansSeen > 1) {
-      errors.push(userError('TOO_MANY_PLANS', 'An order holds at most one plan.', itemField(index, 'planId')));
+      errors.push(
+        userError('TOO_MANY_PLANS', 'An order holds at most one plan.', itemField(index, 'planId')),
+      );
     }
   });
   return errors;

@@ -42,17 +42,26 @@ export class CouponService {
       userErrors: [userError(code, message, ['input', ...field])],
     });
     const code = input.code.trim();
-    if (!CODE.test(code)) return refuse('INVALID_CODE', 'The code must be 3 to 32 letters, digits, - or _.', 'code');
+    if (!CODE.test(code))
+      return refuse('INVALID_CODE', 'The code must be 3 to 32 letters, digits, - or _.', 'code');
     const hasPercent = input.percentOff !== null && input.percentOff !== undefined;
     if (hasPercent === !!input.amountOff)
       return refuse('COUPON_KIND', 'Give exactly one of percentOff and amountOff.', 'percentOff');
-    if (hasPercent && (!Number.isInteger(input.percentOff) || input.percentOff! < 1 || input.percentOff! > 100))
+    if (
+      hasPercent &&
+      (!Number.isInteger(input.percentOff) || input.percentOff! < 1 || input.percentOff! > 100)
+    )
       return refuse('INVALID_PERCENT', 'percentOff must be an integer from 1 to 100.', 'percentOff');
     let amountOff = null;
     if (input.amountOff) {
       const parsed = parseMoney(input.amountOff);
       if (!parsed.ok)
-        return refuse(parsed.code, parsed.message, 'amountOff', parsed.code === 'INVALID_AMOUNT' ? 'amount' : 'currency');
+        return refuse(
+          parsed.code,
+          parsed.message,
+          'amountOff',
+          parsed.code === 'INVALID_AMOUNT' ? 'amount' : 'currency',
+        );
       amountOff = parsed.money;
     }
     const now = this.deps.now();
@@ -66,7 +75,11 @@ export class CouponService {
     const courseIds = [...new Set(input.courseIds ?? [])];
     const planIds = [...new Set(input.planIds ?? [])];
     if (courseIds.length > MAX_TARGETS || planIds.length > MAX_TARGETS)
-      return refuse('TOO_MANY_TARGETS', `A coupon names at most ${MAX_TARGETS} courses and plans each.`, 'courseIds');
+      return refuse(
+        'TOO_MANY_TARGETS',
+        `A coupon names at most ${MAX_TARGETS} courses and plans each.`,
+        'courseIds',
+      );
     const isAdmin = hasRole(viewer, 'ADMIN');
     if (!isAdmin && planIds.length > 0)
       return refuse('NOT_YOUR_COURSE', 'Only ADMINs may make coupons for plans.', 'planIds');
@@ -75,14 +88,20 @@ export class CouponService {
     const facts = courseIds.length > 0 ? await courses(courseIds) : [];
     for (const [index, courseId] of courseIds.entries()) {
       const course = facts.find((candidate) => candidate.id === courseId);
-      if (!course) return refuse('COURSE_NOT_FOUND', `Course ${courseId} was not found.`, 'courseIds', String(index));
+      if (!course)
+        return refuse('COURSE_NOT_FOUND', `Course ${courseId} was not found.`, 'courseIds', String(index));
       if (!isAdmin && !course.instructorIds.includes(viewer.id))
         return refuse('NOT_YOUR_COURSE', `You do not teach ${course.title}.`, 'courseIds', String(index));
     }
     const plans = await this.deps.store.plansByIds(planIds);
     const unknownPlan = planIds.findIndex((id) => !plans.some((plan) => plan.id === id));
     if (unknownPlan >= 0)
-      return refuse('PLAN_NOT_FOUND', `Plan ${planIds[unknownPlan]} was not found.`, 'planIds', String(unknownPlan));
+      return refuse(
+        'PLAN_NOT_FOUND',
+        `Plan ${planIds[unknownPlan]} was not found.`,
+        'planIds',
+        String(unknownPlan),
+      );
     const coupon = await this.deps.store.insertCoupon({
       code: code.toUpperCase(),
       kind: hasPercent ? 'PERCENT' : 'AMOUNT',
@@ -107,14 +126,17 @@ export class CouponService {
     if (!coupon.active)
       return {
         coupon: null,
-        userErrors: [userError('ALREADY_INACTIVE', 'This coupon is already inactive.', ['input', 'couponId'])],
+        userErrors: [
+          userError('ALREADY_INACTIVE', 'This coupon is already inactive.', ['input', 'couponId']),
+        ],
       };
     return { coupon: await this.deps.store.deactivateCoupon(coupon.id), userErrors: [] };
   }
 
   /** ADMINs: every coupon; INSTRUCTORs: the coupons they created. */
   async list(viewer: Viewer, page: PageRequest): Promise<{ rows: CouponRecord[]; total: number }> {
-    if (!hasRole(viewer, 'INSTRUCTOR', 'ADMIN')) throw forbidden('Only INSTRUCTORs and ADMINs manage coupons.');
+    if (!hasRole(viewer, 'INSTRUCTOR', 'ADMIN'))
+      throw forbidden('Only INSTRUCTORs and ADMINs manage coupons.');
     const createdBy = hasRole(viewer, 'ADMIN') ? null : viewer.id;
     const [rows, total] = await Promise.all([
       this.deps.store.couponPage(createdBy, page),

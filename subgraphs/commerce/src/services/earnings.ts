@@ -18,11 +18,17 @@ export interface PayoutReport {
 
 /** The instructor whose earnings the viewer may read; FORBIDDEN for anyone else's. */
 export function earningsOwner(viewer: Viewer, userId: string): { instructorId: string } {
-  if (viewer.id !== userId && !hasRole(viewer, 'ADMIN')) throw forbidden('Only the instructor and ADMINs see earnings.');
+  if (viewer.id !== userId && !hasRole(viewer, 'ADMIN'))
+    throw forbidden('Only the instructor and ADMINs see earnings.');
   return { instructorId: userId };
 }
 
-export async function payoutReport(store: CommerceStore, viewer: Viewer, from: Date, to: Date): Promise<PayoutReport> {
+export async function payoutReport(
+  store: CommerceStore,
+  viewer: Viewer,
+  from: Date,
+  to: Date,
+): Promise<PayoutReport> {
   requireRole(viewer, 'ADMIN');
   if (to <= from) throw badUserInput('"to" must be after "from".', 'to');
   if (to.getTime() - from.getTime() > MAX_PAYOUT_WINDOW_DAYS * 86_400_000)

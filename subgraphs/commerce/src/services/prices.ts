@@ -24,7 +24,10 @@ export async function setCoursePrice(
     const parsed = parseMoney(input.price);
     if (!parsed.ok) {
       const field = parsed.code === 'INVALID_AMOUNT' ? 'amount' : 'currency';
-      return { course: null, userErrors: [userError(parsed.code, parsed.message, ['input', 'price', field])] };
+      return {
+        course: null,
+        userErrors: [userError(parsed.code, parsed.message, ['input', 'price', field])],
+      };
     }
     price = parsed.money;
   }

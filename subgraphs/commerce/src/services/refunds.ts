@@ -51,25 +51,35 @@ export class RefundService {
     });
   }
 
-  async refund(viewer: Viewer, input: OrderRefundInput): Promise<{ order: OrderRecord | null; userErrors: UserError[] }> {
+  async refund(
+    viewer: Viewer,
+    input: OrderRefundInput,
+  ): Promise<{ order: OrderRecord | null; userErrors: UserError[] }> {
     const { store } = this.deps;
     const refuse = (...userErrors: UserError[]) => ({ order: null, userErrors });
     const [order] = await store.ordersByIds([input.orderId]);
     if (!order || !canSeeOrder(viewer, order)) throw notFound('Order', input.orderId);
     const reason = input.reason.trim();
     if (reason.length < 1 || reason.length > 500)
-      return refuse(userError('INVALID_REASON', 'Give a reason of 1 to 500 characters.', ['input', 'reason']));
+      return refuse(
+        userError('INVALID_REASON', 'Give a reason of 1 to 500 characters.', ['input', 'reason']),
+      );
     if (!isIdempotencyKey(input.idempotencyKey))
       return refuse(
-        userError('INVALID_IDEMPOTENCY_KEY', 'The idempotency key must be 8 to 200 characters.', ['input', 'idempotencyKey']),
+        userError('INVALID_IDEMPOTENCY_KEY', 'The idempotency key must be 8 to 200 characters.', [
+          'input',
+          'idempotencyKey',
+        ]),
       );
     const fingerprint = fingerprintOf({ orderId: order.id, reason });
-    const reused = userError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another refund.', [
-      'input',
-      'idempotencyKey',
-    ]);
+    const reused = userError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This idempotency key was already used for another refund.',
+      ['input', 'idempotencyKey'],
+    );
     const earlier = await store.refundByIdempotencyKey(viewer.id, input.idempotencyKey);
-    if (earlier) return earlier.requestFingerprint === fingerprint ? { order, userErrors: [] } : refuse(reused);
+    if (earlier)
+      return earlier.requestFingerprint === fingerprint ? { order, userErrors: [] } : refuse(reused);
 
     const decision = await this.eligibility(viewer, order);
     if (!decision.eligible) return refuse(userError(decision.code, decision.message, ['input', 'orderId']));
@@ -85,12 +95,16 @@ export class RefundService {
         }));
       } catch (error) {
         if (!(error instanceof PaymentProviderError)) throw error;
-        this.deps.logger.warn('the payment provider refused the refund', { orderId: order.id, error: error.message });
+        this.deps.logger.warn('the payment provider refused the refund', {
+          orderId: order.id,
+          error: error.message,
+        });
         return refuse(
-          userError('REFUND_FAILED', 'The payment provider could not refund this order now; try again later.', [
-            'input',
-            'orderId',
-          ]),
+          userError(
+            'REFUND_FAILED',
+            'The payment provider could not refund this order now; try again later.',
+            ['input', 'orderId'],
+          ),
         );
       }
     }
@@ -113,7 +127,9 @@ export class RefundService {
           ? { order: (await store.ordersByIds([order.id]))[0] ?? order, userErrors: [] }
           : refuse(reused);
       case 'ALREADY_REFUNDED':
-        return refuse(userError('ALREADY_REFUNDED', 'This order has already been refunded.', ['input', 'orderId']));
+        return refuse(
+          userError('ALREADY_REFUNDED', 'This order has already been refunded.', ['input', 'orderId']),
+        );
       case 'NOT_PAID':
         return refuse(userError('NOT_PAID', 'Only paid orders can be refunded.', ['input', 'orderId']));
     }

@@ -18,10 +18,19 @@ export async function cancelSubscription(
     throw notFound('PlanSubscription', subscriptionId);
   const field = ['input', 'subscriptionId'];
   if (subscription.status === 'CANCELED')
-    return { planSubscription: null, userErrors: [userError('ALREADY_CANCELED', 'This subscription is already canceled.', field)] };
-  const canceled = subscription.status === 'ACTIVE' ? await deps.store.cancelSubscription(subscription.id, deps.now()) : null;
+    return {
+      planSubscription: null,
+      userErrors: [userError('ALREADY_CANCELED', 'This subscription is already canceled.', field)],
+    };
+  const canceled =
+    subscription.status === 'ACTIVE'
+      ? await deps.store.cancelSubscription(subscription.id, deps.now())
+      : null;
   if (!canceled)
-    return { planSubscription: null, userErrors: [userError('SUBSCRIPTION_ENDED', 'This subscription has ended.', field)] };
+    return {
+      planSubscription: null,
+      userErrors: [userError('SUBSCRIPTION_ENDED', 'This subscription has ended.', field)],
+    };
   return { planSubscription: canceled, userErrors: [] };
 }
 
@@ -56,7 +65,10 @@ export class Sweeper {
     const work = (async () => {
       const expiredOrders = await this.deps.store.expirePending(now);
       const endedSubscriptions = await this.deps.store.endLapsedSubscriptions(now, (subscription) => [
-        entitlementChanged({ id: subscription.entitlementId, userId: subscription.userId, courseId: null }, 'REVOKED'),
+        entitlementChanged(
+          { id: subscription.entitlementId, userId: subscription.userId, courseId: null },
+          'REVOKED',
+        ),
       ]);
       if (endedSubscriptions > 0) this.deps.relay.kick();
       return { expiredOrders, endedSubscriptions };

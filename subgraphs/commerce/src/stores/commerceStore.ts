@@ -85,13 +85,7 @@ export type CreateOrderResult =
 
 /** What applying a provider event did. */
 export type PaymentOutcome =
-  | 'PAID'
-  | 'DECLINED'
-  | 'CANCELED'
-  | 'DUPLICATE'
-  | 'IGNORED'
-  | 'AMOUNT_MISMATCH'
-  | 'UNKNOWN_ORDER';
+  'PAID' | 'DECLINED' | 'CANCELED' | 'DUPLICATE' | 'IGNORED' | 'AMOUNT_MISMATCH' | 'UNKNOWN_ORDER';
 
 export interface PaymentContext {
   provider: ProviderKindColumn;
@@ -182,7 +176,10 @@ export interface CommerceStore {
   /** ACTIVE → CANCELED (renews false); null when it is not ACTIVE. */
   cancelSubscription(id: string, at: Date): Promise<SubscriptionRecord | null>;
   /** Subscriptions whose period ended become ENDED, announcing the revoked grant; how many. */
-  endLapsedSubscriptions(now: Date, events: (subscription: SubscriptionRecord) => OutboxEvent[]): Promise<number>;
+  endLapsedSubscriptions(
+    now: Date,
+    events: (subscription: SubscriptionRecord) => OutboxEvent[],
+  ): Promise<number>;
 
   refundByIdempotencyKey(requestedBy: string, key: string): Promise<RefundRecord | null>;
   refundsByOrders(orderIds: readonly string[]): Promise<RefundRecord[]>;
@@ -230,9 +227,14 @@ async function rollbackable<T>(work: () => Promise<T>): Promise<T> {
 
 async function writeOutbox(tx: Tx, events: OutboxEvent[], at: Date): Promise<void> {
   if (events.length === 0) return;
-  await tx
-    .insert(outbox)
-    .values(events.map((event) => ({ id: randomUUID(), topic: event.topic, payload: event.payload, createdAt: at })));
+  await tx.insert(outbox).values(
+    events.map((event) => ({
+      id: randomUUID(),
+      topic: event.topic,
+      payload: event.payload,
+      createdAt: at,
+    })),
+  );
 }
 
 /** Gives the coupon reservation of an order back (decline, expiry). */
@@ -256,11 +258,24 @@ async function lockOrder(tx: Tx, orderId: string): Promise<OrderRecord | undefin
 
 export function createCommerceStore(db: Database): CommerceStore {
   const orm = db.drizzle;
-  const byCreator = (createdBy: string | null) => (createdBy === null ? undefined : eq(coupons.createdBy, createdBy));
+  const byCreator = (createdBy: string | null) =>
+    createdBy === null ? undefined : eq(coupons.createdBy, createdBy);
 
   const grant = async (tx: Tx, order: OrderRecord, context: PaymentContext): Promise<EntitlementRecord[]> => {
-    const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(asc(orderLines.position));
-    const planRows = await tx.select().from(plans).where(inArray(plans.id, lines.flatMap((line) => line.planId ?? [])));
+    const lines = await tx
+      .select()
+      .from(orderLines)
+      .where(eq(orderLines.orderId, order.id))
+      .orderBy(asc(orderLines.position));
+    const planRows = await tx
+      .select()
+      .from(plans)
+      .where(
+        inArray(
+          plans.id,
+          lines.flatMap((line) => line.planId ?? []),
+        ),
+      );
     const granted: EntitlementRecord[] = [];
     for (const line of lines) {
       const plan = planRows.find((candidate) => candidate.id === line.planId);
@@ -323,14 +338,23 @@ export function createCommerceStore(db: Database): CommerceStore {
     pricesByCourses: async (courseIds) =>
       courseIds.length === 0
         ? []
-        : orm.select().from(coursePrices).where(inArray(coursePrices.courseId, [...courseIds])),
+        : orm
+            .select()
+            .from(coursePrices)
+            .where(inArray(coursePrices.courseId, [...courseIds])),
 
     async setPrice(courseId, price, by, at) {
       if (!price) {
         await orm.delete(coursePrices).where(eq(coursePrices.courseId, courseId));
         return;
       }
-      const values = { courseId, amount: price.amount, currency: price.currency, updatedBy: by, updatedAt: at };
+      const values = {
+        courseId,
+        amount: price.amount,
+        currency: price.currency,
+        updatedBy: by,
+        updatedAt: at,
+      };
       await orm
         .insert(coursePrices)
         .values(values)
@@ -357,7 +381,12 @@ export function createCommerceStore(db: Database): CommerceStore {
     plans: () => orm.select().from(plans).orderBy(asc(plans.amount), asc(plans.code)),
 
     plansByIds: async (ids) =>
-      uuids(ids).length === 0 ? [] : orm.select().from(plans).where(inArray(plans.id, uuids(ids))),
+      uuids(ids).length === 0
+        ? []
+        : orm
+            .select()
+            .from(plans)
+            .where(inArray(plans.id, uuids(ids))),
 
     async couponByCode(code) {
       const [coupon] = await orm.select().from(coupons).where(eq(coupons.code, code.toUpperCase()));
@@ -365,7 +394,12 @@ export function createCommerceStore(db: Database): CommerceStore {
     },
 
     couponsByIds: async (ids) =>
-      uuids(ids).length === 0 ? [] : orm.select().from(coupons).where(inArray(coupons.id, uuids(ids))),
+      uuids(ids).length === 0
+        ? []
+        : orm
+            .select()
+            .from(coupons)
+            .where(inArray(coupons.id, uuids(ids))),
 
     async insertCoupon(coupon) {
       const [written] = await orm
@@ -413,7 +447,12 @@ export function createCommerceStore(db: Database): CommerceStore {
     },
 
     ordersByIds: async (ids) =>
-      uuids(ids).length === 0 ? [] : orm.select().from(orders).where(inArray(orders.id, uuids(ids))),
+      uuids(ids).length === 0
+        ? []
+        : orm
+            .select()
+            .from(orders)
+            .where(inArray(orders.id, uuids(ids))),
 
     linesByOrders: async (orderIds) =>
       uuids(orderIds).length === 0
@@ -504,7 +543,13 @@ export function createCommerceStore(db: Database): CommerceStore {
             if (reserved.length === 0) throw new Rollback<CreateOrderResult>({ kind: 'COUPON_EXHAUSTED' });
             const redeemed = await tx
               .insert(couponRedemptions)
-              .values({ id: randomUUID(), couponId: input.coupon.id, userId: input.buyerId, orderId: id, createdAt: input.at })
+              .values({
+                id: randomUUID(),
+                couponId: input.coupon.id,
+                userId: input.buyerId,
+                orderId: id,
+                createdAt: input.at,
+              })
               .onConflictDoNothing()
               .returning({ id: couponRedemptions.id });
             if (redeemed.length === 0) throw new Rollback<CreateOrderResult>({ kind: 'COUPON_ALREADY_USED' });
@@ -664,7 +709,10 @@ export function createCommerceStore(db: Database): CommerceStore {
     subscriptionsByIds: async (ids) =>
       uuids(ids).length === 0
         ? []
-        : orm.select().from(planSubscriptions).where(inArray(planSubscriptions.id, uuids(ids))),
+        : orm
+            .select()
+            .from(planSubscriptions)
+            .where(inArray(planSubscriptions.id, uuids(ids))),
 
     async cancelSubscription(id, at) {
       if (!isUuid(id)) return null;
@@ -708,7 +756,12 @@ export function createCommerceStore(db: Database): CommerceStore {
     },
 
     refundsByOrders: async (orderIds) =>
-      uuids(orderIds).length === 0 ? [] : orm.select().from(refunds).where(inArray(refunds.orderId, uuids(orderIds))),
+      uuids(orderIds).length === 0
+        ? []
+        : orm
+            .select()
+            .from(refunds)
+            .where(inArray(refunds.orderId, uuids(orderIds))),
 
     applyRefund: (input) =>
       orm.transaction(async (tx): Promise<RefundResult> => {
@@ -788,7 +841,9 @@ export function createCommerceStore(db: Database): CommerceStore {
 
     async salesCount(instructorId) {
       const [row] = await orm
-        .select({ n: sql<string>`count(DISTINCT ${earnings.orderLineId}) FILTER (WHERE ${earnings.kind} = 'SALE') - count(DISTINCT ${earnings.orderLineId}) FILTER (WHERE ${earnings.kind} = 'REVERSAL')` })
+        .select({
+          n: sql<string>`count(DISTINCT ${earnings.orderLineId}) FILTER (WHERE ${earnings.kind} = 'SALE') - count(DISTINCT ${earnings.orderLineId}) FILTER (WHERE ${earnings.kind} = 'REVERSAL')`,
+        })
         .from(earnings)
         .where(eq(earnings.instructorId, instructorId));
       return Number(row?.n ?? 0);
@@ -804,7 +859,10 @@ export function createCommerceStore(db: Database): CommerceStore {
         .offset(page.offset),
 
     async earningCount(instructorId) {
-      const [row] = await orm.select({ n: count() }).from(earnings).where(eq(earnings.instructorId, instructorId));
+      const [row] = await orm
+        .select({ n: count() })
+        .from(earnings)
+        .where(eq(earnings.instructorId, instructorId));
       return row?.n ?? 0;
     },
 
@@ -854,7 +912,10 @@ export function createCommerceStore(db: Database): CommerceStore {
         tx.select().from(outbox).where(isNull(outbox.publishedAt)).orderBy(asc(outbox.sequence)).limit(limit);
       const mark = async (tx: Drizzle | Tx, report: PublishReport) => {
         if (report.published.length > 0) {
-          await tx.update(outbox).set({ publishedAt: new Date() }).where(inArray(outbox.id, report.published));
+          await tx
+            .update(outbox)
+            .set({ publishedAt: new Date() })
+            .where(inArray(outbox.id, report.published));
         }
         if (report.failure) {
           await tx

@@ -168,7 +168,9 @@ export const earnings = commerceSchema.table('earnings', {
 
 export const outbox = commerceSchema.table('outbox', {
   id: uuid('id').primaryKey(),
-  sequence: sequenceNumber('sequence').notNull().default(sql`nextval('commerce.outbox_sequence_seq')`),
+  sequence: sequenceNumber('sequence')
+    .notNull()
+    .default(sql`nextval('commerce.outbox_sequence_seq')`),
   topic: text('topic').notNull(),
   payload: jsonb('payload').$type<unknown>().notNull(),
   createdAt: timestamptz('created_at').notNull(),

@@ -35,7 +35,9 @@ export const course = (id: string, overrides: Partial<CatalogCourse> = {}): Cata
 });
 
 /** An in-memory catalog that counts its calls. */
-export function fakeCatalog(courses: CatalogCourse[]): CatalogClient & { calls: string[][]; add(c: CatalogCourse): void } {
+export function fakeCatalog(
+  courses: CatalogCourse[],
+): CatalogClient & { calls: string[][]; add(c: CatalogCourse): void } {
   const byId = new Map(courses.map((entry) => [entry.id, entry]));
   const calls: string[][] = [];
   return {
@@ -45,7 +47,8 @@ export function fakeCatalog(courses: CatalogCourse[]): CatalogClient & { calls: 
       calls.push([...ids]);
       return Promise.resolve(ids.flatMap((id) => byId.get(id) ?? []));
     },
-    coursesBySlug: (slugs) => Promise.resolve([...byId.values()].filter((entry) => slugs.includes(entry.slug))),
+    coursesBySlug: (slugs) =>
+      Promise.resolve([...byId.values()].filter((entry) => slugs.includes(entry.slug))),
   };
 }
 
@@ -109,7 +112,11 @@ export interface Harness {
   /** The subgraph's clock; tests move it. */
   clock: { now: Date };
   token(userId: string, roles?: Role[]): Promise<string>;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
   learner(roles?: Role[]): Promise<{ id: string; token: string }>;
   count(sql: string, params?: unknown[]): Promise<number>;
   /** POSTs to a route of the subgraph with the given headers. */
@@ -239,8 +246,22 @@ export const CHECKOUT = /* GraphQL */ `
 export const REFUND = /* GraphQL */ `
   mutation Refund($input: OrderRefundInput!) {
     orderRefund(input: $input) {
-      order { id status refund { amount { amount currency } reason } }
-      userErrors { code message field }
+      order {
+        id
+        status
+        refund {
+          amount {
+            amount
+            currency
+          }
+          reason
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
@@ -248,8 +269,19 @@ export const REFUND = /* GraphQL */ `
 export const SET_PRICE = /* GraphQL */ `
   mutation SetPrice($input: CoursePriceSetInput!) {
     coursePriceSet(input: $input) {
-      course { id price { amount currency formatted } }
-      userErrors { code message field }
+      course {
+        id
+        price {
+          amount
+          currency
+          formatted
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
@@ -257,7 +289,18 @@ export const SET_PRICE = /* GraphQL */ `
 export const ACCESS = /* GraphQL */ `
   query Access($representations: [_Any!]!) {
     _entities(representations: $representations) {
-      ... on Course { id price { amount currency } viewerAccess { hasAccess reason expiresAt } }
+      ... on Course {
+        id
+        price {
+          amount
+          currency
+        }
+        viewerAccess {
+          hasAccess
+          reason
+          expiresAt
+        }
+      }
     }
   }
 `;
@@ -268,7 +311,12 @@ export async function priceCourse(h: Harness, courseId: string, amount: number, 
 }
 
 /** Buys with the test card; returns the order. */
-export async function buy(h: Harness, token: string, items: { courseId?: string; planId?: string }[], extra: Record<string, unknown> = {}) {
+export async function buy(
+  h: Harness,
+  token: string,
+  items: { courseId?: string; planId?: string }[],
+  extra: Record<string, unknown> = {},
+) {
   const result = await h.gql(
     CHECKOUT,
     { input: { items, payment: { testCard: GOOD_CARD }, idempotencyKey: randomUUID(), ...extra } },
