@@ -37,7 +37,8 @@ export const commerceConfigSchema = z
     INSTRUCTOR_REVENUE_SHARE_PERCENT: z.coerce.number().int().min(0).max(100).default(70),
     REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
     REFUND_MAX_COMPLETION_PERCENT: z.coerce.number().int().min(0).max(100).default(30),
-    CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+    /** How long a PENDING (hosted) checkout stays open; Stripe's adapter takes 45 to 1440 minutes. */
+    CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(45).max(1_440).default(60),
     SEED_DEMO: z.stringbool().default(false),
   })
   .transform(({ PAYMENT_PROVIDER, ...config }) => ({

@@ -105,7 +105,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       secret: secret(),
       logger: logger.child('progress'),
     });
-  const provider = options.provider ?? createProvider(config);
+  const provider = options.provider ?? createProvider(config, now);
   const verifier =
     options.verifier ??
     createTokenVerifier(
@@ -229,7 +229,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
   }
 }
 
-function createProvider(config: CommerceConfig): PaymentProvider {
+function createProvider(config: CommerceConfig, now: () => Date): PaymentProvider {
   if (config.PAYMENT_PROVIDER === 'test') return createTestPaymentProvider();
   if (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET) {
     throw new ConfigError(
@@ -240,5 +240,7 @@ function createProvider(config: CommerceConfig): PaymentProvider {
     secretKey: config.STRIPE_SECRET_KEY,
     webhookSecret: config.STRIPE_WEBHOOK_SECRET,
     apiUrl: config.STRIPE_API_URL,
+    checkoutExpiryMinutes: config.CHECKOUT_EXPIRY_MINUTES,
+    now,
   });
 }
