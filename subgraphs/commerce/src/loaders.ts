@@ -2,7 +2,13 @@
  * Per-request DataLoaders over the commerce store and the catalog client, so a list of N courses
  * (prices, access) or N orders (lines, refunds) costs a constant number of queries and calls.
  */
-import { groupedLoader, keyedLoader, type AccessSubject, type CourseAccessDecision } from '@learncraft/kit';
+import {
+  groupedLoader,
+  keyedLoader,
+  pagedLoader,
+  type AccessSubject,
+  type CourseAccessDecision,
+} from '@learncraft/kit';
 import DataLoader from 'dataloader';
 import type { AccessService } from './services/access';
 import type { CatalogClient } from './stores/catalogClient';
@@ -39,6 +45,14 @@ export function createLoaders({ store, catalog, access, subject }: LoaderDeps) {
       (ids: readonly string[]) => store.ordersByIds(ids),
       (row) => row.id,
     ),
+    orderPage: pagedLoader(
+      (buyerIds, page) => store.orderPages(buyerIds, page),
+      (row) => row.buyerId,
+    ),
+    orderCount: new DataLoader<string, number>(async (buyerIds) => {
+      const counts = new Map((await store.orderCounts(buyerIds)).map((row) => [row.buyerId, row.count]));
+      return buyerIds.map((id) => counts.get(id) ?? 0);
+    }),
     orderLines: groupedLoader(
       (ids: readonly string[]) => store.linesByOrders(ids),
       (row) => row.orderId,

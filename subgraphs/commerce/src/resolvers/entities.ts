@@ -121,8 +121,8 @@ export const entityResolvers = {
         throw forbidden('Only the user and ADMINs see orders.');
       const page = pageRequest(args);
       const [rows, total] = await Promise.all([
-        ctx.store.orderPage(user.id, page),
-        ctx.store.orderCount(user.id),
+        ctx.loaders.orderPage.load({ ownerId: user.id, page }),
+        ctx.loaders.orderCount.load(user.id),
       ]);
       return toConnection(rows, total, page);
     },

@@ -7,7 +7,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Drizzle, PageRequest } from '@learncraft/kit';
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+} from 'drizzle-orm';
 import type { Money } from '../domain/money';
 import { periodEnd } from '../domain/periods';
 import type { RevenueSplit } from '../domain/revenue';
@@ -152,8 +168,9 @@ export interface CommerceStore {
   orderByIdempotencyKey(buyerId: string, key: string): Promise<OrderRecord | null>;
   ordersByIds(ids: readonly string[]): Promise<OrderRecord[]>;
   linesByOrders(orderIds: readonly string[]): Promise<OrderLineRecord[]>;
-  orderPage(buyerId: string, page: PageRequest): Promise<OrderRecord[]>;
-  orderCount(buyerId: string): Promise<number>;
+  /** A page of each buyer's orders, newest first, in one query. */
+  orderPages(buyerIds: readonly string[], page: PageRequest): Promise<OrderRecord[]>;
+  orderCounts(buyerIds: readonly string[]): Promise<{ buyerId: string; count: number }[]>;
   /** The order, its lines and its coupon reservation, in one transaction. */
   createOrder(input: NewOrder): Promise<CreateOrderResult>;
   /** A PENDING order waits for the provider's hosted checkout. */
@@ -463,19 +480,34 @@ export function createCommerceStore(db: Database): CommerceStore {
             .where(inArray(orderLines.orderId, uuids(orderIds)))
             .orderBy(asc(orderLines.position)),
 
-    orderPage: (buyerId, page) =>
-      orm
-        .select()
+    async orderPages(buyerIds, page) {
+      if (buyerIds.length === 0 || page.limit === 0) return [];
+      const ranked = orm
+        .select({
+          ...getTableColumns(orders),
+          rank: sql<number>`row_number() over (partition by ${orders.buyerId} order by ${orders.createdAt} desc, ${orders.sequence} desc)`.as(
+            'rank',
+          ),
+        })
         .from(orders)
-        .where(eq(orders.buyerId, buyerId))
-        .orderBy(desc(orders.createdAt), desc(orders.sequence))
-        .limit(page.limit)
-        .offset(page.offset),
-
-    async orderCount(buyerId) {
-      const [row] = await orm.select({ n: count() }).from(orders).where(eq(orders.buyerId, buyerId));
-      return row?.n ?? 0;
+        .where(inArray(orders.buyerId, [...buyerIds]))
+        .as('ranked');
+      const rows = await orm
+        .select()
+        .from(ranked)
+        .where(and(gt(ranked.rank, page.offset), lte(ranked.rank, page.offset + page.limit)))
+        .orderBy(asc(ranked.buyerId), asc(ranked.rank));
+      return rows.map(({ rank: _rank, ...row }) => row);
     },
+
+    orderCounts: async (buyerIds) =>
+      buyerIds.length === 0
+        ? []
+        : orm
+            .select({ buyerId: orders.buyerId, count: count() })
+            .from(orders)
+            .where(inArray(orders.buyerId, [...buyerIds]))
+            .groupBy(orders.buyerId),
 
     createOrder: (input) =>
       rollbackable(() =>
