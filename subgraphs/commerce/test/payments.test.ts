@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DATABASE_FLAVOURS } from '@learncraft/kit/testing';
 import type { PaymentEvent } from '../src/providers/types';
-import { CHECKOUT, INSTRUCTOR_ID, course, priceCourse, startHarness, type Harness } from './support/harness';
+import {
+  INSTRUCTOR_ID,
+  checkoutAs,
+  course,
+  priceCourse,
+  startHarness,
+  type Harness,
+} from './support/harness';
 import { redirectProvider } from './support/redirectProvider';
 
 const TS = course('course-ts', { instructorIds: [INSTRUCTOR_ID] });
@@ -16,19 +23,8 @@ describe.each(DATABASE_FLAVOURS)('payment events (%s)', (flavour) => {
   afterAll(() => h.close());
 
   async function pendingOrder() {
-    const learner = await h.learner();
-    const result = await h.gql(
-      CHECKOUT,
-      {
-        input: {
-          items: [{ courseId: TS.id }],
-          idempotencyKey: randomUUID(),
-          payment: { returnUrl: 'https://app.example/done' },
-        },
-      },
-      learner.token,
-    );
-    return { learner, order: result.data?.checkoutCreate.order };
+    const { learner, payload } = await checkoutAs(h, TS.id, { returnUrl: 'https://app.example/done' });
+    return { learner, order: payload.order };
   }
 
   const succeeded = (

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TEST_GATEWAY_HEADERS } from '@learncraft/kit/testing';
 import { WebhookSignatureError, type PaymentEvent, type PaymentProvider } from '../src/providers/types';
-import { CHECKOUT, course, priceCourse, startHarness, type Harness } from './support/harness';
+import { checkoutAs, course, priceCourse, startHarness, type Harness } from './support/harness';
 import { redirectProvider } from './support/redirectProvider';
 
 const TS = course('course-ts');
@@ -37,13 +37,8 @@ describe('POST /webhooks/stripe', () => {
   ) => h.post('/webhooks/stripe', typeof body === 'string' ? body : JSON.stringify(body), headers);
 
   async function pendingOrder() {
-    const learner = await h.learner();
-    const result = await h.gql(
-      CHECKOUT,
-      { input: { items: [{ courseId: TS.id }], idempotencyKey: randomUUID() } },
-      learner.token,
-    );
-    return { learner, orderId: result.data?.checkoutCreate.order.id as string };
+    const { learner, payload } = await checkoutAs(h, TS.id);
+    return { learner, orderId: payload.order.id as string };
   }
 
   const paid = (orderId: string, eventId = `evt_${randomUUID()}`) => ({

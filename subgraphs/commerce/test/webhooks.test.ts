@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { TEST_GATEWAY_HEADERS } from '@learncraft/kit/testing';
 import { createStripePaymentProvider } from '../src/providers/stripe';
 import {
-  CHECKOUT,
   GOOD_CARD,
   REFUND,
   course,
   priceCourse,
   startHarness,
   type Harness,
+  checkoutAs,
 } from './support/harness';
 import { startStripeTestServer, type SignedDelivery, type StripeTestServer } from './support/stripeServer';
 
@@ -45,19 +45,8 @@ describe('Stripe checkout and webhooks', () => {
   const signedAt = () => ({ timestamp: Math.floor(h.clock.now.getTime() / 1000) });
 
   async function pendingOrder() {
-    const learner = await h.learner();
-    const result = await h.gql(
-      CHECKOUT,
-      {
-        input: {
-          items: [{ courseId: TS.id }],
-          idempotencyKey: randomUUID(),
-          payment: { returnUrl: 'https://app.example/orders' },
-        },
-      },
-      learner.token,
-    );
-    const order = result.data?.checkoutCreate.order;
+    const { learner, payload } = await checkoutAs(h, TS.id, { returnUrl: 'https://app.example/orders' });
+    const order = payload.order;
     const session = [...stripe.sessions.values()].find(
       (candidate) => candidate.client_reference_id === order.id,
     );
@@ -115,19 +104,8 @@ describe('Stripe checkout and webhooks', () => {
   });
 
   it('a test card is refused on Stripe', async () => {
-    const learner = await h.learner();
-    const result = await h.gql(
-      CHECKOUT,
-      {
-        input: {
-          items: [{ courseId: TS.id }],
-          idempotencyKey: randomUUID(),
-          payment: { testCard: GOOD_CARD },
-        },
-      },
-      learner.token,
-    );
-    expect(result.data?.checkoutCreate.userErrors).toEqual([
+    const { payload } = await checkoutAs(h, TS.id, { testCard: GOOD_CARD });
+    expect(payload.userErrors).toEqual([
       expect.objectContaining({ code: 'TEST_CARD_NOT_ACCEPTED', field: ['input', 'payment', 'testCard'] }),
     ]);
   });

@@ -325,3 +325,15 @@ export async function buy(
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data?.checkoutCreate;
 }
+
+/** A new learner's checkout of one course, paying with `payment` (none: no payment input). */
+export async function checkoutAs(h: Harness, courseId: string, payment?: Record<string, unknown>) {
+  const learner = await h.learner();
+  const result = await h.gql(
+    CHECKOUT,
+    { input: { items: [{ courseId }], idempotencyKey: randomUUID(), ...(payment ? { payment } : {}) } },
+    learner.token,
+  );
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return { learner, payload: result.data?.checkoutCreate };
+}
