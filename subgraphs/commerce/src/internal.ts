@@ -17,7 +17,7 @@ import type { AccessService } from './services/access';
 const courseAccessBody = z.object({
   userId: z.string().min(1).max(200).nullable(),
   roles: z.array(z.enum(ROLES)).max(10),
-  courseIds: z.array(z.string().min(1).max(100)).min(1).max(MAX_ACCESS_COURSE_IDS),
+  courseIds: z.array(z.string().min(1).max(200)).min(1).max(MAX_ACCESS_COURSE_IDS),
 });
 
 export function internalRoutes(deps: {
