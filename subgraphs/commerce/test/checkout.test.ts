@@ -242,6 +242,14 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
       'DUPLICATE_ITEM',
       ['input', 'items', '1', 'courseId'],
     ],
+    ['two plans', [{ planId: 'p1' }, { planId: 'p2' }], 'TOO_MANY_PLANS', ['input', 'items', '1', 'planId']],
+    [
+      '21 items',
+      Array.from({ length: 21 }, (_, n) => ({ courseId: `c${n}` })),
+      'INVALID_ITEMS',
+      ['input', 'items'],
+    ],
+    ['an unknown plan', [{ planId: 'nope' }], 'PLAN_NOT_FOUND', ['input', 'items', '0', 'planId']],
     ['an unknown course', [{ courseId: 'nope' }], 'COURSE_NOT_FOUND', ['input', 'items', '0', 'courseId']],
     [
       'an unpublished course',
@@ -325,11 +333,13 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
     ]);
   });
 
-  it('an anonymous checkout is UNAUTHENTICATED', async () => {
+  it('an anonymous checkout or quote is UNAUTHENTICATED', async () => {
     const result = await h.gql(CHECKOUT, {
       input: { items: [{ courseId: TS.id }], idempotencyKey: randomUUID() },
     });
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    const quote = await h.gql(QUOTE, { input: { items: [{ courseId: TS.id }] } });
+    expect(quote.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });
 
   if (flavour === 'postgres') {
