@@ -32,7 +32,7 @@ export const commerceConfigSchema = z
     STRIPE_API_URL: optionalUrl,
     CATALOG_INTERNAL_URL: z.url().default('http://127.0.0.1:4002'),
     PROGRESS_INTERNAL_URL: z.url().default('http://127.0.0.1:4003'),
-    /** HTTP-push consumers of the outbox events (used when REDIS_URL is unset). */
+    /** Without REDIS_URL: base URLs of the subgraphs that consume `entitlement.changed` (HTTP push). */
     EVENT_SUBSCRIBER_URLS: urlList,
     INSTRUCTOR_REVENUE_SHARE_PERCENT: z.coerce.number().int().min(0).max(100).default(70),
     REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),

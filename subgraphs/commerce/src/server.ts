@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   ConfigError,
   createEventBus,
+  ENTITLEMENT_CHANGED,
   createLogger,
   createTokenVerifier,
   databaseReady,
@@ -125,7 +126,10 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
     options.events ??
     createEventBus({
       redisUrl: config.REDIS_URL,
-      subscriberUrls: config.EVENT_SUBSCRIBER_URLS,
+      // Without Redis, entitlement changes are pushed to the subgraphs that enforce access; the
+      // order events have no HTTP consumer yet (Redis Streams keep them for future consumers).
+      subscriberUrls: [],
+      subscribersByTopic: { [ENTITLEMENT_CHANGED]: config.EVENT_SUBSCRIBER_URLS },
       secret: config.INTERNAL_API_SECRET,
       logger: logger.child('events'),
       service: SUBGRAPH_NAME,

@@ -74,6 +74,12 @@ export interface EventBusOptions {
   redisUrl?: string;
   /** HTTP push: base URLs of the consuming services (e.g. http://127.0.0.1:4005). */
   subscriberUrls: string[];
+  /**
+   * HTTP push: the consumers of particular topics, instead of `subscriberUrls` for those topics.
+   * A consumer answers 503 for a topic it has no handler for (it may still be starting), so a
+   * publisher of several topics names who consumes each; a topic listed with no URLs goes nowhere.
+   */
+  subscribersByTopic?: Record<string, string[]>;
   /** The internal secret: sent by the HTTP publisher, required by the HTTP consumer's route. */
   secret?: string;
   logger: Logger;
@@ -168,7 +174,8 @@ export class HttpEventBus implements EventBus {
 
   constructor(private readonly options: EventBusOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    if (options.subscriberUrls.length > 0 && !options.secret) {
+    const pushes = [options.subscriberUrls, ...Object.values(options.subscribersByTopic ?? {})];
+    if (pushes.some((urls) => urls.length > 0) && !options.secret) {
       throw new Error('The HTTP event bus needs the internal secret to push events to subscribers.');
     }
   }
@@ -176,7 +183,8 @@ export class HttpEventBus implements EventBus {
   publish<T>(topic: string, payload: T, options: PublishOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The event bus is closed.'));
     const event = newEvent(topic, payload, options.id) as DomainEvent<unknown>;
-    const urls = this.options.subscriberUrls.map((base) => `${base.replace(/\/+$/, '')}${EVENTS_PATH}`);
+    const bases = this.options.subscribersByTopic?.[topic] ?? this.options.subscriberUrls;
+    const urls = bases.map((base) => `${base.replace(/\/+$/, '')}${EVENTS_PATH}`);
     if (options.delivered) return this.deliverNow(event, urls);
     for (const url of urls) {
       const delivery: Delivery = { url, event, attempts: 0 };
