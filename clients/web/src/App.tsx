@@ -5,7 +5,7 @@
  * viewer's roles (Teaching for instructors, Payouts for admins).
  */
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
-import { useApolloClient, useQuery } from '@apollo/client';
+import { useApolloClient } from '@apollo/client';
 import {
   BrowserRouter,
   Link,
@@ -18,7 +18,6 @@ import {
 } from 'react-router';
 import { useSession, useSessionManager } from './auth/SessionContext';
 import { PageSkeleton } from './components/Skeleton';
-import { MeQuery } from './graphql/operations';
 import { loginPath } from './lib/paths';
 import { hasRole } from './lib/roles';
 
@@ -140,9 +139,7 @@ function Layout({ children }: { children: ReactNode }) {
   const client = useApolloClient();
   const location = useLocation();
   const navigate = useNavigate();
-  // The session knows who is signed in, not their roles: the role-only links wait for `me`.
-  const me = useQuery(MeQuery, { skip: session.status !== 'signedIn' });
-  const viewer = session.status === 'signedIn' ? me.data?.me : null;
+  const viewer = session.status === 'signedIn' ? session.user : null;
 
   useEffect(() => {
     if (session.status === 'anonymous' && session.expired && location.pathname !== '/login')

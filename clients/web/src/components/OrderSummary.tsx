@@ -1,5 +1,6 @@
 /** The lines of an order or a quote with their discounts, and the subtotal, discount and total. */
 import type { MoneyFieldsFragment, OrderLineFieldsFragment } from '../graphql/generated/graphql';
+import { TableHead } from './TableHead';
 
 export function OrderSummary({
   lines,
@@ -19,14 +20,7 @@ export function OrderSummary({
   return (
     <table className="order-summary">
       <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col">Price</th>
-          <th scope="col">Discount</th>
-          <th scope="col">Total</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Item', 'Price', 'Discount', 'Total']} />
       <tbody>
         {lines.map((line) => (
           <tr key={line.id}>

@@ -90,6 +90,8 @@ export const SessionFields = graphql(`
       id
       displayName
       email
+      # Which role-only links the navigation shows (Teaching, Payouts), without asking again.
+      roles
     }
   }
 `);

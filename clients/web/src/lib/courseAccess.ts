@@ -10,8 +10,7 @@ const ACCESS_FIELDS = ['viewerAccess', 'viewerEnrollment', 'lesson'];
 /** Forgets what the cache knows of the viewer's access to these courses, or to every course (a plan). */
 export function forgetCourseAccess(cache: ApolloCache<unknown>, courseIds?: readonly string[]): void {
   const ids =
-    courseIds?.map((id) => cache.identify({ __typename: 'Course', id })) ??
-    Object.keys(cache.extract() as Record<string, unknown>).filter((key) => key.startsWith('Course:'));
+    courseIds?.map((id) => cache.identify({ __typename: 'Course', id })) ?? cachedIds(cache, 'Course:');
   for (const id of ids) {
     if (!id) continue;
     for (const fieldName of ACCESS_FIELDS) cache.evict({ id, fieldName });
@@ -19,14 +18,23 @@ export function forgetCourseAccess(cache: ApolloCache<unknown>, courseIds?: read
   cache.gc();
 }
 
-/** Forgets the access an order grants or granted: its courses, or every course for a plan. */
+/**
+ * Forgets the access an order grants or granted: its courses, or for a plan every course and the
+ * viewer's plan subscription.
+ */
 export function forgetOrderAccess(
   cache: ApolloCache<unknown>,
   order: { lines: readonly { course?: { id: string } | null; plan?: { id: string } | null }[] },
 ): void {
-  const forPlan = order.lines.some((line) => line.plan);
-  forgetCourseAccess(
-    cache,
-    forPlan ? undefined : order.lines.flatMap((line) => (line.course ? [line.course.id] : [])),
-  );
+  if (!order.lines.some((line) => line.plan))
+    return forgetCourseAccess(
+      cache,
+      order.lines.flatMap((line) => (line.course ? [line.course.id] : [])),
+    );
+  for (const id of cachedIds(cache, 'User:')) cache.evict({ id, fieldName: 'planSubscription' });
+  forgetCourseAccess(cache);
+}
+
+function cachedIds(cache: ApolloCache<unknown>, prefix: string): string[] {
+  return Object.keys(cache.extract() as Record<string, unknown>).filter((key) => key.startsWith(prefix));
 }

@@ -24,7 +24,7 @@ import { forgetOrderAccess } from '../lib/courseAccess';
 import { checkoutItemParam, coursePath, orderPath, PENDING_ORDER_KEY, type CheckoutItem } from '../lib/paths';
 import { useAttemptKey } from '../lib/useAttemptKey';
 import { useTitle } from '../lib/useTitle';
-import { Field, fieldError, formErrors, formText, type FormUserError } from './authForm';
+import { Field, fieldError, FieldMessage, FormMessages, formText, type FormUserError } from './authForm';
 
 export default function CheckoutPage() {
   useTitle('Checkout');
@@ -42,6 +42,13 @@ export default function CheckoutPage() {
     );
   return <Checkout key={search.toString()} item={item} />;
 }
+
+/** The card's other fields (TestCardInput's names): label, autocomplete token and length. */
+const CARD_DETAILS = [
+  ['expiryMonth', 'Expiry month (MM)', 'cc-exp-month', 2],
+  ['expiryYear', 'Expiry year (YYYY)', 'cc-exp-year', 4],
+  ['cvc', 'CVC', 'cc-csc', 4],
+] as const;
 
 const isCouponError = (error: FormUserError) =>
   error.code.startsWith('COUPON_') || error.field?.at(-1) === 'couponCode';
@@ -202,11 +209,7 @@ function Checkout({ item }: { item: CheckoutItem }) {
                   aria-invalid={couponError ? true : undefined}
                   aria-describedby={couponError ? couponErrorId : undefined}
                 />
-                {couponError && (
-                  <small id={couponErrorId} className="form-error" role="alert">
-                    {couponError}
-                  </small>
-                )}
+                <FieldMessage id={couponErrorId} message={couponError ?? undefined} />
               </label>
               {couponCode ? (
                 <button type="button" className="button secondary" onClick={removeCoupon}>
@@ -240,33 +243,18 @@ function Checkout({ item }: { item: CheckoutItem }) {
                     error={fieldError(errors, 'number')}
                   />
                   <div className="field-row">
-                    <Field
-                      label="Expiry month (MM)"
-                      name="expiryMonth"
-                      type="text"
-                      inputMode="numeric"
-                      autoComplete="cc-exp-month"
-                      maxLength={2}
-                      error={fieldError(errors, 'expiryMonth')}
-                    />
-                    <Field
-                      label="Expiry year (YYYY)"
-                      name="expiryYear"
-                      type="text"
-                      inputMode="numeric"
-                      autoComplete="cc-exp-year"
-                      maxLength={4}
-                      error={fieldError(errors, 'expiryYear')}
-                    />
-                    <Field
-                      label="CVC"
-                      name="cvc"
-                      type="text"
-                      inputMode="numeric"
-                      autoComplete="cc-csc"
-                      maxLength={4}
-                      error={fieldError(errors, 'cvc')}
-                    />
+                    {CARD_DETAILS.map(([name, label, autoComplete, maxLength]) => (
+                      <Field
+                        key={name}
+                        label={label}
+                        name={name}
+                        type="text"
+                        inputMode="numeric"
+                        autoComplete={autoComplete}
+                        maxLength={maxLength}
+                        error={fieldError(errors, name)}
+                      />
+                    ))}
                   </div>
                 </>
               ) : (
@@ -279,13 +267,7 @@ function Checkout({ item }: { item: CheckoutItem }) {
                     We could not reach LearnCraft. Try again: you will not be charged twice.
                   </p>
                 )}
-                {formErrors(errors)
-                  .filter((message) => message !== declineReason)
-                  .map((message) => (
-                    <p key={message} className="form-error">
-                      {message}
-                    </p>
-                  ))}
+                <FormMessages errors={errors.filter((error) => error.message !== declineReason)} />
               </div>
               <button type="submit" className="button" disabled={creating.loading}>
                 {creating.loading

@@ -17,7 +17,7 @@ import { formatDate, ORDER_STATUS_LABELS } from '../lib/format';
 import { coursePath } from '../lib/paths';
 import { useAttemptKey } from '../lib/useAttemptKey';
 import { useTitle } from '../lib/useTitle';
-import { fieldError, formErrors, formText } from './authForm';
+import { fieldError, FieldMessage, FormMessages, formText } from './authForm';
 
 type Order = NonNullable<OrderData['order']>;
 
@@ -167,9 +167,7 @@ function RefundRequest({ order }: { order: Order }) {
               rows={3}
               aria-invalid={fieldError(errors, 'reason') ? true : undefined}
             />
-            {fieldError(errors, 'reason') && (
-              <small className="form-error">{fieldError(errors, 'reason')}</small>
-            )}
+            <FieldMessage message={fieldError(errors, 'reason')} />
           </label>
           <button type="submit" className="button danger" disabled={refunding.loading}>
             {refunding.loading ? 'Refunding…' : 'Confirm refund'}
@@ -178,11 +176,7 @@ function RefundRequest({ order }: { order: Order }) {
             Keep my purchase
           </button>
           <div role="alert">
-            {formErrors(errors).map((message) => (
-              <p key={message} className="form-error">
-                {message}
-              </p>
-            ))}
+            <FormMessages errors={errors} />
             {unreachable && (
               <p className="form-error">
                 We could not reach LearnCraft. Try again: you will not be refunded twice.

@@ -3,6 +3,7 @@ import { useQuery } from '@apollo/client';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
+import { LoadMore } from '../components/LoadMore';
 import { PageSkeleton } from '../components/Skeleton';
 import { OrdersQuery } from '../graphql/operations';
 import { formatDate, ORDER_STATUS_LABELS } from '../lib/format';
@@ -67,18 +68,7 @@ export default function OrdersPage() {
               </li>
             ))}
           </ul>
-          {connection.pageInfo.hasNextPage && (
-            <div className="load-more">
-              <button
-                type="button"
-                className="button secondary"
-                onClick={() => void loadMore()}
-                disabled={loadingMore}
-              >
-                {loadingMore ? 'Loading…' : 'Show more'}
-              </button>
-            </div>
-          )}
+          {connection.pageInfo.hasNextPage && <LoadMore onLoadMore={loadMore} loading={loadingMore} />}
         </>
       )}
     </div>

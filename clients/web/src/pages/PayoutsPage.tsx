@@ -6,6 +6,7 @@ import { useQuery } from '@apollo/client';
 import { useState, type FormEvent } from 'react';
 import { ErrorState } from '../components/ErrorState';
 import { PageSkeleton } from '../components/Skeleton';
+import { TableHead } from '../components/TableHead';
 import type { MoneyFieldsFragment } from '../graphql/generated/graphql';
 import { PayoutsReportQuery } from '../graphql/operations';
 import { useTitle } from '../lib/useTitle';
@@ -79,15 +80,7 @@ export default function PayoutsPage() {
           ) : (
             <table className="data-table">
               <caption>What each instructor is owed</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Instructor</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Sales</th>
-                  <th scope="col">Refunds</th>
-                  <th scope="col">Amount</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Instructor', 'Email', 'Sales', 'Refunds', 'Amount']} />
               <tbody>
                 {report.payouts.map((payout) => (
                   <tr key={`${payout.instructor.id}-${payout.amount.currency}`}>

@@ -8,6 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { PageSkeleton } from '../components/Skeleton';
+import { TableHead } from '../components/TableHead';
 import type {
   CouponFieldsFragment,
   MoneyFieldsFragment,
@@ -23,7 +24,7 @@ import { formatDate } from '../lib/format';
 import { amountText, parseAmount } from '../lib/money';
 import { coursePath } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
-import { fieldError, formErrors, formText, type FormUserError } from './authForm';
+import { fieldError, FieldMessage, FormMessages, formText, type FormUserError } from './authForm';
 
 type TaughtCourse = NonNullable<NonNullable<TeachingData['me']>['coursesTaught']>['edges'][number]['node'];
 
@@ -84,14 +85,7 @@ export default function TeachingPage() {
             {earnings.entries.edges.length > 0 && (
               <table className="data-table">
                 <caption>Latest earnings</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Date</th>
-                    <th scope="col">Course</th>
-                    <th scope="col">Order</th>
-                    <th scope="col">Amount</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Date', 'Course', 'Order', 'Amount']} />
                 <tbody>
                   {earnings.entries.edges.map(({ node }) => (
                     <tr key={node.id}>
@@ -147,11 +141,7 @@ function CoursePriceForm({ course }: { course: TaughtCourse }) {
           aria-describedby={`${name}-hint${problem ? ` ${name}-error` : ''}`}
         />
         <small id={`${name}-hint`}>For example 49.99; leave empty to make the course free.</small>
-        {problem && (
-          <small id={`${name}-error`} className="form-error">
-            {problem}
-          </small>
-        )}
+        <FieldMessage id={`${name}-error`} message={problem ?? undefined} />
       </label>
       <button type="submit" className="button secondary" disabled={setting.loading}>
         {setting.loading ? 'Saving…' : 'Save price'}
@@ -250,7 +240,7 @@ function CouponCreateForm({ courses }: { courses: TaughtCourse[] }) {
             aria-invalid={fieldError(errors, 'code') ? true : undefined}
           />
           <small>3 to 32 letters, digits, - or _.</small>
-          {fieldError(errors, 'code') && <small className="form-error">{fieldError(errors, 'code')}</small>}
+          <FieldMessage message={fieldError(errors, 'code')} />
         </label>
         <fieldset className="field">
           <legend>Discount</legend>
@@ -276,23 +266,17 @@ function CouponCreateForm({ courses }: { courses: TaughtCourse[] }) {
             required
             aria-invalid={fieldError(errors, valueField) ? true : undefined}
           />
-          {fieldError(errors, valueField) && (
-            <small className="form-error">{fieldError(errors, valueField)}</small>
-          )}
+          <FieldMessage message={fieldError(errors, valueField)} />
         </label>
         <label className="field">
           <span>Valid through (optional)</span>
           <input name="validUntil" type="date" />
-          {fieldError(errors, 'validUntil') && (
-            <small className="form-error">{fieldError(errors, 'validUntil')}</small>
-          )}
+          <FieldMessage message={fieldError(errors, 'validUntil')} />
         </label>
         <label className="field">
           <span>Max redemptions (optional)</span>
           <input name="maxRedemptions" inputMode="numeric" />
-          {fieldError(errors, 'maxRedemptions') && (
-            <small className="form-error">{fieldError(errors, 'maxRedemptions')}</small>
-          )}
+          <FieldMessage message={fieldError(errors, 'maxRedemptions')} />
         </label>
       </div>
       <fieldset className="field">
@@ -303,16 +287,10 @@ function CouponCreateForm({ courses }: { courses: TaughtCourse[] }) {
             {course.title}
           </label>
         ))}
-        {fieldError(errors, 'courseIds') && (
-          <small className="form-error">{fieldError(errors, 'courseIds')}</small>
-        )}
+        <FieldMessage message={fieldError(errors, 'courseIds')} />
       </fieldset>
       <div role="alert">
-        {formErrors(errors).map((message) => (
-          <p key={message} className="form-error">
-            {message}
-          </p>
-        ))}
+        <FormMessages errors={errors} />
       </div>
       <button type="submit" className="button" disabled={creating.loading}>
         {creating.loading ? 'Creating…' : 'Create coupon'}
@@ -335,16 +313,7 @@ function CouponList({ coupons }: { coupons: CouponFieldsFragment[] }) {
     <>
       <table className="data-table">
         <caption>Your coupons</caption>
-        <thead>
-          <tr>
-            <th scope="col">Code</th>
-            <th scope="col">Discount</th>
-            <th scope="col">Courses</th>
-            <th scope="col">Redeemed</th>
-            <th scope="col">Valid until</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Code', 'Discount', 'Courses', 'Redeemed', 'Valid until', 'Status']} />
         <tbody>
           {coupons.map((coupon) => (
             <tr key={coupon.id}>

@@ -87,3 +87,25 @@ export function Field(props: {
     </label>
   );
 }
+
+/** A field's error under it, when there is one. */
+export function FieldMessage({ message, id }: { message: string | undefined; id?: string }) {
+  return message ? (
+    <small id={id} className="form-error">
+      {message}
+    </small>
+  ) : null;
+}
+
+/** The messages not tied to a field, one paragraph each. */
+export function FormMessages({ errors }: { errors: readonly FormUserError[] | undefined }) {
+  return (
+    <>
+      {formErrors(errors).map((message) => (
+        <p key={message} className="form-error">
+          {message}
+        </p>
+      ))}
+    </>
+  );
+}

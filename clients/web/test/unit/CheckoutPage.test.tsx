@@ -235,6 +235,60 @@ describe('CheckoutPage', () => {
     await screen.findByRole('heading', { level: 1, name: 'The course page' });
   });
 
+  it('hides the card form and retries without the card when the provider (Stripe) refuses test cards', async () => {
+    const sent: CheckoutCreateMutationVariables['input'][] = [];
+    const answer = (payload: { order: unknown; userErrors: unknown[] }): MockedResponse => ({
+      request: { query: CheckoutCreateMutation },
+      variableMatcher: () => true,
+      result: (variables: CheckoutCreateMutationVariables) => {
+        sent.push(variables.input);
+        return { data: { checkoutCreate: { __typename: 'CheckoutCreatePayload', ...payload } } };
+      },
+    });
+    const pending = order({
+      status: 'PENDING',
+      paidAt: null,
+      receipt: null,
+      // No hosted page in this test: jsdom cannot navigate away.
+      payment: {
+        __typename: 'Payment',
+        provider: 'STRIPE',
+        checkoutUrl: null,
+        cardLast4: null,
+        declineReason: null,
+      },
+    });
+    renderCheckout([
+      quoteMock(null, 0),
+      answer({
+        order: null,
+        userErrors: [
+          userError('CARD_NOT_ACCEPTED', 'Cards are entered on the payment page.', [
+            'input',
+            'payment',
+            'testCard',
+          ]),
+        ],
+      }),
+      answer({ order: pending, userErrors: [] }),
+    ]);
+    await screen.findByRole('button', { name: 'Pay $79.00' });
+    fillCard('4242 4242 4242 4242');
+    fireEvent.click(screen.getByRole('button', { name: 'Pay $79.00' }));
+    await screen.findByText("You will enter your card on Stripe's secure payment page.");
+    expect(screen.queryByLabelText(/^Card number/)).toBeNull();
+    await screen.findByRole('button', { name: 'Continue to payment' });
+    expect(sent.map((attempt) => attempt.payment)).toEqual([
+      {
+        returnUrl: 'http://localhost/checkout/return',
+        testCard: { number: '4242 4242 4242 4242', expiryMonth: 12, expiryYear: 2031, cvc: '123' },
+      },
+      { returnUrl: 'http://localhost/checkout/return' },
+    ]);
+    expect(sent[1]!.idempotencyKey).not.toBe(sent[0]!.idempotencyKey);
+    expect(sessionStorage.getItem('learncraft.pendingOrder')).toBeNull();
+  });
+
   it('says why the item cannot be bought when the quote refuses it', async () => {
     renderCheckout([
       quoteMock(null, 0, [userError('ALREADY_OWNED', 'You already own this course.', ['input', 'items'])]),

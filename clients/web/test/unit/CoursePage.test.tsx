@@ -14,20 +14,7 @@ import { createCache } from '../../src/cache';
 import type { AccessReason } from '../../src/graphql/generated/graphql';
 import { CoursePageQuery } from '../../src/graphql/operations';
 import CoursePage from '../../src/pages/CoursePage';
-import { COURSE_ID, COURSE_SLUG, plansMock, usd } from './commerceFixtures';
-
-function lesson(id: string, title: string, position: number, preview: boolean) {
-  return {
-    __typename: 'Lesson',
-    id,
-    title,
-    kind: 'READING',
-    position,
-    durationSeconds: 600,
-    preview,
-    viewerProgress: null,
-  };
-}
+import { COURSE_ID, COURSE_SLUG, paidCourse, plansMock, syllabusLesson, usd } from './commerceFixtures';
 
 function coursePageMock(price: number | null, reason: AccessReason, hasAccess: boolean): MockedResponse {
   return {
@@ -35,10 +22,7 @@ function coursePageMock(price: number | null, reason: AccessReason, hasAccess: b
     result: {
       data: {
         course: {
-          __typename: 'Course',
-          id: COURSE_ID,
-          slug: COURSE_SLUG,
-          title: 'Advanced TypeScript Types',
+          ...paidCourse,
           summary: 'Conditional and mapped types.',
           level: 'ADVANCED',
           language: 'en',
@@ -57,8 +41,11 @@ function coursePageMock(price: number | null, reason: AccessReason, hasAccess: b
               summary: '',
               position: 1,
               lessons: [
-                lesson('lesson-1', 'Why types compute', 1, price !== null),
-                lesson('lesson-2', 'Conditional types', 2, false),
+                syllabusLesson('lesson-1', 'Why types compute', 1, {
+                  durationSeconds: 600,
+                  preview: price !== null,
+                }),
+                syllabusLesson('lesson-2', 'Conditional types', 2, { durationSeconds: 600, preview: false }),
               ],
             },
           ],

@@ -11,29 +11,18 @@ import { MemoryRouter, Route, Routes } from 'react-router';
 import { createCache } from '../../src/cache';
 import { LessonExtrasQuery, LessonPageQuery } from '../../src/graphql/operations';
 import LessonPage from '../../src/pages/LessonPage';
-import { COURSE_ID, COURSE_SLUG, plansMock, usd } from './commerceFixtures';
+import { COURSE_ID, COURSE_SLUG, paidCourse, plansMock, syllabusLesson, usd } from './commerceFixtures';
 
 const LESSON_ID = 'lesson-2';
 const variables = { slug: COURSE_SLUG, lessonId: LESSON_ID };
 
 function lessonPageMock(reason: string): MockedResponse {
-  const syllabusLesson = (id: string, title: string, position: number) => ({
-    __typename: 'Lesson',
-    id,
-    title,
-    kind: 'READING',
-    position,
-    viewerProgress: null,
-  });
   return {
     request: { query: LessonPageQuery, variables },
     result: {
       data: {
         course: {
-          __typename: 'Course',
-          id: COURSE_ID,
-          slug: COURSE_SLUG,
-          title: 'Advanced TypeScript Types',
+          ...paidCourse,
           modules: [
             {
               __typename: 'Module',

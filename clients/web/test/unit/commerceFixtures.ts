@@ -4,6 +4,13 @@ import { PlansQuery } from '../../src/graphql/operations';
 
 export const COURSE_ID = 'c0ffee00-0000-4000-8000-000000000079';
 export const COURSE_SLUG = 'advanced-typescript-types';
+/** The fields every query of the paid course starts with. */
+export const paidCourse = {
+  __typename: 'Course',
+  id: COURSE_ID,
+  slug: COURSE_SLUG,
+  title: 'Advanced TypeScript Types',
+};
 export const ORDER_ID = 'order-0000-4000-8000-000000000042';
 
 const DOLLARS = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -87,3 +94,13 @@ export const plansMock: MockedResponse = {
     },
   },
 };
+
+/** A lesson of the syllabus of a reading course, as the course and lesson pages ask for it. */
+export function syllabusLesson(
+  id: string,
+  title: string,
+  position: number,
+  extra: Record<string, unknown> = {},
+) {
+  return { __typename: 'Lesson', id, title, kind: 'READING', position, viewerProgress: null, ...extra };
+}

@@ -20,7 +20,7 @@ type Documents = {
     "\n  fragment EnrollmentSummaryFields on Enrollment {\n    id\n    progressPercent\n    enrolledAt\n    completedAt\n    lastActivityAt\n  }\n": typeof types.EnrollmentSummaryFieldsFragmentDoc,
     "\n  fragment ViewerProgressFields on LessonProgress {\n    status\n    positionSeconds\n    completedAt\n  }\n": typeof types.ViewerProgressFieldsFragmentDoc,
     "\n  fragment QuizProgressFields on LessonProgress {\n    quiz {\n      attemptsUsed\n      attemptsRemaining\n      passed\n      answerKeyRevealed\n      nextAttemptAt\n      canSubmit\n    }\n  }\n": typeof types.QuizProgressFieldsFragmentDoc,
-    "\n  fragment SessionFields on Session {\n    accessToken\n    accessTokenExpiresAt\n    refreshToken\n    refreshTokenExpiresAt\n    user {\n      id\n      displayName\n      email\n    }\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    accessToken\n    accessTokenExpiresAt\n    refreshToken\n    refreshTokenExpiresAt\n    user {\n      id\n      displayName\n      email\n      # Which role-only links the navigation shows (Teaching, Payouts), without asking again.\n      roles\n    }\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      id\n      displayName\n      email\n      roles\n    }\n  }\n": typeof types.MeDocument,
     "\n  query Home {\n    categories {\n      id\n      slug\n      name\n      description\n      courseCount\n    }\n    courses(first: 12, orderBy: { field: PUBLISHED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...CourseCardFields\n        }\n      }\n    }\n  }\n": typeof types.HomeDocument,
     "\n  query Categories {\n    categories {\n      id\n      slug\n      name\n    }\n  }\n": typeof types.CategoriesDocument,
@@ -92,7 +92,7 @@ const documents: Documents = {
     "\n  fragment EnrollmentSummaryFields on Enrollment {\n    id\n    progressPercent\n    enrolledAt\n    completedAt\n    lastActivityAt\n  }\n": types.EnrollmentSummaryFieldsFragmentDoc,
     "\n  fragment ViewerProgressFields on LessonProgress {\n    status\n    positionSeconds\n    completedAt\n  }\n": types.ViewerProgressFieldsFragmentDoc,
     "\n  fragment QuizProgressFields on LessonProgress {\n    quiz {\n      attemptsUsed\n      attemptsRemaining\n      passed\n      answerKeyRevealed\n      nextAttemptAt\n      canSubmit\n    }\n  }\n": types.QuizProgressFieldsFragmentDoc,
-    "\n  fragment SessionFields on Session {\n    accessToken\n    accessTokenExpiresAt\n    refreshToken\n    refreshTokenExpiresAt\n    user {\n      id\n      displayName\n      email\n    }\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    accessToken\n    accessTokenExpiresAt\n    refreshToken\n    refreshTokenExpiresAt\n    user {\n      id\n      displayName\n      email\n      # Which role-only links the navigation shows (Teaching, Payouts), without asking again.\n      roles\n    }\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      id\n      displayName\n      email\n      roles\n    }\n  }\n": types.MeDocument,
     "\n  query Home {\n    categories {\n      id\n      slug\n      name\n      description\n      courseCount\n    }\n    courses(first: 12, orderBy: { field: PUBLISHED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...CourseCardFields\n        }\n      }\n    }\n  }\n": types.HomeDocument,
     "\n  query Categories {\n    categories {\n      id\n      slug\n      name\n    }\n  }\n": types.CategoriesDocument,
@@ -199,7 +199,7 @@ export function graphql(source: "\n  fragment QuizProgressFields on LessonProgre
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SessionFields on Session {\n    accessToken\n    accessTokenExpiresAt\n    refreshToken\n    refreshTokenExpiresAt\n    user {\n      id\n      displayName\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    accessToken\n    accessTokenExpiresAt\n    refreshToken\n    refreshTokenExpiresAt\n    user {\n      id\n      displayName\n      email\n    }\n  }\n"];
+export function graphql(source: "\n  fragment SessionFields on Session {\n    accessToken\n    accessTokenExpiresAt\n    refreshToken\n    refreshTokenExpiresAt\n    user {\n      id\n      displayName\n      email\n      # Which role-only links the navigation shows (Teaching, Payouts), without asking again.\n      roles\n    }\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    accessToken\n    accessTokenExpiresAt\n    refreshToken\n    refreshTokenExpiresAt\n    user {\n      id\n      displayName\n      email\n      # Which role-only links the navigation shows (Teaching, Payouts), without asking again.\n      roles\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
