@@ -1,7 +1,7 @@
 /**
  * A course: what it is, who teaches it, its price, the syllabus with the viewer's progress, and
  * enrolment. Enrolled learners see their progress bar and a link to continue where they left off,
- * and signed-in viewers can ask the course's tutor. A paid course the viewer has no access to
+ * and signed-in viewers with access can ask the course's tutor. A paid course the viewer has no access to
  * offers to buy it or subscribe instead (or to sign in first), and marks its preview and locked
  * lessons.
  */
@@ -10,6 +10,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useSession } from '../auth/SessionContext';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LessonStatusIcon } from '../components/LessonStatusIcon';
+import { LockIcon } from '../components/LockIcon';
 import { Markdown } from '../components/Markdown';
 import { ProgressBar } from '../components/ProgressBar';
 import { PurchaseActions } from '../components/PurchaseActions';
@@ -156,7 +157,7 @@ export default function CoursePage() {
                     {lesson.preview && <span className="badge">Preview</span>}
                     {!access.hasAccess && !lesson.preview && (
                       <span className="lock" title="Locked">
-                        <span aria-hidden="true">🔒</span>
+                        <LockIcon />
                         <span className="visually-hidden">Locked</span>
                       </span>
                     )}
@@ -171,7 +172,7 @@ export default function CoursePage() {
         </ol>
       </section>
 
-      {session.status === 'signedIn' && (
+      {session.status === 'signedIn' && access.hasAccess && (
         <TutorProvider>
           <TutorPanel courseId={course.id} courseSlug={course.slug} />
         </TutorProvider>

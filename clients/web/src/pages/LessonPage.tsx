@@ -11,6 +11,7 @@ import { useMutation, useQuery, useSubscription, type ApolloError } from '@apoll
 import { Link, useParams, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LessonStatusIcon } from '../components/LessonStatusIcon';
+import { LockIcon } from '../components/LockIcon';
 import { ProgressBar } from '../components/ProgressBar';
 import { PurchaseActions } from '../components/PurchaseActions';
 import { PageSkeleton } from '../components/Skeleton';
@@ -172,7 +173,7 @@ export default function LessonPage() {
           {content.__typename === 'LockedContent' && (
             <section className="locked-panel" aria-labelledby="locked-heading">
               <h2 id="locked-heading">
-                <span aria-hidden="true">🔒 </span>This lesson is locked
+                <LockIcon /> This lesson is locked
               </h2>
               <p>
                 {content.reason === 'SIGN_IN_REQUIRED'

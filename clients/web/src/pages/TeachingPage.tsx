@@ -244,7 +244,7 @@ function CouponCreateForm({ courses }: { courses: TaughtCourse[] }) {
         </label>
         <fieldset className="field">
           <legend>Discount</legend>
-          <label className="option">
+          <label className="choice">
             <input
               type="radio"
               name="kind"
@@ -253,7 +253,7 @@ function CouponCreateForm({ courses }: { courses: TaughtCourse[] }) {
             />
             Percent off
           </label>
-          <label className="option">
+          <label className="choice">
             <input type="radio" name="kind" checked={kind === 'AMOUNT'} onChange={() => setKind('AMOUNT')} />
             Amount off
           </label>
@@ -282,7 +282,7 @@ function CouponCreateForm({ courses }: { courses: TaughtCourse[] }) {
       <fieldset className="field">
         <legend>For these courses</legend>
         {courses.map((course) => (
-          <label key={course.id} className="option">
+          <label key={course.id} className="choice">
             <input type="checkbox" name="courseIds" value={course.id} />
             {course.title}
           </label>

@@ -103,7 +103,7 @@ describe('CoursePage actions by access', () => {
     // The preview opens; the other lesson is locked and not a link.
     expect(syllabusItems()).toEqual([
       'Why types computePreviewreading · 10 min',
-      'Conditional types🔒Lockedreading · 10 min',
+      'Conditional typesLockedreading · 10 min',
     ]);
     expect(screen.getByRole('link', { name: 'Why types compute' }).getAttribute('href')).toBe(
       `/courses/${COURSE_SLUG}/lessons/lesson-1`,
