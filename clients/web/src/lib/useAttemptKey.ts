@@ -8,9 +8,22 @@ import { useCallback, useRef } from 'react';
 
 export function useAttemptKey(): { current: () => string; settle: () => void } {
   const key = useRef<string | null>(null);
-  const current = useCallback(() => (key.current ??= crypto.randomUUID()), []);
+  const current = useCallback(() => (key.current ??= newKey()), []);
   const settle = useCallback(() => {
     key.current = null;
   }, []);
   return { current, settle };
+}
+
+/**
+ * A random uuid. `crypto.randomUUID` exists only in secure contexts (https, localhost); an app
+ * served over plain http elsewhere builds the same version-4 uuid from `getRandomValues`.
+ */
+export function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
