@@ -1,7 +1,8 @@
 /**
  * Routes and the page frame. Every page is its own lazily loaded chunk; pages that need a signed-in
  * learner sit behind RequireAuth, and a session that can no longer be refreshed sends the learner to
- * the log-in page, which brings them back to where they were.
+ * the log-in page, which brings them back to where they were. The navigation grows with the
+ * viewer's roles (Teaching for instructors, Payouts for admins).
  */
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useApolloClient } from '@apollo/client';
@@ -18,6 +19,7 @@ import {
 import { useSession, useSessionManager } from './auth/SessionContext';
 import { PageSkeleton } from './components/Skeleton';
 import { loginPath } from './lib/paths';
+import { hasRole } from './lib/roles';
 
 const HomePage = lazy(() => import('./pages/HomePage'));
 const SearchPage = lazy(() => import('./pages/SearchPage'));
@@ -29,6 +31,13 @@ const SignupPage = lazy(() => import('./pages/SignupPage'));
 const ForgotPasswordPage = lazy(() => import('./pages/ForgotPasswordPage'));
 const ResetPasswordPage = lazy(() => import('./pages/ResetPasswordPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const PricingPage = lazy(() => import('./pages/PricingPage'));
+const CheckoutPage = lazy(() => import('./pages/CheckoutPage'));
+const CheckoutReturnPage = lazy(() => import('./pages/CheckoutReturnPage'));
+const OrdersPage = lazy(() => import('./pages/OrdersPage'));
+const OrderPage = lazy(() => import('./pages/OrderPage'));
+const TeachingPage = lazy(() => import('./pages/TeachingPage'));
+const PayoutsPage = lazy(() => import('./pages/PayoutsPage'));
 
 export function App() {
   return (
@@ -52,6 +61,55 @@ export function App() {
               element={
                 <RequireAuth>
                   <DashboardPage />
+                </RequireAuth>
+              }
+            />
+            <Route path="/pricing" element={<PricingPage />} />
+            <Route
+              path="/checkout"
+              element={
+                <RequireAuth>
+                  <CheckoutPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/checkout/return"
+              element={
+                <RequireAuth>
+                  <CheckoutReturnPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/orders"
+              element={
+                <RequireAuth>
+                  <OrdersPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/orders/:orderId"
+              element={
+                <RequireAuth>
+                  <OrderPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/teaching"
+              element={
+                <RequireAuth>
+                  <TeachingPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/admin/payouts"
+              element={
+                <RequireAuth>
+                  <PayoutsPage />
                 </RequireAuth>
               }
             />
@@ -81,6 +139,7 @@ function Layout({ children }: { children: ReactNode }) {
   const client = useApolloClient();
   const location = useLocation();
   const navigate = useNavigate();
+  const viewer = session.status === 'signedIn' ? session.user : null;
 
   useEffect(() => {
     if (session.status === 'anonymous' && session.expired && location.pathname !== '/login')
@@ -116,7 +175,11 @@ function Layout({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main">
           <NavLink to="/search">Search</NavLink>
+          <NavLink to="/pricing">Pricing</NavLink>
           {session.status === 'signedIn' && <NavLink to="/dashboard">My learning</NavLink>}
+          {session.status === 'signedIn' && <NavLink to="/orders">Orders</NavLink>}
+          {hasRole(viewer, 'INSTRUCTOR') && <NavLink to="/teaching">Teaching</NavLink>}
+          {hasRole(viewer, 'ADMIN') && <NavLink to="/admin/payouts">Payouts</NavLink>}
         </nav>
         <div className="account">
           {session.status === 'signedIn' ? (

@@ -15,7 +15,10 @@ export function createCache(): InMemoryCache {
         },
       },
       // The tutor panel's history pages through one course's conversations at a time.
-      User: { fields: { tutorConversations: relayStylePagination(['courseId']) } },
+      // The orders page loads more orders onto the same list.
+      User: {
+        fields: { tutorConversations: relayStylePagination(['courseId']), orders: relayStylePagination() },
+      },
       // Progress rows have no id of their own: they belong to their lesson or enrollment. Merged,
       // because some operations select a lesson's quiz standing and others do not.
       LessonProgress: { keyFields: false, merge: true },

@@ -20,6 +20,7 @@ export interface SessionUser {
   id: string;
   displayName: string;
   email: string | null;
+  roles: readonly string[];
 }
 
 export type SessionState =

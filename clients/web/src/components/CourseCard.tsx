@@ -1,4 +1,4 @@
-/** A course in a grid: thumbnail, title, summary and facts; the whole card is one link. */
+/** A course in a grid: thumbnail, title, summary, facts and price; the whole card is one link. */
 import { Link } from 'react-router';
 import type { CourseCardFieldsFragment } from '../graphql/generated/graphql';
 import { duration, languageName, LEVEL_LABELS } from '../lib/format';
@@ -24,6 +24,7 @@ export function CourseCard({ course }: { course: CourseCardFieldsFragment }) {
             {course.lessonCount} lessons · {duration(course.totalDurationSeconds)}
           </span>
         </p>
+        <p className="price">{course.price?.formatted ?? 'Free'}</p>
       </div>
     </article>
   );

@@ -5,6 +5,24 @@
  */
 import { graphql } from './generated';
 
+/** An amount as the API gives it: integer minor units, the currency and the en-US text. */
+export const MoneyFields = graphql(`
+  fragment MoneyFields on Money {
+    amount
+    currency
+    formatted
+  }
+`);
+
+/** Whether the viewer may learn a course (commerce): drives Enroll / Buy / Sign in to buy. */
+export const CourseAccessFields = graphql(`
+  fragment CourseAccessFields on CourseAccess {
+    hasAccess
+    reason
+    expiresAt
+  }
+`);
+
 export const CourseCardFields = graphql(`
   fragment CourseCardFields on Course {
     id
@@ -20,6 +38,9 @@ export const CourseCardFields = graphql(`
       id
       slug
       name
+    }
+    price {
+      ...MoneyFields
     }
   }
 `);
@@ -69,6 +90,8 @@ export const SessionFields = graphql(`
       id
       displayName
       email
+      # Which role-only links the navigation shows (Teaching, Payouts), without asking again.
+      roles
     }
   }
 `);
@@ -171,6 +194,7 @@ export const CoursePageQuery = graphql(`
           kind
           position
           durationSeconds
+          preview
           viewerProgress {
             ...ViewerProgressFields
           }
@@ -178,6 +202,9 @@ export const CoursePageQuery = graphql(`
       }
       viewerEnrollment {
         ...EnrollmentSummaryFields
+      }
+      viewerAccess {
+        ...CourseAccessFields
       }
     }
   }
@@ -248,6 +275,9 @@ export const LessonPageQuery = graphql(`
               instructions
             }
           }
+          ... on LockedContent {
+            reason
+          }
         }
         viewerLabSession {
           ...LabSessionFields
@@ -255,6 +285,12 @@ export const LessonPageQuery = graphql(`
       }
       viewerEnrollment {
         ...EnrollmentSummaryFields
+      }
+      price {
+        ...MoneyFields
+      }
+      viewerAccess {
+        ...CourseAccessFields
       }
     }
   }
@@ -951,6 +987,397 @@ export const QuizDraftDiscardMutation = graphql(`
       userErrors {
         code
         message
+      }
+    }
+  }
+`);
+
+// Commerce: prices, plans, checkout, orders and refunds, and the instructor's and admin's views.
+
+export const PlanFields = graphql(`
+  fragment PlanFields on Plan {
+    id
+    code
+    name
+    description
+    interval
+    price {
+      ...MoneyFields
+    }
+  }
+`);
+
+export const PlanSubscriptionFields = graphql(`
+  fragment PlanSubscriptionFields on PlanSubscription {
+    id
+    status
+    currentPeriodStart
+    currentPeriodEnd
+    renews
+    plan {
+      id
+      name
+      interval
+    }
+  }
+`);
+
+/** The plans on sale, cheapest first (the course page's "from $19.00/month" is the first). */
+export const PlansQuery = graphql(`
+  query Plans {
+    plans {
+      ...PlanFields
+    }
+  }
+`);
+
+export const PlanSubscriptionQuery = graphql(`
+  query PlanSubscription {
+    me {
+      id
+      planSubscription {
+        ...PlanSubscriptionFields
+      }
+    }
+  }
+`);
+
+export const PlanSubscriptionCancelMutation = graphql(`
+  mutation PlanSubscriptionCancel($input: PlanSubscriptionCancelInput!) {
+    planSubscriptionCancel(input: $input) {
+      planSubscription {
+        ...PlanSubscriptionFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+/** An order line (or a quoted one): what it is, its price, its share of the discount and its total. */
+export const OrderLineFields = graphql(`
+  fragment OrderLineFields on OrderLine {
+    id
+    title
+    unitPrice {
+      ...MoneyFields
+    }
+    discount {
+      ...MoneyFields
+    }
+    total {
+      ...MoneyFields
+    }
+    course {
+      id
+      slug
+    }
+    plan {
+      id
+      name
+    }
+  }
+`);
+
+export const CheckoutQuoteQuery = graphql(`
+  query CheckoutQuote($input: CheckoutQuoteInput!) {
+    checkoutQuote(input: $input) {
+      lines {
+        ...OrderLineFields
+      }
+      subtotal {
+        ...MoneyFields
+      }
+      discount {
+        ...MoneyFields
+      }
+      total {
+        ...MoneyFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const OrderFields = graphql(`
+  fragment OrderFields on Order {
+    id
+    number
+    status
+    createdAt
+    paidAt
+    couponCode
+    lines {
+      ...OrderLineFields
+    }
+    subtotal {
+      ...MoneyFields
+    }
+    discount {
+      ...MoneyFields
+    }
+    total {
+      ...MoneyFields
+    }
+    payment {
+      provider
+      checkoutUrl
+      cardLast4
+      declineReason
+    }
+    receipt {
+      number
+      issuedAt
+      billedTo
+    }
+    refund {
+      id
+      amount {
+        ...MoneyFields
+      }
+      reason
+      createdAt
+    }
+  }
+`);
+
+export const CheckoutCreateMutation = graphql(`
+  mutation CheckoutCreate($input: CheckoutCreateInput!) {
+    checkoutCreate(input: $input) {
+      order {
+        ...OrderFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const OrderQuery = graphql(`
+  query Order($id: ID!) {
+    order(id: $id) {
+      ...OrderFields
+      refundEligibility {
+        eligible
+        reason
+        deadline
+      }
+    }
+  }
+`);
+
+export const OrdersQuery = graphql(`
+  query Orders($first: Int!, $after: String) {
+    me {
+      id
+      orders(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            number
+            status
+            createdAt
+            total {
+              ...MoneyFields
+            }
+            lines {
+              id
+              title
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const OrderRefundMutation = graphql(`
+  mutation OrderRefund($input: OrderRefundInput!) {
+    orderRefund(input: $input) {
+      order {
+        ...OrderFields
+        refundEligibility {
+          eligible
+          reason
+          deadline
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const CouponFields = graphql(`
+  fragment CouponFields on Coupon {
+    id
+    code
+    kind
+    percentOff
+    amountOff {
+      ...MoneyFields
+    }
+    validFrom
+    validUntil
+    maxRedemptions
+    redemptionCount
+    active
+    createdAt
+    courses {
+      id
+      title
+    }
+  }
+`);
+
+export const TeachingQuery = graphql(`
+  query Teaching {
+    me {
+      id
+      coursesTaught(first: 100) {
+        totalCount
+        edges {
+          cursor
+          node {
+            id
+            slug
+            title
+            price {
+              ...MoneyFields
+            }
+          }
+        }
+      }
+      earnings {
+        totals {
+          ...MoneyFields
+        }
+        salesCount
+        entries(first: 20) {
+          totalCount
+          edges {
+            cursor
+            node {
+              id
+              amount {
+                ...MoneyFields
+              }
+              createdAt
+              course {
+                id
+                title
+              }
+              order {
+                id
+                number
+              }
+            }
+          }
+        }
+      }
+    }
+    coupons(first: 100) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...CouponFields
+        }
+      }
+    }
+  }
+`);
+
+export const CoursePriceSetMutation = graphql(`
+  mutation CoursePriceSet($input: CoursePriceSetInput!) {
+    coursePriceSet(input: $input) {
+      course {
+        id
+        price {
+          ...MoneyFields
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const CouponCreateMutation = graphql(`
+  mutation CouponCreate($input: CouponCreateInput!) {
+    couponCreate(input: $input) {
+      coupon {
+        ...CouponFields
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const CouponDeactivateMutation = graphql(`
+  mutation CouponDeactivate($input: CouponDeactivateInput!) {
+    couponDeactivate(input: $input) {
+      coupon {
+        id
+        active
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const PayoutsReportQuery = graphql(`
+  query PayoutsReport($from: DateTime!, $to: DateTime!) {
+    payoutsReport(from: $from, to: $to) {
+      from
+      to
+      payouts {
+        instructor {
+          id
+          displayName
+          email
+        }
+        amount {
+          ...MoneyFields
+        }
+        salesCount
+        refundCount
+      }
+      grossSales {
+        ...MoneyFields
+      }
+      platformShare {
+        ...MoneyFields
       }
     }
   }

@@ -1,5 +1,5 @@
-/** Display helpers for durations, levels and languages. */
-import type { CourseLevel } from '../graphql/generated/graphql';
+/** Display helpers for durations, levels, languages, dates and order statuses. */
+import type { CourseLevel, OrderStatus } from '../graphql/generated/graphql';
 
 /** 68 → "1:08"; 3725 → "1:02:05"; negative or unknown (NaN, as a <video> reports before loading) → "0:00" */
 export function clock(totalSeconds: number): string {
@@ -39,3 +39,16 @@ export function retryDelay(seconds: number): string {
   if (whole < 3600) return `${Math.ceil(whole / 60)} min`;
   return `${Math.ceil(whole / 3600)} h`;
 }
+
+/** "2026-12-01T14:00:00.000Z" → "Dec 1, 2026" (in the viewer's time zone). */
+export function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' }).format(new Date(iso));
+}
+
+export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
+  PENDING: 'Awaiting payment',
+  PAID: 'Paid',
+  DECLINED: 'Declined',
+  REFUNDED: 'Refunded',
+  CANCELED: 'Canceled',
+};

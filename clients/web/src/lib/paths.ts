@@ -36,3 +36,30 @@ export function loginPath(location: { pathname: string; search: string }): strin
 export function safeNext(next: string | null): string {
   return next && /^\/(?![/\\])/.test(next) ? next : '/dashboard';
 }
+
+/** What a checkout buys: one course or one plan. */
+export type CheckoutItem = { courseId: string } | { planId: string };
+
+/** `/checkout?course=<id>` or `/checkout?plan=<id>`. */
+export function checkoutPath(item: CheckoutItem): string {
+  return 'courseId' in item
+    ? `/checkout?course=${encodeURIComponent(item.courseId)}`
+    : `/checkout?plan=${encodeURIComponent(item.planId)}`;
+}
+
+/** The item of a checkout URL; null when it names neither a course nor a plan (or both). */
+export function checkoutItemParam(search: URLSearchParams): CheckoutItem | null {
+  const courseId = search.get('course');
+  const planId = search.get('plan');
+  if (courseId && !planId) return { courseId };
+  if (planId && !courseId) return { planId };
+  return null;
+}
+
+export const orderPath = (orderId: string) => `/orders/${orderId}`;
+
+/**
+ * The sessionStorage key of the order a checkout is sending the buyer to Stripe for: the return
+ * URL (/checkout/return) cannot name the order, which does not exist when it is sent.
+ */
+export const PENDING_ORDER_KEY = 'learncraft.pendingOrder';

@@ -1,22 +1,35 @@
 /**
- * A course: what it is, who teaches it, the syllabus with the viewer's progress, and enrolment.
- * Enrolled learners see their progress bar and a link to continue where they left off, and
- * signed-in viewers can ask the course's tutor.
+ * A course: what it is, who teaches it, its price, the syllabus with the viewer's progress, and
+ * enrolment. Enrolled learners see their progress bar and a link to continue where they left off,
+ * and signed-in viewers with access can ask the course's tutor. A paid course the viewer has no access to
+ * offers to buy it or subscribe instead (or to sign in first), and marks its preview and locked
+ * lessons.
  */
 import { useMutation, useQuery } from '@apollo/client';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useSession } from '../auth/SessionContext';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LessonStatusIcon } from '../components/LessonStatusIcon';
+import { LockIcon } from '../components/LockIcon';
 import { Markdown } from '../components/Markdown';
 import { ProgressBar } from '../components/ProgressBar';
+import { PurchaseActions } from '../components/PurchaseActions';
 import { PageSkeleton } from '../components/Skeleton';
 import { TutorProvider } from '../components/tutor/TutorContext';
 import { TutorPanel } from '../components/tutor/TutorPanel';
+import type { AccessReason } from '../graphql/generated/graphql';
 import { CourseEnrollMutation, CoursePageQuery } from '../graphql/operations';
 import { duration, languageName, LEVEL_LABELS } from '../lib/format';
 import { lessonPath, loginPath } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
+
+/** Why a viewer may learn a paid course, in a sentence (FREE has its own). */
+const ACCESS_WORDS: Partial<Record<AccessReason, string>> = {
+  PURCHASED: 'You bought this course.',
+  SUBSCRIPTION: 'Included in your plan.',
+  INSTRUCTOR: 'You teach this course.',
+  ADMIN: 'Open to you as an admin.',
+};
 
 export default function CoursePage() {
   const { slug = '' } = useParams();
@@ -48,6 +61,9 @@ export default function CoursePage() {
   const lessons = course.modules.flatMap((module) => module.lessons);
   const next = lessons.find((lesson) => lesson.viewerProgress?.status !== 'COMPLETED') ?? lessons[0];
   const userError = enrollment.data?.courseEnroll.userErrors[0];
+  const access = course.viewerAccess;
+  const canOpen = (lesson: { preview: boolean }) =>
+    (access.hasAccess && !!course.viewerEnrollment) || lesson.preview;
 
   const onEnroll = async () => {
     if (session.status !== 'signedIn') return void navigate(loginPath(location));
@@ -75,7 +91,10 @@ export default function CoursePage() {
           </p>
         </div>
         <aside className="enroll-box" aria-label="Your progress">
-          {course.viewerEnrollment ? (
+          {course.price && <p className="price">{course.price.formatted}</p>}
+          {!access.hasAccess ? (
+            <PurchaseActions courseId={course.id} price={course.price} reason={access.reason} />
+          ) : course.viewerEnrollment ? (
             <>
               <ProgressBar
                 percent={course.viewerEnrollment.progressPercent}
@@ -89,7 +108,11 @@ export default function CoursePage() {
             </>
           ) : (
             <>
-              <p>Free for everyone. Track your progress and earn completion.</p>
+              <p>
+                {access.reason === 'FREE'
+                  ? 'Free for everyone. Track your progress and earn completion.'
+                  : `${ACCESS_WORDS[access.reason] ?? 'You have access.'} Track your progress and earn completion.`}
+              </p>
               <button
                 type="button"
                 className="button"
@@ -126,10 +149,17 @@ export default function CoursePage() {
                 {module.lessons.map((lesson) => (
                   <li key={lesson.id}>
                     <LessonStatusIcon status={lesson.viewerProgress?.status} />
-                    {course.viewerEnrollment ? (
+                    {canOpen(lesson) ? (
                       <Link to={lessonPath(course.slug, lesson.id)}>{lesson.title}</Link>
                     ) : (
                       <span>{lesson.title}</span>
+                    )}
+                    {lesson.preview && <span className="badge">Preview</span>}
+                    {!access.hasAccess && !lesson.preview && (
+                      <span className="lock" title="Locked">
+                        <LockIcon />
+                        <span className="visually-hidden">Locked</span>
+                      </span>
                     )}
                     <span className="lesson-meta">
                       {lesson.kind.toLowerCase()} · {duration(lesson.durationSeconds)}
@@ -142,7 +172,7 @@ export default function CoursePage() {
         </ol>
       </section>
 
-      {session.status === 'signedIn' && (
+      {session.status === 'signedIn' && access.hasAccess && (
         <TutorProvider>
           <TutorPanel courseId={course.id} courseSlug={course.slug} />
         </TutorProvider>

@@ -3,13 +3,17 @@
  * with previous/next navigation. Progress is saved only for enrolled learners, so others are
  * offered enrolment first. The tutor panel sits under every lesson (inside the lab on a lab page,
  * where it also takes the steps' hints); the lesson's summary shows when one has been written, and
- * the course's instructors can have it written and draft quiz questions on a quiz.
+ * the course's instructors can have it written and draft quiz questions on a quiz. A lesson of a
+ * paid course the viewer has no access to comes as LockedContent: a locked panel offers to buy the
+ * course or subscribe in place of the material (and of the tutor and summary, which would tell it).
  */
 import { useMutation, useQuery, useSubscription, type ApolloError } from '@apollo/client';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LessonStatusIcon } from '../components/LessonStatusIcon';
+import { LockIcon } from '../components/LockIcon';
 import { ProgressBar } from '../components/ProgressBar';
+import { PurchaseActions } from '../components/PurchaseActions';
 import { PageSkeleton } from '../components/Skeleton';
 import { TutorProvider } from '../components/tutor/TutorContext';
 import { TutorPanel } from '../components/tutor/TutorPanel';
@@ -86,6 +90,7 @@ export default function LessonPage() {
   const previous = lessons[index - 1];
   const next = lessons[index + 1];
   const content = lesson.content;
+  const locked = content.__typename === 'LockedContent';
 
   return (
     <TutorProvider>
@@ -124,7 +129,7 @@ export default function LessonPage() {
             {lessonModule.title} · Lesson {index + 1} of {lessons.length}
           </p>
           <h1 id="lesson-title">{lesson.title}</h1>
-          {!enrolled && (
+          {!enrolled && course.viewerAccess.hasAccess && (
             <div className="notice" role="status">
               <p>Enroll in this course to save your progress.</p>
               <button
@@ -165,9 +170,28 @@ export default function LessonPage() {
               course={course}
             />
           )}
-          <LessonSummary lessonId={lesson.id} kind={lesson.kind} summary={summary} canAuthor={canAuthor} />
+          {content.__typename === 'LockedContent' && (
+            <section className="locked-panel" aria-labelledby="locked-heading">
+              <h2 id="locked-heading">
+                <LockIcon /> This lesson is locked
+              </h2>
+              <p>
+                {content.reason === 'SIGN_IN_REQUIRED'
+                  ? `Sign in and buy ${course.title} to open every lesson.`
+                  : `Buy ${course.title}, or subscribe to a plan, to open every lesson.`}
+              </p>
+              <PurchaseActions
+                courseId={course.id}
+                price={course.price}
+                reason={content.reason === 'SIGN_IN_REQUIRED' ? 'SIGN_IN_REQUIRED' : 'PAYMENT_REQUIRED'}
+              />
+            </section>
+          )}
+          {!locked && (
+            <LessonSummary lessonId={lesson.id} kind={lesson.kind} summary={summary} canAuthor={canAuthor} />
+          )}
           {content.__typename === 'QuizContent' && canAuthor && <QuizDrafts lessonId={lesson.id} />}
-          {content.__typename !== 'LabContent' && (
+          {content.__typename !== 'LabContent' && !locked && (
             <TutorPanel courseId={course.id} courseSlug={course.slug} lessonId={lesson.id} />
           )}
           <nav className="prev-next" aria-label="Lesson navigation">

@@ -8,6 +8,7 @@ import { useQuery } from '@apollo/client';
 import { useSearchParams } from 'react-router';
 import { CourseCard } from '../components/CourseCard';
 import { EmptyState, ErrorState } from '../components/ErrorState';
+import { LoadMore } from '../components/LoadMore';
 import { CardGridSkeleton } from '../components/Skeleton';
 import type { CourseFilter, CourseLevel } from '../graphql/generated/graphql';
 import { CategoriesQuery, CourseListQuery, CourseSearchQuery } from '../graphql/operations';
@@ -157,16 +158,7 @@ export default function SearchPage() {
             ))}
           </div>
           {connection.pageInfo.hasNextPage && (
-            <div ref={sentinel} className="load-more">
-              <button
-                type="button"
-                className="button secondary"
-                onClick={() => void loadMore()}
-                disabled={loadingMore}
-              >
-                {loadingMore ? 'Loading…' : 'Show more'}
-              </button>
-            </div>
+            <LoadMore ref={sentinel} onLoadMore={loadMore} loading={loadingMore} />
           )}
         </>
       )}

@@ -3,6 +3,7 @@
  * and the "try again in …" message of a RATE_LIMITED error.
  */
 import type { ApolloError } from '@apollo/client';
+import type { Ref } from 'react';
 import { retryDelay } from '../lib/format';
 
 export interface FormUserError {
@@ -17,9 +18,13 @@ export function formText(form: FormData, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The message for one input field (`["input", "<name>"]`), if any. */
+/**
+ * The message for one input field, if any: the last name of its path, so `["input", "email"]` and
+ * a nested `["input", "payment", "testCard", "number"]` both name their field.
+ */
 export function fieldError(errors: readonly FormUserError[] | undefined, name: string): string | undefined {
-  return errors?.find((error) => error.field?.[1] === name)?.message;
+  return errors?.find((error) => error.field && error.field.length > 1 && error.field.at(-1) === name)
+    ?.message;
 }
 
 /** Messages not tied to a field. */
@@ -49,18 +54,27 @@ export function Field(props: {
   autoComplete: string;
   error?: string;
   minLength?: number;
+  maxLength?: number;
   hint?: string;
+  inputMode?: 'numeric' | 'decimal' | 'text';
+  defaultValue?: string;
+  required?: boolean;
+  inputRef?: Ref<HTMLInputElement>;
 }) {
   const errorId = `${props.name}-error`;
   return (
     <label className="field">
       <span>{props.label}</span>
       <input
+        ref={props.inputRef}
         name={props.name}
         type={props.type}
         autoComplete={props.autoComplete}
-        required
+        required={props.required ?? true}
         minLength={props.minLength}
+        maxLength={props.maxLength}
+        inputMode={props.inputMode}
+        defaultValue={props.defaultValue}
         aria-invalid={props.error ? true : undefined}
         aria-describedby={props.error ? errorId : undefined}
       />
@@ -71,5 +85,27 @@ export function Field(props: {
         </small>
       )}
     </label>
+  );
+}
+
+/** A field's error under it, when there is one. */
+export function FieldMessage({ message, id }: { message: string | undefined; id?: string }) {
+  return message ? (
+    <small id={id} className="form-error">
+      {message}
+    </small>
+  ) : null;
+}
+
+/** The messages not tied to a field, one paragraph each. */
+export function FormMessages({ errors }: { errors: readonly FormUserError[] | undefined }) {
+  return (
+    <>
+      {formErrors(errors).map((message) => (
+        <p key={message} className="form-error">
+          {message}
+        </p>
+      ))}
+    </>
   );
 }

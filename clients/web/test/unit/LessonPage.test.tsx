@@ -58,6 +58,8 @@ function lessonPageMock(
             content: labContent,
             viewerLabSession,
           },
+          price: null,
+          viewerAccess: { __typename: 'CourseAccess', hasAccess: true, reason: 'FREE', expiresAt: null },
           viewerEnrollment: {
             __typename: 'Enrollment',
             id: 'RW5yb2xsbWVudDox',

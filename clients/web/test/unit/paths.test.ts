@@ -1,5 +1,7 @@
-/** App paths, the log-in return path, the post-log-in redirect guard and HLS detection. */
+/** App paths, the log-in return path, the post-log-in redirect guard, checkout items and HLS detection. */
 import {
+  checkoutItemParam,
+  checkoutPath,
   citationPath,
   coursePath,
   lessonPath,
@@ -88,4 +90,19 @@ describe('isHlsUrl', () => {
       expect(isHlsUrl(url)).toBe(false);
     },
   );
+});
+
+describe('checkout paths', () => {
+  it('names one course or one plan, and reads it back', () => {
+    expect(checkoutPath({ courseId: 'c 1' })).toBe('/checkout?course=c%201');
+    expect(checkoutPath({ planId: 'p1' })).toBe('/checkout?plan=p1');
+    expect(checkoutItemParam(new URLSearchParams('course=c%201'))).toEqual({ courseId: 'c 1' });
+    expect(checkoutItemParam(new URLSearchParams('plan=p1'))).toEqual({ planId: 'p1' });
+  });
+
+  it('reads neither, or both, as nothing to check out', () => {
+    expect(checkoutItemParam(new URLSearchParams(''))).toBeNull();
+    expect(checkoutItemParam(new URLSearchParams('course=&plan='))).toBeNull();
+    expect(checkoutItemParam(new URLSearchParams('course=c1&plan=p1'))).toBeNull();
+  });
 });

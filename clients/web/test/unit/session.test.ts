@@ -10,7 +10,12 @@ import type { SessionFieldsFragment } from '../../src/graphql/generated/graphql'
 
 const URL = 'https://learncraft.example/graphql';
 const NOW = Date.parse('2030-01-01T12:00:00.000Z');
-const user = { id: 'VXNlcjox', displayName: 'Ana Learner', email: 'ana@example.com' };
+const user = {
+  id: 'VXNlcjox',
+  displayName: 'Ana Learner',
+  email: 'ana@example.com',
+  roles: ['LEARNER' as const],
+};
 
 function session(n: number, expiresInMs = 15 * 60_000): SessionFieldsFragment {
   return {
