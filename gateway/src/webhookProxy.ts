@@ -43,7 +43,7 @@ export function webhookProxy(options: WebhookProxyOptions) {
       upstream = await fetch(target, {
         method: 'POST',
         headers,
-        body,
+        body: new Uint8Array(body),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
