@@ -53,7 +53,7 @@ const LESSON_CONTENT = /* GraphQL */ `
 const ENROLL = `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { enrollment { id } userErrors { code field } } }`;
 const LAB_START = `mutation ($id: ID!) { labStart(input: { lessonId: $id }) { session { id } userErrors { code } } }`;
 const TUTOR_ASK = `mutation ($id: ID!) { tutorAsk(input: { courseId: $id, question: "What is a mapped type?" }) { question { id } userErrors { code } } }`;
-const LESSON_COMPLETE = `mutation ($id: ID!) { lessonComplete(input: { lessonId: $id }) { lessonProgress { completed } userErrors { code } } }`;
+const LESSON_COMPLETE = `mutation ($id: ID!) { lessonComplete(input: { lessonId: $id }) { lessonProgress { completedAt } userErrors { code } } }`;
 const QUOTE = /* GraphQL */ `
   query ($input: CheckoutQuoteInput!) {
     checkoutQuote(input: $input) {
@@ -385,6 +385,7 @@ describe('commerce through the gateway', () => {
       () => platform.graphql(LESSON_COMPLETE, { id: lesson.id }, learner),
       (result) => result.data?.lessonComplete.userErrors.length > 0,
     );
+    expect(completed.errors).toBeUndefined();
     expect(completed.data?.lessonComplete.userErrors).toEqual([{ code: 'PAYMENT_REQUIRED' }]);
     const again = await platform.graphql(
       REFUND,
