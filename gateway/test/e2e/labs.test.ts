@@ -19,6 +19,21 @@ beforeAll(async () => {
   platform = await startPlatform();
   token = await platform.login('learner@learncraft.dev', 'learner-demo-pass');
   client = connect(platform.gateway.url, token);
+  // Two demo labs belong to paid courses: the learner takes the all-access plan first.
+  const plans = await platform.graphql<{ plans: { id: string; code: string }[] }>('{ plans { id code } }');
+  const monthly = plans.data!.plans.find((plan) => plan.code === 'all-access-monthly')!;
+  const bought = await platform.graphql(
+    'mutation ($input: CheckoutCreateInput!) { checkoutCreate(input: $input) { order { status } userErrors { code } } }',
+    {
+      input: {
+        items: [{ planId: monthly.id }],
+        idempotencyKey: 'labs-e2e-all-access',
+        payment: { testCard: { number: '4242424242424242', expiryMonth: 12, expiryYear: 2099, cvc: '123' } },
+      },
+    },
+    token,
+  );
+  expect(bought.data?.checkoutCreate).toEqual({ order: { status: 'PAID' }, userErrors: [] });
 }, 120_000);
 afterAll(async () => {
   await client?.dispose();

@@ -127,20 +127,24 @@ describe('paid lessons with commerce', () => {
     expect(commerce.calls.length - before).toBe(1);
   });
 
-  it('a purchase announced by entitlement.changed unlocks the lessons on the next request', async () => {
+  it('a purchase opens the lessons on the next request; a refund announced by entitlement.changed closes them', async () => {
     const { id, token } = await learner();
     expect(lessonsOf(await catalog.gql(COURSE, { id: paid.id }, token))[1]).toEqual(
       locked('Types', 'PAYMENT_REQUIRED'),
     );
+    // Refusals are not cached: the purchase counts at once.
     commerce.grant(id, paid.id);
-    expect(lessonsOf(await catalog.gql(COURSE, { id: paid.id }, token))[1]).toEqual(
-      locked('Types', 'PAYMENT_REQUIRED'),
-    );
+    expect(lessonsOf(await catalog.gql(COURSE, { id: paid.id }, token))[1]).toEqual(open('Types'));
+    // Grants are cached until commerce announces the change.
+    commerce.revoke(id, paid.id);
+    expect(lessonsOf(await catalog.gql(COURSE, { id: paid.id }, token))[1]).toEqual(open('Types'));
     await announceEntitlementChanged(catalog.server.url, INTERNAL_SECRET, {
       userId: id,
       courseIds: [paid.id],
     });
-    expect(lessonsOf(await catalog.gql(COURSE, { id: paid.id }, token))[1]).toEqual(open('Types'));
+    expect(lessonsOf(await catalog.gql(COURSE, { id: paid.id }, token))[1]).toEqual(
+      locked('Types', 'PAYMENT_REQUIRED'),
+    );
   });
 
   it('when commerce cannot answer, lessons past the preview are locked ACCESS_UNAVAILABLE, the syllabus stays', async () => {
