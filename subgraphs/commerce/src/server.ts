@@ -42,6 +42,7 @@ import { RefundService } from './services/refunds';
 import { Sweeper } from './services/subscriptions';
 import { createHttpCatalogClient, type CatalogClient } from './stores/catalogClient';
 import { createCommerceStore, type CommerceStore } from './stores/commerceStore';
+import { createHttpIdentityClient, type IdentityClient } from './stores/identityClient';
 import { createHttpProgressClient, type ProgressClient } from './stores/progressClient';
 import { webhookRoutes } from './webhooks';
 
@@ -60,6 +61,7 @@ export interface StartCommerceOptions {
   /** Otherwise the HTTP clients over the *_INTERNAL_URL variables (need INTERNAL_API_SECRET). */
   catalog?: CatalogClient;
   progress?: ProgressClient;
+  identity?: IdentityClient;
   /** Injected ones are not closed. Otherwise Redis Streams when REDIS_URL is set, else HTTP push. */
   events?: EventBus;
   now?: () => Date;
@@ -105,6 +107,13 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       baseUrl: config.PROGRESS_INTERNAL_URL,
       secret: secret(),
       logger: logger.child('progress'),
+    });
+  const identity =
+    options.identity ??
+    createHttpIdentityClient({
+      baseUrl: config.IDENTITY_INTERNAL_URL,
+      secret: secret(),
+      logger: logger.child('identity'),
     });
   const provider = options.provider ?? createProvider(config, now);
   const verifier =
@@ -174,6 +183,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       store,
       provider,
       payments,
+      identity,
       logger: logger.child('checkout'),
       now,
       checkoutExpiryMinutes: config.CHECKOUT_EXPIRY_MINUTES,

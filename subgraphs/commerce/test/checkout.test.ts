@@ -7,6 +7,7 @@ import {
   NO_FUNDS_CARD,
   buy,
   course,
+  emailOf,
   priceCourse,
   startHarness,
   type Harness,
@@ -118,7 +119,7 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
     });
     expect(order.number).toMatch(/^LC-\d{6}$/);
     expect(order.receipt.number).toMatch(/^LC-R-\d{6}$/);
-    expect(order.receipt.billedTo).toBe(learner.id);
+    expect(order.receipt.billedTo).toBe(emailOf(learner.id));
     expect(order.lines).toEqual([
       {
         title: 'TypeScript fundamentals',
@@ -331,6 +332,19 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
     expect(covered.data?.checkoutCreate.userErrors.map((error: any) => error.code)).toEqual([
       'ALREADY_OWNED',
     ]);
+  });
+
+  it('when identity does not answer, the checkout is still paid and its receipt is billed to the user id', async () => {
+    const learner = await h.learner();
+    h.identity.down = true;
+    try {
+      const payload = await buy(h, learner.token, [{ courseId: ADV.id }]);
+      expect(payload.userErrors).toEqual([]);
+      expect(payload.order.status).toBe('PAID');
+      expect(payload.order.receipt.billedTo).toBe(learner.id);
+    } finally {
+      h.identity.down = false;
+    }
   });
 
   it('an anonymous checkout or quote is UNAUTHENTICATED', async () => {

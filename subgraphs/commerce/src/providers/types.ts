@@ -69,7 +69,14 @@ export type PaymentEvent =
       cardLast4: string | null;
       occurredAt: Date;
     }
-  | { type: 'payment.failed'; eventId: string; paymentId: string; orderId: string; reason: string; occurredAt: Date }
+  | {
+      type: 'payment.failed';
+      eventId: string;
+      paymentId: string;
+      orderId: string;
+      reason: string;
+      occurredAt: Date;
+    }
   | { type: 'payment.expired'; eventId: string; paymentId: string; orderId: string; occurredAt: Date }
   | { type: 'refund.succeeded'; eventId: string; paymentId: string; refundId: string; occurredAt: Date };
 
@@ -100,5 +107,9 @@ export interface PaymentProvider {
    * `now`) and maps it to an event; null for event types the service does not act on. Throws
    * WebhookSignatureError when it cannot be trusted. The test provider has no webhook: it throws.
    */
-  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): PaymentEvent | null;
+  parseWebhook(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+    now: Date,
+  ): PaymentEvent | null;
 }

@@ -6,7 +6,7 @@
  * declined (coupon released) or, on Stripe, pending with the hosted checkout's URL.
  */
 import { createHash } from 'node:crypto';
-import { DEMO_ACCOUNTS, userError, type Logger, type UserError, type Viewer } from '@learncraft/kit';
+import { userError, type Logger, type UserError, type Viewer } from '@learncraft/kit';
 import { checkCard } from '../domain/cards';
 import { orderNumber } from '../domain/orderNumbers';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../domain/pricing';
 import { PaymentProviderError, type PaymentProvider, type TestCard } from '../providers/types';
 import type { CommerceStore, CouponRecord, OrderRecord } from '../stores/commerceStore';
+import type { IdentityClient } from '../stores/identityClient';
 import type { CourseLookup } from './access';
 import type { PaymentService } from './payments';
 
@@ -68,6 +69,7 @@ export interface CheckoutServiceDeps {
   store: CommerceStore;
   provider: PaymentProvider;
   payments: PaymentService;
+  identity: IdentityClient;
   logger: Logger;
   now: () => Date;
   checkoutExpiryMinutes: number;
@@ -110,11 +112,6 @@ export const isIdempotencyKey = (key: string) => key.length >= 8 && key.length <
 
 export const fingerprintOf = (value: unknown) =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
-/** The buyer's e-mail address for the receipt: identity does not tell commerce yet (see README). */
-function buyerEmailOf(viewer: Viewer): string {
-  return DEMO_ACCOUNTS.find((account) => account.id === viewer.id)?.email ?? viewer.id;
-}
 
 export class CheckoutService {
   constructor(private readonly deps: CheckoutServiceDeps) {}
@@ -183,7 +180,7 @@ export class CheckoutService {
     const now = this.deps.now();
     const created = await store.createOrder({
       buyerId: viewer.id,
-      buyerEmail: buyerEmailOf(viewer),
+      buyerEmail: await this.buyerEmailOf(viewer),
       currency: quote.currency,
       subtotal: quote.subtotal.amount,
       discount: quote.discount.amount,
@@ -211,6 +208,26 @@ export class CheckoutService {
     await this.settle(created.order, quote, testCard, returnUrl);
     const [order] = await store.ordersByIds([created.order.id]);
     return { order: order ?? created.order, userErrors: [] };
+  }
+
+  /**
+   * The buyer's e-mail address for the receipt, from identity; when identity does not answer the
+   * checkout goes on and the receipt is billed to the user id.
+   */
+  private async buyerEmailOf(viewer: Viewer): Promise<string> {
+    try {
+      const [user] = await this.deps.identity.users([viewer.id]);
+      if (user) return user.email;
+      this.deps.logger.warn('identity does not know the buyer; the receipt names the user id', {
+        buyerId: viewer.id,
+      });
+    } catch (error) {
+      this.deps.logger.warn('identity did not answer; the receipt names the user id', {
+        buyerId: viewer.id,
+        error: String(error),
+      });
+    }
+    return viewer.id;
   }
 
   /** Charges the order outside any transaction and records the outcome. */
