@@ -174,7 +174,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
     const payments = new PaymentService({
       store,
       relay,
-      provider: provider.kind,
+      provider,
       instructorSharePercent: config.INSTRUCTOR_REVENUE_SHARE_PERCENT,
       logger: logger.child('payments'),
       now,

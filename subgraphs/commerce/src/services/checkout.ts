@@ -168,6 +168,7 @@ export class CheckoutService {
     const paymentErrors = this.paymentProblems(testCard, returnUrl);
     if (paymentErrors.length > 0) return refuse(...paymentErrors);
 
+    await this.replaceOverlappingCheckouts(viewer, input.items);
     const prepared = await this.prepare(viewer, input, courses);
     if ('userErrors' in prepared) return refuse(...prepared.userErrors);
     const { quote, coupon, items } = prepared;
@@ -208,6 +209,30 @@ export class CheckoutService {
     await this.settle(created.order, quote, testCard, returnUrl);
     const [order] = await store.ordersByIds([created.order.id]);
     return { order: order ?? created.order, userErrors: [] };
+  }
+
+  /**
+   * On Stripe a checkout stays PENDING until the buyer pays on the hosted page: a newer checkout
+   * of any of its courses (or of a plan, one subscription at a time) cancels it, releasing its
+   * coupon, so the buyer is not charged twice. Should the old page be paid all the same, the
+   * payment is refunded automatically (PaymentService). The test provider settles at once.
+   */
+  private async replaceOverlappingCheckouts(viewer: Viewer, items: CheckoutItemInput[]) {
+    if (this.deps.provider.kind !== 'STRIPE') return;
+    const { store } = this.deps;
+    const earlier = await store.pendingOrdersOverlapping(
+      viewer.id,
+      items.flatMap((item) => item.courseId ?? []),
+      items.some((item) => !!item.planId),
+    );
+    for (const order of earlier) {
+      const canceled = await store.closeUnpaid(order.id, 'CANCELED', {
+        reason: null,
+        paymentId: null,
+        at: this.deps.now(),
+      });
+      if (canceled) this.deps.logger.info('a newer checkout replaced a pending one', { orderId: order.id });
+    }
   }
 
   /**

@@ -101,7 +101,30 @@ export type CreateOrderResult =
 
 /** What applying a provider event did. */
 export type PaymentOutcome =
-  'PAID' | 'DECLINED' | 'CANCELED' | 'DUPLICATE' | 'IGNORED' | 'AMOUNT_MISMATCH' | 'UNKNOWN_ORDER';
+  | 'PAID'
+  | 'DECLINED'
+  | 'CANCELED'
+  | 'DUPLICATE'
+  | 'IGNORED'
+  | 'AMOUNT_MISMATCH'
+  | 'UNKNOWN_ORDER'
+  /**
+   * A success for a CANCELED order whose items the buyer already owns through another order:
+   * nothing was written; the payment is to be refunded (see refundPaidTwice).
+   */
+  | 'PAID_TWICE'
+  /** Such a payment, refunded automatically. */
+  | 'REFUNDED';
+
+/** The automatic refund of a payment for a CANCELED order the buyer had paid through another. */
+export interface PaidTwiceRefund {
+  reason: string;
+  idempotencyKey: string;
+  providerRefundId: string;
+  at: Date;
+  /** Who the refund is recorded as requested by. */
+  requestedBy: string;
+}
 
 export interface PaymentContext {
   provider: ProviderKindColumn;
@@ -175,6 +198,12 @@ export interface CommerceStore {
   createOrder(input: NewOrder): Promise<CreateOrderResult>;
   /** A PENDING order waits for the provider's hosted checkout. */
   markAwaitingPayment(orderId: string, checkoutId: string, checkoutUrl: string): Promise<void>;
+  /** The buyer's PENDING orders with a line for one of these courses or, with `anyPlan`, a plan line. */
+  pendingOrdersOverlapping(
+    buyerId: string,
+    courseIds: readonly string[],
+    anyPlan: boolean,
+  ): Promise<OrderRecord[]>;
   /** PENDING → DECLINED or CANCELED, releasing the coupon; false when it was not PENDING. */
   closeUnpaid(
     orderId: string,
@@ -182,6 +211,15 @@ export interface CommerceStore {
     detail: { reason: string | null; paymentId: string | null; at: Date },
   ): Promise<boolean>;
   applyPaymentEvent(event: PaymentEvent, context: PaymentContext): Promise<PaymentOutcome>;
+  /**
+   * Records the refund of a `PAID_TWICE` success: the CANCELED order becomes REFUNDED, granting
+   * nothing, and the event counts as applied. REFUNDED, or DUPLICATE/IGNORED when already done.
+   */
+  refundPaidTwice(
+    event: Extract<PaymentEvent, { type: 'payment.succeeded' }>,
+    refund: PaidTwiceRefund,
+    provider: ProviderKindColumn,
+  ): Promise<PaymentOutcome>;
   /** PENDING orders past their expiry become CANCELED (coupons released); how many. */
   expirePending(now: Date): Promise<number>;
 
@@ -266,6 +304,34 @@ async function releaseCoupon(tx: Tx, order: OrderRecord): Promise<void> {
     .update(coupons)
     .set({ redemptionCount: sql`greatest(${coupons.redemptionCount} - 1, 0)` })
     .where(eq(coupons.id, order.couponId));
+}
+
+/** A user's unrevoked grants of these courses, and plan grants covering `now` (which cover every course). */
+const ownedClause = (userId: string, courseIds: readonly string[], now: Date) =>
+  and(
+    eq(entitlements.userId, userId),
+    isNull(entitlements.revokedAt),
+    or(
+      courseIds.length > 0 ? inArray(entitlements.courseId, [...courseIds]) : sql`false`,
+      and(
+        sql`${entitlements.planId} IS NOT NULL`,
+        lte(entitlements.startsAt, now),
+        gt(entitlements.expiresAt, now),
+      ),
+    ),
+  );
+
+/** Whether the buyer already owns an item of the order through another order's grant. */
+async function ownedElsewhere(tx: Tx, order: OrderRecord, now: Date): Promise<boolean> {
+  const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id));
+  // A plan line is owned when a plan grant covers now, which the clause asks for whatever the courses.
+  const courseIds = lines.flatMap((line) => line.courseId ?? []);
+  const [owned] = await tx
+    .select({ id: entitlements.id })
+    .from(entitlements)
+    .where(and(ownedClause(order.buyerId, courseIds, now), ne(entitlements.orderId, order.id)))
+    .limit(1);
+  return !!owned;
 }
 
 async function lockOrder(tx: Tx, orderId: string): Promise<OrderRecord | undefined> {
@@ -597,6 +663,24 @@ export function createCommerceStore(db: Database): CommerceStore {
         .where(and(eq(orders.id, orderId), eq(orders.status, 'PENDING')));
     },
 
+    async pendingOrdersOverlapping(buyerId, courseIds, anyPlan) {
+      if (courseIds.length === 0 && !anyPlan) return [];
+      return orm
+        .selectDistinct(getTableColumns(orders))
+        .from(orders)
+        .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+        .where(
+          and(
+            eq(orders.buyerId, buyerId),
+            eq(orders.status, 'PENDING'),
+            or(
+              courseIds.length > 0 ? inArray(orderLines.courseId, [...courseIds]) : sql`false`,
+              anyPlan ? sql`${orderLines.planId} IS NOT NULL` : sql`false`,
+            ),
+          ),
+        );
+    },
+
     closeUnpaid: (orderId, status, detail) =>
       orm.transaction(async (tx) => {
         const order = await lockOrder(tx, orderId);
@@ -649,6 +733,9 @@ export function createCommerceStore(db: Database): CommerceStore {
           if (event.amount.amount !== order.total || event.amount.currency !== order.currency) {
             return (await record('AMOUNT_MISMATCH')) ? 'AMOUNT_MISMATCH' : 'DUPLICATE';
           }
+          // A superseded checkout paid after all: the buyer would pay twice for what they own.
+          if (order.status === 'CANCELED' && (await ownedElsewhere(tx, order, context.at)))
+            return 'PAID_TWICE';
           if (!(await record('PAID'))) return 'DUPLICATE';
           const [paid] = await tx
             .update(orders)
@@ -683,6 +770,49 @@ export function createCommerceStore(db: Database): CommerceStore {
         return status;
       }),
 
+    refundPaidTwice: (event, refund, provider) =>
+      orm.transaction(async (tx): Promise<PaymentOutcome> => {
+        const order = await lockOrder(tx, event.orderId);
+        if (!order) return 'UNKNOWN_ORDER';
+        const written = await tx
+          .insert(paymentEvents)
+          .values({
+            eventId: event.eventId,
+            provider,
+            type: event.type,
+            orderId: order.id,
+            paymentId: event.paymentId,
+            outcome: order.status === 'CANCELED' ? 'REFUNDED' : 'IGNORED',
+            processedAt: refund.at,
+          })
+          .onConflictDoNothing()
+          .returning({ eventId: paymentEvents.eventId });
+        if (written.length === 0) return 'DUPLICATE';
+        if (order.status !== 'CANCELED') return 'IGNORED';
+        await tx
+          .update(orders)
+          .set({
+            status: 'REFUNDED',
+            providerPaymentId: event.paymentId,
+            cardLast4: event.cardLast4 ?? order.cardLast4,
+            refundedAt: refund.at,
+          })
+          .where(eq(orders.id, order.id));
+        await tx.insert(refunds).values({
+          id: randomUUID(),
+          orderId: order.id,
+          requestedBy: refund.requestedBy,
+          amount: order.total,
+          currency: order.currency,
+          reason: refund.reason,
+          idempotencyKey: refund.idempotencyKey,
+          requestFingerprint: refund.idempotencyKey,
+          providerRefundId: refund.providerRefundId,
+          createdAt: refund.at,
+        });
+        return 'REFUNDED';
+      }),
+
     async expirePending(now) {
       const due = await orm
         .select({ id: orders.id })
@@ -707,20 +837,7 @@ export function createCommerceStore(db: Database): CommerceStore {
       orm
         .select()
         .from(entitlements)
-        .where(
-          and(
-            eq(entitlements.userId, userId),
-            isNull(entitlements.revokedAt),
-            or(
-              courseIds.length > 0 ? inArray(entitlements.courseId, [...courseIds]) : sql`false`,
-              and(
-                sql`${entitlements.planId} IS NOT NULL`,
-                lte(entitlements.startsAt, now),
-                gt(entitlements.expiresAt, now),
-              ),
-            ),
-          ),
-        ),
+        .where(ownedClause(userId, courseIds, now)),
 
     async currentSubscription(userId, now) {
       const [subscription] = await orm
