@@ -153,6 +153,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
   const sweeper = new Sweeper({
     store,
     relay,
+    provider,
     logger: logger.child('sweep'),
     now,
     intervalMs: options.sweepIntervalMs ?? 60_000,

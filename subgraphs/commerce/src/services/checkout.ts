@@ -264,7 +264,7 @@ export class CheckoutService {
   ) {
     const { store, provider, payments } = this.deps;
     const total = { amount: order.total, currency: order.currency };
-    const succeeded = (paymentId: string, cardLast4: string | null) =>
+    const succeeded = (paymentId: string, cardLast4: string | null, paymentMethodId?: string) =>
       payments.confirm({
         type: 'payment.succeeded',
         eventId: `charge:${paymentId}`,
@@ -272,6 +272,7 @@ export class CheckoutService {
         orderId: order.id,
         amount: total,
         cardLast4,
+        paymentMethodId: paymentMethodId ?? null,
         occurredAt: this.deps.now(),
       });
     // A 100 % coupon: nothing to charge, the order is paid at once.
@@ -287,6 +288,8 @@ export class CheckoutService {
         idempotencyKey: `order:${order.id}`,
         ...(testCard ? { testCard } : {}),
         ...(returnUrl ? { returnUrl } : {}),
+        // A plan renews by charging the card again (where the provider can save it).
+        ...(quote.lines.some((line) => line.kind === 'PLAN') ? { savePaymentMethod: true } : {}),
       });
     } catch (error) {
       if (!(error instanceof PaymentProviderError)) throw error;
@@ -301,7 +304,8 @@ export class CheckoutService {
       });
       return;
     }
-    if (result.kind === 'succeeded') await succeeded(result.paymentId, result.cardLast4);
+    if (result.kind === 'succeeded')
+      await succeeded(result.paymentId, result.cardLast4, result.paymentMethodId);
     else if (result.kind === 'declined')
       await store.closeUnpaid(order.id, 'DECLINED', {
         reason: result.reason,
