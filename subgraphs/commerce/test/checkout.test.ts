@@ -7,6 +7,7 @@ import {
   NO_FUNDS_CARD,
   buy,
   course,
+  createCoupon,
   emailOf,
   priceCourse,
   startHarness,
@@ -54,24 +55,6 @@ const QUOTE = /* GraphQL */ `
     }
   }
 `;
-
-async function createCoupon(h: Harness, code: string, fields: Record<string, unknown>) {
-  await h.server.store.insertCoupon({
-    code,
-    kind: 'PERCENT',
-    percentOff: null,
-    amountOff: null,
-    amountCurrency: null,
-    validFrom: new Date('2026-01-01T00:00:00.000Z'),
-    validUntil: null,
-    maxRedemptions: null,
-    courseIds: [],
-    planIds: [],
-    createdBy: 'admin',
-    createdAt: h.clock.now,
-    ...fields,
-  });
-}
 
 describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
   let h: Harness;

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DATABASE_FLAVOURS } from '@learncraft/kit/testing';
 import type { PaymentEvent } from '../src/providers/types';
-import { CHECKOUT, INSTRUCTOR_ID, course, priceCourse, startHarness, type Harness } from './support/harness';
+import {
+  CHECKOUT,
+  INSTRUCTOR_ID,
+  course,
+  createCoupon,
+  priceCourse,
+  startHarness,
+  type Harness,
+} from './support/harness';
 import { redirectProvider } from './support/redirectProvider';
 
 const TS = course('course-ts', { title: 'TypeScript fundamentals' });
@@ -14,20 +22,7 @@ describe.each(DATABASE_FLAVOURS)('overlapping checkouts on Stripe (%s)', (flavou
     h = await startHarness({ flavour, courses: [TS, ADV], provider });
     await priceCourse(h, TS.id, 4900);
     await priceCourse(h, ADV.id, 7900);
-    await h.server.store.insertCoupon({
-      code: 'AGAIN10',
-      kind: 'PERCENT',
-      percentOff: 10,
-      amountOff: null,
-      amountCurrency: null,
-      validFrom: new Date('2026-01-01T00:00:00.000Z'),
-      validUntil: null,
-      maxRedemptions: null,
-      courseIds: [],
-      planIds: [],
-      createdBy: INSTRUCTOR_ID,
-      createdAt: h.clock.now,
-    });
+    await createCoupon(h, 'AGAIN10', { percentOff: 10, createdBy: INSTRUCTOR_ID });
   });
   afterAll(() => h.close());
 

@@ -82,6 +82,19 @@ function countingProvider(now: () => Date): PaymentProvider & { saved: SavedChar
 
 describe.each(DATABASE_FLAVOURS)('plan subscriptions (%s)', (flavour) => {
   let h: Harness;
+  /** The outbox holds the revocation of the user's plan grant. */
+  async function expectRevocationAnnounced(userId: string) {
+    const [revoked] = await h.test.db.query<{ payload: unknown }>(
+      "SELECT payload FROM commerce.outbox WHERE topic = 'entitlement.changed' AND payload->>'userId' = $1 AND payload->>'change' = 'REVOKED'",
+      [userId],
+    );
+    expect(revoked?.payload).toEqual({
+      entitlementId: expect.any(String),
+      userId,
+      courseIds: null,
+      change: 'REVOKED',
+    });
+  }
   const provider = countingProvider(() => h.clock.now);
   beforeAll(async () => {
     h = await startHarness({ flavour, courses: [TS], provider });
@@ -130,16 +143,7 @@ describe.each(DATABASE_FLAVOURS)('plan subscriptions (%s)', (flavour) => {
       expect(
         (await h.gql(SUBSCRIPTION, { id: learner.id }, learner.token)).data?._entities[0].planSubscription,
       ).toBeNull();
-      const [revoked] = await h.test.db.query<{ payload: unknown }>(
-        "SELECT payload FROM commerce.outbox WHERE topic = 'entitlement.changed' AND payload->>'userId' = $1 AND payload->>'change' = 'REVOKED'",
-        [learner.id],
-      );
-      expect(revoked?.payload).toEqual({
-        entitlementId: expect.any(String),
-        userId: learner.id,
-        courseIds: null,
-        change: 'REVOKED',
-      });
+      await expectRevocationAnnounced(learner.id);
       expect((await h.server.sweeper.sweep()).endedSubscriptions).toBe(0);
     } finally {
       h.clock.now = start;
@@ -268,16 +272,7 @@ describe.each(DATABASE_FLAVOURS)('plan subscriptions (%s)', (flavour) => {
           [subscription.id],
         ),
       ).toBe(1);
-      const [revoked] = await h.test.db.query<{ payload: unknown }>(
-        "SELECT payload FROM commerce.outbox WHERE topic = 'entitlement.changed' AND payload->>'userId' = $1 AND payload->>'change' = 'REVOKED'",
-        [learner.id],
-      );
-      expect(revoked?.payload).toEqual({
-        entitlementId: expect.any(String),
-        userId: learner.id,
-        courseIds: null,
-        change: 'REVOKED',
-      });
+      await expectRevocationAnnounced(learner.id);
       await h.server.sweeper.sweep();
       expect(chargesOf(subscription.id)).toHaveLength(1);
     });

@@ -139,8 +139,7 @@ export interface RenewalOutcome {
   orderId: string;
   subscriptionId: string;
   result:
-    | { kind: 'PAID'; paymentId: string }
-    | { kind: 'DECLINED'; paymentId: string | null; reason: string };
+    { kind: 'PAID'; paymentId: string } | { kind: 'DECLINED'; paymentId: string | null; reason: string };
   at: Date;
   /** Events for the paid renewal (entitlement.changed GRANTED, order.paid). */
   paidEvents(order: OrderRecord, granted: EntitlementRecord[]): OutboxEvent[];

@@ -335,6 +335,25 @@ export async function priceCourse(h: Harness, courseId: string, amount: number, 
   await h.server.store.setPrice(courseId, { amount, currency }, INSTRUCTOR_ID, h.clock.now);
 }
 
+/** Writes a coupon directly in the store (arrange step): 'PERCENT' with the given fields. */
+export async function createCoupon(h: Harness, code: string, fields: Record<string, unknown>) {
+  await h.server.store.insertCoupon({
+    code,
+    kind: 'PERCENT',
+    percentOff: null,
+    amountOff: null,
+    amountCurrency: null,
+    validFrom: new Date('2026-01-01T00:00:00.000Z'),
+    validUntil: null,
+    maxRedemptions: null,
+    courseIds: [],
+    planIds: [],
+    createdBy: 'admin',
+    createdAt: h.clock.now,
+    ...fields,
+  });
+}
+
 /** Buys with the test card; returns the order. */
 export async function buy(
   h: Harness,
