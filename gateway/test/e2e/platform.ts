@@ -212,6 +212,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       SEED_DEMO: 'true',
       CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}`,
       PROGRESS_INTERNAL_URL: `http://127.0.0.1:${progress.port}`,
+      IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
       // Entitlement changes reach every subgraph that enforces access.
       EVENT_SUBSCRIBER_URLS: [catalog, progress, labs, ai].map((s) => `http://127.0.0.1:${s.port}`).join(','),
       ...options.commerceEnv,

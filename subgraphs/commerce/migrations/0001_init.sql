@@ -139,12 +139,19 @@ CREATE TABLE commerce.plan_subscriptions (
   id                   uuid PRIMARY KEY,
   user_id              text NOT NULL,
   plan_id              uuid NOT NULL REFERENCES commerce.plans (id),
+  -- The order that paid the current period (the first one, then each renewal's).
   order_id             uuid NOT NULL REFERENCES commerce.orders (id),
+  -- The grant of the current period (each renewal grants the next one).
   entitlement_id       uuid NOT NULL UNIQUE REFERENCES commerce.entitlements (id),
   status               text NOT NULL CHECK (status IN ('ACTIVE', 'CANCELED', 'ENDED')),
   current_period_start timestamptz NOT NULL,
   current_period_end   timestamptz NOT NULL,
+  -- Renews at the period end by charging the saved payment method (test provider only: Stripe
+  -- sells a plan as one period, so it never renews there).
   renews               boolean NOT NULL,
+  -- The saved payment method renewals charge, and its card's last four digits; null: none saved.
+  payment_method_id    text,
+  card_last4           text,
   canceled_at          timestamptz,
   ended_at             timestamptz
 );

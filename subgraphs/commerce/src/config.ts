@@ -32,6 +32,8 @@ export const commerceConfigSchema = z
     STRIPE_API_URL: optionalUrl,
     CATALOG_INTERNAL_URL: z.url().default('http://127.0.0.1:4002'),
     PROGRESS_INTERNAL_URL: z.url().default('http://127.0.0.1:4003'),
+    /** Where identity's internal API is: the buyer's e-mail address for receipts. */
+    IDENTITY_INTERNAL_URL: z.url().default('http://127.0.0.1:4001'),
     /** Without REDIS_URL: base URLs of the subgraphs that consume `entitlement.changed` (HTTP push). */
     EVENT_SUBSCRIBER_URLS: urlList,
     INSTRUCTOR_REVENUE_SHARE_PERCENT: z.coerce.number().int().min(0).max(100).default(70),

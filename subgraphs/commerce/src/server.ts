@@ -42,6 +42,7 @@ import { RefundService } from './services/refunds';
 import { Sweeper } from './services/subscriptions';
 import { createHttpCatalogClient, type CatalogClient } from './stores/catalogClient';
 import { createCommerceStore, type CommerceStore } from './stores/commerceStore';
+import { createHttpIdentityClient, type IdentityClient } from './stores/identityClient';
 import { createHttpProgressClient, type ProgressClient } from './stores/progressClient';
 import { webhookRoutes } from './webhooks';
 
@@ -60,6 +61,7 @@ export interface StartCommerceOptions {
   /** Otherwise the HTTP clients over the *_INTERNAL_URL variables (need INTERNAL_API_SECRET). */
   catalog?: CatalogClient;
   progress?: ProgressClient;
+  identity?: IdentityClient;
   /** Injected ones are not closed. Otherwise Redis Streams when REDIS_URL is set, else HTTP push. */
   events?: EventBus;
   now?: () => Date;
@@ -106,6 +108,13 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       secret: secret(),
       logger: logger.child('progress'),
     });
+  const identity =
+    options.identity ??
+    createHttpIdentityClient({
+      baseUrl: config.IDENTITY_INTERNAL_URL,
+      secret: secret(),
+      logger: logger.child('identity'),
+    });
   const provider = options.provider ?? createProvider(config, now);
   const verifier =
     options.verifier ??
@@ -144,6 +153,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
   const sweeper = new Sweeper({
     store,
     relay,
+    provider,
     logger: logger.child('sweep'),
     now,
     intervalMs: options.sweepIntervalMs ?? 60_000,
@@ -165,7 +175,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
     const payments = new PaymentService({
       store,
       relay,
-      provider: provider.kind,
+      provider,
       instructorSharePercent: config.INSTRUCTOR_REVENUE_SHARE_PERCENT,
       logger: logger.child('payments'),
       now,
@@ -174,6 +184,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       store,
       provider,
       payments,
+      identity,
       logger: logger.child('checkout'),
       now,
       checkoutExpiryMinutes: config.CHECKOUT_EXPIRY_MINUTES,

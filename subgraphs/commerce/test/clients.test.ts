@@ -1,12 +1,13 @@
 import { createLogger, sendJson } from '@learncraft/kit';
 import { serveTestRoutes } from '@learncraft/kit/testing';
 import { createHttpCatalogClient } from '../src/stores/catalogClient';
+import { createHttpIdentityClient } from '../src/stores/identityClient';
 import { createHttpProgressClient } from '../src/stores/progressClient';
 import { INTERNAL_SECRET } from './support/harness';
 
 const logger = createLogger('commerce-test', 'silent');
 
-describe('the catalog and progress clients', () => {
+describe('the catalog, progress and identity clients', () => {
   const seen: { path: string; body: unknown; secret: unknown }[] = [];
   let server: Awaited<ReturnType<typeof serveTestRoutes>>;
   beforeAll(async () => {
@@ -34,6 +35,14 @@ describe('the catalog and progress clients', () => {
       'POST /internal/courses/by-slug': (_req, res, body) => {
         seen.push({ path: '/internal/courses/by-slug', body: JSON.parse(body.toString()), secret: null });
         sendJson(res, 200, { courses: [] });
+      },
+      'POST /internal/users': (req, res, body) => {
+        seen.push({
+          path: '/internal/users',
+          body: JSON.parse(body.toString()),
+          secret: req.headers['x-learncraft-internal'],
+        });
+        sendJson(res, 200, { users: [{ id: 'u1', email: 'one@example.com', displayName: 'One' }] });
       },
       'POST /internal/learner-course-status': (_req, res, body) => {
         const { courseId } = JSON.parse(body.toString()) as { courseId: string };
@@ -72,6 +81,21 @@ describe('the catalog and progress clients', () => {
   it('a progress answer without progressPercent counts as 0 %', async () => {
     expect((await progress().learnerCourseStatus('u1', 'c1')).progressPercent).toBe(0);
     expect((await progress().learnerCourseStatus('u1', 'half')).progressPercent).toBe(50);
+  });
+
+  it('identity users are asked for with {"ids": [...]}, each id once, and none without a call', async () => {
+    const identity = createHttpIdentityClient({ baseUrl: server.url, secret: INTERNAL_SECRET, logger });
+    expect(await identity.users(['u1', 'u1', 'u2'])).toEqual([
+      { id: 'u1', email: 'one@example.com', displayName: 'One' },
+    ]);
+    expect(seen.at(-1)).toEqual({
+      path: '/internal/users',
+      body: { ids: ['u1', 'u2'] },
+      secret: INTERNAL_SECRET,
+    });
+    const calls = seen.length;
+    expect(await identity.users([])).toEqual([]);
+    expect(seen).toHaveLength(calls);
   });
 
   it('an unexpected shape or status is an error naming the route', async () => {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { TEST_GATEWAY_HEADERS } from '@learncraft/kit/testing';
 import { createStripePaymentProvider } from '../src/providers/stripe';
 import {
+  CHECKOUT,
   GOOD_CARD,
   REFUND,
   course,
@@ -101,6 +102,48 @@ describe('Stripe checkout and webhooks', () => {
       idempotencyKey: `refund:${order.id}`,
       params: { payment_intent: paid?.providerPaymentId, amount: '4900' },
     });
+  });
+
+  it('a checkout replaced by a newer one and paid after it is refunded at Stripe and grants nothing', async () => {
+    const learner = await h.learner();
+    const open = async () => {
+      const result = await h.gql(
+        CHECKOUT,
+        {
+          input: {
+            items: [{ courseId: TS.id }],
+            payment: { returnUrl: 'https://app.example/orders' },
+            idempotencyKey: randomUUID(),
+          },
+        },
+        learner.token,
+      );
+      const order = result.data?.checkoutCreate.order;
+      const session = [...stripe.sessions.values()].find(
+        (candidate) => candidate.client_reference_id === order.id,
+      );
+      if (!session) throw new Error('no Checkout Session was created for the order');
+      return { order, session };
+    };
+    const first = await open();
+    const second = await open();
+    expect((await h.server.store.ordersByIds([first.order.id]))[0]?.status).toBe('CANCELED');
+    expect((await deliver(stripe.completeSession(second.session.id, signedAt()))).body.outcome).toBe('PAID');
+    const late = stripe.completeSession(first.session.id, signedAt());
+    expect(await deliver(late)).toEqual({ status: 200, body: { received: true, outcome: 'REFUNDED' } });
+    expect(await deliver(late)).toEqual({ status: 200, body: { received: true, outcome: 'DUPLICATE' } });
+    const [refunded] = await h.server.store.ordersByIds([first.order.id]);
+    expect(refunded?.status).toBe('REFUNDED');
+    const refunds = stripe.requests.filter(
+      (request) =>
+        request.path === '/v1/refunds' && request.idempotencyKey === `refund:auto:${first.order.id}`,
+    );
+    expect(refunds.map((request) => request.params)).toEqual([
+      expect.objectContaining({ payment_intent: refunded?.providerPaymentId, amount: '4900' }),
+    ]);
+    expect(
+      await h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [learner.id]),
+    ).toBe(1);
   });
 
   it('a test card is refused on Stripe', async () => {

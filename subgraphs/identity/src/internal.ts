@@ -1,10 +1,18 @@
 /**
  * Identity's service-to-service routes (never exposed through the gateway), guarded by the shared
  * internal secret: the sessions revoked since an instant, which the gateway polls so that an
- * access token of a signed-out session stops working before it expires.
+ * access token of a signed-out session stops working before it expires; and users by id (e-mail
+ * address and display name), which commerce snapshots on an order for its receipt.
  */
-import { INTERNAL_HEADER, isInternalCaller, sendJson, type HttpRoute } from '@learncraft/kit';
-import type { SessionStore } from './stores';
+import {
+  INTERNAL_HEADER,
+  internalJsonRoute,
+  isInternalCaller,
+  sendJson,
+  type HttpRoute,
+} from '@learncraft/kit';
+import { z } from 'zod';
+import type { SessionStore, UserStore } from './stores';
 
 export const REVOKED_SESSIONS_PATH = '/internal/revoked-sessions';
 /** Most sessions in one answer; a full page means "ask again from the last `revokedAt`". */
@@ -24,8 +32,20 @@ export interface RevokedSessionsAnswer {
   more: boolean;
 }
 
+export const USERS_PATH = '/internal/users';
+/** Most ids in one `POST /internal/users`. */
+export const USERS_MAX_IDS = 100;
+
+const usersRequest = z.object({ ids: z.array(z.string()).min(1).max(USERS_MAX_IDS) });
+
+/** The answer of `POST /internal/users` `{"ids": [...]}`: in request order, unknown ids left out. */
+export interface UsersAnswer {
+  users: { id: string; email: string; displayName: string }[];
+}
+
 export function internalRoutes(options: {
   sessions: SessionStore;
+  users: UserStore;
   secret: string | undefined;
   accessTokenTtlSeconds: number;
   now: () => Date;
@@ -54,5 +74,22 @@ export function internalRoutes(options: {
       };
       sendJson(res, 200, answer);
     },
+    [`POST ${USERS_PATH}`]: internalJsonRoute(
+      {
+        secret: options.secret,
+        schema: usersRequest,
+        shape: `{"ids": [string]} with 1 to ${USERS_MAX_IDS} ids`,
+      },
+      async ({ ids }, res) => {
+        const found = new Map((await options.users.byIds(ids)).map((user) => [user.id, user]));
+        const answer: UsersAnswer = {
+          users: [...new Set(ids)].flatMap((id) => {
+            const user = found.get(id);
+            return user ? [{ id: user.id, email: user.email, displayName: user.displayName }] : [];
+          }),
+        };
+        sendJson(res, 200, answer);
+      },
+    ),
   };
 }

@@ -163,6 +163,7 @@ export async function startIdentitySubgraph(
           sendJson(res, 200, key.jwks, { 'cache-control': 'public, max-age=300' }),
         ...internalRoutes({
           sessions: stores.sessions,
+          users: stores.users,
           secret: config.INTERNAL_API_SECRET,
           accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
           now,

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { internalFetch } from '@learncraft/kit';
+import { internalFetch, internalRequest } from '@learncraft/kit';
 import type { RevokedSessionsAnswer } from '../src/internal';
 import { REFRESH, REVOKE, register, startTestIdentity, type TestIdentity } from './helpers';
 
@@ -65,5 +65,51 @@ describe('GET /internal/revoked-sessions', () => {
 
   it('answers 400 for a `since` that is not an instant', async () => {
     await expect(internalFetch(`${base}?since=yesterday`, SECRET)).rejects.toThrow('HTTP 400');
+  });
+});
+
+describe('POST /internal/users', () => {
+  let identity: TestIdentity;
+  let url: string;
+  beforeAll(async () => {
+    identity = await startTestIdentity({ env: { INTERNAL_API_SECRET: SECRET } });
+    url = new URL('/internal/users', identity.server.url).toString();
+  });
+  afterAll(() => identity.dispose());
+
+  const users = (body: unknown, secret = SECRET) => internalRequest(url, secret, { method: 'POST', body });
+
+  it('refuses callers without the internal secret with 403', async () => {
+    expect(await users({ ids: [] }, 'wrong-secret-wrong-secret-wrong')).toEqual({
+      status: 403,
+      body: { error: 'forbidden' },
+    });
+  });
+
+  it('answers each known user in request order with e-mail address and display name, leaving unknown ids out', async () => {
+    const first = await register(identity);
+    const second = await register(identity);
+    const answer = await users({
+      ids: [second.user.id, '00000000-0000-4000-8000-000000000000', 'not-a-uuid', first.user.id],
+    });
+    expect(answer).toEqual({
+      status: 200,
+      body: {
+        users: [
+          { id: second.user.id, email: second.input.email, displayName: second.input.displayName },
+          { id: first.user.id, email: first.input.email, displayName: first.input.displayName },
+        ],
+      },
+    });
+  });
+
+  it('refuses an empty list, more than 100 ids and a body without ids with 400', async () => {
+    const tooMany = Array.from({ length: 101 }, (_, index) => `id-${index}`);
+    for (const body of [{ ids: [] }, { ids: tooMany }, { userIds: ['x'] }]) {
+      expect(await users(body)).toEqual({
+        status: 400,
+        body: { error: 'BAD_REQUEST', message: 'The body must be {"ids": [string]} with 1 to 100 ids.' },
+      });
+    }
   });
 });

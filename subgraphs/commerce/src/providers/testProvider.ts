@@ -4,8 +4,11 @@
  * - 4242 4242 4242 4242 succeeds, as does any other number that passes checkCard;
  * - 4000 0000 0000 0002 is declined ("Your card was declined.");
  * - 4000 0000 0000 9995 is declined ("Your card has insufficient funds.").
+ * - 4000 0000 0000 0341 succeeds, but a payment method saved from it declines every later charge.
  * A card checkCard refuses is declined with its message, before any payment exists (paymentId
- * null). Like Stripe, a repeated idempotency key returns the first call's result (remembered
+ * null). A charge asked to save its card answers a payment method id that encodes how its later
+ * charges (`chargeSaved`, a plan's renewals) end, `test_pm_ok_<uuid>` or `test_pm_decline_<uuid>`,
+ * so no state is needed across restarts. Like Stripe, a repeated idempotency key returns the first call's result (remembered
  * for 24 hours, the most recent 10 000 keys; a refused call is not remembered). It has no webhook.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,13 +21,18 @@ import {
   PaymentProviderError,
   type RefundRequest,
   type RefundResult,
+  type SavedChargeRequest,
   WebhookSignatureError,
 } from './types';
 
+const CARD_DECLINED = 'Your card was declined.';
 const DECLINES: Record<string, string> = {
-  '4000000000000002': 'Your card was declined.',
+  '4000000000000002': CARD_DECLINED,
   '4000000000009995': 'Your card has insufficient funds.',
 };
+/** Cards that pay now but whose saved payment method declines later charges. */
+const DECLINES_LATER = new Set(['4000000000000341']);
+const SAVED_METHOD = /^test_pm_(ok|decline)_[0-9a-f-]{36}$/;
 
 export interface TestPaymentProviderOptions {
   /** The clock a card's expiry is checked against. */
@@ -87,7 +95,29 @@ export function createTestPaymentProvider(options: TestPaymentProviderOptions = 
     const paymentId = `test_pi_${randomUUID()}`;
     const decline = DECLINES[card.digits];
     if (decline) return { kind: 'declined', paymentId, reason: decline };
-    return { kind: 'succeeded', paymentId, cardLast4: card.last4 };
+    if (!request.savePaymentMethod) return { kind: 'succeeded', paymentId, cardLast4: card.last4 };
+    const outcome = DECLINES_LATER.has(card.digits) ? 'decline' : 'ok';
+    return {
+      kind: 'succeeded',
+      paymentId,
+      cardLast4: card.last4,
+      paymentMethodId: `test_pm_${outcome}_${randomUUID()}`,
+    };
+  }
+
+  function settleSaved(request: SavedChargeRequest): ChargeResult {
+    const saved = SAVED_METHOD.exec(request.paymentMethodId);
+    if (!saved) {
+      throw new PaymentProviderError(
+        `The test payment provider saved no payment method ${request.paymentMethodId}.`,
+        false,
+      );
+    }
+    checkAmount(request.amount);
+    const paymentId = `test_pi_${randomUUID()}`;
+    return saved[1] === 'ok'
+      ? { kind: 'succeeded', paymentId, cardLast4: null }
+      : { kind: 'declined', paymentId, reason: CARD_DECLINED };
   }
 
   function refund(request: RefundRequest): RefundResult {
@@ -104,6 +134,7 @@ export function createTestPaymentProvider(options: TestPaymentProviderOptions = 
   return {
     kind: 'TEST',
     charge: (request) => charges.remember(request.idempotencyKey, () => settle(request)),
+    chargeSaved: (request) => charges.remember(request.idempotencyKey, () => settleSaved(request)),
     refund: (request) => refunds.remember(request.idempotencyKey, () => refund(request)),
     parseWebhook() {
       throw new WebhookSignatureError('The test payment provider has no webhook.');

@@ -33,11 +33,33 @@ export interface ChargeRequest {
   testCard?: TestCard;
   /** Stripe: where the hosted checkout returns the buyer to (success and cancel). */
   returnUrl?: string;
+  /**
+   * Keep the card for later charges (a plan's renewals): a success then carries its
+   * `paymentMethodId`. Only the test provider saves one; Stripe sells a plan as one period.
+   */
+  savePaymentMethod?: boolean;
+}
+
+/** A charge of a saved payment method, without the buyer (a plan's renewal). */
+export interface SavedChargeRequest {
+  /** A ChargeResult's `paymentMethodId`. */
+  paymentMethodId: string;
+  amount: Money;
+  /** Sent to the provider as its idempotency key: a retried renewal is one charge. */
+  idempotencyKey: string;
+  /** What the charge is for, e.g. "All-access monthly, LC-000042". */
+  description: string;
 }
 
 export type ChargeResult =
   /** Settled now (test provider). */
-  | { kind: 'succeeded'; paymentId: string; cardLast4: string | null }
+  | {
+      kind: 'succeeded';
+      paymentId: string;
+      cardLast4: string | null;
+      /** The saved payment method, when the request asked to save one. */
+      paymentMethodId?: string;
+    }
   /** Refused now (test provider); nothing was charged. */
   | { kind: 'declined'; paymentId: string | null; reason: string }
   /** Send the buyer to `checkoutUrl`; the outcome arrives as a webhook event (Stripe). */
@@ -67,9 +89,18 @@ export type PaymentEvent =
       /** The amount the provider settled, checked against the order's total. */
       amount: Money;
       cardLast4: string | null;
+      /** A payment method saved by the charge (test provider, plans): what renewals charge. */
+      paymentMethodId?: string | null;
       occurredAt: Date;
     }
-  | { type: 'payment.failed'; eventId: string; paymentId: string; orderId: string; reason: string; occurredAt: Date }
+  | {
+      type: 'payment.failed';
+      eventId: string;
+      paymentId: string;
+      orderId: string;
+      reason: string;
+      occurredAt: Date;
+    }
   | { type: 'payment.expired'; eventId: string; paymentId: string; orderId: string; occurredAt: Date }
   | { type: 'refund.succeeded'; eventId: string; paymentId: string; refundId: string; occurredAt: Date };
 
@@ -93,6 +124,11 @@ export interface PaymentProvider {
   readonly kind: ProviderKind;
   /** May throw PaymentProviderError; declines are results, not errors. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /**
+   * Charges a saved payment method at once (succeeded or declined, never a redirect). Absent:
+   * the provider saves none, and plans do not renew. May throw PaymentProviderError.
+   */
+  chargeSaved?(request: SavedChargeRequest): Promise<ChargeResult>;
   /** May throw PaymentProviderError. */
   refund(request: RefundRequest): Promise<RefundResult>;
   /**
@@ -100,5 +136,9 @@ export interface PaymentProvider {
    * `now`) and maps it to an event; null for event types the service does not act on. Throws
    * WebhookSignatureError when it cannot be trusted. The test provider has no webhook: it throws.
    */
-  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): PaymentEvent | null;
+  parseWebhook(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+    now: Date,
+  ): PaymentEvent | null;
 }

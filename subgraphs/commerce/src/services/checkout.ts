@@ -6,7 +6,7 @@
  * declined (coupon released) or, on Stripe, pending with the hosted checkout's URL.
  */
 import { createHash } from 'node:crypto';
-import { DEMO_ACCOUNTS, userError, type Logger, type UserError, type Viewer } from '@learncraft/kit';
+import { userError, type Logger, type UserError, type Viewer } from '@learncraft/kit';
 import { checkCard } from '../domain/cards';
 import { orderNumber } from '../domain/orderNumbers';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../domain/pricing';
 import { PaymentProviderError, type PaymentProvider, type TestCard } from '../providers/types';
 import type { CommerceStore, CouponRecord, OrderRecord } from '../stores/commerceStore';
+import type { IdentityClient } from '../stores/identityClient';
 import type { CourseLookup } from './access';
 import type { PaymentService } from './payments';
 
@@ -68,6 +69,7 @@ export interface CheckoutServiceDeps {
   store: CommerceStore;
   provider: PaymentProvider;
   payments: PaymentService;
+  identity: IdentityClient;
   logger: Logger;
   now: () => Date;
   checkoutExpiryMinutes: number;
@@ -110,11 +112,6 @@ export const isIdempotencyKey = (key: string) => key.length >= 8 && key.length <
 
 export const fingerprintOf = (value: unknown) =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
-/** The buyer's e-mail address for the receipt: identity does not tell commerce yet (see README). */
-function buyerEmailOf(viewer: Viewer): string {
-  return DEMO_ACCOUNTS.find((account) => account.id === viewer.id)?.email ?? viewer.id;
-}
 
 export class CheckoutService {
   constructor(private readonly deps: CheckoutServiceDeps) {}
@@ -171,6 +168,7 @@ export class CheckoutService {
     const paymentErrors = this.paymentProblems(testCard, returnUrl);
     if (paymentErrors.length > 0) return refuse(...paymentErrors);
 
+    await this.replaceOverlappingCheckouts(viewer, input.items);
     const prepared = await this.prepare(viewer, input, courses);
     if ('userErrors' in prepared) return refuse(...prepared.userErrors);
     const { quote, coupon, items } = prepared;
@@ -183,7 +181,7 @@ export class CheckoutService {
     const now = this.deps.now();
     const created = await store.createOrder({
       buyerId: viewer.id,
-      buyerEmail: buyerEmailOf(viewer),
+      buyerEmail: await this.buyerEmailOf(viewer),
       currency: quote.currency,
       subtotal: quote.subtotal.amount,
       discount: quote.discount.amount,
@@ -213,6 +211,50 @@ export class CheckoutService {
     return { order: order ?? created.order, userErrors: [] };
   }
 
+  /**
+   * On Stripe a checkout stays PENDING until the buyer pays on the hosted page: a newer checkout
+   * of any of its courses (or of a plan, one subscription at a time) cancels it, releasing its
+   * coupon, so the buyer is not charged twice. Should the old page be paid all the same, the
+   * payment is refunded automatically (PaymentService). The test provider settles at once.
+   */
+  private async replaceOverlappingCheckouts(viewer: Viewer, items: CheckoutItemInput[]) {
+    if (this.deps.provider.kind !== 'STRIPE') return;
+    const { store } = this.deps;
+    const earlier = await store.pendingOrdersOverlapping(
+      viewer.id,
+      items.flatMap((item) => item.courseId ?? []),
+      items.some((item) => !!item.planId),
+    );
+    for (const order of earlier) {
+      const canceled = await store.closeUnpaid(order.id, 'CANCELED', {
+        reason: null,
+        paymentId: null,
+        at: this.deps.now(),
+      });
+      if (canceled) this.deps.logger.info('a newer checkout replaced a pending one', { orderId: order.id });
+    }
+  }
+
+  /**
+   * The buyer's e-mail address for the receipt, from identity; when identity does not answer the
+   * checkout goes on and the receipt is billed to the user id.
+   */
+  private async buyerEmailOf(viewer: Viewer): Promise<string> {
+    try {
+      const [user] = await this.deps.identity.users([viewer.id]);
+      if (user) return user.email;
+      this.deps.logger.warn('identity does not know the buyer; the receipt names the user id', {
+        buyerId: viewer.id,
+      });
+    } catch (error) {
+      this.deps.logger.warn('identity did not answer; the receipt names the user id', {
+        buyerId: viewer.id,
+        error: String(error),
+      });
+    }
+    return viewer.id;
+  }
+
   /** Charges the order outside any transaction and records the outcome. */
   private async settle(
     order: OrderRecord,
@@ -222,7 +264,7 @@ export class CheckoutService {
   ) {
     const { store, provider, payments } = this.deps;
     const total = { amount: order.total, currency: order.currency };
-    const succeeded = (paymentId: string, cardLast4: string | null) =>
+    const succeeded = (paymentId: string, cardLast4: string | null, paymentMethodId?: string) =>
       payments.confirm({
         type: 'payment.succeeded',
         eventId: `charge:${paymentId}`,
@@ -230,6 +272,7 @@ export class CheckoutService {
         orderId: order.id,
         amount: total,
         cardLast4,
+        paymentMethodId: paymentMethodId ?? null,
         occurredAt: this.deps.now(),
       });
     // A 100 % coupon: nothing to charge, the order is paid at once.
@@ -245,6 +288,8 @@ export class CheckoutService {
         idempotencyKey: `order:${order.id}`,
         ...(testCard ? { testCard } : {}),
         ...(returnUrl ? { returnUrl } : {}),
+        // A plan renews by charging the card again (where the provider can save it).
+        ...(quote.lines.some((line) => line.kind === 'PLAN') ? { savePaymentMethod: true } : {}),
       });
     } catch (error) {
       if (!(error instanceof PaymentProviderError)) throw error;
@@ -259,7 +304,8 @@ export class CheckoutService {
       });
       return;
     }
-    if (result.kind === 'succeeded') await succeeded(result.paymentId, result.cardLast4);
+    if (result.kind === 'succeeded')
+      await succeeded(result.paymentId, result.cardLast4, result.paymentMethodId);
     else if (result.kind === 'declined')
       await store.closeUnpaid(order.id, 'DECLINED', {
         reason: result.reason,

@@ -101,7 +101,30 @@ export type CreateOrderResult =
 
 /** What applying a provider event did. */
 export type PaymentOutcome =
-  'PAID' | 'DECLINED' | 'CANCELED' | 'DUPLICATE' | 'IGNORED' | 'AMOUNT_MISMATCH' | 'UNKNOWN_ORDER';
+  | 'PAID'
+  | 'DECLINED'
+  | 'CANCELED'
+  | 'DUPLICATE'
+  | 'IGNORED'
+  | 'AMOUNT_MISMATCH'
+  | 'UNKNOWN_ORDER'
+  /**
+   * A success for a CANCELED order whose items the buyer already owns through another order:
+   * nothing was written; the payment is to be refunded (see refundPaidTwice).
+   */
+  | 'PAID_TWICE'
+  /** Such a payment, refunded automatically. */
+  | 'REFUNDED';
+
+/** The automatic refund of a payment for a CANCELED order the buyer had paid through another. */
+export interface PaidTwiceRefund {
+  reason: string;
+  idempotencyKey: string;
+  providerRefundId: string;
+  at: Date;
+  /** Who the refund is recorded as requested by. */
+  requestedBy: string;
+}
 
 export interface PaymentContext {
   provider: ProviderKindColumn;
@@ -110,6 +133,18 @@ export interface PaymentContext {
   split(lineTotal: Money, instructorIds: string[]): RevenueSplit;
   /** Events for the order once paid (entitlement.changed per grant, order.paid). */
   paidEvents(order: OrderRecord, granted: EntitlementRecord[]): OutboxEvent[];
+}
+
+export interface RenewalOutcome {
+  orderId: string;
+  subscriptionId: string;
+  result:
+    { kind: 'PAID'; paymentId: string } | { kind: 'DECLINED'; paymentId: string | null; reason: string };
+  at: Date;
+  /** Events for the paid renewal (entitlement.changed GRANTED, order.paid). */
+  paidEvents(order: OrderRecord, granted: EntitlementRecord[]): OutboxEvent[];
+  /** Events for the ended subscription (entitlement.changed REVOKED). */
+  endedEvents(subscription: SubscriptionRecord): OutboxEvent[];
 }
 
 export interface RefundInput {
@@ -175,6 +210,12 @@ export interface CommerceStore {
   createOrder(input: NewOrder): Promise<CreateOrderResult>;
   /** A PENDING order waits for the provider's hosted checkout. */
   markAwaitingPayment(orderId: string, checkoutId: string, checkoutUrl: string): Promise<void>;
+  /** The buyer's PENDING orders with a line for one of these courses or, with `anyPlan`, a plan line. */
+  pendingOrdersOverlapping(
+    buyerId: string,
+    courseIds: readonly string[],
+    anyPlan: boolean,
+  ): Promise<OrderRecord[]>;
   /** PENDING → DECLINED or CANCELED, releasing the coupon; false when it was not PENDING. */
   closeUnpaid(
     orderId: string,
@@ -182,6 +223,15 @@ export interface CommerceStore {
     detail: { reason: string | null; paymentId: string | null; at: Date },
   ): Promise<boolean>;
   applyPaymentEvent(event: PaymentEvent, context: PaymentContext): Promise<PaymentOutcome>;
+  /**
+   * Records the refund of a `PAID_TWICE` success: the CANCELED order becomes REFUNDED, granting
+   * nothing, and the event counts as applied. REFUNDED, or DUPLICATE/IGNORED when already done.
+   */
+  refundPaidTwice(
+    event: Extract<PaymentEvent, { type: 'payment.succeeded' }>,
+    refund: PaidTwiceRefund,
+    provider: ProviderKindColumn,
+  ): Promise<PaymentOutcome>;
   /** PENDING orders past their expiry become CANCELED (coupons released); how many. */
   expirePending(now: Date): Promise<number>;
 
@@ -192,7 +242,29 @@ export interface CommerceStore {
   subscriptionsByIds(ids: readonly string[]): Promise<SubscriptionRecord[]>;
   /** ACTIVE → CANCELED (renews false); null when it is not ACTIVE. */
   cancelSubscription(id: string, at: Date): Promise<SubscriptionRecord | null>;
-  /** Subscriptions whose period ended become ENDED, announcing the revoked grant; how many. */
+  /** ACTIVE subscriptions that renew whose period ended: their ids, oldest period end first. */
+  dueRenewals(now: Date): Promise<string[]>;
+  /**
+   * Under the subscription's row lock: its renewal order for the period that ended (one plan
+   * line at the plan's current price, idempotency key `renewal:<id>:<period end ISO>`), created
+   * PENDING, or an earlier PENDING one opened before `staleBefore` (a crashed sweep's: charge it
+   * again with the same key). null when it is not due or another sweep is charging it.
+   */
+  openRenewal(
+    subscriptionId: string,
+    now: Date,
+    staleBefore: Date,
+  ): Promise<{ order: OrderRecord; subscription: SubscriptionRecord; plan: PlanRecord } | null>;
+  /**
+   * Settles a PENDING renewal order in one transaction: PAID extends the subscription by one
+   * interval with a new grant (no earnings: plan revenue stays with the platform); DECLINED ends
+   * it and revokes its grant. The events go to the outbox. null when the order was not PENDING.
+   */
+  completeRenewal(input: RenewalOutcome): Promise<'RENEWED' | 'ENDED' | null>;
+  /**
+   * Subscriptions whose period ended and that do not renew (CANCELED, or sold as one period)
+   * become ENDED, announcing the revoked grant; how many.
+   */
   endLapsedSubscriptions(
     now: Date,
     events: (subscription: SubscriptionRecord) => OutboxEvent[],
@@ -268,6 +340,42 @@ async function releaseCoupon(tx: Tx, order: OrderRecord): Promise<void> {
     .where(eq(coupons.id, order.couponId));
 }
 
+/** A user's unrevoked grants of these courses, and plan grants covering `now` (which cover every course). */
+const ownedClause = (userId: string, courseIds: readonly string[], now: Date) =>
+  and(
+    eq(entitlements.userId, userId),
+    isNull(entitlements.revokedAt),
+    or(
+      courseIds.length > 0 ? inArray(entitlements.courseId, [...courseIds]) : sql`false`,
+      and(
+        sql`${entitlements.planId} IS NOT NULL`,
+        lte(entitlements.startsAt, now),
+        gt(entitlements.expiresAt, now),
+      ),
+    ),
+  );
+
+/** Whether the buyer already owns an item of the order through another order's grant. */
+async function ownedElsewhere(tx: Tx, order: OrderRecord, now: Date): Promise<boolean> {
+  const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id));
+  // A plan line is owned when a plan grant covers now, which the clause asks for whatever the courses.
+  const courseIds = lines.flatMap((line) => line.courseId ?? []);
+  const [owned] = await tx
+    .select({ id: entitlements.id })
+    .from(entitlements)
+    .where(and(ownedClause(order.buyerId, courseIds, now), ne(entitlements.orderId, order.id)))
+    .limit(1);
+  return !!owned;
+}
+
+/** Subscriptions the sweep renews at their period end. */
+const renewing = and(eq(planSubscriptions.status, 'ACTIVE'), eq(planSubscriptions.renews, true));
+/** Subscriptions that end at their period end. */
+const lapsing = and(
+  ne(planSubscriptions.status, 'ENDED'),
+  or(eq(planSubscriptions.status, 'CANCELED'), eq(planSubscriptions.renews, false)),
+);
+
 async function lockOrder(tx: Tx, orderId: string): Promise<OrderRecord | undefined> {
   const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
   return order;
@@ -278,7 +386,12 @@ export function createCommerceStore(db: Database): CommerceStore {
   const byCreator = (createdBy: string | null) =>
     createdBy === null ? undefined : eq(coupons.createdBy, createdBy);
 
-  const grant = async (tx: Tx, order: OrderRecord, context: PaymentContext): Promise<EntitlementRecord[]> => {
+  const grant = async (
+    tx: Tx,
+    order: OrderRecord,
+    context: PaymentContext,
+    paymentMethodId: string | null,
+  ): Promise<EntitlementRecord[]> => {
     const lines = await tx
       .select()
       .from(orderLines)
@@ -323,7 +436,11 @@ export function createCommerceStore(db: Database): CommerceStore {
           status: 'ACTIVE',
           currentPeriodStart: context.at,
           currentPeriodEnd: expiresAt,
-          renews: true,
+          // Renewals charge the saved payment method: without one (Stripe, a free order) the
+          // plan is sold as one period.
+          renews: paymentMethodId !== null,
+          paymentMethodId,
+          cardLast4: paymentMethodId !== null ? order.cardLast4 : null,
         });
       }
       // Plan revenue stays with the platform: a plan is not one course's sale.
@@ -597,6 +714,24 @@ export function createCommerceStore(db: Database): CommerceStore {
         .where(and(eq(orders.id, orderId), eq(orders.status, 'PENDING')));
     },
 
+    async pendingOrdersOverlapping(buyerId, courseIds, anyPlan) {
+      if (courseIds.length === 0 && !anyPlan) return [];
+      return orm
+        .selectDistinct(getTableColumns(orders))
+        .from(orders)
+        .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+        .where(
+          and(
+            eq(orders.buyerId, buyerId),
+            eq(orders.status, 'PENDING'),
+            or(
+              courseIds.length > 0 ? inArray(orderLines.courseId, [...courseIds]) : sql`false`,
+              anyPlan ? sql`${orderLines.planId} IS NOT NULL` : sql`false`,
+            ),
+          ),
+        );
+    },
+
     closeUnpaid: (orderId, status, detail) =>
       orm.transaction(async (tx) => {
         const order = await lockOrder(tx, orderId);
@@ -649,6 +784,9 @@ export function createCommerceStore(db: Database): CommerceStore {
           if (event.amount.amount !== order.total || event.amount.currency !== order.currency) {
             return (await record('AMOUNT_MISMATCH')) ? 'AMOUNT_MISMATCH' : 'DUPLICATE';
           }
+          // A superseded checkout paid after all: the buyer would pay twice for what they own.
+          if (order.status === 'CANCELED' && (await ownedElsewhere(tx, order, context.at)))
+            return 'PAID_TWICE';
           if (!(await record('PAID'))) return 'DUPLICATE';
           const [paid] = await tx
             .update(orders)
@@ -664,7 +802,7 @@ export function createCommerceStore(db: Database): CommerceStore {
             .where(eq(orders.id, order.id))
             .returning();
           if (!paid) throw new Error(`order ${order.id} vanished while locked`);
-          const granted = await grant(tx, paid, context);
+          const granted = await grant(tx, paid, context, event.paymentMethodId ?? null);
           await writeOutbox(tx, context.paidEvents(paid, granted), context.at);
           return 'PAID';
         }
@@ -681,6 +819,49 @@ export function createCommerceStore(db: Database): CommerceStore {
           .where(eq(orders.id, order.id));
         await releaseCoupon(tx, order);
         return status;
+      }),
+
+    refundPaidTwice: (event, refund, provider) =>
+      orm.transaction(async (tx): Promise<PaymentOutcome> => {
+        const order = await lockOrder(tx, event.orderId);
+        if (!order) return 'UNKNOWN_ORDER';
+        const written = await tx
+          .insert(paymentEvents)
+          .values({
+            eventId: event.eventId,
+            provider,
+            type: event.type,
+            orderId: order.id,
+            paymentId: event.paymentId,
+            outcome: order.status === 'CANCELED' ? 'REFUNDED' : 'IGNORED',
+            processedAt: refund.at,
+          })
+          .onConflictDoNothing()
+          .returning({ eventId: paymentEvents.eventId });
+        if (written.length === 0) return 'DUPLICATE';
+        if (order.status !== 'CANCELED') return 'IGNORED';
+        await tx
+          .update(orders)
+          .set({
+            status: 'REFUNDED',
+            providerPaymentId: event.paymentId,
+            cardLast4: event.cardLast4 ?? order.cardLast4,
+            refundedAt: refund.at,
+          })
+          .where(eq(orders.id, order.id));
+        await tx.insert(refunds).values({
+          id: randomUUID(),
+          orderId: order.id,
+          requestedBy: refund.requestedBy,
+          amount: order.total,
+          currency: order.currency,
+          reason: refund.reason,
+          idempotencyKey: refund.idempotencyKey,
+          requestFingerprint: refund.idempotencyKey,
+          providerRefundId: refund.providerRefundId,
+          createdAt: refund.at,
+        });
+        return 'REFUNDED';
       }),
 
     async expirePending(now) {
@@ -707,20 +888,7 @@ export function createCommerceStore(db: Database): CommerceStore {
       orm
         .select()
         .from(entitlements)
-        .where(
-          and(
-            eq(entitlements.userId, userId),
-            isNull(entitlements.revokedAt),
-            or(
-              courseIds.length > 0 ? inArray(entitlements.courseId, [...courseIds]) : sql`false`,
-              and(
-                sql`${entitlements.planId} IS NOT NULL`,
-                lte(entitlements.startsAt, now),
-                gt(entitlements.expiresAt, now),
-              ),
-            ),
-          ),
-        ),
+        .where(ownedClause(userId, courseIds, now)),
 
     async currentSubscription(userId, now) {
       const [subscription] = await orm
@@ -756,11 +924,160 @@ export function createCommerceStore(db: Database): CommerceStore {
       return subscription ?? null;
     },
 
+    async dueRenewals(now) {
+      const due = await orm
+        .select({ id: planSubscriptions.id })
+        .from(planSubscriptions)
+        .where(and(renewing, lte(planSubscriptions.currentPeriodEnd, now)))
+        .orderBy(asc(planSubscriptions.currentPeriodEnd))
+        .limit(500);
+      return due.map((row) => row.id);
+    },
+
+    openRenewal: (subscriptionId, now, staleBefore) =>
+      orm.transaction(async (tx) => {
+        const [subscription] = await tx
+          .select()
+          .from(planSubscriptions)
+          .where(eq(planSubscriptions.id, subscriptionId))
+          .for('update');
+        if (
+          !subscription ||
+          subscription.status !== 'ACTIVE' ||
+          !subscription.renews ||
+          subscription.currentPeriodEnd > now
+        )
+          return null;
+        const [plan] = await tx.select().from(plans).where(eq(plans.id, subscription.planId));
+        const [paying] = await tx.select().from(orders).where(eq(orders.id, subscription.orderId));
+        if (!plan || !paying) throw new Error(`subscription ${subscription.id} lost its plan or order`);
+        const idempotencyKey = `renewal:${subscription.id}:${subscription.currentPeriodEnd.toISOString()}`;
+        const [existing] = await tx
+          .select()
+          .from(orders)
+          .where(and(eq(orders.buyerId, subscription.userId), eq(orders.idempotencyKey, idempotencyKey)));
+        if (existing) {
+          const stale = existing.status === 'PENDING' && existing.createdAt <= staleBefore;
+          return stale ? { order: existing, subscription, plan } : null;
+        }
+        const id = randomUUID();
+        const [order] = await tx
+          .insert(orders)
+          .values({
+            id,
+            buyerId: subscription.userId,
+            buyerEmail: paying.buyerEmail,
+            status: 'PENDING',
+            currency: plan.currency,
+            subtotal: plan.amount,
+            discount: 0,
+            total: plan.amount,
+            provider: paying.provider,
+            idempotencyKey,
+            requestFingerprint: idempotencyKey,
+            cardLast4: subscription.cardLast4,
+            createdAt: now,
+            // Settled by the sweep, never expired as a hosted checkout is.
+            expiresAt: periodEnd(subscription.currentPeriodEnd, plan.interval),
+          })
+          .returning();
+        if (!order) throw new Error('the renewal order was not written');
+        await tx.insert(orderLines).values({
+          id: randomUUID(),
+          orderId: id,
+          position: 0,
+          kind: 'PLAN',
+          courseId: null,
+          planId: plan.id,
+          title: plan.name,
+          currency: plan.currency,
+          unitAmount: plan.amount,
+          discount: 0,
+          total: plan.amount,
+          instructorIds: [],
+        });
+        return { order, subscription, plan };
+      }),
+
+    completeRenewal: (input) =>
+      orm.transaction(async (tx) => {
+        const order = await lockOrder(tx, input.orderId);
+        if (!order || order.status !== 'PENDING') return null;
+        const [subscription] = await tx
+          .select()
+          .from(planSubscriptions)
+          .where(eq(planSubscriptions.id, input.subscriptionId))
+          .for('update');
+        if (!subscription) throw new Error(`subscription ${input.subscriptionId} vanished`);
+        if (input.result.kind === 'DECLINED') {
+          await tx
+            .update(orders)
+            .set({
+              status: 'DECLINED',
+              declineReason: input.result.reason,
+              providerPaymentId: input.result.paymentId,
+              canceledAt: input.at,
+            })
+            .where(eq(orders.id, order.id));
+          const [ended] = await tx
+            .update(planSubscriptions)
+            .set({ status: 'ENDED', renews: false, endedAt: input.at })
+            .where(eq(planSubscriptions.id, subscription.id))
+            .returning();
+          await tx
+            .update(entitlements)
+            .set({ revokedAt: input.at })
+            .where(and(eq(entitlements.id, subscription.entitlementId), isNull(entitlements.revokedAt)));
+          if (ended) await writeOutbox(tx, input.endedEvents(ended), input.at);
+          return 'ENDED';
+        }
+        const [paid] = await tx
+          .update(orders)
+          .set({
+            status: 'PAID',
+            paidAt: input.at,
+            providerPaymentId: input.result.paymentId,
+            receiptSequence: sql`nextval('commerce.receipt_numbers')`,
+          })
+          .where(eq(orders.id, order.id))
+          .returning();
+        const [line] = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id));
+        const [plan] = await tx.select().from(plans).where(eq(plans.id, subscription.planId));
+        if (!paid || !line || !plan) throw new Error(`renewal order ${order.id} is incomplete`);
+        const start = subscription.currentPeriodEnd;
+        const end = periodEnd(start, plan.interval);
+        const [entitlement] = await tx
+          .insert(entitlements)
+          .values({
+            id: randomUUID(),
+            userId: subscription.userId,
+            orderId: order.id,
+            orderLineId: line.id,
+            courseId: null,
+            planId: plan.id,
+            startsAt: start,
+            expiresAt: end,
+          })
+          .returning();
+        if (!entitlement) throw new Error(`renewal order ${order.id} granted nothing`);
+        await tx
+          .update(planSubscriptions)
+          .set({
+            orderId: order.id,
+            entitlementId: entitlement.id,
+            currentPeriodStart: start,
+            currentPeriodEnd: end,
+          })
+          .where(eq(planSubscriptions.id, subscription.id));
+        await writeOutbox(tx, input.paidEvents(paid, [entitlement]), input.at);
+        return 'RENEWED';
+      }),
+
     async endLapsedSubscriptions(now, events) {
       const due = await orm
         .select({ id: planSubscriptions.id })
         .from(planSubscriptions)
-        .where(and(ne(planSubscriptions.status, 'ENDED'), lte(planSubscriptions.currentPeriodEnd, now)))
+        .where(and(lapsing, lte(planSubscriptions.currentPeriodEnd, now)))
         .limit(500);
       let ended = 0;
       for (const { id } of due) {
@@ -768,7 +1085,7 @@ export function createCommerceStore(db: Database): CommerceStore {
           const [subscription] = await tx
             .update(planSubscriptions)
             .set({ status: 'ENDED', renews: false, endedAt: now })
-            .where(and(eq(planSubscriptions.id, id), ne(planSubscriptions.status, 'ENDED')))
+            .where(and(eq(planSubscriptions.id, id), lapsing, lte(planSubscriptions.currentPeriodEnd, now)))
             .returning();
           if (!subscription) return false;
           await writeOutbox(tx, events(subscription), now);

@@ -137,6 +137,8 @@ export const planSubscriptions = commerceSchema.table('plan_subscriptions', {
   currentPeriodStart: timestamptz('current_period_start').notNull(),
   currentPeriodEnd: timestamptz('current_period_end').notNull(),
   renews: boolean('renews').notNull(),
+  paymentMethodId: text('payment_method_id'),
+  cardLast4: text('card_last4'),
   canceledAt: timestamptz('canceled_at'),
   endedAt: timestamptz('ended_at'),
 });

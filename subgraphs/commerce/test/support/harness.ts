@@ -18,6 +18,7 @@ import type { PaymentProvider } from '../../src/providers/types';
 import { startCommerceSubgraph, type RunningCommerceSubgraph } from '../../src/server';
 import type { PublishOptions } from '../../src/services/outbox';
 import type { CatalogClient, CatalogCourse } from '../../src/stores/catalogClient';
+import type { IdentityClient, IdentityUser } from '../../src/stores/identityClient';
 import type { ProgressClient } from '../../src/stores/progressClient';
 
 export const INTERNAL_SECRET = 'test-internal-secret-0123456789';
@@ -66,6 +67,22 @@ export function fakeProgress(): ProgressClient & { percents: Map<string, number>
   };
 }
 
+/** An in-memory identity; `down` makes it fail as an unreachable identity does. */
+export function fakeIdentity(): IdentityClient & { known: Map<string, IdentityUser>; down: boolean } {
+  const identity = {
+    known: new Map<string, IdentityUser>(),
+    down: false,
+    users(ids: readonly string[]) {
+      if (identity.down) return Promise.reject(new Error('identity did not answer POST /internal/users'));
+      return Promise.resolve(ids.flatMap((id) => identity.known.get(id) ?? []));
+    },
+  };
+  return identity;
+}
+
+/** The e-mail address the fake identity knows a harness learner by. */
+export const emailOf = (userId: string) => `learner-${userId.slice(0, 8)}@example.com`;
+
 export interface PublishedEvent {
   topic: string;
   payload: any;
@@ -110,6 +127,8 @@ export interface Harness {
   test: TestDatabase;
   catalog: ReturnType<typeof fakeCatalog>;
   progress: ReturnType<typeof fakeProgress>;
+  /** Knows every `learner()`. */
+  identity: ReturnType<typeof fakeIdentity>;
   bus: ReturnType<typeof recordingBus>;
   /** The subgraph's clock; tests move it. */
   clock: { now: Date };
@@ -133,6 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const test = await createTestDatabase(options.flavour ?? 'pglite');
   const catalog = fakeCatalog(options.courses ?? []);
   const progress = fakeProgress();
+  const identity = fakeIdentity();
   const bus = recordingBus();
   const clock = { now: new Date('2026-03-02T10:00:00.000Z') };
   const config = loadConfig({
@@ -149,6 +169,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       verifier: issuer.verifier,
       catalog,
       progress,
+      identity,
       events: options.events ?? bus,
       provider: options.provider,
       logger: createLogger('commerce-test', 'silent'),
@@ -164,6 +185,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     test,
     catalog,
     progress,
+    identity,
     bus,
     clock,
     token,
@@ -181,6 +203,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async learner(roles) {
       const id = randomUUID();
+      identity.known.set(id, { id, email: emailOf(id), displayName: `Learner ${id.slice(0, 8)}` });
       return { id, token: await token(id, roles) };
     },
     async count(sql, params) {
@@ -310,6 +333,25 @@ export const ACCESS = /* GraphQL */ `
 /** Sets a course's price directly in the store (arrange step). */
 export async function priceCourse(h: Harness, courseId: string, amount: number, currency = 'USD') {
   await h.server.store.setPrice(courseId, { amount, currency }, INSTRUCTOR_ID, h.clock.now);
+}
+
+/** Writes a coupon directly in the store (arrange step): 'PERCENT' with the given fields. */
+export async function createCoupon(h: Harness, code: string, fields: Record<string, unknown>) {
+  await h.server.store.insertCoupon({
+    code,
+    kind: 'PERCENT',
+    percentOff: null,
+    amountOff: null,
+    amountCurrency: null,
+    validFrom: new Date('2026-01-01T00:00:00.000Z'),
+    validUntil: null,
+    maxRedemptions: null,
+    courseIds: [],
+    planIds: [],
+    createdBy: 'admin',
+    createdAt: h.clock.now,
+    ...fields,
+  });
 }
 
 /** Buys with the test card; returns the order. */

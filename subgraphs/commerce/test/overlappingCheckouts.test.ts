@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { DATABASE_FLAVOURS } from '@learncraft/kit/testing';
+import type { PaymentEvent } from '../src/providers/types';
+import {
+  CHECKOUT,
+  INSTRUCTOR_ID,
+  course,
+  createCoupon,
+  priceCourse,
+  startHarness,
+  type Harness,
+} from './support/harness';
+import { redirectProvider } from './support/redirectProvider';
+
+const TS = course('course-ts', { title: 'TypeScript fundamentals' });
+const ADV = course('course-adv', { title: 'Advanced types' });
+
+describe.each(DATABASE_FLAVOURS)('overlapping checkouts on Stripe (%s)', (flavour) => {
+  let h: Harness;
+  const provider = redirectProvider();
+  beforeAll(async () => {
+    h = await startHarness({ flavour, courses: [TS, ADV], provider });
+    await priceCourse(h, TS.id, 4900);
+    await priceCourse(h, ADV.id, 7900);
+    await createCoupon(h, 'AGAIN10', { percentOff: 10, createdBy: INSTRUCTOR_ID });
+  });
+  afterAll(() => h.close());
+
+  async function checkout(
+    token: string,
+    items: { courseId?: string; planId?: string }[],
+    couponCode?: string,
+  ) {
+    const result = await h.gql(
+      CHECKOUT,
+      {
+        input: {
+          items,
+          payment: { returnUrl: 'https://app.example/orders' },
+          idempotencyKey: randomUUID(),
+          ...(couponCode ? { couponCode } : {}),
+        },
+      },
+      token,
+    );
+    expect(result.data?.checkoutCreate.userErrors).toEqual([]);
+    return result.data?.checkoutCreate.order;
+  }
+
+  const paid = (orderId: string, amount: number, paymentId = `pi_${randomUUID()}`) =>
+    ({
+      type: 'payment.succeeded',
+      eventId: `evt_${randomUUID()}`,
+      paymentId,
+      orderId,
+      amount: { amount, currency: 'USD' },
+      cardLast4: '4242',
+      occurredAt: h.clock.now,
+    }) satisfies PaymentEvent;
+
+  const stored = async (orderId: string) => (await h.server.store.ordersByIds([orderId]))[0];
+  const grants = (userId: string) =>
+    h.count('SELECT count(*) AS n FROM commerce.entitlements WHERE user_id = $1', [userId]);
+
+  it('a second checkout of the same course cancels the pending first and releases its coupon', async () => {
+    const learner = await h.learner();
+    const first = await checkout(learner.token, [{ courseId: TS.id }], 'AGAIN10');
+    expect(first.status).toBe('PENDING');
+    const second = await checkout(learner.token, [{ courseId: TS.id }, { courseId: ADV.id }], 'AGAIN10');
+    expect(second).toMatchObject({ status: 'PENDING', couponCode: 'AGAIN10', total: { amount: 11520 } });
+    expect((await stored(first.id))?.status).toBe('CANCELED');
+    expect(
+      await h.count('SELECT count(*) AS n FROM commerce.coupon_redemptions WHERE order_id = $1', [first.id]),
+    ).toBe(0);
+  });
+
+  it('a checkout of other courses leaves the pending one alone', async () => {
+    const learner = await h.learner();
+    const first = await checkout(learner.token, [{ courseId: TS.id }]);
+    await checkout(learner.token, [{ courseId: ADV.id }]);
+    expect((await stored(first.id))?.status).toBe('PENDING');
+  });
+
+  it('the replaced checkout paid after the newer one is refunded automatically and grants nothing', async () => {
+    const learner = await h.learner();
+    const first = await checkout(learner.token, [{ courseId: TS.id }]);
+    const second = await checkout(learner.token, [{ courseId: TS.id }]);
+    expect(await h.server.payments.confirm(paid(second.id, 4900))).toBe('PAID');
+    const late = paid(first.id, 4900, 'pi_late');
+    expect(await h.server.payments.confirm(late)).toBe('REFUNDED');
+    expect(provider.refunds.at(-1)).toEqual({
+      paymentId: 'pi_late',
+      amount: { amount: 4900, currency: 'USD' },
+      reason: 'Paid twice; refunded automatically.',
+      idempotencyKey: `refund:auto:${first.id}`,
+    });
+    const refunded = await stored(first.id);
+    expect([refunded?.status, refunded?.providerPaymentId]).toEqual(['REFUNDED', 'pi_late']);
+    const [refund] = await h.server.store.refundsByOrders([first.id]);
+    expect([refund?.amount, refund?.reason, refund?.providerRefundId]).toEqual([
+      4900,
+      'Paid twice; refunded automatically.',
+      `re_${provider.refunds.length}`,
+    ]);
+    expect(await grants(learner.id)).toBe(1);
+    const refundsBefore = provider.refunds.length;
+    expect(await h.server.payments.confirm(late)).toBe('DUPLICATE');
+    expect(provider.refunds).toHaveLength(refundsBefore);
+    expect(
+      await h.count(
+        "SELECT count(*) AS n FROM commerce.outbox WHERE payload->>'orderId' = $1 OR payload->>'userId' = $2",
+        [first.id, learner.id],
+      ),
+    ).toBe(1);
+  });
+
+  it('the replaced checkout paid while the newer one is not grants as before', async () => {
+    const learner = await h.learner();
+    const first = await checkout(learner.token, [{ courseId: TS.id }]);
+    await checkout(learner.token, [{ courseId: TS.id }]);
+    const refundsBefore = provider.refunds.length;
+    expect(await h.server.payments.confirm(paid(first.id, 4900))).toBe('PAID');
+    expect((await stored(first.id))?.status).toBe('PAID');
+    expect(provider.refunds).toHaveLength(refundsBefore);
+    expect(await grants(learner.id)).toBe(1);
+  });
+
+  it('a second plan checkout cancels a pending plan checkout, whichever plan', async () => {
+    const learner = await h.learner();
+    const plans = await h.server.store.plans();
+    const first = await checkout(learner.token, [{ planId: plans[0]!.id }]);
+    await checkout(learner.token, [{ planId: plans[1]!.id }]);
+    expect((await stored(first.id))?.status).toBe('CANCELED');
+  });
+});
