@@ -114,7 +114,7 @@ out=~/workshop/logs/errors.txt
 echo "errors.txt holds the $(wc -l < "$out") ERROR lines."`,
         expectExitCode: 0,
       },
-      hint: 'grep prints the matching lines; > sends a command\'s output into a file instead of the screen. The result should contain exactly 3 lines.',
+      hint: "grep prints the matching lines; > sends a command's output into a file instead of the screen. The result should contain exactly 3 lines.",
     },
   ],
 };
@@ -566,7 +566,7 @@ want='apps/v1 Deployment web 3 web web web nginx:1.27 80'
 echo "The Deployment is right."`,
         expectExitCode: 0,
       },
-      hint: 'A Deployment lives in the apps/v1 API group. Its selector must match the labels of its Pod template exactly, and the container port goes in the container\'s ports list. Check the replica count the step asks for.',
+      hint: "A Deployment lives in the apps/v1 API group. Its selector must match the labels of its Pod template exactly, and the container port goes in the container's ports list. Check the replica count the step asks for.",
     },
     {
       key: 'write-service',
@@ -585,7 +585,7 @@ want='v1 Service web web 80 80'
 echo "The Service is right."`,
         expectExitCode: 0,
       },
-      hint: 'A Service is in the core v1 API. Its selector must use the same label as the Deployment\'s Pods, and each entry of spec.ports names the Service port and the target port on the Pods.',
+      hint: "A Service is in the core v1 API. Its selector must use the same label as the Deployment's Pods, and each entry of spec.ports names the Service port and the target port on the Pods.",
     },
     {
       key: 'write-kustomization',
