@@ -117,6 +117,43 @@ describe.each(DATABASE_FLAVOURS)('earnings and payouts (%s)', (flavour) => {
     });
   });
 
+  it('an instructor sees an earning’s order number but not the buyer’s receipt, card or purchases', async () => {
+    const instructor = await h.token(INSTRUCTOR_ID, ['INSTRUCTOR']);
+    const orderOf = (fields: string) => /* GraphQL */ `
+      query ($id: ID!) {
+        _entities(representations: [{ __typename: "User", id: $id }]) {
+          ... on User { earnings { entries(first: 1) { edges { node { order { ${fields} } } } } } }
+        }
+      }
+    `;
+    const seen = await h.gql(orderOf('number status'), { id: INSTRUCTOR_ID }, instructor);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data?._entities[0].earnings.entries.edges[0].node.order).toEqual({
+      number: expect.stringMatching(/^LC-\d{6}$/),
+      status: 'REFUNDED',
+    });
+    const hidden = await h.gql(
+      orderOf('receipt { billedTo } refund { reason } couponCode'),
+      { id: INSTRUCTOR_ID },
+      instructor,
+    );
+    expect(hidden.errors?.map((error) => error.extensions?.code)).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
+    expect(hidden.data?._entities[0].earnings.entries.edges[0].node.order).toEqual({
+      receipt: null,
+      refund: null,
+      couponCode: null,
+    });
+    expect(JSON.stringify(hidden)).not.toContain('@example.com');
+    for (const field of ['payment { cardLast4 }', 'lines { title }', 'total { amount }', 'buyer { id }']) {
+      const refused = await h.gql(orderOf(field), { id: INSTRUCTOR_ID }, instructor);
+      expect(refused.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    }
+  });
+
   it('someone else’s earnings are FORBIDDEN', async () => {
     const other = await h.learner(['INSTRUCTOR']);
     const result = await h.gql(EARNINGS, { id: INSTRUCTOR_ID }, other.token);

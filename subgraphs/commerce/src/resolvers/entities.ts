@@ -9,6 +9,7 @@ import { formatMoney, sumByCurrency, type Money } from '../domain/money';
 import { orderNumber, receiptNumber } from '../domain/orderNumbers';
 import type { LineView } from '../services/checkout';
 import { earningsOwner } from '../services/earnings';
+import { canSeeOrder } from '../services/refunds';
 import type {
   CouponRecord,
   EarningRecord,
@@ -29,6 +30,19 @@ type PageArgs = { first?: number | null; after?: string | null };
 
 const isSelfOrAdmin = (viewer: Viewer | null, userId: string) =>
   !!viewer && (viewer.id === userId || hasRole(viewer, 'ADMIN'));
+
+/**
+ * An Order field only its buyer and ADMINs may read. An order reaches anyone else only as an
+ * instructor's `Earning.order`: its id, number, status and dates are theirs to see; what the buyer
+ * bought and paid, with which card and e-mail address, is not (FORBIDDEN).
+ */
+const buyersOnly =
+  <T>(read: (order: OrderRecord, ctx: CommerceContext) => T) =>
+  (order: OrderRecord, _args: unknown, ctx: CommerceContext): T => {
+    if (!ctx.viewer || !canSeeOrder(ctx.viewer, order))
+      throw forbidden('Only the buyer and ADMINs see the details of an order.');
+    return read(order, ctx);
+  };
 
 const lineView = (line: OrderLineRecord): LineView => ({
   id: line.id,
@@ -63,26 +77,27 @@ export const entityResolvers = {
   Order: {
     __resolveReference: (ref: Ref, ctx: CommerceContext) => visibleOrder(ctx, ref.id),
     number: (order: OrderRecord) => orderNumber(order.sequence),
-    buyer: (order: OrderRecord) => ({ __typename: 'User', id: order.buyerId }),
-    lines: async (order: OrderRecord, _args: unknown, ctx: CommerceContext) =>
-      (await ctx.loaders.orderLines.load(order.id)).map(lineView),
-    subtotal: (order: OrderRecord) => money(order.subtotal, order.currency),
-    discount: (order: OrderRecord) => money(order.discount, order.currency),
-    total: (order: OrderRecord) => money(order.total, order.currency),
-    payment: (order: OrderRecord) => ({
+    buyer: buyersOnly((order) => ({ __typename: 'User', id: order.buyerId })),
+    lines: buyersOnly(async (order, ctx) => (await ctx.loaders.orderLines.load(order.id)).map(lineView)),
+    subtotal: buyersOnly((order) => money(order.subtotal, order.currency)),
+    discount: buyersOnly((order) => money(order.discount, order.currency)),
+    total: buyersOnly((order) => money(order.total, order.currency)),
+    couponCode: buyersOnly((order) => order.couponCode),
+    payment: buyersOnly((order) => ({
       provider: order.provider,
       checkoutUrl: order.status === 'PENDING' ? order.checkoutUrl : null,
       cardLast4: order.cardLast4,
       declineReason: order.status === 'DECLINED' ? order.declineReason : null,
-    }),
-    receipt: (order: OrderRecord) =>
+    })),
+    receipt: buyersOnly((order) =>
       order.paidAt && order.receiptSequence !== null
         ? { number: receiptNumber(order.receiptSequence), issuedAt: order.paidAt, billedTo: order.buyerEmail }
         : null,
-    async refund(order: OrderRecord, _args: unknown, ctx: CommerceContext) {
+    ),
+    refund: buyersOnly(async (order, ctx) => {
       const refund = await ctx.loaders.refund.load(order.id);
       return refund && { ...refund, amount: money(refund.amount, refund.currency) };
-    },
+    }),
     async refundEligibility(order: OrderRecord, _args: unknown, ctx: CommerceContext) {
       const decision = await ctx.refunds.eligibility(requireViewer(ctx.viewer), order);
       return {
