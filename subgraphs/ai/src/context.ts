@@ -1,5 +1,5 @@
 /** The per-request context every resolver receives. */
-import type { Logger, RequestBase } from '@learncraft/kit';
+import type { AccessChecker, Logger, RequestBase } from '@learncraft/kit';
 import { createLoaders, type Loaders } from './loaders';
 import type { InstructorTools } from './services/instructorTools';
 import type { ReplyStreams } from './services/replyStreams';
@@ -24,15 +24,17 @@ export interface AiContextDeps {
   instructor: InstructorTools;
   streams: ReplyStreams;
   logger: Logger;
+  /** Course access (commerce), for what lessons show to learners. */
+  access: AccessChecker;
 }
 
 export function createContext(base: RequestBase, deps: AiContextDeps): AiContext {
   const context: AiContext = {
     ...base,
     ...deps,
-    loaders: createLoaders(deps.store),
+    loaders: createLoaders(deps.store, deps.access, base.viewer),
     refreshLoaders() {
-      context.loaders = createLoaders(deps.store);
+      context.loaders = createLoaders(deps.store, deps.access, base.viewer);
     },
   };
   return context;

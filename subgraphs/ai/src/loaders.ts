@@ -1,13 +1,29 @@
 /**
  * Per-request DataLoaders over the tutor store, so a list of N conversations (with their message
- * pages and counts) or N lessons' summaries costs a constant number of SQL queries.
+ * pages and counts) or N lessons' summaries costs a constant number of SQL queries, and over
+ * commerce's course-access decisions for the viewer (one call per request).
  */
-import { keyedLoader, pagedLoader } from '@learncraft/kit';
+import {
+  AccessUnavailableError,
+  keyedLoader,
+  pagedLoader,
+  type AccessChecker,
+  type AccessSubject,
+} from '@learncraft/kit';
 import DataLoader from 'dataloader';
 import type { TutorStore } from './stores/tutorStore';
 
-export function createLoaders(store: TutorStore) {
+export function createLoaders(store: TutorStore, access: AccessChecker, viewer: AccessSubject | null) {
   return {
+    /** The viewer's access to each course; missing (null) when commerce could not be asked. */
+    courseAccess: keyedLoader(
+      (courseIds: readonly string[]) =>
+        access.courseAccess(viewer, [...courseIds]).catch((error: unknown) => {
+          if (error instanceof AccessUnavailableError) return [];
+          throw error;
+        }),
+      (decision) => decision.courseId,
+    ),
     conversation: keyedLoader(
       (ids: readonly string[]) => store.conversationsByIds(ids),
       (row) => row.id,

@@ -228,7 +228,7 @@ export async function startAiSubgraph(options: StartAiOptions): Promise<RunningA
       logger,
       metrics,
       routes: events.routes(),
-      context: (base) => createContext(base, { store, tutor, instructor, streams, logger }),
+      context: (base) => createContext(base, { store, tutor, instructor, streams, logger, access }),
       onClose: async () => {
         await indexer.stop();
         await tutor.close();

@@ -211,6 +211,53 @@ describe('course access in ai', () => {
     expect(asked.data?.tutorAsk.userErrors).toEqual([]);
   });
 
+  it('a paid lesson’s summary is null for anonymous callers and learners without access, shown to buyers', async () => {
+    await test.db.query(
+      `INSERT INTO ai.lesson_summaries
+         (lesson_id, course_id, summary, key_points, offline, model, generated_by, generated_at)
+       VALUES ('lesson-1', $1, 'Pods wrap containers.', '["A pod wraps containers."]', true, 'offline',
+               'instructor-1', '2026-01-01T00:00:00.000Z')`,
+      [PAID],
+    );
+    const SUMMARY = /* GraphQL */ `
+      query {
+        _entities(representations: [{ __typename: "Lesson", id: "lesson-1" }]) {
+          ... on Lesson {
+            summary {
+              summary
+              keyPoints
+            }
+          }
+        }
+      }
+    `;
+    const summaryAs = async (token: string | null) => {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...TEST_GATEWAY_HEADERS,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query: SUMMARY }),
+      });
+      const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      return body.data?._entities[0].summary;
+    };
+    expect(await summaryAs(null)).toBeNull();
+    const stranger = await learner();
+    expect(await summaryAs(stranger.token)).toBeNull();
+    const buyer = await learner();
+    commerce.grant(buyer.id, PAID);
+    expect(await summaryAs(buyer.token)).toEqual({
+      summary: 'Pods wrap containers.',
+      keyPoints: ['A pod wraps containers.'],
+    });
+    commerce.failWith = 502;
+    expect(await summaryAs(stranger.token)).toBeNull();
+  });
+
   it('when commerce cannot answer, tutorAsk is ACCESS_UNAVAILABLE', async () => {
     const { token } = await learner();
     commerce.failWith = 502;

@@ -101,6 +101,12 @@ export const entityResolvers = {
   },
   Lesson: {
     __resolveReference: (ref: Ref) => ref,
-    summary: (lesson: Ref, _args: unknown, ctx: AiContext) => ctx.loaders.summary.load(lesson.id),
+    /** Null for a paid course the viewer may not learn (or when commerce cannot say): it is its content. */
+    async summary(lesson: Ref, _args: unknown, ctx: AiContext) {
+      const summary = await ctx.loaders.summary.load(lesson.id);
+      if (!summary) return null;
+      const access = await ctx.loaders.courseAccess.load(summary.courseId);
+      return access?.hasAccess ? summary : null;
+    },
   },
 };
