@@ -125,6 +125,38 @@ describe.each(DATABASE_FLAVOURS)('overlapping checkouts on Stripe (%s)', (flavou
     expect(await grants(learner.id)).toBe(1);
   });
 
+  it('a replaced checkout with a coupon paid after all counts its redemption again', async () => {
+    await createCoupon(h, 'LATE10', { percentOff: 10, createdBy: INSTRUCTOR_ID });
+    const redemptions = async () => {
+      const coupon = await h.server.store.couponByCode('LATE10');
+      return coupon?.redemptionCount;
+    };
+    const learner = await h.learner();
+    const first = await checkout(learner.token, [{ courseId: TS.id }], 'LATE10');
+    await checkout(learner.token, [{ courseId: TS.id }]);
+    expect(await redemptions()).toBe(0);
+    expect(await h.server.payments.confirm(paid(first.id, 4410))).toBe('PAID');
+    expect(await redemptions()).toBe(1);
+    expect(
+      await h.count('SELECT count(*) AS n FROM commerce.coupon_redemptions WHERE order_id = $1', [first.id]),
+    ).toBe(1);
+    const again = await h.gql(
+      CHECKOUT,
+      {
+        input: {
+          items: [{ courseId: ADV.id }],
+          couponCode: 'LATE10',
+          payment: { returnUrl: 'https://app.example/orders' },
+          idempotencyKey: randomUUID(),
+        },
+      },
+      learner.token,
+    );
+    expect(again.data?.checkoutCreate.userErrors.map((error: { code: string }) => error.code)).toEqual([
+      'COUPON_ALREADY_USED',
+    ]);
+  });
+
   it('a second plan checkout cancels a pending plan checkout, whichever plan', async () => {
     const learner = await h.learner();
     const plans = await h.server.store.plans();

@@ -340,6 +340,31 @@ async function releaseCoupon(tx: Tx, order: OrderRecord): Promise<void> {
     .where(eq(coupons.id, order.couponId));
 }
 
+/**
+ * Takes the coupon reservation of a canceled or declined order back when it is paid after all:
+ * the buyer paid the discounted total, so the redemption counts (even past maxRedemptions: the
+ * money is taken, and the count must say how often the coupon was honoured).
+ */
+async function reclaimCoupon(tx: Tx, order: OrderRecord, at: Date): Promise<void> {
+  if (!order.couponId) return;
+  const reclaimed = await tx
+    .insert(couponRedemptions)
+    .values({
+      id: randomUUID(),
+      couponId: order.couponId,
+      userId: order.buyerId,
+      orderId: order.id,
+      createdAt: at,
+    })
+    .onConflictDoNothing()
+    .returning({ id: couponRedemptions.id });
+  if (reclaimed.length === 0) return;
+  await tx
+    .update(coupons)
+    .set({ redemptionCount: sql`${coupons.redemptionCount} + 1` })
+    .where(eq(coupons.id, order.couponId));
+}
+
 /** A user's unrevoked grants of these courses, and plan grants covering `now` (which cover every course). */
 const ownedClause = (userId: string, courseIds: readonly string[], now: Date) =>
   and(
@@ -802,6 +827,7 @@ export function createCommerceStore(db: Database): CommerceStore {
             .where(eq(orders.id, order.id))
             .returning();
           if (!paid) throw new Error(`order ${order.id} vanished while locked`);
+          if (order.status !== 'PENDING') await reclaimCoupon(tx, order, context.at);
           const granted = await grant(tx, paid, context, event.paymentMethodId ?? null);
           await writeOutbox(tx, context.paidEvents(paid, granted), context.at);
           return 'PAID';
