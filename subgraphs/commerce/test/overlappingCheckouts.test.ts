@@ -157,6 +157,64 @@ describe.each(DATABASE_FLAVOURS)('overlapping checkouts on Stripe (%s)', (flavou
     ]);
   });
 
+  it('two pending checkouts of one course (opened at once) both paid: the second is refunded automatically', async () => {
+    const learner = await h.learner();
+    const first = await checkout(learner.token, [{ courseId: TS.id }]);
+    // The race: a second checkout created before the first was there to be replaced.
+    const usd = (amount: number) => ({ amount, currency: 'USD' });
+    const raced = await h.server.store.createOrder({
+      buyerId: learner.id,
+      buyerEmail: 'raced@example.com',
+      currency: 'USD',
+      subtotal: 4900,
+      discount: 0,
+      total: 4900,
+      coupon: null,
+      provider: 'STRIPE',
+      idempotencyKey: randomUUID(),
+      requestFingerprint: 'raced',
+      lines: [
+        {
+          kind: 'COURSE',
+          courseId: TS.id,
+          planId: null,
+          title: TS.title,
+          unitPrice: usd(4900),
+          discount: usd(0),
+          total: usd(4900),
+          instructorIds: TS.instructorIds,
+        },
+      ],
+      at: h.clock.now,
+      expiresAt: new Date(h.clock.now.getTime() + 3_600_000),
+    });
+    if (raced.kind !== 'CREATED') throw new Error(`the raced order was not created: ${raced.kind}`);
+    expect((await stored(first.id))?.status).toBe('PENDING');
+    expect(await h.server.payments.confirm(paid(first.id, 4900))).toBe('PAID');
+    const refundsBefore = provider.refunds.length;
+    expect(await h.server.payments.confirm(paid(raced.order.id, 4900, 'pi_raced'))).toBe('REFUNDED');
+    expect(provider.refunds.slice(refundsBefore)).toEqual([
+      {
+        paymentId: 'pi_raced',
+        amount: { amount: 4900, currency: 'USD' },
+        reason: 'Paid twice; refunded automatically.',
+        idempotencyKey: `refund:auto:${raced.order.id}`,
+      },
+    ]);
+    expect((await stored(raced.order.id))?.status).toBe('REFUNDED');
+    expect(await grants(learner.id)).toBe(1);
+  });
+
+  it('a pending course checkout paid while a plan covers the course is still sold (the plan may end)', async () => {
+    const learner = await h.learner();
+    const pendingCourse = await checkout(learner.token, [{ courseId: ADV.id }]);
+    const [plan] = await h.server.store.plans();
+    const planOrder = await checkout(learner.token, [{ planId: plan!.id }]);
+    expect(await h.server.payments.confirm(paid(planOrder.id, plan!.amount))).toBe('PAID');
+    expect(await h.server.payments.confirm(paid(pendingCourse.id, 7900))).toBe('PAID');
+    expect(await grants(learner.id)).toBe(2);
+  });
+
   it('a second plan checkout cancels a pending plan checkout, whichever plan', async () => {
     const learner = await h.learner();
     const plans = await h.server.store.plans();

@@ -55,12 +55,16 @@ export class PaymentService {
    */
   private async refundPaidTwice(event: Extract<PaymentEvent, { type: 'payment.succeeded' }>) {
     const idempotencyKey = `refund:auto:${event.orderId}`;
-    const { refundId } = await this.deps.provider.refund({
-      paymentId: event.paymentId,
-      amount: event.amount,
-      reason: PAID_TWICE_REASON,
-      idempotencyKey,
-    });
+    // A free order (a 100 % coupon) took no money: nothing to give back through the provider.
+    const { refundId } =
+      event.amount.amount > 0
+        ? await this.deps.provider.refund({
+            paymentId: event.paymentId,
+            amount: event.amount,
+            reason: PAID_TWICE_REASON,
+            idempotencyKey,
+          })
+        : { refundId: null };
     this.deps.logger.warn('a replaced checkout was paid after all; refunded automatically', {
       orderId: event.orderId,
       refundId,

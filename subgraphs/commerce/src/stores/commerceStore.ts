@@ -116,11 +116,12 @@ export type PaymentOutcome =
   /** Such a payment, refunded automatically. */
   | 'REFUNDED';
 
-/** The automatic refund of a payment for a CANCELED order the buyer had paid through another. */
+/** The automatic refund of a payment for an unpaid order the buyer had paid through another. */
 export interface PaidTwiceRefund {
   reason: string;
   idempotencyKey: string;
-  providerRefundId: string;
+  /** Null for a free order: nothing went through the provider. */
+  providerRefundId: string | null;
   at: Date;
   /** Who the refund is recorded as requested by. */
   requestedBy: string;
@@ -224,7 +225,7 @@ export interface CommerceStore {
   ): Promise<boolean>;
   applyPaymentEvent(event: PaymentEvent, context: PaymentContext): Promise<PaymentOutcome>;
   /**
-   * Records the refund of a `PAID_TWICE` success: the CANCELED order becomes REFUNDED, granting
+   * Records the refund of a `PAID_TWICE` success: the unpaid order becomes REFUNDED, granting
    * nothing, and the event counts as applied. REFUNDED, or DUPLICATE/IGNORED when already done.
    */
   refundPaidTwice(
@@ -380,15 +381,24 @@ const ownedClause = (userId: string, courseIds: readonly string[], now: Date) =>
     ),
   );
 
-/** Whether the buyer already owns an item of the order through another order's grant. */
-async function ownedElsewhere(tx: Tx, order: OrderRecord, now: Date): Promise<boolean> {
+/**
+ * Whether the buyer already owns an item of the order through another order's grant. With
+ * `exact`, a plan grant owns only a plan line (a course bought on purpose is not refunded because
+ * a plan happens to cover it today); otherwise a plan grant covering now owns every line.
+ */
+async function ownedElsewhere(tx: Tx, order: OrderRecord, now: Date, exact = false): Promise<boolean> {
   const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id));
-  // A plan line is owned when a plan grant covers now, which the clause asks for whatever the courses.
   const courseIds = lines.flatMap((line) => line.courseId ?? []);
+  const owns = exact
+    ? and(
+        ownedClause(order.buyerId, courseIds, now),
+        lines.some((line) => line.planId !== null) ? undefined : sql`${entitlements.courseId} IS NOT NULL`,
+      )
+    : ownedClause(order.buyerId, courseIds, now);
   const [owned] = await tx
     .select({ id: entitlements.id })
     .from(entitlements)
-    .where(and(ownedClause(order.buyerId, courseIds, now), ne(entitlements.orderId, order.id)))
+    .where(and(owns, ne(entitlements.orderId, order.id)))
     .limit(1);
   return !!owned;
 }
@@ -400,6 +410,9 @@ const lapsing = and(
   ne(planSubscriptions.status, 'ENDED'),
   or(eq(planSubscriptions.status, 'CANCELED'), eq(planSubscriptions.renews, false)),
 );
+
+/** Paid or refunded: no payment event changes it any more. */
+const settled = (order: OrderRecord) => order.status === 'PAID' || order.status === 'REFUNDED';
 
 async function lockOrder(tx: Tx, orderId: string): Promise<OrderRecord | undefined> {
   const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
@@ -802,16 +815,16 @@ export function createCommerceStore(db: Database): CommerceStore {
         if (event.type === 'refund.succeeded') return (await record('IGNORED')) ? 'IGNORED' : 'DUPLICATE';
         if (!order) return (await record('UNKNOWN_ORDER')) ? 'UNKNOWN_ORDER' : 'DUPLICATE';
         // Out of order and repeated deliveries: once paid (or refunded) nothing changes it.
-        if (order.status === 'PAID' || order.status === 'REFUNDED') {
+        if (settled(order)) {
           return (await record('IGNORED')) ? 'IGNORED' : 'DUPLICATE';
         }
         if (event.type === 'payment.succeeded') {
           if (event.amount.amount !== order.total || event.amount.currency !== order.currency) {
             return (await record('AMOUNT_MISMATCH')) ? 'AMOUNT_MISMATCH' : 'DUPLICATE';
           }
-          // A superseded checkout paid after all: the buyer would pay twice for what they own.
-          if (order.status === 'CANCELED' && (await ownedElsewhere(tx, order, context.at)))
-            return 'PAID_TWICE';
+          // A superseded checkout paid after all, or two checkouts of the same course opened at
+          // once and both paid: the buyer would pay twice for what they own.
+          if (await ownedElsewhere(tx, order, context.at, order.status === 'PENDING')) return 'PAID_TWICE';
           if (!(await record('PAID'))) return 'DUPLICATE';
           const [paid] = await tx
             .update(orders)
@@ -859,13 +872,13 @@ export function createCommerceStore(db: Database): CommerceStore {
             type: event.type,
             orderId: order.id,
             paymentId: event.paymentId,
-            outcome: order.status === 'CANCELED' ? 'REFUNDED' : 'IGNORED',
+            outcome: settled(order) ? 'IGNORED' : 'REFUNDED',
             processedAt: refund.at,
           })
           .onConflictDoNothing()
           .returning({ eventId: paymentEvents.eventId });
         if (written.length === 0) return 'DUPLICATE';
-        if (order.status !== 'CANCELED') return 'IGNORED';
+        if (settled(order)) return 'IGNORED';
         await tx
           .update(orders)
           .set({
@@ -875,6 +888,8 @@ export function createCommerceStore(db: Database): CommerceStore {
             refundedAt: refund.at,
           })
           .where(eq(orders.id, order.id));
+        // Refunded unpaid orders keep no coupon reservation (a CANCELED one has none left).
+        await releaseCoupon(tx, order);
         await tx.insert(refunds).values({
           id: randomUUID(),
           orderId: order.id,
