@@ -4,7 +4,7 @@
  * commerce's course-access decisions for the viewer (one call per request).
  */
 import {
-  AccessUnavailableError,
+  courseAccessLoader,
   keyedLoader,
   pagedLoader,
   type AccessChecker,
@@ -16,14 +16,7 @@ import type { TutorStore } from './stores/tutorStore';
 export function createLoaders(store: TutorStore, access: AccessChecker, viewer: AccessSubject | null) {
   return {
     /** The viewer's access to each course; missing (null) when commerce could not be asked. */
-    courseAccess: keyedLoader(
-      (courseIds: readonly string[]) =>
-        access.courseAccess(viewer, [...courseIds]).catch((error: unknown) => {
-          if (error instanceof AccessUnavailableError) return [];
-          throw error;
-        }),
-      (decision) => decision.courseId,
-    ),
+    courseAccess: courseAccessLoader(access, viewer),
     conversation: keyedLoader(
       (ids: readonly string[]) => store.conversationsByIds(ids),
       (row) => row.id,

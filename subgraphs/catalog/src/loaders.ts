@@ -4,7 +4,7 @@
  */
 import type DataLoader from 'dataloader';
 import {
-  AccessUnavailableError,
+  courseAccessLoader,
   groupedLoader,
   keyedLoader,
   type AccessChecker,
@@ -30,14 +30,7 @@ export function createLoaders(
   viewer: AccessSubject | null,
 ): Loaders {
   return {
-    courseAccess: keyedLoader(
-      (ids) =>
-        access.courseAccess(viewer, [...ids]).catch((error: unknown) => {
-          if (error instanceof AccessUnavailableError) return [];
-          throw error;
-        }),
-      (decision) => decision.courseId,
-    ),
+    courseAccess: courseAccessLoader(access, viewer),
     courseById: keyedLoader(
       (ids) => store.byIds(ids),
       (course) => course.id,

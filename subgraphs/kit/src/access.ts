@@ -18,6 +18,7 @@ import type { SubgraphEnv } from './config';
 import { userError, type UserError } from './errors';
 import type { EventBus, EventConsumer } from './events';
 import { internalRequest } from './internal';
+import { keyedLoader } from './loaders';
 import type { Logger } from './logger';
 
 /** The values of commerce's `AccessReason` enum. */
@@ -325,6 +326,22 @@ function safeJson(raw: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A per-request loader of the subject's decisions by course id (one call to commerce per
+ * request); a course whose decision could not be had (commerce unavailable) loads as null, which
+ * callers treat as locked.
+ */
+export function courseAccessLoader(access: AccessChecker, subject: AccessSubject | null) {
+  return keyedLoader(
+    (courseIds: readonly string[]) =>
+      access.courseAccess(subject, [...courseIds]).catch((error: unknown) => {
+        if (error instanceof AccessUnavailableError) return [];
+        throw error;
+      }),
+    (decision) => decision.courseId,
+  );
 }
 
 /** The field a refusal names, by convention the mutation's `courseId` input. */
