@@ -42,12 +42,28 @@ export const commerceConfigSchema = z
     /** How long a PENDING (hosted) checkout stays open; Stripe's adapter takes 45 to 1440 minutes. */
     CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(45).max(1_440).default(60),
     SEED_DEMO: z.stringbool().default(false),
+    /** The web app's origin; a hosted checkout may only return the buyer to it. */
+    WEB_APP_URL: z.url().default('http://127.0.0.1:4000'),
+    NODE_ENV: z.string().optional(),
   })
   .transform(({ PAYMENT_PROVIDER, ...config }) => ({
     ...config,
+    PAYMENT_PROVIDER_CHOSEN: PAYMENT_PROVIDER !== undefined,
     PAYMENT_PROVIDER: PAYMENT_PROVIDER ?? (config.STRIPE_SECRET_KEY ? 'stripe' : 'test'),
   }))
   .superRefine((config, ctx) => {
+    // A production deployment that forgot its Stripe keys must not quietly accept test cards.
+    if (
+      config.NODE_ENV === 'production' &&
+      config.PAYMENT_PROVIDER === 'test' &&
+      !config.PAYMENT_PROVIDER_CHOSEN
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYMENT_PROVIDER'],
+        message:
+          'must be set in production: `stripe` (with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET), or `test` to accept test cards on purpose',
+      });
     if (config.PAYMENT_PROVIDER !== 'stripe') return;
     for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
       if (!config[name])

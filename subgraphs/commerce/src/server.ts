@@ -188,6 +188,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       logger: logger.child('checkout'),
       now,
       checkoutExpiryMinutes: config.CHECKOUT_EXPIRY_MINUTES,
+      webAppOrigin: new URL(config.WEB_APP_URL).origin,
     });
     const refunds = new RefundService({
       store,

@@ -27,6 +27,15 @@ describe('commerce configuration', () => {
     );
   });
 
+  it('production refuses to fall back to the test provider unless it is chosen on purpose', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('PAYMENT_PROVIDER');
+    expect(loadConfig({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'test' }).PAYMENT_PROVIDER).toBe('test');
+    expect(
+      loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_1', STRIPE_WEBHOOK_SECRET: 'whsec_1' })
+        .PAYMENT_PROVIDER,
+    ).toBe('stripe');
+  });
+
   it('event subscribers are a comma list of URLs', () => {
     expect(
       loadConfig({ EVENT_SUBSCRIBER_URLS: 'http://127.0.0.1:4002, http://127.0.0.1:4005,' })

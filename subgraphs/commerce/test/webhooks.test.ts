@@ -64,6 +64,20 @@ describe('Stripe checkout and webhooks', () => {
     expect(session).toMatchObject({ amount_total: 4900, currency: 'usd', metadata: { orderId: order.id } });
   });
 
+  it('a hosted checkout only returns the buyer to the web app: another origin is INVALID_RETURN_URL', async () => {
+    const sessions = stripe.sessions.size;
+    const { payload } = await checkoutAs(h, TS.id, { returnUrl: 'https://app.example.evil.test/orders' });
+    expect(payload.order).toBeNull();
+    expect(payload.userErrors).toEqual([
+      {
+        code: 'INVALID_RETURN_URL',
+        message: 'The return URL must be a page of the LearnCraft web app (https://app.example).',
+        field: ['input', 'payment', 'returnUrl'],
+      },
+    ]);
+    expect(stripe.sessions.size).toBe(sessions);
+  });
+
   it('the signed checkout.session.completed pays the order once, however often Stripe delivers it', async () => {
     const { learner, order, session } = await pendingOrder();
     const delivery = stripe.completeSession(session.id, signedAt());

@@ -5,7 +5,7 @@
  * Which payment provider the platform runs is not asked for: the page shows the built-in test
  * provider's card form and always sends a `returnUrl`. On the test provider the card settles at once
  * (PAID, or DECLINED with its reason). Stripe refuses test cards with the userError
- * CARD_NOT_ACCEPTED: the page then hides the card form and retries without it, and Stripe's answer
+ * TEST_CARD_NOT_ACCEPTED: the page then hides the card form and retries without it, and Stripe's answer
  * is a PENDING order with a `checkoutUrl` to send the buyer to; its return URL
  * (/checkout/return) opens that order, which polls until Stripe's webhook settles it.
  *
@@ -119,7 +119,7 @@ function Checkout({ item }: { item: CheckoutItem }) {
     }
     attempt.settle();
     if (!payload) return;
-    if (payload.userErrors.some((error) => error.code === 'CARD_NOT_ACCEPTED')) {
+    if (payload.userErrors.some((error) => error.code === 'TEST_CARD_NOT_ACCEPTED')) {
       setCardAccepted(false);
       return pay({ returnUrl: payment.returnUrl });
     }

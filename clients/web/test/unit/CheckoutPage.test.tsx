@@ -263,7 +263,7 @@ describe('CheckoutPage', () => {
       answer({
         order: null,
         userErrors: [
-          userError('CARD_NOT_ACCEPTED', 'Cards are entered on the payment page.', [
+          userError('TEST_CARD_NOT_ACCEPTED', 'Cards are entered on the payment page.', [
             'input',
             'payment',
             'testCard',

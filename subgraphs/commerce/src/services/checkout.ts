@@ -73,6 +73,8 @@ export interface CheckoutServiceDeps {
   logger: Logger;
   now: () => Date;
   checkoutExpiryMinutes: number;
+  /** The web app's origin: a hosted checkout may only send the buyer back there. */
+  webAppOrigin: string;
 }
 
 export function couponRule(coupon: CouponRecord): CouponRule {
@@ -325,9 +327,13 @@ export class CheckoutService {
             'testCard',
           ]),
         ];
-      if (returnUrl !== null && !/^https?:\/\/[^\s]+$/i.test(returnUrl))
+      if (returnUrl !== null && originOf(returnUrl) !== this.deps.webAppOrigin)
         return [
-          userError('INVALID_RETURN_URL', 'The return URL must be an http(s) URL.', [...field, 'returnUrl']),
+          userError(
+            'INVALID_RETURN_URL',
+            `The return URL must be a page of the LearnCraft web app (${this.deps.webAppOrigin}).`,
+            [...field, 'returnUrl'],
+          ),
         ];
       return [];
     }
@@ -464,4 +470,14 @@ function itemShapeErrors(items: CheckoutItemInput[]): UserError[] {
     }
   });
   return errors;
+}
+
+/** The origin of an http(s) URL; null for anything else. */
+function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
 }

@@ -160,6 +160,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: 'silent',
     INTERNAL_API_SECRET: INTERNAL_SECRET,
     GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    WEB_APP_URL: 'https://app.example',
     ...options.env,
   });
   const start = () =>
