@@ -245,12 +245,18 @@ async function main() {
     const enrollMs: number[] = [];
     const orders: { id: string; token: string }[] = [];
     let checkoutFailures = 0;
+    let quoteFailures = 0;
     let enrollRetries = 0;
     let enrollFailures = 0;
     for (const token of sequentialBuyers) {
       let started = performance.now();
-      await platform.graphql(QUOTE, { input: { items: [{ courseId: paid.id }], couponCode: COUPON } }, token);
+      const quote = await platform.graphql(
+        QUOTE,
+        { input: { items: [{ courseId: paid.id }], couponCode: COUPON } },
+        token,
+      );
       quoteMs.push(performance.now() - started);
+      if (quote.errors || quote.data?.checkoutQuote.userErrors.length !== 0) quoteFailures += 1;
       started = performance.now();
       const order = await buy(platform, paid.id, token);
       const paidAt = performance.now();
@@ -331,7 +337,7 @@ async function main() {
       );
     console.log(`\ncommerce through the gateway (npm start, embedded stores, test provider, ${COUPON})`);
     console.log(`sequential, ${SEQUENTIAL_PURCHASES} fresh buyers of ${PAID_SLUG}, card 4242`);
-    row('checkoutQuote', quoteMs);
+    row('checkoutQuote', quoteMs, `  failures ${quoteFailures}`);
     row('checkoutCreate (PAID)', checkoutMs, `  failures ${checkoutFailures}`);
     console.log(`${CONCURRENT_PURCHASES} checkouts, ${CONCURRENT_BUYERS} buyers at a time`);
     console.log(
