@@ -22,7 +22,7 @@ import { startOpenAiTestServer } from '@learncraft/ai/test/support/openaiServer'
 import { connect, type TestClient } from '../test/e2e/wsClient';
 
 const REPO = resolve(__dirname, '../..');
-const SERVICES = ['gateway', 'identity', 'catalog', 'progress', 'labs', 'ai'] as const;
+const SERVICES = ['gateway', 'identity', 'catalog', 'progress', 'labs', 'ai', 'commerce'] as const;
 
 const TTFT_SAMPLES = 60;
 const SUBSCRIBERS = 100;
