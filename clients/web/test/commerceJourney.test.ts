@@ -169,6 +169,8 @@ describe('a buyer in the browser', () => {
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
     const card = page.locator('.order-card').first();
+    // The heading shows before the list has loaded: wait for the first card's facts.
+    await card.locator('.facts span').first().waitFor();
     expect(await card.locator('.facts span').allTextContents()).toEqual([
       'Paid',
       '$63.20',
