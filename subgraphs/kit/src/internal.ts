@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { sendJson, type HttpRoute } from './http';
+import type { Logger } from './logger';
 
 export const INTERNAL_HEADER = 'x-learncraft-internal';
 export const GATEWAY_HEADER = 'x-learncraft-gateway';
@@ -136,4 +137,49 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * One call to a sibling's internal JSON route: POST with the internal secret, HTTP 200 required,
+ * the answer checked against a schema. Failures are plain Errors naming the service and route
+ * (logged with the schema issues for a wrong shape); the calling service maps them.
+ */
+export interface InternalCallOptions {
+  /** The sibling's name, for messages: `catalog`, `progress`, `identity`. */
+  service: string;
+  /** e.g. http://127.0.0.1:4002 */
+  baseUrl: string;
+  secret: string;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
+export async function postInternal<T>(
+  options: InternalCallOptions,
+  path: string,
+  body: unknown,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const url = `${options.baseUrl.replace(/\/+$/, '')}${path}`;
+  let answer: { status: number; body: unknown };
+  try {
+    answer = await internalRequest(url, options.secret, {
+      method: 'POST',
+      body,
+      timeoutMs: options.timeoutMs ?? 5_000,
+    });
+  } catch (error) {
+    throw new Error(`${options.service} did not answer POST ${path}: ${String(error)}`);
+  }
+  if (answer.status !== 200)
+    throw new Error(`${options.service} answered POST ${path} with HTTP ${answer.status}`);
+  const parsed = schema.safeParse(answer.body);
+  if (!parsed.success) {
+    options.logger.error(`${options.service} answered an unexpected shape`, {
+      path,
+      issues: parsed.error.issues.slice(0, 5),
+    });
+    throw new Error(`${options.service} answered POST ${path} with an unexpected shape`);
+  }
+  return parsed.data;
 }

@@ -5,9 +5,8 @@
  * demo prices. Callers stay within catalog's limits per request (the per-request loader batches
  * at most LOOKUP_MAX_IDS ids; the access route takes at most 100).
  */
-import type { Logger } from '@learncraft/kit';
+import { postInternal, type Logger } from '@learncraft/kit';
 import { z } from 'zod';
-import { postInternal } from './internalCall';
 
 const catalogCourse = z
   .object({

@@ -2,8 +2,8 @@
  * The identity port of the commerce service and its adapter over identity's internal HTTP API
  * (`POST /internal/users`): the buyer's e-mail address, snapshotted on an order for its receipt.
  */
+import { postInternal, type InternalCallOptions } from '@learncraft/kit';
 import { z } from 'zod';
-import { postInternal, type InternalCallOptions } from './internalCall';
 
 const usersAnswer = z.object({
   users: z.array(z.object({ id: z.string(), email: z.string(), displayName: z.string() })),

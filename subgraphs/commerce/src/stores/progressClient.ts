@@ -3,9 +3,8 @@
  * (`POST /internal/learner-course-status`): how much of a course a learner has completed, which
  * decides whether they may still get a refund.
  */
-import type { Logger } from '@learncraft/kit';
+import { postInternal, type Logger } from '@learncraft/kit';
 import { z } from 'zod';
-import { postInternal } from './internalCall';
 
 const statusAnswer = z.object({
   enrolled: z.boolean(),
