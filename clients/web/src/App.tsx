@@ -2,7 +2,8 @@
  * Routes and the page frame. Every page is its own lazily loaded chunk; pages that need a signed-in
  * learner sit behind RequireAuth, and a session that can no longer be refreshed sends the learner to
  * the log-in page, which brings them back to where they were. The navigation grows with the
- * viewer's roles (Teaching for instructors, Payouts for admins).
+ * viewer's roles (Teaching for instructors, Payouts for admins); signed in, it links the viewer's
+ * organizations, whose consoles live under /organizations.
  */
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useApolloClient } from '@apollo/client';
@@ -38,6 +39,9 @@ const OrdersPage = lazy(() => import('./pages/OrdersPage'));
 const OrderPage = lazy(() => import('./pages/OrderPage'));
 const TeachingPage = lazy(() => import('./pages/TeachingPage'));
 const PayoutsPage = lazy(() => import('./pages/PayoutsPage'));
+const OrganizationsPage = lazy(() => import('./pages/organizations/OrganizationsPage'));
+const OrganizationPage = lazy(() => import('./pages/organizations/OrganizationPage'));
+const InvitationPage = lazy(() => import('./pages/organizations/InvitationPage'));
 
 export function App() {
   return (
@@ -113,6 +117,24 @@ export function App() {
                 </RequireAuth>
               }
             />
+            <Route
+              path="/organizations"
+              element={
+                <RequireAuth>
+                  <OrganizationsPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/organizations/:id"
+              element={
+                <RequireAuth>
+                  <OrganizationPage />
+                </RequireAuth>
+              }
+            />
+            {/* Open to the signed out: the page itself offers to log in or sign up and come back. */}
+            <Route path="/invitations/:token" element={<InvitationPage />} />
             <Route path="/login" element={<LoginPage />} />
             <Route path="/signup" element={<SignupPage />} />
             <Route path="/forgot-password" element={<ForgotPasswordPage />} />
@@ -178,6 +200,7 @@ function Layout({ children }: { children: ReactNode }) {
           <NavLink to="/pricing">Pricing</NavLink>
           {session.status === 'signedIn' && <NavLink to="/dashboard">My learning</NavLink>}
           {session.status === 'signedIn' && <NavLink to="/orders">Orders</NavLink>}
+          {session.status === 'signedIn' && <NavLink to="/organizations">Organizations</NavLink>}
           {hasRole(viewer, 'INSTRUCTOR') && <NavLink to="/teaching">Teaching</NavLink>}
           {hasRole(viewer, 'ADMIN') && <NavLink to="/admin/payouts">Payouts</NavLink>}
         </nav>

@@ -10,7 +10,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { launchChromium } from '../../../gateway/test/e2e/browser';
 import { createStaticHandler } from '@learncraft/gateway';
 import { ensureWebApp } from '../../../gateway/src/platform/webApp';
 import { startPlatform, type Platform } from '../../../gateway/test/e2e/platform';
@@ -18,7 +19,6 @@ import { startPlatform, type Platform } from '../../../gateway/test/e2e/platform
 const WEB_DIR = join(__dirname, '..');
 const DIST = join(WEB_DIR, 'dist');
 const SCREENSHOTS = join(WEB_DIR, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SLUG = 'advanced-typescript-types';
 const TITLE = 'Advanced TypeScript Types';
 /** Two years ahead of the machine's clock: an expiry that is always in the future. */
@@ -50,10 +50,7 @@ describe('a buyer in the browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     platform = await startPlatform({ staticHandler: createStaticHandler(DIST) });
     const origin = new URL(platform.gateway.url).origin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ baseURL: origin, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();

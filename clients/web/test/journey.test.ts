@@ -11,7 +11,8 @@
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { launchChromium } from '../../../gateway/test/e2e/browser';
 import { demoCourses } from '@learncraft/catalog/src/seed/demoCatalog';
 import { progressTopic } from '@learncraft/progress';
 import { demoAccount, startPlatform, type Platform } from '../../../gateway/test/e2e/platform';
@@ -21,7 +22,6 @@ import { createStaticHandler } from '@learncraft/gateway';
 const WEB_DIR = join(__dirname, '..');
 const DIST = join(WEB_DIR, 'dist');
 const SCREENSHOTS = join(WEB_DIR, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const kubernetes = demoCourses.find((course) => course.slug === 'kubernetes-basics')!;
 const videoUrls = new Set(
   demoCourses.flatMap((course) =>
@@ -59,19 +59,7 @@ describe('a learner in the browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     platform = await startPlatform({ staticHandler: createStaticHandler(DIST) });
     origin = new URL(platform.gateway.url).origin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ baseURL: origin, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
@@ -321,10 +309,7 @@ describe('a learner who forgot their password', () => {
   beforeAll(async () => {
     if (!ensureWebApp(join(WEB_DIR, '../..'))) throw new Error('the web app did not build');
     platform = await startPlatform({ staticHandler: createStaticHandler(DIST) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -13,7 +13,8 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { launchChromium } from '../../../gateway/test/e2e/browser';
 import { demoAccount, startPlatform, type Platform } from '../../../gateway/test/e2e/platform';
 import { ensureWebApp } from '../../../gateway/src/platform/webApp';
 import { createStaticHandler } from '@learncraft/gateway';
@@ -27,7 +28,6 @@ type DemoLabSolutions = Record<
 const REPO = join(__dirname, '../../..');
 const WEB_DIR = join(__dirname, '..');
 const SCREENSHOTS = join(WEB_DIR, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SOLUTIONS_PATH = join(REPO, 'subgraphs/catalog/src/seed/demoLabSolutions.ts');
 const LINUX_COURSE = 'the-linux-command-line';
 
@@ -81,10 +81,7 @@ jest.setTimeout(300_000);
     if (!ensureWebApp(REPO)) throw new Error('the web app did not build');
     mkdirSync(SCREENSHOTS, { recursive: true });
     platform = await startPlatform({ staticHandler: createStaticHandler(join(WEB_DIR, 'dist')) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       baseURL: new URL(platform.gateway.url).origin,
       viewport: { width: 1280, height: 900 },

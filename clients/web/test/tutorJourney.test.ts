@@ -16,7 +16,8 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { launchChromium } from '../../../gateway/test/e2e/browser';
 import { demoAccount, startPlatform, type Platform } from '../../../gateway/test/e2e/platform';
 import { ensureWebApp } from '../../../gateway/src/platform/webApp';
 import { createStaticHandler } from '@learncraft/gateway';
@@ -25,7 +26,6 @@ import { demoCourses } from '@learncraft/catalog/src/seed/demoCatalog';
 const REPO = join(__dirname, '../../..');
 const WEB_DIR = join(__dirname, '..');
 const SCREENSHOTS = join(WEB_DIR, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COURSE = 'kubernetes-basics';
 const CITED_LESSON = 'Pods and Containers';
 
@@ -102,10 +102,7 @@ interface SyllabusLesson {
       slug: COURSE,
     });
     lessons = syllabus.data!.course.modules.flatMap((module) => module.lessons);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await newPage(await newContext());
   });
 

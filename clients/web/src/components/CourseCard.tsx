@@ -1,7 +1,7 @@
 /** A course in a grid: thumbnail, title, summary, facts and price; the whole card is one link. */
 import { Link } from 'react-router';
-import type { CourseCardFieldsFragment } from '../graphql/generated/graphql';
-import { duration, languageName, LEVEL_LABELS } from '../lib/format';
+import type { CourseCardFieldsFragment } from '@learncraft/operations/types';
+import { duration, languageName, LEVEL_LABELS } from '@learncraft/operations/format';
 
 export function CourseCard({ course }: { course: CourseCardFieldsFragment }) {
   return (

@@ -1,15 +1,9 @@
 /** An error message with a retry button; GraphQL error codes become sentences a learner understands. */
 import type { ApolloError } from '@apollo/client';
+import { describeError } from '@learncraft/operations/errors';
 
-export function describeError(error: ApolloError | Error): string {
-  const apollo = error as ApolloError;
-  const code = apollo.graphQLErrors?.[0]?.extensions?.code;
-  if (code === 'UNAUTHENTICATED') return 'Please log in again.';
-  if (code === 'FORBIDDEN') return 'You do not have access to this.';
-  if (code === 'RATE_LIMITED') return 'Too many requests. Please wait a moment.';
-  if (apollo.networkError) return 'We could not reach LearnCraft. Check your connection.';
-  return apollo.graphQLErrors?.[0]?.message ?? error.message;
-}
+// Shared with the mobile app; exported here for the pages that already import it from this file.
+export { describeError } from '@learncraft/operations/errors';
 
 export function ErrorState({
   error,

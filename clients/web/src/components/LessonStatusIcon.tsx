@@ -1,5 +1,5 @@
 /** A lesson's status as a small symbol with a text alternative. */
-import type { LessonStatus } from '../graphql/generated/graphql';
+import type { LessonStatus } from '@learncraft/operations/types';
 
 const LABELS: Record<LessonStatus, [string, string]> = {
   NOT_STARTED: ['○', 'Not started'],

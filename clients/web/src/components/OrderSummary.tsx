@@ -1,5 +1,5 @@
 /** The lines of an order or a quote with their discounts, and the subtotal, discount and total. */
-import type { MoneyFieldsFragment, OrderLineFieldsFragment } from '../graphql/generated/graphql';
+import type { MoneyFieldsFragment, OrderLineFieldsFragment } from '@learncraft/operations/types';
 import { TableHead } from './TableHead';
 
 export function OrderSummary({

@@ -4,8 +4,8 @@
  */
 import { useQuery } from '@apollo/client';
 import { Link, useLocation } from 'react-router';
-import type { AccessReason, BillingInterval } from '../graphql/generated/graphql';
-import { PlansQuery } from '../graphql/operations';
+import type { AccessReason, BillingInterval } from '@learncraft/operations/types';
+import { PlansQuery } from '@learncraft/operations';
 import { checkoutPath, loginPath } from '../lib/paths';
 
 export const INTERVAL_WORDS: Record<BillingInterval, string> = { MONTH: 'month', YEAR: 'year' };
@@ -20,9 +20,9 @@ export function PurchaseActions({
   reason: AccessReason;
 }) {
   const location = useLocation();
-  // Plans are sorted cheapest first; they only make the subscribe link's wording more precise.
+  // Plans are sorted cheapest first (team plans, sold per seat, aside); they only make the subscribe link's wording more precise.
   const plans = useQuery(PlansQuery, { errorPolicy: 'all' });
-  const cheapest = plans.data?.plans[0];
+  const cheapest = plans.data?.plans.find((plan) => !plan.perSeat);
   if (reason === 'SIGN_IN_REQUIRED')
     return (
       <div className="purchase-actions">

@@ -37,23 +37,43 @@ export function safeNext(next: string | null): string {
   return next && /^\/(?![/\\])/.test(next) ? next : '/dashboard';
 }
 
-/** What a checkout buys: one course or one plan. */
-export type CheckoutItem = { courseId: string } | { planId: string };
+/** What a checkout buys: one course, or one plan (a team plan for a number of seats). */
+export type CheckoutItem = { courseId: string } | { planId: string; seats?: number };
 
-/** `/checkout?course=<id>` or `/checkout?plan=<id>`. */
-export function checkoutPath(item: CheckoutItem): string {
-  return 'courseId' in item
-    ? `/checkout?course=${encodeURIComponent(item.courseId)}`
-    : `/checkout?plan=${encodeURIComponent(item.planId)}`;
+/** Seats one team-plan checkout may buy (CheckoutItemInput.seats). */
+export const MAX_SEATS = 1000;
+
+/**
+ * `/checkout?course=<id>`, `/checkout?plan=<id>`, or for a team plan
+ * `/checkout?plan=<id>&seats=10&organization=<id>` (the organization the seats are for).
+ */
+export function checkoutPath(item: CheckoutItem, organizationId?: string): string {
+  if ('courseId' in item) return `/checkout?course=${encodeURIComponent(item.courseId)}`;
+  const search = new URLSearchParams({ plan: item.planId });
+  if (item.seats !== undefined) search.set('seats', String(item.seats));
+  if (organizationId) search.set('organization', organizationId);
+  return `/checkout?${search.toString()}`;
 }
 
-/** The item of a checkout URL; null when it names neither a course nor a plan (or both). */
+/**
+ * The item of a checkout URL; null when it names neither a course nor a plan (or both), or seats
+ * that are not a whole number from 1 to MAX_SEATS, or seats for a course.
+ */
 export function checkoutItemParam(search: URLSearchParams): CheckoutItem | null {
   const courseId = search.get('course');
   const planId = search.get('plan');
-  if (courseId && !planId) return { courseId };
-  if (planId && !courseId) return { planId };
-  return null;
+  const seatsText = search.get('seats');
+  if (courseId && !planId) return seatsText === null ? { courseId } : null;
+  if (!planId || courseId) return null;
+  if (seatsText === null) return { planId };
+  if (!/^\d{1,4}$/.test(seatsText)) return null;
+  const seats = Number(seatsText);
+  return seats >= 1 && seats <= MAX_SEATS ? { planId, seats } : null;
+}
+
+/** The organization a team-plan checkout buys seats for (`?organization=`); null when none. */
+export function checkoutOrganizationParam(search: URLSearchParams): string | null {
+  return search.get('organization') || null;
 }
 
 export const orderPath = (orderId: string) => `/orders/${orderId}`;

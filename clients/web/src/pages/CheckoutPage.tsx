@@ -1,6 +1,7 @@
 /**
- * Checkout of one course (`?course=<id>`) or one plan (`?plan=<id>`): the order summary from
- * `checkoutQuote`, a coupon field that re-quotes, and the payment.
+ * Checkout of one course (`?course=<id>`) or one plan (`?plan=<id>`), or seats of a team plan for
+ * an organization (`?plan=<id>&seats=10&organization=<id>`, from the console's Seats tab): the
+ * order summary from `checkoutQuote`, a coupon field that re-quotes, and the payment.
  *
  * Which payment provider the platform runs is not asked for: the page shows the built-in test
  * provider's card form and always sends a `returnUrl`. On the test provider the card settles at once
@@ -12,19 +13,25 @@
  * Every attempt carries an idempotency key, kept while the same attempt is retried after a network
  * error, so a retry replays the first answer and can never charge twice.
  */
-import { useApolloClient, useMutation, useQuery } from '@apollo/client';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from '@apollo/client';
+import { useEffect, useRef, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { OrderSummary } from '../components/OrderSummary';
 import { PageSkeleton } from '../components/Skeleton';
-import type { OrderFieldsFragment, PaymentInput } from '../graphql/generated/graphql';
-import { CheckoutCreateMutation, CheckoutQuoteQuery, CourseEnrollMutation } from '../graphql/operations';
-import { forgetOrderAccess } from '../lib/courseAccess';
-import { checkoutItemParam, coursePath, orderPath, PENDING_ORDER_KEY, type CheckoutItem } from '../lib/paths';
-import { useAttemptKey } from '../lib/useAttemptKey';
+import type { OrderFieldsFragment } from '@learncraft/operations/types';
+import { CourseEnrollMutation, OrganizationQuery } from '@learncraft/operations';
+import { isCouponError, useCheckout } from '@learncraft/operations/useCheckout';
+import {
+  checkoutItemParam,
+  checkoutOrganizationParam,
+  coursePath,
+  orderPath,
+  PENDING_ORDER_KEY,
+  type CheckoutItem,
+} from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
-import { Field, fieldError, FieldMessage, FormMessages, formText, type FormUserError } from './authForm';
+import { Field, fieldError, FieldMessage, FormMessages, formText } from './authForm';
 
 export default function CheckoutPage() {
   useTitle('Checkout');
@@ -40,7 +47,19 @@ export default function CheckoutPage() {
         </EmptyState>
       </div>
     );
-  return <Checkout key={search.toString()} item={item} />;
+  return <Checkout key={search.toString()} item={item} organizationId={checkoutOrganizationParam(search)} />;
+}
+
+/** Whom a team plan's seats are for: "10 seats for Northwind Academy". */
+function SeatsFor({ organizationId, seats }: { organizationId: string; seats: number | undefined }) {
+  const { data } = useQuery(OrganizationQuery, { variables: { id: organizationId } });
+  const name = data?.organization?.name;
+  if (!name) return null;
+  return (
+    <p className="hint seats-for">
+      {seats === undefined ? 'Seats' : `${seats} ${seats === 1 ? 'seat' : 'seats'}`} for {name}
+    </p>
+  );
 }
 
 /** The card's other fields (TestCardInput's names): label, autocomplete token and length. */
@@ -50,95 +69,44 @@ const CARD_DETAILS = [
   ['cvc', 'CVC', 'cc-csc', 4],
 ] as const;
 
-const isCouponError = (error: FormUserError) =>
-  error.code.startsWith('COUPON_') || error.field?.at(-1) === 'couponCode';
-
-function Checkout({ item }: { item: CheckoutItem }) {
-  const client = useApolloClient();
-  const items = [item];
-  const [couponCode, setCouponCode] = useState<string | null>(null);
-  const [couponText, setCouponText] = useState('');
-  const [couponError, setCouponError] = useState<string | null>(null);
-  const [applying, setApplying] = useState(false);
-  const quote = useQuery(CheckoutQuoteQuery, { variables: { input: { items, couponCode } } });
-  const [create, creating] = useMutation(CheckoutCreateMutation);
-  const attempt = useAttemptKey();
-  const [cardAccepted, setCardAccepted] = useState(true);
-  const [errors, setErrors] = useState<readonly FormUserError[]>([]);
-  const [declineReason, setDeclineReason] = useState<string | null>(null);
-  const [unreachable, setUnreachable] = useState(false);
-  const [paid, setPaid] = useState<OrderFieldsFragment | null>(null);
+function Checkout({ item, organizationId }: { item: CheckoutItem; organizationId: string | null }) {
   const numberInput = useRef<HTMLInputElement>(null);
+  const checkout = useCheckout(
+    [item],
+    {
+      onDeclined: () => {
+        if (numberInput.current) {
+          numberInput.current.value = '';
+          numberInput.current.focus();
+        }
+      },
+      onRedirect: (order, checkoutUrl) => {
+        sessionStorage.setItem(PENDING_ORDER_KEY, order.id);
+        window.location.assign(checkoutUrl);
+      },
+    },
+    { organizationId },
+  );
+  const {
+    quote,
+    couponCode,
+    couponText,
+    setCouponText,
+    couponError,
+    applying,
+    removeCoupon,
+    pay,
+    creating,
+    cardAccepted,
+    errors,
+    declineReason,
+    unreachable,
+    paid,
+  } = checkout;
 
-  const applyCoupon = async (event: FormEvent) => {
+  const applyCoupon = (event: FormEvent) => {
     event.preventDefault();
-    const code = couponText.trim();
-    if (!code) return;
-    setApplying(true);
-    setCouponError(null);
-    try {
-      // Asked first, so a refused code shows at its field while the summary keeps the last good quote.
-      const { data } = await client.query({
-        query: CheckoutQuoteQuery,
-        variables: { input: { items, couponCode: code } },
-        fetchPolicy: 'network-only',
-      });
-      const problem = data.checkoutQuote.userErrors.find(isCouponError);
-      if (problem) setCouponError(problem.message);
-      else {
-        setCouponCode(code);
-        attempt.settle();
-      }
-    } catch {
-      setCouponError('The coupon could not be checked. Please try again.');
-    } finally {
-      setApplying(false);
-    }
-  };
-
-  const removeCoupon = () => {
-    setCouponCode(null);
-    setCouponText('');
-    setCouponError(null);
-    attempt.settle();
-  };
-
-  const pay = async (payment: PaymentInput): Promise<void> => {
-    setUnreachable(false);
-    setDeclineReason(null);
-    let payload;
-    try {
-      const answer = await create({
-        variables: { input: { items, couponCode, payment, idempotencyKey: attempt.current() } },
-      });
-      payload = answer.data?.checkoutCreate;
-    } catch {
-      // The charge may have happened: the key is kept, so trying again replays it.
-      setUnreachable(true);
-      return;
-    }
-    attempt.settle();
-    if (!payload) return;
-    if (payload.userErrors.some((error) => error.code === 'TEST_CARD_NOT_ACCEPTED')) {
-      setCardAccepted(false);
-      return pay({ returnUrl: payment.returnUrl });
-    }
-    setErrors(payload.userErrors);
-    const order = payload.order;
-    if (!order) return;
-    if (order.status === 'PAID') {
-      forgetOrderAccess(client.cache, order);
-      setPaid(order);
-    } else if (order.status === 'DECLINED') {
-      setDeclineReason(order.payment.declineReason ?? 'Your card was declined.');
-      if (numberInput.current) {
-        numberInput.current.value = '';
-        numberInput.current.focus();
-      }
-    } else if (order.payment.checkoutUrl) {
-      sessionStorage.setItem(PENDING_ORDER_KEY, order.id);
-      window.location.assign(order.payment.checkoutUrl);
-    }
+    void checkout.applyCoupon();
   };
 
   const onPay = (event: FormEvent<HTMLFormElement>) => {
@@ -188,6 +156,9 @@ function Checkout({ item }: { item: CheckoutItem }) {
         <div className="checkout-layout">
           <section aria-labelledby="summary-heading">
             <h2 id="summary-heading">Your order</h2>
+            {organizationId && 'planId' in item && (
+              <SeatsFor organizationId={organizationId} seats={item.seats} />
+            )}
             <div aria-live="polite">
               <OrderSummary
                 lines={current.lines}

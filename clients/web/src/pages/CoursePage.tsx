@@ -17,9 +17,9 @@ import { PurchaseActions } from '../components/PurchaseActions';
 import { PageSkeleton } from '../components/Skeleton';
 import { TutorProvider } from '../components/tutor/TutorContext';
 import { TutorPanel } from '../components/tutor/TutorPanel';
-import type { AccessReason } from '../graphql/generated/graphql';
-import { CourseEnrollMutation, CoursePageQuery } from '../graphql/operations';
-import { duration, languageName, LEVEL_LABELS } from '../lib/format';
+import type { AccessReason } from '@learncraft/operations/types';
+import { CourseEnrollMutation, CoursePageQuery } from '@learncraft/operations';
+import { duration, languageName, LEVEL_LABELS } from '@learncraft/operations/format';
 import { lessonPath, loginPath } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
 
@@ -42,7 +42,7 @@ export default function CoursePage() {
     awaitRefetchQueries: true,
   });
   const course = data?.course;
-  useTitle(course?.title);
+  useTitle(course?.title ?? (data ? 'Course not found' : undefined));
 
   if (loading && !data) return <PageSkeleton />;
   if (error && !data)

@@ -8,9 +8,9 @@ import { Link } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { ProgressBar } from '../components/ProgressBar';
 import { CardGridSkeleton } from '../components/Skeleton';
-import type { DashboardQuery as DashboardData } from '../graphql/generated/graphql';
-import { DashboardQuery, ProgressUpdatedSubscription } from '../graphql/operations';
-import { clock } from '../lib/format';
+import type { DashboardQuery as DashboardData } from '@learncraft/operations/types';
+import { DashboardQuery, ProgressUpdatedSubscription } from '@learncraft/operations';
+import { clock } from '@learncraft/operations/format';
 import { coursePath, lessonPath } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
 
@@ -26,6 +26,11 @@ export default function DashboardPage() {
     <div className="page">
       <h1>My learning</h1>
       {me && <p className="lead">Welcome back, {me.displayName}.</p>}
+      {me && (
+        <p className="hint">
+          Learning with a team? See <Link to="/organizations">your organizations</Link>.
+        </p>
+      )}
       {loading && !data ? (
         <CardGridSkeleton count={3} />
       ) : error && !data ? (

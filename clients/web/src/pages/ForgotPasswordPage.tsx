@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useMutation } from '@apollo/client';
 import { Link } from 'react-router';
-import { PasswordResetRequestMutation } from '../graphql/operations';
+import { PasswordResetRequestMutation } from '@learncraft/operations';
 import { useTitle } from '../lib/useTitle';
 import { Field, fieldError, formErrors, formText, rateLimitMessage } from './authForm';
 

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { CourseCard } from '../components/CourseCard';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { CardGridSkeleton } from '../components/Skeleton';
-import { HomeQuery } from '../graphql/operations';
+import { HomeQuery } from '@learncraft/operations';
 import { useTitle } from '../lib/useTitle';
 
 export default function HomePage() {

@@ -22,7 +22,7 @@ import {
   LessonExtrasQuery,
   LessonPageQuery,
   LessonProgressUpdatedSubscription,
-} from '../graphql/operations';
+} from '@learncraft/operations';
 import { coursePath, lessonPath, startSecondsParam } from '../lib/paths';
 import { canAuthorCourse } from '../lib/roles';
 import { useTitle } from '../lib/useTitle';
@@ -57,7 +57,7 @@ export default function LessonPage() {
   const index = lessons.findIndex((lesson) => lesson.id === lessonId);
   const lesson = course?.lesson;
   const lessonModule = lessons[index]?.module;
-  useTitle(lesson?.title);
+  useTitle(course && lesson ? `${lesson.title} · ${course.title}` : data ? 'Lesson not found' : undefined);
   // Progress made elsewhere (a lab's last check, another tab) reaches the syllabus and the lesson
   // live: each event carries the lesson with the viewer's progress, which the cache merges.
   useSubscription(LessonProgressUpdatedSubscription, {

@@ -2,7 +2,7 @@
 import { useApolloClient, useMutation } from '@apollo/client';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { useSession, useSessionManager } from '../auth/SessionContext';
-import { SessionCreateMutation } from '../graphql/operations';
+import { SessionCreateMutation } from '@learncraft/operations';
 import { safeNext } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
 import { Field, formText, formErrors, rateLimitMessage } from './authForm';

@@ -10,12 +10,12 @@ import { Link, useParams } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { OrderSummary } from '../components/OrderSummary';
 import { PageSkeleton } from '../components/Skeleton';
-import type { OrderQuery as OrderData } from '../graphql/generated/graphql';
-import { OrderQuery, OrderRefundMutation } from '../graphql/operations';
-import { forgetOrderAccess } from '../lib/courseAccess';
-import { formatDate, ORDER_STATUS_LABELS } from '../lib/format';
+import type { OrderQuery as OrderData } from '@learncraft/operations/types';
+import { OrderQuery, OrderRefundMutation } from '@learncraft/operations';
+import { forgetOrderAccess } from '@learncraft/operations/courseAccess';
+import { formatDate, ORDER_STATUS_LABELS } from '@learncraft/operations/format';
 import { coursePath } from '../lib/paths';
-import { useAttemptKey } from '../lib/useAttemptKey';
+import { useAttemptKey } from '@learncraft/operations/attemptKey';
 import { useTitle } from '../lib/useTitle';
 import { fieldError, FieldMessage, FormMessages, formText } from './authForm';
 
@@ -34,7 +34,7 @@ export default function OrderPage() {
     pollInterval: pending ? POLL_MS : 0,
   });
   const order = data?.order;
-  useTitle(order ? `Order ${order.number}` : 'Order');
+  useTitle(order ? `Order ${order.number}` : data ? 'Order not found' : 'Order');
 
   // Settled while this page watched (Stripe's webhook): the course pages must ask for access again.
   const wasPending = useRef(false);

@@ -5,8 +5,8 @@ import { Link } from 'react-router';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LoadMore } from '../components/LoadMore';
 import { PageSkeleton } from '../components/Skeleton';
-import { OrdersQuery } from '../graphql/operations';
-import { formatDate, ORDER_STATUS_LABELS } from '../lib/format';
+import { OrdersQuery } from '@learncraft/operations';
+import { formatDate, ORDER_STATUS_LABELS } from '@learncraft/operations/format';
 import { orderPath } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
 

@@ -7,8 +7,8 @@ import { useState, type FormEvent } from 'react';
 import { ErrorState } from '../components/ErrorState';
 import { PageSkeleton } from '../components/Skeleton';
 import { TableHead } from '../components/TableHead';
-import type { MoneyFieldsFragment } from '../graphql/generated/graphql';
-import { PayoutsReportQuery } from '../graphql/operations';
+import type { MoneyFieldsFragment } from '@learncraft/operations/types';
+import { PayoutsReportQuery } from '@learncraft/operations';
 import { useTitle } from '../lib/useTitle';
 import { formText } from './authForm';
 

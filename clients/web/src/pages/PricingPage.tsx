@@ -8,9 +8,9 @@ import { useSession } from '../auth/SessionContext';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { INTERVAL_WORDS } from '../components/PurchaseActions';
 import { CardGridSkeleton } from '../components/Skeleton';
-import type { PlanSubscriptionFieldsFragment } from '../graphql/generated/graphql';
-import { PlanSubscriptionCancelMutation, PlanSubscriptionQuery, PlansQuery } from '../graphql/operations';
-import { formatDate } from '../lib/format';
+import type { PlanSubscriptionFieldsFragment } from '@learncraft/operations/types';
+import { PlanSubscriptionCancelMutation, PlanSubscriptionQuery, PlansQuery } from '@learncraft/operations';
+import { formatDate } from '@learncraft/operations/format';
 import { checkoutPath } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
 
@@ -20,6 +20,8 @@ export default function PricingPage() {
   const plans = useQuery(PlansQuery);
   const subscription = useQuery(PlanSubscriptionQuery, { skip: session.status !== 'signedIn' });
   const current = subscription.data?.me?.planSubscription ?? null;
+  const personal = plans.data?.plans.filter((plan) => !plan.perSeat);
+  const team = plans.data?.plans.filter((plan) => plan.perSeat) ?? [];
 
   return (
     <div className="page">
@@ -34,11 +36,11 @@ export default function PricingPage() {
           onRetry={() => plans.refetch()}
           title="The plans could not be loaded"
         />
-      ) : plans.data?.plans.length === 0 ? (
+      ) : personal?.length === 0 ? (
         <EmptyState title="No plans are on sale right now" />
       ) : (
         <ul className="plan-list">
-          {plans.data?.plans.map((plan) => (
+          {personal?.map((plan) => (
             <li key={plan.id} className="card plan-card">
               <div className="card-body">
                 <h2>{plan.name}</h2>
@@ -63,6 +65,21 @@ export default function PricingPage() {
           ))}
         </ul>
       )}
+      {team.map((plan) => (
+        <section key={plan.id} className="card plan-card" aria-labelledby={`team-${plan.id}`}>
+          <div className="card-body">
+            <h2 id={`team-${plan.id}`}>{plan.name}</h2>
+            <p className="price">
+              {plan.price.formatted}
+              <span className="per"> per seat / {INTERVAL_WORDS[plan.interval]}</span>
+            </p>
+            <p>{plan.description}</p>
+            <Link className="button secondary" to="/organizations">
+              Buy seats for your organization
+            </Link>
+          </div>
+        </section>
+      ))}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 /** Choose a new password with the token from a reset mail (`/reset-password?token=…`). */
 import { useMutation } from '@apollo/client';
 import { Link, useSearchParams } from 'react-router';
-import { PasswordResetCompleteMutation } from '../graphql/operations';
+import { PasswordResetCompleteMutation } from '@learncraft/operations';
 import { useTitle } from '../lib/useTitle';
 import { Field, fieldError, formErrors, formText } from './authForm';
 

@@ -10,9 +10,9 @@ import { CourseCard } from '../components/CourseCard';
 import { EmptyState, ErrorState } from '../components/ErrorState';
 import { LoadMore } from '../components/LoadMore';
 import { CardGridSkeleton } from '../components/Skeleton';
-import type { CourseFilter, CourseLevel } from '../graphql/generated/graphql';
-import { CategoriesQuery, CourseListQuery, CourseSearchQuery } from '../graphql/operations';
-import { LEVEL_LABELS, languageName } from '../lib/format';
+import type { CourseFilter, CourseLevel } from '@learncraft/operations/types';
+import { CategoriesQuery, CourseListQuery, CourseSearchQuery } from '@learncraft/operations';
+import { LEVEL_LABELS, languageName } from '@learncraft/operations/format';
 import { useTitle } from '../lib/useTitle';
 
 const PAGE_SIZE = 12;

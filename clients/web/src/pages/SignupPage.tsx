@@ -2,7 +2,7 @@
 import { useApolloClient, useMutation } from '@apollo/client';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { useSession, useSessionManager } from '../auth/SessionContext';
-import { UserRegisterMutation } from '../graphql/operations';
+import { UserRegisterMutation } from '@learncraft/operations';
 import { safeNext } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
 import { Field, formText, fieldError, formErrors } from './authForm';

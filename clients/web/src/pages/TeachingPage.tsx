@@ -13,15 +13,15 @@ import type {
   CouponFieldsFragment,
   MoneyFieldsFragment,
   TeachingQuery as TeachingData,
-} from '../graphql/generated/graphql';
+} from '@learncraft/operations/types';
 import {
   CouponCreateMutation,
   CouponDeactivateMutation,
   CoursePriceSetMutation,
   TeachingQuery,
-} from '../graphql/operations';
-import { formatDate } from '../lib/format';
-import { amountText, parseAmount } from '../lib/money';
+} from '@learncraft/operations';
+import { formatDate } from '@learncraft/operations/format';
+import { amountText, parseAmount } from '@learncraft/operations/money';
 import { coursePath } from '../lib/paths';
 import { useTitle } from '../lib/useTitle';
 import { fieldError, FieldMessage, FormMessages, formText, type FormUserError } from './authForm';

@@ -2,49 +2,16 @@
  * Shared pieces of the log-in, sign-up and password-reset forms: field errors from `userErrors`,
  * and the "try again in …" message of a RATE_LIMITED error.
  */
-import type { ApolloError } from '@apollo/client';
 import type { Ref } from 'react';
-import { retryDelay } from '../lib/format';
+import { formErrors, type FormUserError } from '@learncraft/operations/errors';
 
-export interface FormUserError {
-  code: string;
-  message: string;
-  field?: string[] | null;
-}
+// The userError helpers live in the shared operations package (the mobile app uses them too).
+export { fieldError, formErrors, rateLimitMessage, type FormUserError } from '@learncraft/operations/errors';
 
 /** A text field of a submitted form ('' when absent). */
 export function formText(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === 'string' ? value : '';
-}
-
-/**
- * The message for one input field, if any: the last name of its path, so `["input", "email"]` and
- * a nested `["input", "payment", "testCard", "number"]` both name their field.
- */
-export function fieldError(errors: readonly FormUserError[] | undefined, name: string): string | undefined {
-  return errors?.find((error) => error.field && error.field.length > 1 && error.field.at(-1) === name)
-    ?.message;
-}
-
-/** Messages not tied to a field. */
-export function formErrors(errors: readonly FormUserError[] | undefined): string[] {
-  return (
-    errors?.filter((error) => !error.field || error.field.length < 2).map((error) => error.message) ?? []
-  );
-}
-
-/**
- * "Too many attempts — try again in 2 min" for a RATE_LIMITED error (`lead` names what there were
- * too many of); null for anything else.
- */
-export function rateLimitMessage(error: ApolloError | undefined, lead = 'Too many attempts'): string | null {
-  const limited = error?.graphQLErrors.find((entry) => entry.extensions?.code === 'RATE_LIMITED');
-  if (!limited) return null;
-  const seconds = limited.extensions?.retryAfterSeconds;
-  return typeof seconds === 'number'
-    ? `${lead} — try again in ${retryDelay(seconds)}.`
-    : `${lead} — try again later.`;
 }
 
 export function Field(props: {

@@ -10,12 +10,12 @@ import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { createCache } from '../../src/cache';
-import type { CheckoutCreateMutationVariables } from '../../src/graphql/generated/graphql';
+import type { CheckoutCreateMutationVariables } from '@learncraft/operations/types';
 import {
   CheckoutCreateMutation,
   CheckoutQuoteQuery,
   CourseEnrollMutation,
-} from '../../src/graphql/operations';
+} from '@learncraft/operations';
 import CheckoutPage from '../../src/pages/CheckoutPage';
 import { COURSE_ID, courseLine, order, usd, userError } from './commerceFixtures';
 

@@ -11,8 +11,8 @@ import { MemoryRouter, Route, Routes } from 'react-router';
 import { SessionContext } from '../../src/auth/SessionContext';
 import { SessionManager } from '../../src/auth/session';
 import { createCache } from '../../src/cache';
-import type { AccessReason } from '../../src/graphql/generated/graphql';
-import { CoursePageQuery } from '../../src/graphql/operations';
+import type { AccessReason } from '@learncraft/operations/types';
+import { CoursePageQuery } from '@learncraft/operations';
 import CoursePage from '../../src/pages/CoursePage';
 import { COURSE_ID, COURSE_SLUG, paidCourse, plansMock, syllabusLesson, usd } from './commerceFixtures';
 
@@ -81,6 +81,7 @@ describe('CoursePage actions by access', () => {
   it('offers Enroll on a free course, with no price, preview or lock', async () => {
     renderCourse([coursePageMock(null, 'FREE', true)]);
     await screen.findByRole('heading', { level: 1, name: 'Advanced TypeScript Types' });
+    expect(document.title).toBe('Advanced TypeScript Types — LearnCraft');
     expect(screen.getByRole('button', { name: 'Enroll' })).toBeTruthy();
     expect(box().textContent).toBe('Free for everyone. Track your progress and earn completion.Enroll');
     expect(screen.queryByRole('link', { name: /^Buy/ })).toBeNull();

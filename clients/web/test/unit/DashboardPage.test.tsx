@@ -10,7 +10,7 @@ import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { createCache } from '../../src/cache';
 import { ProgressBar } from '../../src/components/ProgressBar';
-import { DashboardQuery, ProgressUpdatedSubscription } from '../../src/graphql/operations';
+import { DashboardQuery, ProgressUpdatedSubscription } from '@learncraft/operations';
 import DashboardPage from '../../src/pages/DashboardPage';
 
 describe('ProgressBar', () => {
@@ -145,7 +145,7 @@ describe('DashboardPage', () => {
     ).toBe('33');
     const next = within(card).getByRole('link', { name: 'Continue: Pods (at 1:05)' });
     expect(next.getAttribute('href')).toBe('/courses/kubernetes-basics/lessons/l2');
-    expect(document.title).toBe('My learning · LearnCraft');
+    expect(document.title).toBe('My learning — LearnCraft');
   });
 
   it('leaves out the position when the next lesson has not been started', async () => {

@@ -13,7 +13,7 @@ import { MemoryRouter } from 'react-router';
 import { createCache } from '../../src/cache';
 import { TutorProvider } from '../../src/components/tutor/TutorContext';
 import { TutorPanel } from '../../src/components/tutor/TutorPanel';
-import { LabHintRequestMutation } from '../../src/graphql/operations';
+import { LabHintRequestMutation } from '@learncraft/operations';
 import { LabSteps } from '../../src/pages/lesson/lab/LabSteps';
 import { LAB_SESSION_ID, labContent, labSession, labStep } from './fixtures';
 

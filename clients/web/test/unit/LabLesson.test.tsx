@@ -21,9 +21,9 @@ import {
   LabStartMutation,
   LabStepCheckMutation,
   LabStopMutation,
-} from '../../src/graphql/operations';
+} from '@learncraft/operations';
 import { LabLesson } from '../../src/pages/lesson/LabLesson';
-import { endTime } from '../../src/pages/lesson/lab/LabControls';
+import { endTime } from '@learncraft/operations/labWording';
 import type { LessonData } from '../../src/pages/lesson/types';
 import { LAB_SESSION_ID, LESSON_ID, labContent, labSession, labStep, lesson } from './fixtures';
 

@@ -9,7 +9,7 @@
 import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { LabSessionQuery } from '../../src/graphql/operations';
+import { LabSessionQuery } from '@learncraft/operations';
 import LabTerminal from '../../src/pages/lesson/lab/LabTerminal';
 import { mountTerminal } from '../../src/pages/lesson/lab/xtermAdapter';
 import { LAB_SESSION_ID, labSession } from './fixtures';

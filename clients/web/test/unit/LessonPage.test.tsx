@@ -9,7 +9,7 @@ import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { createCache } from '../../src/cache';
-import { LessonExtrasQuery, LessonPageQuery, LessonSummarizeMutation } from '../../src/graphql/operations';
+import { LessonExtrasQuery, LessonPageQuery, LessonSummarizeMutation } from '@learncraft/operations';
 import { canAuthorCourse } from '../../src/lib/roles';
 import LessonPage from '../../src/pages/LessonPage';
 import { LESSON_ID, labContent, labSession } from './fixtures';
@@ -91,6 +91,7 @@ describe('LessonPage with a lab lesson', () => {
   it("shows the viewer's session from the lesson query, and no Mark as complete", async () => {
     renderPage([lessonPageMock(labSession({ status: 'STOPPED' }))]);
     await screen.findByRole('heading', { level: 1, name: 'Files in practice' });
+    expect(document.title).toBe('Files in practice · The Linux Command Line — LearnCraft');
     expect(document.querySelector('.lab-status p')!.textContent).toBe(
       'Status: Stopped — You stopped this session; its sandbox has been deleted.',
     );

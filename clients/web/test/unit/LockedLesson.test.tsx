@@ -9,7 +9,7 @@ import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { render, screen } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { createCache } from '../../src/cache';
-import { LessonExtrasQuery, LessonPageQuery } from '../../src/graphql/operations';
+import { LessonExtrasQuery, LessonPageQuery } from '@learncraft/operations';
 import LessonPage from '../../src/pages/LessonPage';
 import { COURSE_ID, COURSE_SLUG, paidCourse, plansMock, syllabusLesson, usd } from './commerceFixtures';
 

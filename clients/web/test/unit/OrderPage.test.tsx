@@ -9,8 +9,8 @@ import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { createCache } from '../../src/cache';
-import type { OrderRefundMutationVariables } from '../../src/graphql/generated/graphql';
-import { OrderQuery, OrderRefundMutation } from '../../src/graphql/operations';
+import type { OrderRefundMutationVariables } from '@learncraft/operations/types';
+import { OrderQuery, OrderRefundMutation } from '@learncraft/operations';
 import OrderPage from '../../src/pages/OrderPage';
 import { ORDER_ID, order, usd } from './commerceFixtures';
 

@@ -10,7 +10,7 @@ import { MemoryRouter } from 'react-router';
 import { SessionContext } from '../../src/auth/SessionContext';
 import { SessionManager } from '../../src/auth/session';
 import { createCache } from '../../src/cache';
-import { PlanSubscriptionCancelMutation, PlanSubscriptionQuery } from '../../src/graphql/operations';
+import { PlanSubscriptionCancelMutation, PlanSubscriptionQuery } from '@learncraft/operations';
 import PricingPage from '../../src/pages/PricingPage';
 import { plansMock } from './commerceFixtures';
 

@@ -12,7 +12,7 @@ import {
   QuizDraftAcceptMutation,
   QuizDraftGenerateMutation,
   QuizDraftsQuery,
-} from '../../src/graphql/operations';
+} from '@learncraft/operations';
 import { QuizDrafts } from '../../src/pages/lesson/QuizDrafts';
 
 const LESSON_ID = 'lesson-quiz';

@@ -8,7 +8,7 @@
 import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { QuizSubmitMutation } from '../../src/graphql/operations';
+import { QuizSubmitMutation } from '@learncraft/operations';
 import { QuizLesson } from '../../src/pages/lesson/QuizLesson';
 import type { LessonData, QuizContentData } from '../../src/pages/lesson/types';
 import { LESSON_ID, lesson, quizContent } from './fixtures';

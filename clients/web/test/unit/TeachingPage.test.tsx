@@ -13,7 +13,7 @@ import {
   CouponDeactivateMutation,
   CoursePriceSetMutation,
   TeachingQuery,
-} from '../../src/graphql/operations';
+} from '@learncraft/operations';
 import TeachingPage from '../../src/pages/TeachingPage';
 import { COURSE_ID, ORDER_ID, paidCourse, usd } from './commerceFixtures';
 

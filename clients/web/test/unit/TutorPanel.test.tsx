@@ -21,7 +21,7 @@ import {
   TutorConversationQuery,
   TutorConversationsQuery,
   TutorMessageRateMutation,
-} from '../../src/graphql/operations';
+} from '@learncraft/operations';
 
 const COURSE_ID = 'course-k8s';
 const LESSON_ID = 'lesson-intro';

@@ -8,7 +8,7 @@
  */
 import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { VideoProgressRecordMutation } from '../../src/graphql/operations';
+import { VideoProgressRecordMutation } from '@learncraft/operations';
 import { HEARTBEAT_MS, VideoLesson } from '../../src/pages/lesson/VideoLesson';
 import { LESSON_ID, lesson, videoContent } from './fixtures';
 import type { VideoContentData } from '../../src/pages/lesson/types';

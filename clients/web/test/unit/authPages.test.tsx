@@ -17,7 +17,7 @@ import {
   PasswordResetRequestMutation,
   SessionCreateMutation,
   UserRegisterMutation,
-} from '../../src/graphql/operations';
+} from '@learncraft/operations';
 import ForgotPasswordPage from '../../src/pages/ForgotPasswordPage';
 import LoginPage from '../../src/pages/LoginPage';
 import ResetPasswordPage from '../../src/pages/ResetPasswordPage';

@@ -1,6 +1,6 @@
 /** Commerce data in the shapes the operations ask for (with __typename, as the cache needs), for page tests. */
 import type { MockedResponse } from '@apollo/client/testing';
-import { PlansQuery } from '../../src/graphql/operations';
+import { PlansQuery } from '@learncraft/operations';
 
 export const COURSE_ID = 'c0ffee00-0000-4000-8000-000000000079';
 export const COURSE_SLUG = 'advanced-typescript-types';
@@ -79,6 +79,7 @@ export const plansMock: MockedResponse = {
           name: 'All-access monthly',
           description: 'Every paid course, billed monthly.',
           interval: 'MONTH',
+          perSeat: false,
           price: usd(1900),
         },
         {
@@ -88,6 +89,7 @@ export const plansMock: MockedResponse = {
           name: 'All-access yearly',
           description: 'Every paid course, billed yearly.',
           interval: 'YEAR',
+          perSeat: false,
           price: usd(19000),
         },
       ],

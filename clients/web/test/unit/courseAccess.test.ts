@@ -1,7 +1,7 @@
 /** A purchase or refund makes the cache forget the viewer's access, so the pages ask again. */
 import { gql } from '@apollo/client';
 import { createCache } from '../../src/cache';
-import { forgetOrderAccess } from '../../src/lib/courseAccess';
+import { forgetOrderAccess } from '@learncraft/operations/courseAccess';
 
 const COURSE = gql`
   query Course($id: ID!) {

@@ -1,5 +1,5 @@
 /** Display helpers: clock times, durations, retry delays, level labels and language names. */
-import { clock, duration, languageName, LEVEL_LABELS, retryDelay } from '../../src/lib/format';
+import { clock, duration, languageName, LEVEL_LABELS, retryDelay } from '@learncraft/operations/format';
 
 describe('clock', () => {
   it.each([

@@ -1,5 +1,5 @@
 /** Prices typed as decimal text become integer minor units, and back, without a float in between. */
-import { amountText, MAX_AMOUNT, minorDigits, parseAmount } from '../../src/lib/money';
+import { amountText, MAX_AMOUNT, minorDigits, parseAmount } from '@learncraft/operations/money';
 
 describe('parseAmount', () => {
   it.each([

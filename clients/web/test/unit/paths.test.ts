@@ -1,6 +1,7 @@
 /** App paths, the log-in return path, the post-log-in redirect guard, checkout items and HLS detection. */
 import {
   checkoutItemParam,
+  checkoutOrganizationParam,
   checkoutPath,
   citationPath,
   coursePath,
@@ -98,6 +99,24 @@ describe('checkout paths', () => {
     expect(checkoutPath({ planId: 'p1' })).toBe('/checkout?plan=p1');
     expect(checkoutItemParam(new URLSearchParams('course=c%201'))).toEqual({ courseId: 'c 1' });
     expect(checkoutItemParam(new URLSearchParams('plan=p1'))).toEqual({ planId: 'p1' });
+  });
+
+  it('names a team plan with its seats and organization, and reads them back', () => {
+    expect(checkoutPath({ planId: 'team', seats: 10 }, 'org 1')).toBe(
+      '/checkout?plan=team&seats=10&organization=org+1',
+    );
+    const search = new URLSearchParams('plan=team&seats=10&organization=org%201');
+    expect(checkoutItemParam(search)).toEqual({ planId: 'team', seats: 10 });
+    expect(checkoutOrganizationParam(search)).toBe('org 1');
+    expect(checkoutOrganizationParam(new URLSearchParams('plan=team'))).toBeNull();
+  });
+
+  it.each(['0', '1001', '2.5', '-3', 'ten', ''])('reads %p seats as nothing to check out', (seats) => {
+    expect(checkoutItemParam(new URLSearchParams(`plan=team&seats=${seats}`))).toBeNull();
+  });
+
+  it('reads seats of a course as nothing to check out', () => {
+    expect(checkoutItemParam(new URLSearchParams('course=c1&seats=3'))).toBeNull();
   });
 
   it('reads neither, or both, as nothing to check out', () => {

@@ -6,7 +6,7 @@
  * leaves behind. The gateway is a stubbed `fetch`.
  */
 import { REFRESH_TOKEN_KEY, SessionManager, type SessionState } from '../../src/auth/session';
-import type { SessionFieldsFragment } from '../../src/graphql/generated/graphql';
+import type { SessionFieldsFragment } from '@learncraft/operations/types';
 
 const URL = 'https://learncraft.example/graphql';
 const NOW = Date.parse('2030-01-01T12:00:00.000Z');

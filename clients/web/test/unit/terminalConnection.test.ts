@@ -7,7 +7,7 @@
  * every reconnect, back-off after a drop, no reconnect once the session has ended).
  */
 import { waitFor } from '@testing-library/react';
-import { TerminalConnection, type ConnectionState } from '../../src/pages/lesson/lab/terminalConnection';
+import { TerminalConnection, type ConnectionState } from '@learncraft/operations/terminal';
 import { FakeTerminal, startTerminalServer, type TerminalServer } from './terminalServer';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

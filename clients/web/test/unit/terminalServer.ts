@@ -9,7 +9,7 @@
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type * as WsModule from 'ws';
-import type { TerminalAdapter, TerminalSize } from '../../src/pages/lesson/lab/terminalConnection';
+import type { TerminalAdapter, TerminalSize } from '@learncraft/operations/terminal';
 
 const ws = jest.requireActual<typeof WsModule>(join(dirname(require.resolve('ws/package.json')), 'index.js'));
 

@@ -1,5 +1,5 @@
 /** Tutor messages in the shape of TutorMessageFields, for the tutor's unit tests. */
-import type { TutorMessageData } from '../../src/components/tutor/thread';
+import type { TutorMessageData } from '@learncraft/operations/tutorThread';
 
 export const CONVERSATION_ID = '7d0c1a52-0000-4000-8000-00000000c0a1';
 

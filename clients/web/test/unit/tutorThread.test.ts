@@ -3,7 +3,7 @@
  * whole, a conversation opened mid-reply follows that reply, and a hint from another conversation
  * opens it.
  */
-import { EMPTY_THREAD, threadReducer, type TutorThread } from '../../src/components/tutor/thread';
+import { EMPTY_THREAD, threadReducer, type TutorThread } from '@learncraft/operations/tutorThread';
 import { CONVERSATION_ID, learnerQuestion, podsCitation, tutorMessage } from './tutorFixtures';
 
 const asked = (): TutorThread =>

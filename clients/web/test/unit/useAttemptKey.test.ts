@@ -1,5 +1,5 @@
 /** Idempotency keys: version-4 uuids, with or without `crypto.randomUUID` (absent outside secure contexts). */
-import { newKey } from '../../src/lib/useAttemptKey';
+import { newKey } from '@learncraft/operations/attemptKey';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

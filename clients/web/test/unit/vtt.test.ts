@@ -1,5 +1,5 @@
 /** The WebVTT reader behind the video transcript: timings, tags, entities and malformed cues. */
-import { parseVtt } from '../../src/lib/vtt';
+import { parseVtt } from '@learncraft/operations/vtt';
 
 describe('parseVtt', () => {
   it('reads each cue with its start, end and text, skipping the header and cue identifiers', () => {

@@ -5,14 +5,14 @@
  */
 import { createContext, useCallback, useContext, useMemo, useReducer, type ReactNode } from 'react';
 import { useSubscription } from '@apollo/client';
-import { TutorReplySubscription } from '../../graphql/operations';
+import { TutorReplySubscription } from '@learncraft/operations';
 import {
   EMPTY_THREAD,
   threadReducer,
   type ThreadAction,
   type TutorMessageData,
   type TutorThread,
-} from './thread';
+} from '@learncraft/operations/tutorThread';
 
 export interface Tutor {
   thread: TutorThread;

@@ -6,46 +6,28 @@
  */
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import { useLazyQuery, useMutation, useQuery, type ApolloError } from '@apollo/client';
+import { useLazyQuery, useMutation, useQuery } from '@apollo/client';
 import {
   TutorAskMutation,
   TutorConversationQuery,
   TutorConversationsQuery,
   TutorMessageRateMutation,
-} from '../../graphql/operations';
-import type { TutorSourceKind } from '../../graphql/generated/graphql';
-import { clock } from '../../lib/format';
+} from '@learncraft/operations';
+import { clock } from '@learncraft/operations/format';
 import { citationPath } from '../../lib/paths';
 import { describeError } from '../ErrorState';
 import { Markdown } from '../Markdown';
-import { tutorErrorMessage } from './errors';
+import { askErrorMessage } from '@learncraft/operations/tutorErrors';
 import { useTutor, type Tutor } from './TutorContext';
-import { isWriting, type TutorMessageData } from './thread';
-
-export const QUESTION_MAX_LENGTH = 2000;
-const COMMENT_MAX_LENGTH = 1000;
-/** Conversations listed per page of the history. */
-const HISTORY_PAGE = 10;
-/** Hints get more specific up to this level. */
-const HINT_LEVELS = 3;
-
-const SOURCE_LABELS: Record<TutorSourceKind, string> = {
-  READING: 'reading',
-  TRANSCRIPT: 'video transcript',
-  LAB: 'lab',
-  QUIZ: 'quiz explanation',
-};
-
-/** What to tell the learner when tutorAsk did not take the question. */
-export function askErrorMessage(
-  userError: { code: string; message: string } | undefined,
-  error: ApolloError | undefined,
-): string | null {
-  if (userError?.code === 'NOT_ENROLLED') return 'Enrol to ask the tutor.';
-  if (userError) return userError.message;
-  if (!error) return null;
-  return tutorErrorMessage(error);
-}
+import {
+  COMMENT_MAX_LENGTH,
+  HINT_LEVELS,
+  HISTORY_PAGE,
+  isWriting,
+  QUESTION_MAX_LENGTH,
+  SOURCE_LABELS,
+  type TutorMessageData,
+} from '@learncraft/operations/tutorThread';
 
 export function TutorPanel({
   courseId,

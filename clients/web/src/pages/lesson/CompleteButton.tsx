@@ -1,6 +1,6 @@
 /** "Mark as complete" for readings, labs and videos; shows the completed state once done. */
 import { useMutation } from '@apollo/client';
-import { LessonCompleteMutation } from '../../graphql/operations';
+import { LessonCompleteMutation } from '@learncraft/operations';
 import type { LessonData } from './types';
 
 export function CompleteButton({

@@ -10,34 +10,15 @@ import { useMutation } from '@apollo/client';
 import { Markdown } from '../../components/Markdown';
 import { TutorPanel } from '../../components/tutor/TutorPanel';
 import { ProgressBar } from '../../components/ProgressBar';
-import type { LabSessionStatus } from '../../graphql/generated/graphql';
-import { LabStartMutation } from '../../graphql/operations';
+import { LabStartMutation } from '@learncraft/operations';
+import { ENDED_NOTES, STATUS_LABELS } from '@learncraft/operations/labWording';
 import { LabClock, LabControls } from './lab/LabControls';
 import { LabSteps } from './lab/LabSteps';
-import { ENDED_STATUSES, useLabSession, type LabSessionData } from './lab/useLabSession';
+import { ENDED_STATUSES, useLabSession, type LabSessionData } from '@learncraft/operations/useLabSession';
 import type { LabContentData, LessonPartProps } from './types';
 
 // xterm.js is large and needed only once a sandbox is READY: its own chunk.
 const LabTerminal = lazy(() => import('./lab/LabTerminal'));
-
-const STATUS_LABELS: Record<LabSessionStatus, string> = {
-  REQUESTED: 'Requested',
-  PROVISIONING: 'Preparing your sandbox',
-  READY: 'Ready',
-  STOPPING: 'Stopping',
-  STOPPED: 'Stopped',
-  COMPLETED: 'Completed',
-  EXPIRED: 'Expired',
-  FAILED: 'Failed',
-};
-
-/** What to say about a session that has ended, when the server gave no message of its own. */
-const ENDED_NOTES: Partial<Record<LabSessionStatus, string>> = {
-  STOPPED: 'You stopped this session; its sandbox has been deleted.',
-  COMPLETED: 'Every step passed: well done!',
-  EXPIRED: 'This session ran out of time; its sandbox has been deleted.',
-  FAILED: 'The sandbox could not be created or was lost.',
-};
 
 export function LabLesson({
   lesson,

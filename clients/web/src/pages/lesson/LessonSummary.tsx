@@ -4,9 +4,9 @@
  */
 import { useMutation } from '@apollo/client';
 import { Markdown } from '../../components/Markdown';
-import type { LessonKind, LessonSummaryFieldsFragment } from '../../graphql/generated/graphql';
-import { LessonSummarizeMutation } from '../../graphql/operations';
-import { tutorErrorMessage } from '../../components/tutor/errors';
+import type { LessonKind, LessonSummaryFieldsFragment } from '@learncraft/operations/types';
+import { LessonSummarizeMutation } from '@learncraft/operations';
+import { tutorErrorMessage } from '@learncraft/operations/tutorErrors';
 
 export function LessonSummary({
   lessonId,

@@ -8,14 +8,14 @@
 import { useId, useState } from 'react';
 import { useMutation, useQuery, type ApolloError } from '@apollo/client';
 import { describeError } from '../../components/ErrorState';
-import { tutorErrorMessage } from '../../components/tutor/errors';
-import type { QuizDraftFieldsFragment } from '../../graphql/generated/graphql';
+import { tutorErrorMessage } from '@learncraft/operations/tutorErrors';
+import type { QuizDraftFieldsFragment } from '@learncraft/operations/types';
 import {
   QuizDraftAcceptMutation,
   QuizDraftDiscardMutation,
   QuizDraftGenerateMutation,
   QuizDraftsQuery,
-} from '../../graphql/operations';
+} from '@learncraft/operations';
 import {
   acceptInput,
   chooseCorrect,

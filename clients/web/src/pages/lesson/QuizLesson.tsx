@@ -8,9 +8,9 @@
 import { useState } from 'react';
 import { useMutation } from '@apollo/client';
 import { Markdown } from '../../components/Markdown';
-import type { QuizProgressFieldsFragment } from '../../graphql/generated/graphql';
-import { QuizSubmitMutation } from '../../graphql/operations';
-import { useSecondsUntil } from '../../lib/useSecondsUntil';
+import type { QuizProgressFieldsFragment } from '@learncraft/operations/types';
+import { QuizSubmitMutation } from '@learncraft/operations';
+import { useSecondsUntil } from '@learncraft/operations/useSecondsUntil';
 import type { LessonPartProps, QuizContentData } from './types';
 
 type QuizStanding = NonNullable<QuizProgressFieldsFragment['quiz']>;

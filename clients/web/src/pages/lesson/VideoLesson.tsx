@@ -14,9 +14,9 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
-import { VideoProgressRecordMutation } from '../../graphql/operations';
-import { clock } from '../../lib/format';
-import { parseVtt } from '../../lib/vtt';
+import { VideoProgressRecordMutation } from '@learncraft/operations';
+import { clock } from '@learncraft/operations/format';
+import { parseVtt } from '@learncraft/operations/vtt';
 import { useVideoSource } from '../../lib/useVideoSource';
 import { CompleteButton } from './CompleteButton';
 import type { LessonPartProps, VideoContentData } from './types';

@@ -3,7 +3,7 @@
  * kept, in draft order, as edited. The server's userErrors point into the sent list
  * (`["input", "questions", "<index>", ...]`), so they are mapped back to the draft's question ids.
  */
-import type { QuizDraftAcceptInput, QuizDraftFieldsFragment } from '../../graphql/generated/graphql';
+import type { QuizDraftAcceptInput, QuizDraftFieldsFragment } from '@learncraft/operations/types';
 
 export interface EditableOption {
   label: string;

@@ -1,5 +1,5 @@
 /** The shapes the lesson parts receive, narrowed from the LessonPage query. */
-import type { LessonPageQuery } from '../../graphql/generated/graphql';
+import type { LessonPageQuery } from '@learncraft/operations/types';
 
 type Course = NonNullable<LessonPageQuery['course']>;
 export type LessonData = NonNullable<Course['lesson']>;

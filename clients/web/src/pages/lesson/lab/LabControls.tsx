@@ -5,21 +5,11 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
-import { LabExtendMutation, LabResetMutation, LabStopMutation } from '../../../graphql/operations';
-import { clock } from '../../../lib/format';
-import { useSecondsUntil } from '../../../lib/useSecondsUntil';
-import type { LabSessionData, ServerDeadline } from './useLabSession';
-
-/** Warnings are shown from these many seconds before the end. */
-export const WARN_AT_SECONDS = { first: 300, last: 60 } as const;
-
-export function expiryWarning(secondsLeft: number): string | null {
-  if (secondsLeft <= WARN_AT_SECONDS.last)
-    return 'Less than 1 minute left: the sandbox will be deleted. Extend the session to keep working.';
-  if (secondsLeft <= WARN_AT_SECONDS.first)
-    return 'Less than 5 minutes left. Extend the session if you need more time.';
-  return null;
-}
+import { LabExtendMutation, LabResetMutation, LabStopMutation } from '@learncraft/operations';
+import { clock } from '@learncraft/operations/format';
+import { useSecondsUntil } from '@learncraft/operations/useSecondsUntil';
+import { CONTROL_FAILURES, endTime, expiryWarning } from '@learncraft/operations/labWording';
+import type { LabSessionData, ServerDeadline } from '@learncraft/operations/useLabSession';
 
 export function LabClock({
   session,
@@ -42,17 +32,6 @@ export function LabClock({
       </div>
     </>
   );
-}
-
-const FAILURES = {
-  stop: 'Stopping the lab failed. Please try again.',
-  reset: 'Resetting the lab failed. Please try again.',
-  extend: 'Extending the lab failed. Please try again.',
-} as const;
-
-/** "12:45 PM" (in the learner's locale): when the session ends. */
-export function endTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
 }
 
 export function LabControls({ session }: { session: LabSessionData }) {
@@ -113,7 +92,7 @@ export function LabControls({ session }: { session: LabSessionData }) {
       </p>
       {(userError || failed) && lastAction && (
         <p className="form-error" role="alert">
-          {userError?.message ?? FAILURES[lastAction]}
+          {userError?.message ?? CONTROL_FAILURES[lastAction]}
         </p>
       )}
     </div>

@@ -7,22 +7,15 @@
  */
 import { useMutation } from '@apollo/client';
 import { Markdown } from '../../../components/Markdown';
-import { tutorErrorMessage } from '../../../components/tutor/errors';
+import { tutorErrorMessage } from '@learncraft/operations/tutorErrors';
 import { useTutor } from '../../../components/tutor/TutorContext';
-import type { LabStepStatus } from '../../../graphql/generated/graphql';
-import { LabHintRequestMutation, LabStepCheckMutation } from '../../../graphql/operations';
+import { LabHintRequestMutation, LabStepCheckMutation } from '@learncraft/operations';
+import { STEP_STATUS, stepResult } from '@learncraft/operations/labWording';
 import type { LabContentData } from '../types';
-import type { LabSessionData } from './useLabSession';
+import type { LabSessionData } from '@learncraft/operations/useLabSession';
 
 type ContentStep = LabContentData['steps'][number];
 type SessionStep = LabSessionData['steps'][number];
-
-const STEP_STATUS: Record<LabStepStatus, { symbol: string; label: string }> = {
-  PENDING: { symbol: '○', label: 'Not checked yet' },
-  CHECKING: { symbol: '◌', label: 'Checking' },
-  PASSED: { symbol: '✓', label: 'Passed' },
-  FAILED: { symbol: '✗', label: 'Failed' },
-};
 
 export function LabSteps({
   steps,
@@ -64,14 +57,7 @@ function LabStep({
   const { symbol, label } = STEP_STATUS[status];
   const userError = checking.data?.labStepCheck.userErrors[0];
   const busy = checking.loading || status === 'CHECKING';
-  const result =
-    status === 'CHECKING'
-      ? 'Checking…'
-      : status === 'PASSED'
-        ? `Step ${number} passed.`
-        : status === 'FAILED'
-          ? `Step ${number} failed: see the output, fix it and check again.`
-          : '';
+  const result = stepResult(number, status);
 
   return (
     <li className={`lab-step step-${status.toLowerCase()}`}>

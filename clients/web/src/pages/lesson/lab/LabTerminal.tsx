@@ -5,32 +5,16 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useApolloClient } from '@apollo/client';
-import { LabSessionQuery } from '../../../graphql/operations';
+import { LabSessionQuery } from '@learncraft/operations';
 import {
   TerminalConnection,
   type ConnectionState,
   type TerminalConnectionOptions,
-} from './terminalConnection';
+} from '@learncraft/operations/terminal';
+import { describeConnection } from '@learncraft/operations/labWording';
 import { mountTerminal } from './xtermAdapter';
 
 export type RetryOptions = Pick<TerminalConnectionOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts'>;
-
-function describe(state: ConnectionState): string {
-  switch (state.kind) {
-    case 'connecting':
-      return 'Connecting to your sandbox…';
-    case 'open':
-      return 'Connected to your sandbox.';
-    case 'reconnecting':
-      return `The connection dropped. Reconnecting in ${Math.ceil(state.delayMs / 1000)} s…`;
-    case 'closed':
-      return state.reason === 'ended'
-        ? 'The terminal closed: the session has ended.'
-        : state.reason === 'notRunning'
-          ? 'The terminal closed: the session is not running.'
-          : 'The terminal could not reconnect.';
-  }
-}
 
 export default function LabTerminal({ sessionId, retry }: { sessionId: string; retry?: RetryOptions }) {
   const container = useRef<HTMLDivElement>(null);
@@ -67,7 +51,7 @@ export default function LabTerminal({ sessionId, retry }: { sessionId: string; r
   return (
     <section className="lab-terminal" aria-label="Terminal">
       <div className="terminal-status">
-        <p aria-live="polite">{describe(state)}</p>
+        <p aria-live="polite">{describeConnection(state)}</p>
         {state.kind === 'closed' && state.reason === 'gaveUp' && (
           <button type="button" className="button secondary" onClick={() => connection.current?.reconnect()}>
             Reconnect

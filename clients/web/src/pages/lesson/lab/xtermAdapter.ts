@@ -7,7 +7,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { createFocusEscape } from './focusEscape';
-import type { TerminalAdapter } from './terminalConnection';
+import type { TerminalAdapter } from '@learncraft/operations/terminal';
 
 export interface MountedTerminal extends TerminalAdapter {
   dispose(): void;
