@@ -15,6 +15,7 @@ import {
   createLogger,
   createTokenVerifier,
   loadSchemaFile,
+  Metrics,
   openDatabase,
   startSubgraph,
   type AccessChecker,
@@ -70,8 +71,10 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
   const { config } = options;
   const logger = options.logger ?? createLogger('catalog', config.LOG_LEVEL);
   const cleanup: (() => Promise<void>)[] = [];
+  // One set for the database and the server, so /metrics shows the queries each request runs.
+  const metrics = new Metrics();
   try {
-    const store = await openCourseStore(options, logger, cleanup);
+    const store = await openCourseStore(options, logger, cleanup, metrics);
     const searchIndex =
       options.searchIndex ?? (await createSearchIndex({ elasticsearchUrl: config.ELASTICSEARCH_URL }));
     if (!options.searchIndex) cleanup.push(() => searchIndex.close());
@@ -107,6 +110,7 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
       ready: () => store.ping(),
       verifier,
       logger,
+      metrics,
       context: (base) => ({
         ...base,
         courses: store,
@@ -166,6 +170,7 @@ async function openCourseStore(
   options: StartCatalogOptions,
   logger: Logger,
   cleanup: (() => Promise<void>)[],
+  metrics: Metrics,
 ): Promise<CourseStore> {
   const { config } = options;
   if (config.MONGODB_URL) {
@@ -181,6 +186,7 @@ async function openCourseStore(
         ? { url: config.DATABASE_URL }
         : { pgliteDir: join(config.DATA_DIR, 'catalog') },
       logger,
+      metrics,
     });
     const opened = db;
     cleanup.push(() => opened.close());

@@ -1,10 +1,11 @@
 /** The per-request context every resolver receives. */
-import type { Logger, RequestBase } from '@learncraft/kit';
+import type { Logger, OrganizationDirectory, RequestBase } from '@learncraft/kit';
 import { createLoaders, type Loaders } from './loaders';
 import type { AccessService } from './services/access';
 import type { CheckoutService } from './services/checkout';
 import type { CouponService } from './services/coupons';
 import type { RefundService } from './services/refunds';
+import type { SeatService } from './services/seats';
 import type { CatalogClient } from './stores/catalogClient';
 import type { CommerceStore } from './stores/commerceStore';
 
@@ -15,6 +16,9 @@ export interface CommerceServices {
   checkout: CheckoutService;
   refunds: RefundService;
   coupons: CouponService;
+  seats: SeatService;
+  /** identity's organizations: who may see an organization's seats. */
+  directory: OrganizationDirectory;
   logger: Logger;
   now: () => Date;
 }
@@ -32,6 +36,7 @@ export function createContext(base: RequestBase, services: CommerceServices): Co
       store: services.store,
       catalog: services.catalog,
       access: services.access,
+      seats: services.seats,
       subject,
     }),
   };

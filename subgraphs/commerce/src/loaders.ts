@@ -11,6 +11,7 @@ import {
 } from '@learncraft/kit';
 import DataLoader from 'dataloader';
 import type { AccessService } from './services/access';
+import type { OrganizationSeatsView, SeatService } from './services/seats';
 import type { CatalogClient } from './stores/catalogClient';
 import type { CommerceStore } from './stores/commerceStore';
 
@@ -18,10 +19,11 @@ export interface LoaderDeps {
   store: CommerceStore;
   catalog: CatalogClient;
   access: AccessService;
+  seats: SeatService;
   subject: AccessSubject | null;
 }
 
-export function createLoaders({ store, catalog, access, subject }: LoaderDeps) {
+export function createLoaders({ store, catalog, access, seats, subject }: LoaderDeps) {
   const course = keyedLoader(
     (ids: readonly string[]) => catalog.courses(ids),
     (row) => row.id,
@@ -61,6 +63,8 @@ export function createLoaders({ store, catalog, access, subject }: LoaderDeps) {
       (ids: readonly string[]) => store.refundsByOrders(ids),
       (row) => row.orderId,
     ),
+    /** Organization.seats by organization id. */
+    organizationSeats: new DataLoader<string, OrganizationSeatsView>((ids) => seats.seatsOf(ids)),
     coupon: keyedLoader(
       (ids: readonly string[]) => store.couponsByIds(ids),
       (row) => row.id,

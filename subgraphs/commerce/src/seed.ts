@@ -1,5 +1,6 @@
 /**
- * Seeding, idempotent. The plans are always ensured (they are part of the product). With
+ * Seeding, idempotent. The plans (two all-access ones and the per-seat team plan) are always
+ * ensured (they are part of the product). With
  * SEED_DEMO, also the WELCOME20 coupon and the demo prices: catalog's demo course ids are random,
  * so the prices are looked up by slug in the background, retrying with back-off until catalog
  * answers with the slugs (it starts and seeds in parallel), and never over a price that exists.
@@ -16,6 +17,7 @@ export const PLANS = [
     interval: 'MONTH' as const,
     amount: 1900,
     currency: 'USD',
+    perSeat: false,
   },
   {
     code: 'all-access-yearly',
@@ -24,8 +26,23 @@ export const PLANS = [
     interval: 'YEAR' as const,
     amount: 19000,
     currency: 'USD',
+    perSeat: false,
+  },
+  {
+    code: 'team-annual',
+    name: 'Team, yearly',
+    description:
+      "Seats for an organization's members, billed every year per seat: each seat holder learns every paid course.",
+    interval: 'YEAR' as const,
+    // Per seat and year.
+    amount: 15000,
+    currency: 'USD',
+    perSeat: true,
   },
 ];
+
+/** The code of the seeded team plan. */
+export const TEAM_PLAN_CODE = 'team-annual';
 
 export const DEMO_PRICES = [
   { slug: 'typescript-fundamentals', price: { amount: 4900, currency: 'USD' } },

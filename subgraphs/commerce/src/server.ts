@@ -10,6 +10,7 @@ import {
   createEventBus,
   ENTITLEMENT_CHANGED,
   createLogger,
+  createOrganizationDirectory,
   createTokenVerifier,
   databaseReady,
   loadSchemaFile,
@@ -22,6 +23,7 @@ import {
   type Database,
   type EventBus,
   type Logger,
+  type OrganizationDirectory,
   type RunningServer,
   type TokenVerifier,
 } from '@learncraft/kit';
@@ -39,6 +41,7 @@ import { CouponService } from './services/coupons';
 import { OutboxRelay } from './services/outbox';
 import { PaymentService } from './services/payments';
 import { RefundService } from './services/refunds';
+import { SeatService } from './services/seats';
 import { Sweeper } from './services/subscriptions';
 import { createHttpCatalogClient, type CatalogClient } from './stores/catalogClient';
 import { createCommerceStore, type CommerceStore } from './stores/commerceStore';
@@ -62,6 +65,8 @@ export interface StartCommerceOptions {
   catalog?: CatalogClient;
   progress?: ProgressClient;
   identity?: IdentityClient;
+  /** identity's organizations; otherwise over IDENTITY_INTERNAL_URL (contract 1 of issue 12). */
+  directory?: OrganizationDirectory;
   /** Injected ones are not closed. Otherwise Redis Streams when REDIS_URL is set, else HTTP push. */
   events?: EventBus;
   now?: () => Date;
@@ -114,6 +119,14 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       baseUrl: config.IDENTITY_INTERNAL_URL,
       secret: secret(),
       logger: logger.child('identity'),
+    });
+  const directory =
+    options.directory ??
+    createOrganizationDirectory({
+      service: 'identity',
+      baseUrl: config.IDENTITY_INTERNAL_URL,
+      secret: secret(),
+      logger: logger.child('organizations'),
     });
   const provider = options.provider ?? createProvider(config, now);
   const verifier =
@@ -171,7 +184,8 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
     await migrate(db, SUBGRAPH_NAME, MIGRATIONS_DIR, logger);
     await seedPlans(store, now());
     if (config.SEED_DEMO) await seedDemoCoupon(store, now());
-    const access = new AccessService({ store, courses: (ids) => catalog.courses(ids), now });
+    const access = new AccessService({ store, courses: (ids) => catalog.courses(ids), directory, now });
+    const seats = new SeatService({ store, directory, relay, now });
     const payments = new PaymentService({
       store,
       relay,
@@ -189,6 +203,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       now,
       checkoutExpiryMinutes: config.CHECKOUT_EXPIRY_MINUTES,
       webAppOrigin: new URL(config.WEB_APP_URL).origin,
+      directory,
     });
     const refunds = new RefundService({
       store,
@@ -203,7 +218,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       now,
     });
     const coupons = new CouponService({ store, now });
-    const services = { store, catalog, access, checkout, refunds, coupons, logger, now };
+    const services = { store, catalog, access, checkout, refunds, coupons, seats, directory, logger, now };
     const server = await startSubgraph<CommerceContext>({
       name: SUBGRAPH_NAME,
       typeDefs: loadSchemaFile(SCHEMA_PATH),
@@ -217,7 +232,12 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       metrics,
       routes: {
         ...events.routes(),
-        ...internalRoutes({ access, secret: config.INTERNAL_API_SECRET }),
+        ...internalRoutes({
+          access,
+          seats,
+          secret: config.INTERNAL_API_SECRET,
+          logger: logger.child('internal'),
+        }),
         ...webhookRoutes({
           provider,
           payments,

@@ -303,9 +303,10 @@ describe.each(DATABASE_FLAVOURS)('checkout (%s)', (flavour) => {
     const { data } = await h.gql('{ plans { id code price { amount currency formatted } } }');
     expect(data?.plans.map((plan: any) => [plan.code, plan.price.formatted])).toEqual([
       ['all-access-monthly', '$19.00'],
+      ['team-annual', '$150.00'],
       ['all-access-yearly', '$190.00'],
     ]);
-    const [monthly, yearly] = data?.plans ?? [];
+    const [monthly, , yearly] = data?.plans ?? [];
     expect((await buy(h, learner.token, [{ planId: monthly.id }])).order.status).toBe('PAID');
     const again = await checkout(learner.token, { items: [{ planId: yearly.id }] });
     expect(again.data?.checkoutCreate.userErrors.map((error: any) => error.code)).toEqual([

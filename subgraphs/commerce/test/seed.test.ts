@@ -18,6 +18,12 @@ describe('seeding', () => {
         price: { amount: 1900, currency: 'USD' },
       },
       {
+        code: 'team-annual',
+        name: 'Team, yearly',
+        interval: 'YEAR',
+        price: { amount: 15000, currency: 'USD' },
+      },
+      {
         code: 'all-access-yearly',
         name: 'All-access yearly',
         interval: 'YEAR',
@@ -58,6 +64,6 @@ describe('seeding', () => {
     await h.server.seeded;
     expect((await h.server.store.pricesByCourses(['id-ts']))[0]?.amount).toBe(3900);
     expect(await h.count('SELECT count(*) AS n FROM commerce.coupons')).toBe(1);
-    expect(await h.count('SELECT count(*) AS n FROM commerce.plans')).toBe(2);
+    expect(await h.count('SELECT count(*) AS n FROM commerce.plans')).toBe(3);
   });
 });

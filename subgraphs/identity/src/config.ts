@@ -18,6 +18,62 @@ const ed25519PrivateKeyPem = z
     message: 'must be an Ed25519 private key in PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----")',
   });
 
+/** The webhook variables (spread into `identityConfigSchema`), and the dispatcher settings derived from them. */
+const ms = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const webhookEnv = {
+  /**
+   * Lets endpoints use http and private, loopback or link-local addresses. Only for development
+   * machines and tests (`npm start` and the e2e platform set it); production refuses them.
+   */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.stringbool().default(false),
+  /** Encrypts endpoints' signing secrets at rest (HKDF); without it, derived from the signing key. */
+  WEBHOOK_SECRET_KEY: z.string().min(32).optional(),
+  /** How often the dispatcher looks for due deliveries. */
+  WEBHOOK_POLL_INTERVAL_MS: ms(10, 60_000, 1_000),
+  /** How long one delivery attempt may take, answer included. */
+  WEBHOOK_TIMEOUT_MS: ms(100, 60_000, 10_000),
+  /** The first retry's delay; each further one doubles, up to WEBHOOK_RETRY_MAX_MS. */
+  WEBHOOK_RETRY_BASE_MS: ms(1, 3_600_000, 30_000),
+  WEBHOOK_RETRY_MAX_MS: ms(1, 86_400_000, 3_600_000),
+  /** A delivery still failing this long after it was queued is FAILED. */
+  WEBHOOK_GIVE_UP_AFTER_MS: ms(1, 7 * 86_400_000, 86_400_000),
+  /** Deliveries in flight at once per process. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /**
+   * How long a claimed delivery is held by one process; a process that dies mid-delivery leaves
+   * it to another after this. Never shorter than the timeout plus 5 s.
+   */
+  WEBHOOK_LEASE_MS: ms(1, 3_600_000, 60_000),
+};
+
+export interface WebhookSettings {
+  allowPrivateUrls: boolean;
+  pollIntervalMs: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  giveUpAfterMs: number;
+  concurrency: number;
+  leaseMs: number;
+}
+
+type WebhookEnv = z.infer<z.ZodObject<typeof webhookEnv>>;
+
+export function webhookSettings(config: WebhookEnv): WebhookSettings {
+  return {
+    allowPrivateUrls: config.WEBHOOK_ALLOW_PRIVATE_URLS,
+    pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    retryMaxMs: Math.max(config.WEBHOOK_RETRY_BASE_MS, config.WEBHOOK_RETRY_MAX_MS),
+    giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER_MS,
+    concurrency: config.WEBHOOK_CONCURRENCY,
+    leaseMs: Math.max(config.WEBHOOK_LEASE_MS, config.WEBHOOK_TIMEOUT_MS + 5_000),
+  };
+}
+
 export const identityConfigSchema = z.object({
   ...subgraphEnv,
   PORT: port(4001),
@@ -46,6 +102,9 @@ export const identityConfigSchema = z.object({
   /** Mail goes out over SMTP when set (`smtp://user:pass@host:587`); else into `<DATA_DIR>/mail/`. */
   SMTP_URL: optionalUrl,
   MAIL_FROM: z.string().min(3).default('LearnCraft <no-reply@learncraft.dev>'),
+  /** Lifetime of the token an API key is exchanged for at the gateway (never past the key's end). */
+  API_KEY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(300),
+  ...webhookEnv,
 });
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

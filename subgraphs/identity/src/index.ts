@@ -20,9 +20,10 @@ export {
   type SigningKey,
 } from './keys';
 export { createTestTokenIssuer, type TestTokenIssuer } from './testing';
-export { seedDemoAccounts, type SeedOptions } from './seed';
-export { AccountService, type Session } from './accounts';
-export { IdentityErrorCode } from './domain/userErrors';
+export { seedDemoAccounts, seedDemoOrganization, DEMO_ORGANIZATION, type SeedOptions } from './seed';
+export { AccountService, type Session } from './services/accounts';
+export { IdentityErrorCode, OrganizationErrorCode, ApiKeyErrorCode } from './domain/userErrors';
+export { API_KEY_EXCHANGE_PATH, INVALID_API_KEY_ANSWER, type ApiKeyExchangeAnswer } from './internal';
 export {
   createStores,
   UserStore,

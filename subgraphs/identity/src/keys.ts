@@ -15,7 +15,14 @@ import {
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
-import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, type Role } from '@learncraft/kit';
+import {
+  API_KEY_TOKEN_KIND,
+  TOKEN_ALGORITHM,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  type ApiKeyPrincipal,
+  type Role,
+} from '@learncraft/kit';
 
 export interface SigningKey {
   /** RFC 7638 thumbprint of the public key; sent as the JWT `kid` header. */
@@ -128,6 +135,43 @@ export function createAccessTokenSigner(
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
       .setSubject(userId)
+      .setIssuedAt(issuedAtSeconds)
+      .setExpirationTime(expiresAtSeconds)
+      .setJti(randomUUID())
+      .sign(key.privateKey);
+    return { token, expiresAt: new Date(expiresAtSeconds * 1000) };
+  };
+}
+
+export type ApiKeyTokenSigner = (
+  apiKey: ApiKeyPrincipal,
+  options?: Pick<SignAccessTokenOptions, 'issuedAt' | 'ttlSeconds'>,
+) => Promise<AccessToken>;
+
+/**
+ * Signs the short-lived token an API key is exchanged for at the gateway: `sub` and `sid` are the
+ * key's id (revoking the key revokes its tokens like a sign-out), `kind: "api_key"`, `org` and a
+ * space-separated `scope`; no roles. Every subgraph verifies it like a person's token (kit auth).
+ */
+export function createApiKeyTokenSigner(
+  key: SigningKey,
+  defaults: { ttlSeconds: number },
+): ApiKeyTokenSigner {
+  return async (apiKey, options = {}) => {
+    const issuedAtSeconds = Math.floor((options.issuedAt ?? new Date()).getTime() / 1000);
+    const expiresAtSeconds = issuedAtSeconds + (options.ttlSeconds ?? defaults.ttlSeconds);
+    const claims = {
+      kind: API_KEY_TOKEN_KIND,
+      org: apiKey.organizationId,
+      scope: apiKey.scopes.join(' '),
+      roles: [],
+      sid: apiKey.id,
+    };
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject(apiKey.id)
       .setIssuedAt(issuedAtSeconds)
       .setExpirationTime(expiresAtSeconds)
       .setJti(randomUUID())

@@ -1,12 +1,14 @@
 /**
  * Starts the identity subgraph: opens (or takes) the database, applies migrations, loads the
  * signing key, seeds demo accounts when asked, opens the sign-in rate limiter (Redis or memory)
- * and the mailer (SMTP or files), and serves GraphQL, the public JWKS and the internal list of
- * revoked sessions.
+ * and the mailer (SMTP or files), and serves GraphQL, the public JWKS and the internal routes
+ * (revoked sessions and keys, users, organization members, the API key exchange); and
+ * organizations' webhooks (progress's learning events in, signed deliveries out).
  */
 import { join } from 'node:path';
 import type { JSONWebKeySet, JWK } from 'jose';
 import {
+  createConsumerEventBus,
   createLogger,
   createRateLimiter,
   createTokenVerifier,
@@ -17,20 +19,23 @@ import {
   startSubgraph,
   databaseReady,
   type Database,
+  type EventBus,
   type Logger,
-  type Metrics,
+  Metrics,
   type RateLimiter,
   type Role,
   type RunningServer,
   type TokenVerifier,
 } from '@learncraft/kit';
-import { AccountService } from './accounts';
+import { AccountService } from './services/accounts';
+import { ApiKeyService } from './services/apiKeys';
 import type { IdentityConfig } from './config';
 import type { IdentityContext } from './context';
 import { DEFAULT_PASSWORD_RESET_LIMITS, type LoginLimits } from './domain/loginLimits';
 import { internalRoutes } from './internal';
 import {
   createAccessTokenSigner,
+  createApiKeyTokenSigner,
   loadOrCreateSigningKey,
   refreshSuccessorSecret,
   signingKeyFromPem,
@@ -40,10 +45,18 @@ import {
 } from './keys';
 import { createLoaders } from './loaders';
 import { createMailer, type Mailer } from './mail';
-import { PasswordResetService } from './passwordResets';
+import { OrganizationService } from './services/organizations';
+import { PasswordResetService } from './services/passwordResets';
 import { resolvers } from './resolvers';
-import { seedDemoAccounts } from './seed';
+import { seedDemoAccounts, seedDemoOrganization } from './seed';
 import { createStores, type IdentityStores } from './stores';
+import { createWebhookRequest } from './resolvers/webhooks';
+import {
+  organizationAccessOf,
+  startWebhooks,
+  type HostResolver,
+  type RunningWebhooks,
+} from './services/webhooks';
 
 export const IDENTITY_MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -64,6 +77,12 @@ export interface IdentitySubgraphOptions {
   metrics?: Metrics;
   /** The clock for token issue and expiry decisions (tests move it). */
   now?: () => Date;
+  /** Where progress's learning events arrive (tests); otherwise Redis Streams or HTTP push. Not closed. */
+  events?: EventBus;
+  /** DNS for the webhook SSRF checks (tests). */
+  resolveHost?: HostResolver;
+  /** Whether the webhook dispatcher polls (default true; tests drive it). */
+  webhookDispatch?: boolean;
 }
 
 export interface RunningIdentitySubgraph extends RunningServer {
@@ -71,6 +90,7 @@ export interface RunningIdentitySubgraph extends RunningServer {
   readonly publicKeyPem: string;
   readonly jwks: JSONWebKeySet;
   readonly stores: IdentityStores;
+  readonly webhooks: RunningWebhooks;
   /** Resolves once every password-reset mail in flight has been handed to the mailer. */
   mailIdle(): Promise<void>;
   /** Mints an access token exactly as sign-in does (for tests of this and other subgraphs). */
@@ -87,6 +107,8 @@ export async function startIdentitySubgraph(
   const { config } = options;
   const logger = options.logger ?? createLogger('identity', config.LOG_LEVEL);
   const ownsDb = !options.db;
+  // One set for the database and the server, so /metrics shows the queries it runs.
+  const metrics = options.metrics ?? new Metrics();
   const ownsRateLimiter = !options.rateLimiter;
   const db =
     options.db ??
@@ -94,18 +116,22 @@ export async function startIdentitySubgraph(
       location: config.DATABASE_URL
         ? { url: config.DATABASE_URL }
         : { pgliteDir: join(config.DATA_DIR, 'identity') },
-      metrics: options.metrics,
+      metrics,
       logger,
     }));
 
   // Created inside the try, so a failed start closes what it opened.
   let rateLimiter: RateLimiter | undefined;
   let passwordResets: PasswordResetService | undefined;
+  let webhooks: RunningWebhooks | undefined;
+  const events = options.events ?? createConsumerEventBus(config, 'identity', logger);
   const mailer =
     options.mailer ??
     createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.DATA_DIR, logger });
   const closeOwned = async () => {
     await passwordResets?.idle();
+    await webhooks?.close();
+    if (!options.events) await events.close();
     if (!options.mailer) await mailer.close();
     if (ownsRateLimiter) await rateLimiter?.close();
     if (ownsDb) await db.close();
@@ -115,7 +141,10 @@ export async function startIdentitySubgraph(
     await migrate(db, 'identity', IDENTITY_MIGRATIONS_DIR, logger);
     const key = options.signingKey ?? (await resolveSigningKey(config));
     const stores = createStores(db.drizzle);
-    if (config.SEED_DEMO) await seedDemoAccounts(stores.users, { logger });
+    if (config.SEED_DEMO) {
+      await seedDemoAccounts(stores.users, { logger });
+      await seedDemoOrganization(stores, { logger });
+    }
 
     const signAccessToken = createAccessTokenSigner(key, { ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
     rateLimiter = options.rateLimiter ?? createRateLimiter(config.REDIS_URL);
@@ -140,6 +169,32 @@ export async function startIdentitySubgraph(
       now,
     });
     const resets = passwordResets;
+    const organizations = new OrganizationService({
+      stores,
+      mailer,
+      webAppUrl: config.WEB_APP_URL,
+      logger,
+      now,
+    });
+    const apiKeys = new ApiKeyService({
+      stores,
+      signApiKeyToken: createApiKeyTokenSigner(key, { ttlSeconds: config.API_KEY_TOKEN_TTL_SECONDS }),
+      tokenTtlSeconds: config.API_KEY_TOKEN_TTL_SECONDS,
+      now,
+    });
+    const running = await startWebhooks({
+      config,
+      db,
+      users: stores.users,
+      organizations: organizationAccessOf(stores.organizations),
+      secretKeyMaterial: config.WEBHOOK_SECRET_KEY ?? key.privateKey,
+      events,
+      logger: logger.child('webhooks'),
+      now,
+      resolve: options.resolveHost,
+      dispatch: options.webhookDispatch,
+    });
+    webhooks = running;
     const server = await startSubgraph<IdentityContext>({
       name: 'identity',
       typeDefs: loadSchemaFile(join(__dirname, 'schema.graphql')),
@@ -150,13 +205,16 @@ export async function startIdentitySubgraph(
       ready: databaseReady(db),
       verifier: options.verifier ?? createTokenVerifier({ publicKeyPem: key.publicKeyPem }),
       logger,
-      metrics: options.metrics,
+      metrics,
       context: (base) => ({
         ...base,
         stores,
         accounts,
         passwordResets: resets,
+        organizations,
+        apiKeys,
         loaders: createLoaders(stores),
+        webhooks: createWebhookRequest(running.service),
       }),
       routes: {
         [`GET ${JWKS_PATH}`]: (_req, res) =>
@@ -164,10 +222,14 @@ export async function startIdentitySubgraph(
         ...internalRoutes({
           sessions: stores.sessions,
           users: stores.users,
+          organizations: stores.organizations,
+          apiKeys: stores.apiKeys,
+          apiKeyService: apiKeys,
           secret: config.INTERNAL_API_SECRET,
           accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
           now,
         }),
+        ...events.routes(),
       },
       onClose: closeOwned,
     });
@@ -187,6 +249,7 @@ export async function startIdentitySubgraph(
       publicKeyPem: key.publicKeyPem,
       jwks: key.jwks,
       stores,
+      webhooks: running,
       mailIdle: () => resets.idle(),
       issueAccessToken: signAccessToken,
     };

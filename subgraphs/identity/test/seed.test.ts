@@ -1,6 +1,6 @@
 import { DEMO_ACCOUNTS } from '@learncraft/kit';
 import { DATABASE_FLAVOURS, type TestDatabase } from '@learncraft/kit/testing';
-import { seedDemoAccounts } from '../src/seed';
+import { DEMO_ORGANIZATION, seedDemoAccounts, seedDemoOrganization } from '../src/seed';
 import { createStores } from '../src/stores';
 import { verifyPassword } from '../src/passwords';
 import { createMigratedDatabase } from './helpers';
@@ -49,5 +49,25 @@ describe.each(DATABASE_FLAVOURS)('seedDemoAccounts on %s', (flavour) => {
     };
     expect(await seedDemoAccounts(users, { accounts: [demo] })).toEqual([]);
     expect(await users.byEmail('taken-demo@learncraft.dev')).toEqual(taken);
+  });
+
+  it('creates the demo organization Northwind Academy, owned by Ada with Lee as MEMBER, once', async () => {
+    const stores = createStores(database.db.drizzle);
+    expect(await seedDemoOrganization(stores)).toEqual({ created: true });
+    expect(await seedDemoOrganization(stores)).toEqual({ created: false });
+    expect(await stores.organizations.byId(DEMO_ORGANIZATION.id)).toMatchObject({
+      name: 'Northwind Academy',
+    });
+    const members = await stores.organizations.members(DEMO_ORGANIZATION.id, 100);
+    expect(members.map(({ userId, role }) => ({ userId, role }))).toEqual([
+      { userId: '00000000-0000-4000-8000-000000000003', role: 'OWNER' },
+      { userId: '00000000-0000-4000-8000-000000000001', role: 'MEMBER' },
+    ]);
+    expect(DEMO_ACCOUNTS.find((account) => account.id === members[0]!.userId)?.email).toBe(
+      'ada@learncraft.dev',
+    );
+    expect(DEMO_ACCOUNTS.find((account) => account.id === members[1]!.userId)?.email).toBe(
+      'learner@learncraft.dev',
+    );
   });
 });

@@ -20,6 +20,48 @@ export const TOKEN_ISSUER = 'learncraft-identity';
 export const TOKEN_AUDIENCE = 'learncraft';
 export const TOKEN_ALGORITHM = 'EdDSA';
 
+/**
+ * What an API key may do, as written in the docs, the key's token (`scope` claim, space-separated)
+ * and the SDL's `@apiKeyScope(scope:)`. The SDL enum `ApiKeyScope` names the same set in
+ * SCREAMING_CASE (`PROGRESS_READ` is `progress:read`).
+ */
+export const API_KEY_SCOPES = [
+  'catalog:read',
+  'members:read',
+  'members:write',
+  'enrollments:write',
+  'progress:read',
+  'webhooks:read',
+  'webhooks:write',
+] as const;
+export type ApiKeyScopeName = (typeof API_KEY_SCOPES)[number];
+
+/** `PROGRESS_READ` -> `progress:read`; null for anything that is not a scope. */
+export function scopeFromEnum(value: string): ApiKeyScopeName | null {
+  const name = value.toLowerCase().replace('_', ':');
+  return isScope(name) ? name : null;
+}
+
+/** `progress:read` -> `PROGRESS_READ`. */
+export function scopeToEnum(scope: ApiKeyScopeName): string {
+  return scope.replace(':', '_').toUpperCase();
+}
+
+export function isScope(value: unknown): value is ApiKeyScopeName {
+  return typeof value === 'string' && (API_KEY_SCOPES as readonly string[]).includes(value);
+}
+
+/** An organization's API key acting on a request: who it acts as and what it may do. */
+export interface ApiKeyPrincipal {
+  /** The key's id (also its token's `sub` and `sid`, so revoking the key revokes its tokens). */
+  id: string;
+  organizationId: string;
+  scopes: ApiKeyScopeName[];
+}
+
+/** The `kind` claim of a token identity mints for an API key (user tokens carry none). */
+export const API_KEY_TOKEN_KIND = 'api_key';
+
 /** The authenticated caller of a request, derived from a verified access token. */
 export interface Viewer {
   id: string;
@@ -28,6 +70,12 @@ export interface Viewer {
   expiresAt: number;
   /** The sign-in (refresh-token family) the token was issued for (`sid` claim), when it carries one. */
   sessionId?: string;
+  /**
+   * Set when the token was minted for an API key: the caller is the key (acting as its
+   * organization), not a person; `id` is then the key's id and `roles` is empty. Subgraphs see
+   * such a caller as `context.apiKey` with `context.viewer` null (server.ts).
+   */
+  apiKey?: ApiKeyPrincipal;
 }
 
 export interface TokenVerifier {
@@ -58,6 +106,12 @@ export function createTokenVerifier(source: VerifierSource): TokenVerifier {
         const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
         if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('claims');
         const sessionId = typeof payload.sid === 'string' ? { sessionId: payload.sid } : {};
+        if (payload.kind === API_KEY_TOKEN_KIND) {
+          if (typeof payload.org !== 'string' || typeof payload.scope !== 'string') throw new Error('claims');
+          const scopes = payload.scope.split(' ').filter(isScope);
+          const apiKey = { id: payload.sub, organizationId: payload.org, scopes };
+          return { id: payload.sub, roles: [], expiresAt: payload.exp, ...sessionId, apiKey };
+        }
         return { id: payload.sub, roles, expiresAt: payload.exp, ...sessionId };
       } catch {
         throw unauthenticated('The access token is invalid or has expired.');
@@ -86,6 +140,16 @@ export async function viewerFromAuthorization(
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <access token>".');
   return verifier.verify(match[1]);
+}
+
+/**
+ * The key must hold `scope` (FORBIDDEN otherwise, naming the scope in `extensions.requiredScope`).
+ * Returns the key, so callers can go on with its organization.
+ */
+export function requireApiKeyScope(apiKey: ApiKeyPrincipal, scope: ApiKeyScopeName): ApiKeyPrincipal {
+  if (!apiKey.scopes.includes(scope))
+    throw forbidden(`This API key lacks the scope ${scope}.`, { requiredScope: scope });
+  return apiKey;
 }
 
 export function requireViewer(viewer: Viewer | null): Viewer {

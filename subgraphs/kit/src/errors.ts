@@ -47,8 +47,10 @@ export function graphQLError(code: ErrorCode, message: string, extensions: Recor
 
 export const unauthenticated = (message = 'You must be signed in to do this.') =>
   graphQLError(ErrorCode.UNAUTHENTICATED, message);
-export const forbidden = (message = 'You are not allowed to do this.') =>
-  graphQLError(ErrorCode.FORBIDDEN, message);
+export const forbidden = (
+  message = 'You are not allowed to do this.',
+  extensions: Record<string, unknown> = {},
+) => graphQLError(ErrorCode.FORBIDDEN, message, extensions);
 export const notFound = (typename: string, id: string) =>
   graphQLError(ErrorCode.NOT_FOUND, `${typename} ${id} was not found.`, { typename, id });
 export const badUserInput = (message: string, field?: string) =>

@@ -1,9 +1,11 @@
 /** @learncraft/kit: the shared runtime every subgraph (and the gateway) builds on. */
 export * from './access';
 export * from './auth';
+export * from './apiKeys';
 export * from './cache';
 export * from './config';
 export * from './db';
+export * from './drainLoop';
 export * from './errors';
 export * from './events';
 export * from './http';
@@ -13,10 +15,12 @@ export * from './logger';
 export * from './metrics';
 export * from './pubsub';
 export * from './rateLimit';
+export * from './rateLimitStatus';
 export * from './relay';
 export * from './server';
 export * from './demo';
 export * from './process';
 export * from './limits';
 export * from './operations';
+export * from './organizations';
 export * from './scalars';

@@ -28,8 +28,9 @@ import {
 } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { viewerFromAuthorization, type TokenVerifier, type Viewer } from './auth';
-import { ErrorCode, maskUnexpectedErrors } from './errors';
+import { apiKeyOperationError, apiKeyScopesFromSdl, type ApiKeyFieldScopes } from './apiKeys';
+import { viewerFromAuthorization, type ApiKeyPrincipal, type TokenVerifier, type Viewer } from './auth';
+import { ErrorCode, maskUnexpectedErrors, unauthenticated } from './errors';
 import {
   apolloHandler,
   readBody,
@@ -62,13 +63,22 @@ import {
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
 import { operationResolutionPlugin } from './operations';
+import { RATE_LIMIT_HEADER, decodeRateLimitStatus, type RateLimitStatus } from './rateLimitStatus';
 
 export interface RequestBase {
+  /** The signed-in person; null when anonymous or when an API key sends the request. */
   viewer: Viewer | null;
+  /**
+   * The API key the request is sent with (acting as its organization); null otherwise. Root
+   * fields it may call are checked before execution (`@apiKeyScope`, apiKeys.ts).
+   */
+  apiKey: ApiKeyPrincipal | null;
   /** The raw `Authorization` header, so a subgraph can call another on the viewer's behalf. */
   authorization: string | null;
   /** The end client's address as the gateway saw it (null on WebSocket and for tooling). */
   clientAddress: string | null;
+  /** This request's rate-limit figures as the gateway computed them (`Query.rateLimit`); null when absent. */
+  rateLimit?: RateLimitStatus | null;
 }
 
 /** Who sent an operation: the gateway, or operator tooling with the internal secret. */
@@ -128,6 +138,7 @@ export async function startSubgraph<C extends BaseContext>(
   const requestTimeoutMs = config.REQUEST_TIMEOUT_MS;
   const limits = subgraphLimits(options.limits ?? DEFAULT_OPERATION_LIMITS);
   const listSizes = listSizesFromSdl(options.typeDefs);
+  const apiKeyScopes = apiKeyScopesFromSdl(options.typeDefs);
   const limitRules = operationLimitRules(limits);
   const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
   const formatError = maskUnexpectedErrors((error, correlationId) =>
@@ -153,35 +164,57 @@ export async function startSubgraph<C extends BaseContext>(
     if (route) return route(req, socket, head);
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
-  const wsCleanup = useServer<{ authorization?: string }, { viewer?: Viewer | null }>(
+  // One gateway connection multiplexes the subscriptions of many people: each `subscribe` carries
+  // its own token in `extensions.authorization`, verified here exactly as an HTTP request's header
+  // (a bad one refuses that subscription alone with UNAUTHENTICATED). A token in `connection_init`
+  // is the default for subscriptions that carry none (one connection per person, as before).
+  const wsCleanup = useServer<{ authorization?: unknown }, { viewers?: Map<string, SocketPrincipal> }>(
     {
       schema,
+      // A connection-wide token is checked up front, as before: a bad one is refused with 4403.
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        try {
-          ctx.extra.viewer = await viewerFromAuthorization(
-            typeof authorization === 'string' ? authorization : undefined,
-            verifier,
-          );
-          return true;
-        } catch {
-          return false;
-        }
+        const authorization = socketAuthorization(undefined, ctx.connectionParams);
+        if (!authorization) return true;
+        return viewerFromAuthorization(authorization, verifier).then(
+          () => true,
+          () => false,
+        );
       },
-      onSubscribe: (_ctx, _id, payload) => {
-        const errors = checkSocketOperation(schema, payload, limits, limitRules, listSizes);
-        return errors.length > 0 ? errors : undefined;
+      onSubscribe: async (ctx, id, payload) => {
+        const authorization = socketAuthorization(payload.extensions, ctx.connectionParams);
+        let viewer: Viewer | null;
+        try {
+          viewer = await viewerFromAuthorization(authorization, verifier);
+        } catch (error) {
+          const refused = error instanceof GraphQLError ? error : null;
+          return [refused ?? unauthenticated('The access token could not be verified.')];
+        }
+        const errors = checkSocketOperation(schema, payload, limits, limitRules, listSizes, {
+          apiKey: viewer?.apiKey ?? null,
+          scopes: apiKeyScopes,
+        });
+        if (errors.length > 0) return errors;
+        (ctx.extra.viewers ??= new Map()).set(id, { viewer, authorization });
       },
       // Events are masked like HTTP answers: an unexpected error never leaves with its message.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors
           ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
           : undefined,
-      context: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
+      // A subscription refused after onSubscribe (graphql-ws's own validation) never reaches
+      // `context`: its principal goes here instead of staying with the connection.
+      onError: (ctx, id) => {
+        ctx.extra.viewers?.delete(id);
+      },
+      onComplete: (ctx, id) => {
+        ctx.extra.viewers?.delete(id);
+      },
+      context: async (ctx, id) => {
+        const principal = ctx.extra.viewers?.get(id);
+        ctx.extra.viewers?.delete(id);
         return options.context({
-          viewer: ctx.extra.viewer ?? null,
-          authorization: typeof authorization === 'string' ? authorization : null,
+          ...principalOf(principal?.viewer ?? null),
+          authorization: principal?.authorization ?? null,
           clientAddress: null,
         });
       },
@@ -213,7 +246,7 @@ export async function startSubgraph<C extends BaseContext>(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationResolutionPlugin(),
-      subgraphGuardPlugin(limits, listSizes),
+      subgraphGuardPlugin(limits, listSizes, apiKeyScopes),
       {
         serverWillStart: () => Promise.resolve({ drainServer: async () => void (await wsCleanup.dispose()) }),
       },
@@ -229,10 +262,12 @@ export async function startSubgraph<C extends BaseContext>(
       const viewer = await viewerFromAuthorization(authorization, verifier);
       const caller = callerOf(req.headers);
       const address = req.headers[CLIENT_ADDRESS_HEADER];
+      const fromGateway = caller === 'gateway';
       const context = await options.context({
-        viewer,
+        ...principalOf(viewer),
         authorization,
-        clientAddress: caller === 'gateway' && typeof address === 'string' ? address : null,
+        clientAddress: fromGateway && typeof address === 'string' ? address : null,
+        rateLimit: fromGateway ? decodeRateLimitStatus(req.headers[RATE_LIMIT_HEADER]) : null,
       });
       return Object.assign(context, { [CALLER]: caller ?? 'gateway' });
     },
@@ -318,6 +353,28 @@ export async function startSubgraph<C extends BaseContext>(
   };
 }
 
+/** Who one socket subscription runs as, verified in `onSubscribe`. */
+interface SocketPrincipal {
+  viewer: Viewer | null;
+  authorization: string | null;
+}
+
+/** The subscription's own token (`extensions.authorization`), else the connection's. */
+function socketAuthorization(
+  extensions: Record<string, unknown> | null | undefined,
+  connectionParams: { authorization?: unknown } | undefined,
+): string | null {
+  const own = extensions?.authorization;
+  if (typeof own === 'string' && own.length > 0) return own;
+  const shared = connectionParams?.authorization;
+  return typeof shared === 'string' && shared.length > 0 ? shared : null;
+}
+
+/** A verified token's caller: a person (`viewer`) or an organization's API key (`apiKey`). */
+function principalOf(viewer: Viewer | null): Pick<RequestBase, 'viewer' | 'apiKey'> {
+  return viewer?.apiKey ? { viewer: null, apiKey: viewer.apiKey } : { viewer, apiKey: null };
+}
+
 /** Where a request's context carries its caller, for the plugins (Apollo copies contexts, symbols too). */
 const CALLER = Symbol('learncraft.caller');
 const callerOfContext = (context: object): Caller | undefined => (context as { [CALLER]?: Caller })[CALLER];
@@ -331,6 +388,7 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '_service']);
 function subgraphGuardPlugin<C extends BaseContext>(
   limits: OperationLimits,
   listSizes: ListSizes,
+  apiKeyScopes: ApiKeyFieldScopes,
 ): ApolloServerPlugin<C> {
   return {
     requestDidStart: () =>
@@ -347,14 +405,10 @@ function subgraphGuardPlugin<C extends BaseContext>(
               }),
             );
           }
-          const error = costLimitError(
-            schema,
-            document,
-            operation,
-            request.variables ?? {},
-            limits,
-            listSizes,
-          );
+          const { apiKey } = contextValue as Partial<RequestBase>;
+          const error =
+            (apiKey ? apiKeyOperationError(apiKey, document, operation, apiKeyScopes) : null) ??
+            costLimitError(schema, document, operation, request.variables ?? {}, limits, listSizes);
           return error ? Promise.reject(error) : Promise.resolve();
         },
       }),
@@ -378,6 +432,7 @@ function checkSocketOperation(
   limits: OperationLimits,
   limitRules: ReturnType<typeof operationLimitRules>,
   listSizes: ListSizes,
+  keys: { apiKey: ApiKeyPrincipal | null; scopes: ApiKeyFieldScopes },
 ): readonly GraphQLError[] {
   let document: DocumentNode;
   try {
@@ -395,6 +450,8 @@ function checkSocketOperation(
     (selection) => selection.kind === Kind.FIELD && INTROSPECTION_FIELDS.has(selection.name.value),
   );
   if (introspects) return [new GraphQLError('Introspection is available to operator tooling only.')];
+  const refused = keys.apiKey ? apiKeyOperationError(keys.apiKey, document, operation, keys.scopes) : null;
+  if (refused) return [refused];
   const cost = costLimitError(schema, document, operation, payload.variables ?? {}, limits, listSizes);
   return cost ? [cost] : [];
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { z } from 'zod';
 import {
   COURSE_ACCESS_PATH,
   courseAccessRequestSchema,
@@ -141,8 +142,22 @@ export interface FakeCommerce {
   revoke(userId: string, courseId: string): void;
   /** Answers every call with this status and a non-decision body until set back to null. */
   failWith: number | null;
+  /**
+   * Organization seats (`POST /internal/organization-seats/assign`, contract 3 of issue 12): the
+   * seats each organization bought (absent: 409 NO_SEATS). A holder keeps their seat; a new one
+   * takes one while any is left (409 SEATS_EXHAUSTED after). Membership is the caller's to check.
+   */
+  readonly seats: Map<string, number>;
+  /** Who holds a seat, per organization (delete a holder to free their seat). */
+  readonly seatHolders: Map<string, Set<string>>;
+  /** The bodies of the seat calls received, oldest first. */
+  readonly seatCalls: { organizationId: string; userId: string }[];
   close(): Promise<void>;
 }
+
+export const ORGANIZATION_SEATS_ASSIGN_PATH = '/internal/organization-seats/assign';
+
+const seatAssignBody = z.object({ organizationId: z.string().min(1), userId: z.string().min(1) });
 
 export async function serveFakeCommerce(options: { secret: string; paid?: string[] }): Promise<FakeCommerce> {
   const grants = new Map<string, string | null>();
@@ -159,9 +174,25 @@ export async function serveFakeCommerce(options: { secret: string; paid?: string
       expiresAt: null,
     };
   };
+  const seats = new Map<string, number>();
+  const seatHolders = new Map<string, Set<string>>();
+  const seatCalls: { organizationId: string; userId: string }[] = [];
+  const assignSeat = ({ organizationId, userId }: { organizationId: string; userId: string }) => {
+    const total = seats.get(organizationId);
+    if (total === undefined) return { status: 409, body: { error: 'NO_SEATS' } };
+    const holders = seatHolders.get(organizationId) ?? new Set<string>();
+    if (!holders.has(userId) && holders.size >= total)
+      return { status: 409, body: { error: 'SEATS_EXHAUSTED' } };
+    holders.add(userId);
+    seatHolders.set(organizationId, holders);
+    return { status: 200, body: { seats: { total, used: holders.size, available: total - holders.size } } };
+  };
   const fake = {
     calls,
     paid,
+    seats,
+    seatHolders,
+    seatCalls,
     failWith: null as number | null,
     grant: (userId: string, courseId: string, expiresAt?: string) =>
       void grants.set(`${userId}\0${courseId}`, expiresAt ?? null),
@@ -175,6 +206,19 @@ export async function serveFakeCommerce(options: { secret: string; paid?: string
         if (fake.failWith !== null) return Promise.resolve(sendJson(res, fake.failWith, { error: 'FAILED' }));
         const decisions = body.courseIds.map((courseId) => decide(body.userId, courseId));
         return Promise.resolve(sendJson(res, 200, { decisions }));
+      },
+    ),
+    [`POST ${ORGANIZATION_SEATS_ASSIGN_PATH}`]: internalJsonRoute(
+      {
+        secret: options.secret,
+        schema: seatAssignBody,
+        shape: '{"organizationId": string, "userId": string}',
+      },
+      (body, res) => {
+        seatCalls.push(body);
+        if (fake.failWith !== null) return Promise.resolve(sendJson(res, fake.failWith, { error: 'FAILED' }));
+        const answer = assignSeat(body);
+        return Promise.resolve(sendJson(res, answer.status, answer.body));
       },
     ),
   });

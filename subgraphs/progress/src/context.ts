@@ -1,12 +1,17 @@
 /** The per-request context every resolver receives. */
-import type { AccessChecker, Logger, PubSub, RequestBase } from '@learncraft/kit';
+import type { AccessChecker, Logger, OrganizationDirectory, PubSub, RequestBase } from '@learncraft/kit';
 import { createLoaders, type Loaders } from './loaders';
 import type { CatalogClient } from './stores/catalogClient';
+import type { SeatClient } from './stores/commerceClient';
 import type { ProgressStore } from './stores/progressStore';
 
 export interface ProgressStores {
   progress: ProgressStore;
   catalog: CatalogClient;
+  /** Who belongs to which organization (identity), asked afresh on every request. */
+  organizations: OrganizationDirectory;
+  /** Organization seats (commerce). */
+  seats: SeatClient;
 }
 
 export interface ProgressContext extends RequestBase {

@@ -21,3 +21,10 @@ export {
 export { createProgressStore, type ProgressStore, type EnrollmentRecord } from './stores/progressStore';
 export { progressTopic, type ProgressEventKind, type ProgressEventPayload } from './domain/events';
 export { gradeQuiz, type QuizKey, type QuizAnswer, type QuizGrade } from './domain/quiz';
+export { LEARNING_TOPIC, type LearningEvent, type LearningEventType } from './domain/learningEvents';
+export {
+  SEAT_ASSIGN_PATH,
+  type SeatClient,
+  type SeatCounts,
+  type SeatRefusal,
+} from './stores/commerceClient';

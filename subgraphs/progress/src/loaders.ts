@@ -4,12 +4,14 @@
  */
 import { groupedLoader, keyedLoader, pagedLoader } from '@learncraft/kit';
 import DataLoader from 'dataloader';
+import type { OrganizationDirectory, OrganizationMembership } from '@learncraft/kit';
 import type { CatalogClient } from './stores/catalogClient';
 import type { ProgressStore } from './stores/progressStore';
 
 export interface LoaderSources {
   progress: ProgressStore;
   catalog: CatalogClient;
+  organizations: OrganizationDirectory;
 }
 
 export interface UserCourseKey {
@@ -17,8 +19,12 @@ export interface UserCourseKey {
   courseId: string;
 }
 
-export function createLoaders({ progress, catalog }: LoaderSources) {
+export function createLoaders({ progress, catalog, organizations }: LoaderSources) {
   return {
+    /** An organization's current members, asked once per request however often it is listed. */
+    organizationMembers: new DataLoader<string, OrganizationMembership[]>((organizationIds) =>
+      Promise.all(organizationIds.map((id) => organizations.members(id))),
+    ),
     enrollment: keyedLoader(
       (ids: readonly string[]) => progress.enrollmentsByIds(ids),
       (row) => row.id,

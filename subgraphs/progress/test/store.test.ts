@@ -30,6 +30,7 @@ describe.each(DATABASE_FLAVOURS)('progress store on %s', (flavour) => {
       enrolledAt: at(1),
       completedAt: null,
       lastActivityAt: at(1),
+      updatedAt: at(1),
     });
   });
 
@@ -90,6 +91,7 @@ describe.each(DATABASE_FLAVOURS)('progress store on %s', (flavour) => {
         passed: true,
         answers: [{ questionId: 'q', optionIds: ['o'] }],
         results: [],
+        idempotencyKey: null,
       },
     });
     expect(second.enrollment).toMatchObject({ lastActivityAt: at(7), completedAt: at(7) });
@@ -114,7 +116,7 @@ describe.each(DATABASE_FLAVOURS)('progress store on %s', (flavour) => {
         at: at(5),
         courseLessonIds: ['l1'],
         next: () => ({ status: 'COMPLETED', positionSeconds: -1, completedAt: at(5) }),
-        attempt: { scorePercent: 0, passed: false, answers: [], results: [] },
+        attempt: { scorePercent: 0, passed: false, answers: [], results: [], idempotencyKey: null },
       }),
     ).rejects.toThrow();
     expect(await store.lessonProgressByEnrollments([enrollment.id])).toEqual([]);
@@ -138,5 +140,36 @@ describe.each(DATABASE_FLAVOURS)('progress store on %s', (flavour) => {
     );
     const [row] = await store.lessonProgressByEnrollments([enrollment.id]);
     expect([row?.positionSeconds, row?.status]).toEqual([80, 'IN_PROGRESS']);
+  });
+
+  it('concurrent quiz attempts with one idempotency key record one attempt; the others are replays of it', async () => {
+    const { enrollment } = await store.enroll(randomUUID(), 'c5', at(0));
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        store.recordQuizAttempt({
+          enrollmentId: enrollment.id,
+          lessonId: 'quiz',
+          at: at(3),
+          courseLessonIds: ['quiz', 'other'],
+          next: (current) => applyCompletion(current, at(3)),
+          attempt: {
+            scorePercent: 100,
+            passed: true,
+            answers: [{ questionId: 'q', optionIds: ['o'] }],
+            results: [],
+            idempotencyKey: 'key-1',
+          },
+          // Would refuse every attempt after the first if the replay were not checked before it.
+          admit: (earlier) =>
+            earlier.length > 0 ? { code: 'QUIZ_ALREADY_PASSED', message: 'passed', field: null } : null,
+        }),
+      ),
+    );
+    const recorded = outcomes.filter((outcome) => outcome.ok && !outcome.replayed);
+    const replayed = outcomes.filter((outcome) => outcome.ok && outcome.replayed);
+    expect([recorded.length, replayed.length]).toEqual([1, 3]);
+    const attempts = await store.quizAttemptsByEnrollments([enrollment.id]);
+    expect(attempts.map((attempt) => attempt.idempotencyKey)).toEqual(['key-1']);
+    for (const outcome of replayed) expect(outcome.ok && outcome.attempt).toEqual(attempts[0]);
   });
 });

@@ -3,6 +3,13 @@
  * Database), with plain columns and small index tables for filtering, ordering and lookups by
  * lesson, module and instructor. Every write replaces the document and its index rows in one
  * transaction, guarded by the document's version.
+ *
+ * Reads first select only `(id, version)` (index-backed, no JSONB) and reuse the parsed document
+ * when the process already holds that version: decoding a course of fifty lessons with their
+ * transcripts costs far more than the lookup, and a list page holds a dozen of them. The version
+ * comes from the database on every read, so a write by any replica is seen at once — there is no
+ * invalidation to miss. A held document's modules and lessons are frozen (concurrent requests
+ * share them); each read gets its own top-level object, which federation tags with `__typename`.
  */
 import { join } from 'node:path';
 import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
@@ -73,34 +80,82 @@ export async function migrateCatalog(db: Database, logger?: Logger): Promise<voi
   await migrate(db, CATALOG_SCHEMA, MIGRATIONS_DIR, logger);
 }
 
+export interface EmbeddedCourseStoreOptions {
+  /** Parsed documents kept for reuse (least recently used go first); 0 disables the cache. Default 500. */
+  cachedDocuments?: number;
+}
+
 /** Opens the store on a migrated database; the caller owns (and closes) the database. */
-export function createEmbeddedCourseStore(db: Database): CourseStore {
-  return new EmbeddedCourseStore(db);
+export function createEmbeddedCourseStore(
+  db: Database,
+  options: EmbeddedCourseStoreOptions = {},
+): CourseStore {
+  return new EmbeddedCourseStore(db, options.cachedDocuments ?? DEFAULT_CACHED_DOCUMENTS);
+}
+
+const DEFAULT_CACHED_DOCUMENTS = 500;
+
+/** Parsed course documents by id, each valid while the stored version is the same. */
+class DocumentCache {
+  private readonly documents = new Map<string, CourseDocument>();
+
+  constructor(private readonly capacity: number) {}
+
+  /** The held document when it is at `version`. */
+  current(id: string, version: number): CourseDocument | undefined {
+    const held = this.documents.get(id);
+    if (!held || held.version !== version) return undefined;
+    // Map order is insertion order: moving a hit to the end keeps the eviction order LRU.
+    this.documents.delete(id);
+    this.documents.set(id, held);
+    return held;
+  }
+
+  remember(document: CourseDocument): CourseDocument {
+    if (this.capacity <= 0) return document;
+    const frozen = deepFreeze(document);
+    this.documents.delete(frozen.id);
+    this.documents.set(frozen.id, frozen);
+    while (this.documents.size > this.capacity) {
+      const oldest = this.documents.keys().next().value;
+      if (oldest === undefined) break;
+      this.documents.delete(oldest);
+    }
+    return frozen;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 type Executor = Pick<Drizzle, 'select' | 'insert' | 'update' | 'delete'>;
 
 class EmbeddedCourseStore implements CourseStore {
   private readonly orm: Drizzle;
+  private readonly cache: DocumentCache;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    cachedDocuments: number,
+  ) {
     this.orm = db.drizzle;
+    this.cache = new DocumentCache(cachedDocuments);
   }
 
   async byIds(ids: readonly string[]): Promise<CourseDocument[]> {
     const keys = uuidsOf(ids);
     if (keys.length === 0) return [];
-    const rows = await this.orm.select({ doc: courses.doc }).from(courses).where(inArray(courses.id, keys));
-    return rows.map((row) => row.doc);
+    return this.documentsOf(await this.versions().where(inArray(courses.id, keys)));
   }
 
   async bySlug(slug: string): Promise<CourseDocument | null> {
-    const [row] = await this.orm
-      .select({ doc: courses.doc })
-      .from(courses)
-      .where(eq(courses.slug, slug))
-      .limit(1);
-    return row?.doc ?? null;
+    const [document] = await this.documentsOf(await this.versions().where(eq(courses.slug, slug)).limit(1));
+    return document ?? null;
   }
 
   async byModuleIds(moduleIds: readonly string[]): Promise<CourseDocument[]> {
@@ -110,8 +165,7 @@ class EmbeddedCourseStore implements CourseStore {
       .select({ id: courseModules.courseId })
       .from(courseModules)
       .where(inArray(courseModules.moduleId, keys));
-    const rows = await this.orm.select({ doc: courses.doc }).from(courses).where(inArray(courses.id, owning));
-    return rows.map((row) => row.doc);
+    return this.documentsOf(await this.versions().where(inArray(courses.id, owning)));
   }
 
   async lessonsByIds(ids: readonly string[]): Promise<LessonRecord[]> {
@@ -121,11 +175,38 @@ class EmbeddedCourseStore implements CourseStore {
       .select({ id: courseLessons.courseId })
       .from(courseLessons)
       .where(inArray(courseLessons.lessonId, keys));
-    const rows = await this.orm.select({ doc: courses.doc }).from(courses).where(inArray(courses.id, owning));
     return locateLessons(
       keys,
-      rows.map((row) => row.doc),
+      await this.documentsOf(await this.versions().where(inArray(courses.id, owning))),
     );
+  }
+
+  /** `(id, version)` of courses: the cheap first half of every read. */
+  private versions() {
+    return this.orm.select({ id: courses.id, version: courses.version }).from(courses);
+  }
+
+  /**
+   * The documents of `rows`, in their order: held ones at the same version are reused, the rest
+   * are read in one query. A document that changed between the two reads comes back at its newer
+   * version, which is what a single read at that moment would have returned too.
+   */
+  private async documentsOf(rows: readonly CourseVersion[]): Promise<CourseDocument[]> {
+    const found = new Map<string, CourseDocument>();
+    const stale: string[] = [];
+    for (const row of rows) {
+      const held = this.cache.current(row.id, row.version);
+      if (held) found.set(row.id, { ...held });
+      else stale.push(row.id);
+    }
+    if (stale.length > 0) {
+      const loaded = await this.orm
+        .select({ doc: courses.doc })
+        .from(courses)
+        .where(inArray(courses.id, stale));
+      for (const { doc } of loaded) found.set(doc.id, { ...this.cache.remember(doc) });
+    }
+    return rows.flatMap((row) => found.get(row.id) ?? []);
   }
 
   async list(filter: CourseListFilter, order: CourseOrder, page: PageRequest): Promise<CoursePage> {
@@ -136,16 +217,14 @@ class EmbeddedCourseStore implements CourseStore {
       filter.language ? eq(courses.language, filter.language) : undefined,
     );
     const [rows, [total]] = await Promise.all([
-      this.orm
-        .select({ doc: courses.doc })
-        .from(courses)
+      this.versions()
         .where(where)
         .orderBy(...orderBy(order))
         .limit(page.limit)
         .offset(page.offset),
       this.orm.select({ total: count() }).from(courses).where(where),
     ]);
-    return { items: rows.map((row) => row.doc), totalCount: total?.total ?? 0 };
+    return { items: await this.documentsOf(rows), totalCount: total?.total ?? 0 };
   }
 
   async byInstructors(instructorIds: readonly string[]): Promise<CourseDocument[]> {
@@ -154,12 +233,11 @@ class EmbeddedCourseStore implements CourseStore {
       .select({ id: courseInstructors.courseId })
       .from(courseInstructors)
       .where(inArray(courseInstructors.instructorId, [...instructorIds]));
-    const rows = await this.orm
-      .select({ doc: courses.doc })
-      .from(courses)
-      .where(inArray(courses.id, taught))
-      .orderBy(desc(courses.createdAt), desc(courses.id));
-    return rows.map((row) => row.doc);
+    return this.documentsOf(
+      await this.versions()
+        .where(inArray(courses.id, taught))
+        .orderBy(desc(courses.createdAt), desc(courses.id)),
+    );
   }
 
   async versionsAfter(afterId: string | null, limit: number): Promise<CourseVersion[]> {

@@ -52,7 +52,24 @@ export function orderPaidEvents(order: SettledOrder, granted: Grant[]) {
   return [...granted.map((grant) => entitlementChanged(grant, 'GRANTED')), { topic: ORDER_PAID, payload }];
 }
 
-export function orderRefundedEvents(order: SettledOrder, revoked: Grant[]) {
+/**
+ * A seat taken or given back: `entitlement.changed` for its holder (every paid course), so the
+ * services' cached decisions about them drop.
+ */
+export function seatChanged(seat: { id: string; userId: string }, change: EntitlementChanged['change']) {
+  return entitlementChanged({ id: seat.id, userId: seat.userId, courseId: null }, change);
+}
+
+/** REVOKED to each holder of a team grant's seats (the grant's id names the change). */
+export function seatHoldersRevoked(grantId: string, seatHolders: readonly string[]) {
+  return seatHolders.map((userId) => entitlementChanged({ id: grantId, userId, courseId: null }, 'REVOKED'));
+}
+
+export function orderRefundedEvents(
+  order: SettledOrder,
+  revoked: Grant[],
+  seatHolders: readonly string[] = [],
+) {
   const payload: OrderRefunded = {
     orderId: order.id,
     buyerId: order.buyerId,
@@ -60,6 +77,7 @@ export function orderRefundedEvents(order: SettledOrder, revoked: Grant[]) {
   };
   return [
     ...revoked.map((grant) => entitlementChanged(grant, 'REVOKED')),
+    ...revoked.flatMap((grant) => (grant.courseId === null ? seatHoldersRevoked(grant.id, seatHolders) : [])),
     { topic: ORDER_REFUNDED, payload },
   ];
 }

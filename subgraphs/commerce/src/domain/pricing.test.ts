@@ -1,5 +1,12 @@
 import type { Money } from './money';
-import { couponProblem, type CouponRule, type PricedItem, quoteItems, type Quote } from './pricing';
+import {
+  couponProblem,
+  type CouponRule,
+  type PricedItem,
+  quoteItems,
+  type Quote,
+  seatsTitle,
+} from './pricing';
 
 const usd = (amount: number): Money => ({ amount, currency: 'USD' });
 const course = (id: string, amount: number, currency = 'USD'): PricedItem => ({
@@ -290,5 +297,37 @@ describe('quoteItems', () => {
     const items = [course('ts', 4900)];
     quoted(items, coupon());
     expect(items).toEqual([course('ts', 4900)]);
+  });
+});
+
+describe('seatsTitle', () => {
+  it('names the plan and its seats, one seat in the singular', () => {
+    expect(seatsTitle('Team, yearly', 5)).toBe('Team, yearly × 5 seats');
+    expect(seatsTitle('Team, yearly', 1)).toBe('Team, yearly × 1 seat');
+  });
+});
+
+describe('quoteItems with a team plan line', () => {
+  it('discounts the whole line of seats: 10 % of 7 × 15 000 is 10 500', () => {
+    const team: PricedItem = { kind: 'PLAN', id: 'team', title: 'Team', price: usd(105000), quantity: 7 };
+    const result = quoteItems([team], {
+      id: 'c',
+      code: 'TEAM10',
+      kind: 'PERCENT',
+      percentOff: 10,
+      amountOff: null,
+      validFrom: new Date(0),
+      validUntil: null,
+      maxRedemptions: null,
+      redemptionCount: 0,
+      courseIds: [],
+      planIds: [],
+      active: true,
+    });
+    expect(result.ok && result.quote.lines[0]).toEqual({
+      ...team,
+      discount: usd(10500),
+      total: usd(94500),
+    });
   });
 });

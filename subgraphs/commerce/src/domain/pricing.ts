@@ -17,7 +17,10 @@ export interface PricedItem {
   kind: 'COURSE' | 'PLAN';
   id: string;
   title: string;
+  /** What the line costs before a discount: for a team plan, the price per seat × seats. */
   price: Money;
+  /** A team plan's seats (absent for anything else); coupons discount the whole line. */
+  quantity?: number;
 }
 
 export interface CouponRule {
@@ -188,3 +191,7 @@ export function quoteItems(
     },
   };
 }
+
+/** A team plan line's title: the plan and its seats, e.g. `Team, yearly × 5 seats`. */
+export const seatsTitle = (planName: string, seats: number) =>
+  `${planName} × ${seats} ${seats === 1 ? 'seat' : 'seats'}`;

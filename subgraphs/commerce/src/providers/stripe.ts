@@ -89,7 +89,8 @@ function withOrder(returnUrl: string, orderId: string): string {
 /**
  * One Checkout line per order line. When the lines do not add up to the amount (they are list
  * prices and a coupon applies), each is sent at its share of the amount, so the session charges
- * exactly the order's total.
+ * exactly the order's total. A team plan line goes as its seats at the price per seat when that
+ * is a whole number of cents.
  */
 function checkoutLines(request: ChargeRequest): Stripe.Checkout.SessionCreateParams.LineItem[] {
   const lines = request.lines.length
@@ -103,14 +104,22 @@ function checkoutLines(request: ChargeRequest): Stripe.Checkout.SessionCreatePar
           request.amount.amount,
           lines.map((line) => line.amount.amount),
         );
-  return lines.map((line, i) => ({
-    quantity: 1,
-    price_data: {
-      currency: request.amount.currency.toLowerCase(),
-      unit_amount: amounts[i] ?? 0,
-      product_data: { name: line.title },
-    },
-  }));
+  return lines.map((line, i) => {
+    const amount = amounts[i] ?? 0;
+    const quantity = 'quantity' in line && line.quantity ? line.quantity : 1;
+    // Seats go as a quantity at the price per seat when the line's amount divides evenly (no
+    // coupon, or one that leaves whole cents per seat); otherwise as one line of the whole amount,
+    // so the session still charges exactly the order's total.
+    const perUnit = quantity > 1 && amount % quantity === 0;
+    return {
+      quantity: perUnit ? quantity : 1,
+      price_data: {
+        currency: request.amount.currency.toLowerCase(),
+        unit_amount: perUnit ? amount / quantity : amount,
+        product_data: { name: line.title },
+      },
+    };
+  });
 }
 
 function orderOf(session: Stripe.Checkout.Session): string | null {

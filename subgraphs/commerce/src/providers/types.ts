@@ -21,8 +21,11 @@ export interface ChargeRequest {
   orderNumber: string;
   /** What to charge: the order's total, positive. */
   amount: Money;
-  /** One entry per order line, for the provider's receipt and hosted page. */
-  lines: { title: string; amount: Money }[];
+  /**
+   * One entry per order line, for the provider's receipt and hosted page: `amount` is the line's
+   * total; `quantity` the seats of a team plan line (absent: 1).
+   */
+  lines: { title: string; amount: Money; quantity?: number }[];
   buyerEmail: string;
   /**
    * Sent to the provider as its idempotency key (Stripe's `Idempotency-Key`), derived from the

@@ -3,7 +3,15 @@
  * entities other subgraphs own: Course.price and Course.viewerAccess, User.orders,
  * User.planSubscription and User.earnings.
  */
-import { forbidden, hasRole, pageRequest, requireViewer, toConnection, type Viewer } from '@learncraft/kit';
+import {
+  authorizeOrganization,
+  forbidden,
+  hasRole,
+  pageRequest,
+  requireViewer,
+  toConnection,
+  type Viewer,
+} from '@learncraft/kit';
 import type { CommerceContext } from '../context';
 import { formatMoney, sumByCurrency, type Money } from '../domain/money';
 import { orderNumber, receiptNumber } from '../domain/orderNumbers';
@@ -65,6 +73,19 @@ export const entityResolvers = {
       return price ? money(price.amount, price.currency) : null;
     },
     viewerAccess: (course: Ref, _args: unknown, ctx: CommerceContext) => ctx.loaders.access.load(course.id),
+  },
+  Organization: {
+    __resolveReference: (ref: Ref) => ({ id: ref.id }),
+    // Owners and managers (and ADMINs), or an API key of the organization with members:read.
+    async seats(organization: Ref, _args: unknown, ctx: CommerceContext) {
+      await authorizeOrganization(
+        ctx,
+        organization.id,
+        { scope: 'members:read', roles: ['OWNER', 'MANAGER'] },
+        ctx.directory,
+      );
+      return ctx.loaders.organizationSeats.load(organization.id);
+    },
   },
   Plan: {
     __resolveReference: (ref: Ref, ctx: CommerceContext) => ctx.loaders.plan.load(ref.id),

@@ -3,15 +3,24 @@
  * the coupon by the pricing rules, the totals computed by `quoteItems`. checkoutCreate then writes
  * the order and reserves the coupon in one transaction (idempotent per buyer and key), charges
  * the provider outside it, and settles: paid (through PaymentService.confirm, like a webhook),
- * declined (coupon released) or, on Stripe, pending with the hosted checkout's URL.
+ * declined (coupon released) or, on Stripe, pending with the hosted checkout's URL. A team plan
+ * is bought alone, for seats (1..MAX_SEATS, priced per seat), by an OWNER of the organization
+ * named (identity's directory); the order and its grant carry the organization.
  */
 import { createHash } from 'node:crypto';
-import { userError, type Logger, type UserError, type Viewer } from '@learncraft/kit';
+import {
+  userError,
+  type Logger,
+  type OrganizationDirectory,
+  type UserError,
+  type Viewer,
+} from '@learncraft/kit';
 import { checkCard } from '../domain/cards';
 import { orderNumber } from '../domain/orderNumbers';
 import {
   couponProblem,
   quoteItems,
+  seatsTitle,
   type CouponRule,
   type PricedItem,
   type Quote,
@@ -24,10 +33,14 @@ import type { CourseLookup } from './access';
 import type { PaymentService } from './payments';
 
 export const MAX_CHECKOUT_ITEMS = 20;
+/** The most seats one team plan checkout buys. */
+export const MAX_SEATS = 1000;
 
 export interface CheckoutItemInput {
   courseId?: string | null;
   planId?: string | null;
+  /** A team plan's seats (required there, refused elsewhere). */
+  seats?: number | null;
 }
 
 export interface CheckoutQuoteInput {
@@ -38,6 +51,8 @@ export interface CheckoutQuoteInput {
 export interface CheckoutCreateInput extends CheckoutQuoteInput {
   payment?: { testCard?: TestCard | null; returnUrl?: string | null } | null;
   idempotencyKey: string;
+  /** The organization a team plan's seats are for (the buyer must be its OWNER). */
+  organizationId?: string | null;
 }
 
 /** What an order line (or a quoted one) shows. */
@@ -63,7 +78,12 @@ interface Prepared {
   items: (PricedItem & { instructorIds: string[] })[];
   coupon: CouponRecord | null;
   quote: Quote;
+  /** The organization of a team plan checkout; null otherwise. */
+  organizationId: string | null;
 }
+
+/** checkoutCreate checks the organization of a team plan; checkoutQuote has none to check. */
+type OrganizationCheck = { organizationId: string | null } | null;
 
 export interface CheckoutServiceDeps {
   store: CommerceStore;
@@ -75,6 +95,8 @@ export interface CheckoutServiceDeps {
   checkoutExpiryMinutes: number;
   /** The web app's origin: a hosted checkout may only send the buyer back there. */
   webAppOrigin: string;
+  /** identity's organizations: only an OWNER buys its seats. */
+  directory: Pick<OrganizationDirectory, 'roleOf'>;
 }
 
 export function couponRule(coupon: CouponRecord): CouponRule {
@@ -105,6 +127,7 @@ const lineOf = (line: QuotedLine) => ({
   unitPrice: line.price,
   discount: line.discount,
   total: line.total,
+  quantity: line.quantity ?? 1,
 });
 
 const itemField = (index: number, name?: string) =>
@@ -119,13 +142,16 @@ export class CheckoutService {
   constructor(private readonly deps: CheckoutServiceDeps) {}
 
   async quote(viewer: Viewer, input: CheckoutQuoteInput, courses: CourseLookup): Promise<QuoteView> {
-    const prepared = await this.prepare(viewer, input, courses);
+    const prepared = await this.prepare(viewer, input, courses, null);
     if ('userErrors' in prepared) {
       return { lines: [], subtotal: null, discount: null, total: null, userErrors: prepared.userErrors };
     }
     const { quote } = prepared;
     return {
-      lines: quote.lines.map((line, index) => ({ id: `quote:${index}`, ...lineOf(line) })),
+      lines: quote.lines.map((line, index) => {
+        const { quantity: _quantity, ...view } = lineOf(line);
+        return { id: `quote:${index}`, ...view };
+      }),
       subtotal: quote.subtotal,
       discount: quote.discount,
       total: quote.total,
@@ -149,8 +175,14 @@ export class CheckoutService {
       );
     }
     const fingerprint = fingerprintOf({
-      items: input.items.map((item) => ({ courseId: item.courseId ?? null, planId: item.planId ?? null })),
+      // Seats and the organization only when given, so other checkouts keep their fingerprints.
+      items: input.items.map((item) => ({
+        courseId: item.courseId ?? null,
+        planId: item.planId ?? null,
+        ...(item.seats != null ? { seats: item.seats } : {}),
+      })),
       couponCode: input.couponCode?.trim().toUpperCase() || null,
+      ...(input.organizationId != null ? { organizationId: input.organizationId } : {}),
     });
     const replay = (order: OrderRecord) =>
       order.requestFingerprint === fingerprint
@@ -170,10 +202,12 @@ export class CheckoutService {
     const paymentErrors = this.paymentProblems(testCard, returnUrl);
     if (paymentErrors.length > 0) return refuse(...paymentErrors);
 
-    await this.replaceOverlappingCheckouts(viewer, input.items);
-    const prepared = await this.prepare(viewer, input, courses);
+    await this.replaceOverlappingCheckouts(viewer, input.items, input.organizationId ?? null);
+    const prepared = await this.prepare(viewer, input, courses, {
+      organizationId: input.organizationId ?? null,
+    });
     if ('userErrors' in prepared) return refuse(...prepared.userErrors);
-    const { quote, coupon, items } = prepared;
+    const { quote, coupon, items, organizationId } = prepared;
     if (provider.kind === 'TEST' && quote.total.amount > 0 && !testCard) {
       return refuse(
         userError('CARD_REQUIRED', 'Enter a test card to pay.', ['input', 'payment', 'testCard']),
@@ -199,6 +233,7 @@ export class CheckoutService {
       })),
       at: now,
       expiresAt: new Date(now.getTime() + this.deps.checkoutExpiryMinutes * 60_000),
+      organizationId,
     });
     if (created.kind === 'EXISTING') return replay(created.order);
     if (created.kind !== 'CREATED') {
@@ -219,13 +254,18 @@ export class CheckoutService {
    * coupon, so the buyer is not charged twice. Should the old page be paid all the same, the
    * payment is refunded automatically (PaymentService). The test provider settles at once.
    */
-  private async replaceOverlappingCheckouts(viewer: Viewer, items: CheckoutItemInput[]) {
+  private async replaceOverlappingCheckouts(
+    viewer: Viewer,
+    items: CheckoutItemInput[],
+    organizationId: string | null,
+  ) {
     if (this.deps.provider.kind !== 'STRIPE') return;
     const { store } = this.deps;
     const earlier = await store.pendingOrdersOverlapping(
       viewer.id,
       items.flatMap((item) => item.courseId ?? []),
-      items.some((item) => !!item.planId),
+      // Seats for an organization replace nothing: buying seats again is buying more seats.
+      organizationId === null && items.some((item) => !!item.planId),
     );
     for (const order of earlier) {
       const canceled = await store.closeUnpaid(order.id, 'CANCELED', {
@@ -285,7 +325,11 @@ export class CheckoutService {
         orderId: order.id,
         orderNumber: orderNumber(order.sequence),
         amount: total,
-        lines: quote.lines.map((line) => ({ title: line.title, amount: line.total })),
+        lines: quote.lines.map((line) => ({
+          title: line.title,
+          amount: line.total,
+          ...(line.quantity && line.quantity > 1 ? { quantity: line.quantity } : {}),
+        })),
         buyerEmail: order.buyerEmail,
         idempotencyKey: `order:${order.id}`,
         ...(testCard ? { testCard } : {}),
@@ -348,6 +392,7 @@ export class CheckoutService {
     viewer: Viewer,
     input: CheckoutQuoteInput,
     courses: CourseLookup,
+    organization: OrganizationCheck,
   ): Promise<Prepared | { userErrors: UserError[] }> {
     const { store } = this.deps;
     const shapeErrors = itemShapeErrors(input.items);
@@ -367,6 +412,7 @@ export class CheckoutService {
     const items: Prepared['items'] = [];
     input.items.forEach((item, index) => {
       if (item.courseId) {
+        if (item.seats != null) return userErrors.push(seatsNotAllowed(index));
         const course = facts.find((candidate) => candidate.id === item.courseId && candidate.published);
         const price = prices.find((candidate) => candidate.courseId === item.courseId);
         if (!course)
@@ -407,6 +453,31 @@ export class CheckoutService {
         return userErrors.push(
           userError('PLAN_NOT_FOUND', `Plan ${item.planId} was not found.`, itemField(index, 'planId')),
         );
+      if (plan.perSeat) {
+        const seats = item.seats;
+        if (seats == null)
+          return userErrors.push(
+            userError(
+              'SEATS_REQUIRED',
+              `${plan.name} is sold per seat: say how many seats (1 to ${MAX_SEATS}).`,
+              itemField(index, 'seats'),
+            ),
+          );
+        if (!Number.isInteger(seats) || seats < 1 || seats > MAX_SEATS)
+          return userErrors.push(
+            userError('INVALID_SEATS', `Buy 1 to ${MAX_SEATS} seats.`, itemField(index, 'seats')),
+          );
+        items.push({
+          kind: 'PLAN',
+          id: plan.id,
+          title: seatsTitle(plan.name, seats),
+          price: { amount: plan.amount * seats, currency: plan.currency },
+          quantity: seats,
+          instructorIds: [],
+        });
+        return;
+      }
+      if (item.seats != null) return userErrors.push(seatsNotAllowed(index));
       if (subscription)
         return userErrors.push(
           userError(
@@ -424,6 +495,8 @@ export class CheckoutService {
       });
     });
     if (userErrors.length > 0) return { userErrors };
+    const organizationProblem = await this.organizationProblem(viewer, items, organization);
+    if (organizationProblem) return { userErrors: [organizationProblem] };
 
     let coupon: CouponRecord | null = null;
     const code = input.couponCode?.trim();
@@ -435,9 +508,56 @@ export class CheckoutService {
     }
     const quoted = quoteItems(items, coupon ? couponRule(coupon) : null);
     if (!quoted.ok) return { userErrors: [userError(quoted.code, quoted.message, ['input', 'items'])] };
-    return { items, coupon, quote: quoted.quote };
+    return { items, coupon, quote: quoted.quote, organizationId: organization?.organizationId ?? null };
+  }
+
+  /**
+   * A team plan is bought alone, for an organization the buyer is an OWNER of; an organization
+   * is named only with a team plan. checkoutQuote (no organization) checks the items alone.
+   */
+  private async organizationProblem(
+    viewer: Viewer,
+    items: Prepared['items'],
+    organization: OrganizationCheck,
+  ): Promise<UserError | null> {
+    const team = items.some((item) => item.quantity !== undefined);
+    const field = ['input', 'organizationId'];
+    if (team && items.length > 1)
+      return userError('TEAM_PLAN_ALONE', 'A team plan is bought on its own, without other items.', [
+        'input',
+        'items',
+      ]);
+    if (!organization) return null;
+    const { organizationId } = organization;
+    if (!team)
+      return organizationId === null
+        ? null
+        : userError('ORGANIZATION_NOT_ALLOWED', 'An organization is named only to buy a team plan.', field);
+    if (organizationId === null)
+      return userError('ORGANIZATION_REQUIRED', 'Name the organization the seats are for.', field);
+    let role;
+    try {
+      role =
+        organizationId.length <= 200 ? await this.deps.directory.roleOf(organizationId, viewer.id) : null;
+    } catch (error) {
+      this.deps.logger.warn('identity did not answer who owns the organization', {
+        organizationId,
+        error: String(error),
+      });
+      return userError(
+        'ORGANIZATION_UNAVAILABLE',
+        'The organization cannot be checked right now; please try again shortly.',
+        field,
+      );
+    }
+    return role === 'OWNER'
+      ? null
+      : userError('NOT_ORGANIZATION_OWNER', "Only the organization's owners buy its seats.", field);
   }
 }
+
+const seatsNotAllowed = (index: number) =>
+  userError('SEATS_NOT_ALLOWED', 'Seats are bought only with a team plan.', itemField(index, 'seats'));
 
 function itemShapeErrors(items: CheckoutItemInput[]): UserError[] {
   if (items.length === 0 || items.length > MAX_CHECKOUT_ITEMS) {

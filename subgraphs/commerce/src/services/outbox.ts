@@ -6,7 +6,7 @@
  * `delivered: true` the HTTP-push bus waits for every subscriber), and the first failure stops the
  * batch and backs off. Consumers recognise a repeat by the event id, which is the row's id.
  */
-import type { Logger } from '@learncraft/kit';
+import { DrainLoop, type Logger } from '@learncraft/kit';
 import type { CommerceStore, OutboxRecord } from '../stores/commerceStore';
 
 /** The options of the kit's `EventBus.publish` this relay relies on. */
@@ -35,63 +35,45 @@ export interface OutboxRelayOptions {
 }
 
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private failures = 0;
-  private retryAt = 0;
-  private stopped = true;
+  private readonly loop: DrainLoop;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.loop = new DrainLoop(() => this.round(), {
+      name: 'outbox relay',
+      logger: options.logger,
+      intervalMs: options.intervalMs,
+      retryBaseMs: options.retryBaseMs ?? 500,
+      retryMaxMs: options.retryMaxMs ?? 30_000,
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.options.intervalMs ?? 1_000);
-    this.timer.unref();
-    this.kick();
+    this.loop.start();
   }
 
   /** Publishes what is waiting, now (unless backing off after a failure). */
   kick(): void {
-    if (this.stopped || Date.now() < this.retryAt) return;
-    void this.drain();
+    this.loop.kick();
   }
 
   /** Runs until nothing is left to publish or a publish failed; resolves when done. */
   drain(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.run().finally(() => {
-      this.running = null;
+    return this.loop.drain();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  private async round(): Promise<'more' | 'done' | 'failed'> {
+    const batchSize = this.options.batchSize ?? 50;
+    let outcome: 'more' | 'done' | 'failed' = 'done';
+    await this.options.store.withUnpublished(batchSize, async (rows) => {
+      const report = await this.publishInOrder(rows);
+      outcome = report.failure ? 'failed' : rows.length === batchSize ? 'more' : 'done';
+      return report;
     });
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async run(): Promise<void> {
-    do {
-      this.again = false;
-      let more = false;
-      try {
-        await this.options.store.withUnpublished(this.options.batchSize ?? 50, async (rows) => {
-          const report = await this.publishInOrder(rows);
-          more = rows.length === (this.options.batchSize ?? 50) && report.failure === null;
-          return report;
-        });
-      } catch (error) {
-        this.options.logger.error('outbox relay failed', { error });
-        this.backOff();
-        return;
-      }
-      if (more) this.again = true;
-    } while (this.again && !this.stopped && Date.now() >= this.retryAt);
+    return outcome;
   }
 
   private async publishInOrder(rows: OutboxRecord[]) {
@@ -108,19 +90,9 @@ export class OutboxRelay {
           attempts: row.attempts + 1,
           error: message,
         });
-        this.backOff();
         return { published, failure: { id: row.id, error: message } };
       }
     }
-    this.failures = 0;
-    this.retryAt = 0;
     return { published, failure: null };
-  }
-
-  private backOff(): void {
-    this.failures += 1;
-    const base = this.options.retryBaseMs ?? 500;
-    const delay = Math.min(this.options.retryMaxMs ?? 30_000, base * 2 ** (this.failures - 1));
-    this.retryAt = Date.now() + delay;
   }
 }

@@ -5,7 +5,7 @@
  * a CANCELED one, or one sold as a single period (Stripe), ends and its grant is revoked.
  */
 import { hasRole, notFound, userError, type Logger, type UserError, type Viewer } from '@learncraft/kit';
-import { entitlementChanged, orderPaidEvents } from '../domain/events';
+import { entitlementChanged, orderPaidEvents, seatHoldersRevoked } from '../domain/events';
 import { orderNumber } from '../domain/orderNumbers';
 import { PaymentProviderError, type ChargeResult, type PaymentProvider } from '../providers/types';
 import type { CommerceStore, OrderRecord, SubscriptionRecord } from '../stores/commerceStore';
@@ -14,11 +14,13 @@ import type { OutboxRelay } from './outbox';
 /** A PENDING renewal older than this is a crashed sweep's: it is charged again (same key). */
 export const RENEWAL_RETRY_AFTER_MS = 5 * 60_000;
 
-const revokedGrant = (subscription: SubscriptionRecord) => [
+const revokedGrant = (subscription: SubscriptionRecord, seatHolders: string[]) => [
   entitlementChanged(
     { id: subscription.entitlementId, userId: subscription.userId, courseId: null },
     'REVOKED',
   ),
+  // A team subscription's seats end with it: their holders' cached decisions drop too.
+  ...seatHoldersRevoked(subscription.entitlementId, seatHolders),
 ];
 
 export async function cancelSubscription(

@@ -21,11 +21,13 @@ import {
   lt,
   lte,
   ne,
+  notInArray,
   or,
   sql,
 } from 'drizzle-orm';
 import type { Money } from '../domain/money';
 import { periodEnd } from '../domain/periods';
+import { seatsTitle } from '../domain/pricing';
 import type { RevenueSplit } from '../domain/revenue';
 import type { PaymentEvent } from '../providers/types';
 import {
@@ -41,6 +43,8 @@ import {
   planSubscriptions,
   plans,
   refunds,
+  seatAssignments,
+  seatOrganizations,
   type LineKind,
   type OrderStatus,
   type ProviderKindColumn,
@@ -56,6 +60,7 @@ export type SubscriptionRecord = typeof planSubscriptions.$inferSelect;
 export type RefundRecord = typeof refunds.$inferSelect;
 export type EarningRecord = typeof earnings.$inferSelect;
 export type OutboxRecord = typeof outbox.$inferSelect;
+export type SeatAssignmentRecord = typeof seatAssignments.$inferSelect;
 
 type Tx = Parameters<Parameters<Drizzle['transaction']>[0]>[0];
 
@@ -74,6 +79,8 @@ export interface NewOrderLine {
   discount: Money;
   total: Money;
   instructorIds: string[];
+  /** Seats of a team plan line; 1 (the default) for anything else. */
+  quantity?: number;
 }
 
 export interface NewOrder {
@@ -90,6 +97,8 @@ export interface NewOrder {
   lines: NewOrderLine[];
   at: Date;
   expiresAt: Date;
+  /** The organization a team plan's seats are for; null otherwise. */
+  organizationId?: string | null;
 }
 
 export type CreateOrderResult =
@@ -144,8 +153,8 @@ export interface RenewalOutcome {
   at: Date;
   /** Events for the paid renewal (entitlement.changed GRANTED, order.paid). */
   paidEvents(order: OrderRecord, granted: EntitlementRecord[]): OutboxEvent[];
-  /** Events for the ended subscription (entitlement.changed REVOKED). */
-  endedEvents(subscription: SubscriptionRecord): OutboxEvent[];
+  /** Events for the ended subscription (entitlement.changed REVOKED, also to its seat holders). */
+  endedEvents(subscription: SubscriptionRecord, seatHolders: string[]): OutboxEvent[];
 }
 
 export interface RefundInput {
@@ -156,8 +165,11 @@ export interface RefundInput {
   requestFingerprint: string;
   providerRefundId: string | null;
   at: Date;
-  /** Events for the refunded order (entitlement.changed per revoked grant, order.refunded). */
-  events(order: OrderRecord, revoked: EntitlementRecord[]): OutboxEvent[];
+  /**
+   * Events for the refunded order (entitlement.changed per revoked grant and, for a team plan, to
+   * each holder of the organization's seats; order.refunded).
+   */
+  events(order: OrderRecord, revoked: EntitlementRecord[], seatHolders: string[]): OutboxEvent[];
 }
 
 export type RefundResult =
@@ -173,6 +185,29 @@ export interface PayoutRow {
   salesCount: number;
   refundCount: number;
 }
+
+/** An organization's seats now: bought in its active team subscriptions, and until when. */
+export interface TeamSeats {
+  total: number;
+  /** The earliest current period end of those subscriptions; null without any. */
+  expiresAt: Date | null;
+}
+
+export interface SeatAssignInput {
+  organizationId: string;
+  userId: string;
+  /** The organization's members now (identity's directory): other holders' seats are dropped. */
+  memberIds: readonly string[];
+  at: Date;
+  /** Events for a seat taken (entitlement.changed GRANTED) or dropped (REVOKED). */
+  events(assignment: SeatAssignmentRecord, change: 'GRANTED' | 'REVOKED'): OutboxEvent[];
+}
+
+export type SeatAssignResult =
+  | { kind: 'ASSIGNED' | 'ALREADY_ASSIGNED'; total: number; used: number }
+  | { kind: 'NO_SEATS' }
+  | { kind: 'SEATS_EXHAUSTED'; total: number; used: number }
+  | { kind: 'NOT_A_MEMBER' };
 
 /** What the relay did with a batch: rows published, and the first that failed (it stops there). */
 export interface PublishReport {
@@ -268,8 +303,33 @@ export interface CommerceStore {
    */
   endLapsedSubscriptions(
     now: Date,
-    events: (subscription: SubscriptionRecord) => OutboxEvent[],
+    events: (subscription: SubscriptionRecord, seatHolders: string[]) => OutboxEvent[],
   ): Promise<number>;
+
+  /** The organization's seats in its team subscriptions covering `now`. */
+  teamSeats(organizationId: string, now: Date): Promise<TeamSeats>;
+  /** teamSeats of many organizations in one query (organizations without seats are absent). */
+  teamSeatsByOrganizations(
+    organizationIds: readonly string[],
+    now: Date,
+  ): Promise<(TeamSeats & { organizationId: string })[]>;
+  /** Who holds the organization's seats (members or not: callers intersect with the directory). */
+  seatHolders(organizationId: string): Promise<string[]>;
+  /** The seat holders of many organizations in one query. */
+  seatHoldersByOrganizations(
+    organizationIds: readonly string[],
+  ): Promise<{ organizationId: string; userId: string }[]>;
+  /**
+   * The user's seats in organizations with seats covering `now`, and when each organization's
+   * latest subscription period ends.
+   */
+  seatHoldings(userId: string, now: Date): Promise<{ organizationId: string; expiresAt: Date }[]>;
+  /**
+   * Gives the user one of the organization's seats, under the organization's row lock: seats of
+   * non-members are dropped first; a holder keeps theirs (ALREADY_ASSIGNED); NO_SEATS without
+   * seats covering `at`; SEATS_EXHAUSTED when every seat is held. Events go to the outbox.
+   */
+  assignSeat(input: SeatAssignInput): Promise<SeatAssignResult>;
 
   refundByIdempotencyKey(requestedBy: string, key: string): Promise<RefundRecord | null>;
   refundsByOrders(orderIds: readonly string[]): Promise<RefundRecord[]>;
@@ -371,6 +431,8 @@ const ownedClause = (userId: string, courseIds: readonly string[], now: Date) =>
   and(
     eq(entitlements.userId, userId),
     isNull(entitlements.revokedAt),
+    // A team plan's grant is the organization's (its seats), not the buyer's own access.
+    isNull(entitlements.organizationId),
     or(
       courseIds.length > 0 ? inArray(entitlements.courseId, [...courseIds]) : sql`false`,
       and(
@@ -387,6 +449,8 @@ const ownedClause = (userId: string, courseIds: readonly string[], now: Date) =>
  * a plan happens to cover it today); otherwise a plan grant covering now owns every line.
  */
 async function ownedElsewhere(tx: Tx, order: OrderRecord, now: Date, exact = false): Promise<boolean> {
+  // Seats bought twice are more seats, never a double payment.
+  if (order.organizationId !== null) return false;
   const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id));
   const courseIds = lines.flatMap((line) => line.courseId ?? []);
   const owns = exact
@@ -410,6 +474,25 @@ const lapsing = and(
   ne(planSubscriptions.status, 'ENDED'),
   or(eq(planSubscriptions.status, 'CANCELED'), eq(planSubscriptions.renews, false)),
 );
+
+/** Team subscriptions whose period covers `now`. */
+const activeTeamSubscriptions = (now: Date) =>
+  and(
+    sql`${planSubscriptions.organizationId} IS NOT NULL`,
+    ne(planSubscriptions.status, 'ENDED'),
+    lte(planSubscriptions.currentPeriodStart, now),
+    gt(planSubscriptions.currentPeriodEnd, now),
+  );
+
+/** Who holds seats of the organization of a team subscription (none for a personal one). */
+async function holdersOf(tx: Tx | Drizzle, organizationId: string | null): Promise<string[]> {
+  if (organizationId === null) return [];
+  const rows = await tx
+    .select({ userId: seatAssignments.userId })
+    .from(seatAssignments)
+    .where(eq(seatAssignments.organizationId, organizationId));
+  return rows.map((row) => row.userId);
+}
 
 /** Paid or refunded: no payment event changes it any more. */
 const settled = (order: OrderRecord) => order.status === 'PAID' || order.status === 'REFUNDED';
@@ -459,6 +542,7 @@ export function createCommerceStore(db: Database): CommerceStore {
           planId: line.planId,
           startsAt: context.at,
           expiresAt,
+          organizationId: line.planId !== null ? order.organizationId : null,
         })
         .onConflictDoNothing()
         .returning();
@@ -479,7 +563,15 @@ export function createCommerceStore(db: Database): CommerceStore {
           renews: paymentMethodId !== null,
           paymentMethodId,
           cardLast4: paymentMethodId !== null ? order.cardLast4 : null,
+          organizationId: order.organizationId,
+          seats: order.organizationId !== null ? line.quantity : null,
         });
+        if (order.organizationId !== null) {
+          await tx
+            .insert(seatOrganizations)
+            .values({ organizationId: order.organizationId, createdAt: context.at })
+            .onConflictDoNothing();
+        }
       }
       // Plan revenue stays with the platform: a plan is not one course's sale.
       if (line.kind !== 'COURSE' || !line.courseId) continue;
@@ -504,6 +596,26 @@ export function createCommerceStore(db: Database): CommerceStore {
         .onConflictDoNothing();
     }
     return granted;
+  };
+
+  const teamSeatsOf = async (organizationIds: readonly string[], now: Date) => {
+    if (organizationIds.length === 0) return [];
+    const rows = await orm
+      .select({
+        organizationId: sql<string>`${planSubscriptions.organizationId}`,
+        total: sql<string>`sum(${planSubscriptions.seats})`,
+        expiresAt: sql<Date | string>`min(${planSubscriptions.currentPeriodEnd})`,
+      })
+      .from(planSubscriptions)
+      .where(
+        and(inArray(planSubscriptions.organizationId, [...organizationIds]), activeTeamSubscriptions(now)),
+      )
+      .groupBy(planSubscriptions.organizationId);
+    return rows.map((row) => ({
+      organizationId: row.organizationId,
+      total: Number(row.total),
+      expiresAt: new Date(row.expiresAt),
+    }));
   };
 
   return {
@@ -686,6 +798,7 @@ export function createCommerceStore(db: Database): CommerceStore {
               requestFingerprint: input.requestFingerprint,
               createdAt: input.at,
               expiresAt: input.expiresAt,
+              organizationId: input.organizationId ?? null,
             })
             .onConflictDoNothing({ target: [orders.buyerId, orders.idempotencyKey] })
             .returning();
@@ -711,6 +824,7 @@ export function createCommerceStore(db: Database): CommerceStore {
               discount: line.discount.amount,
               total: line.total.amount,
               instructorIds: line.instructorIds,
+              quantity: line.quantity ?? 1,
             })),
           );
           if (input.coupon) {
@@ -764,7 +878,10 @@ export function createCommerceStore(db: Database): CommerceStore {
             eq(orders.status, 'PENDING'),
             or(
               courseIds.length > 0 ? inArray(orderLines.courseId, [...courseIds]) : sql`false`,
-              anyPlan ? sql`${orderLines.planId} IS NOT NULL` : sql`false`,
+              // Personal plans only: seats bought twice are more seats.
+              anyPlan
+                ? and(sql`${orderLines.planId} IS NOT NULL`, isNull(orders.organizationId))
+                : sql`false`,
             ),
           ),
         );
@@ -938,6 +1055,7 @@ export function createCommerceStore(db: Database): CommerceStore {
         .where(
           and(
             eq(planSubscriptions.userId, userId),
+            isNull(planSubscriptions.organizationId),
             ne(planSubscriptions.status, 'ENDED'),
             gt(planSubscriptions.currentPeriodEnd, now),
           ),
@@ -993,6 +1111,9 @@ export function createCommerceStore(db: Database): CommerceStore {
         const [paying] = await tx.select().from(orders).where(eq(orders.id, subscription.orderId));
         if (!plan || !paying) throw new Error(`subscription ${subscription.id} lost its plan or order`);
         const idempotencyKey = `renewal:${subscription.id}:${subscription.currentPeriodEnd.toISOString()}`;
+        // A team subscription renews all its seats at the plan's current price per seat.
+        const quantity = subscription.seats ?? 1;
+        const amount = plan.amount * quantity;
         const [existing] = await tx
           .select()
           .from(orders)
@@ -1010,10 +1131,11 @@ export function createCommerceStore(db: Database): CommerceStore {
             buyerEmail: paying.buyerEmail,
             status: 'PENDING',
             currency: plan.currency,
-            subtotal: plan.amount,
+            subtotal: amount,
             discount: 0,
-            total: plan.amount,
+            total: amount,
             provider: paying.provider,
+            organizationId: subscription.organizationId,
             idempotencyKey,
             requestFingerprint: idempotencyKey,
             cardLast4: subscription.cardLast4,
@@ -1030,12 +1152,13 @@ export function createCommerceStore(db: Database): CommerceStore {
           kind: 'PLAN',
           courseId: null,
           planId: plan.id,
-          title: plan.name,
+          title: subscription.organizationId !== null ? seatsTitle(plan.name, quantity) : plan.name,
           currency: plan.currency,
-          unitAmount: plan.amount,
+          unitAmount: amount,
           discount: 0,
-          total: plan.amount,
+          total: amount,
           instructorIds: [],
+          quantity,
         });
         return { order, subscription, plan };
       }),
@@ -1069,7 +1192,12 @@ export function createCommerceStore(db: Database): CommerceStore {
             .update(entitlements)
             .set({ revokedAt: input.at })
             .where(and(eq(entitlements.id, subscription.entitlementId), isNull(entitlements.revokedAt)));
-          if (ended) await writeOutbox(tx, input.endedEvents(ended), input.at);
+          if (ended)
+            await writeOutbox(
+              tx,
+              input.endedEvents(ended, await holdersOf(tx, ended.organizationId)),
+              input.at,
+            );
           return 'ENDED';
         }
         const [paid] = await tx
@@ -1098,6 +1226,7 @@ export function createCommerceStore(db: Database): CommerceStore {
             planId: plan.id,
             startsAt: start,
             expiresAt: end,
+            organizationId: subscription.organizationId,
           })
           .returning();
         if (!entitlement) throw new Error(`renewal order ${order.id} granted nothing`);
@@ -1129,13 +1258,101 @@ export function createCommerceStore(db: Database): CommerceStore {
             .where(and(eq(planSubscriptions.id, id), lapsing, lte(planSubscriptions.currentPeriodEnd, now)))
             .returning();
           if (!subscription) return false;
-          await writeOutbox(tx, events(subscription), now);
+          await writeOutbox(tx, events(subscription, await holdersOf(tx, subscription.organizationId)), now);
           return true;
         });
         if (done) ended += 1;
       }
       return ended;
     },
+
+    async teamSeats(organizationId, now) {
+      const [row] = await teamSeatsOf([organizationId], now);
+      return { total: row?.total ?? 0, expiresAt: row?.expiresAt ?? null };
+    },
+
+    teamSeatsByOrganizations: (organizationIds, now) => teamSeatsOf(organizationIds, now),
+
+    seatHolders: (organizationId) => holdersOf(orm, organizationId),
+
+    seatHoldersByOrganizations: async (organizationIds) =>
+      organizationIds.length === 0
+        ? []
+        : orm
+            .select({ organizationId: seatAssignments.organizationId, userId: seatAssignments.userId })
+            .from(seatAssignments)
+            .where(inArray(seatAssignments.organizationId, [...organizationIds])),
+
+    async seatHoldings(userId, now) {
+      const rows = await orm
+        .select({
+          organizationId: seatAssignments.organizationId,
+          expiresAt: sql<Date | string>`max(${planSubscriptions.currentPeriodEnd})`,
+        })
+        .from(seatAssignments)
+        .innerJoin(planSubscriptions, eq(planSubscriptions.organizationId, seatAssignments.organizationId))
+        .where(and(eq(seatAssignments.userId, userId), activeTeamSubscriptions(now)))
+        .groupBy(seatAssignments.organizationId);
+      return rows.map((row) => ({ organizationId: row.organizationId, expiresAt: new Date(row.expiresAt) }));
+    },
+
+    assignSeat: (input) =>
+      orm.transaction(async (tx): Promise<SeatAssignResult> => {
+        // The organization's row lock serialises assignments: of two concurrent ones for the last
+        // seat, the second sees the first's seat taken.
+        await tx
+          .insert(seatOrganizations)
+          .values({ organizationId: input.organizationId, createdAt: input.at })
+          .onConflictDoNothing();
+        await tx
+          .select()
+          .from(seatOrganizations)
+          .where(eq(seatOrganizations.organizationId, input.organizationId))
+          .for('update');
+        const [seats] = await tx
+          .select({ total: sql<string | null>`sum(${planSubscriptions.seats})` })
+          .from(planSubscriptions)
+          .where(
+            and(
+              eq(planSubscriptions.organizationId, input.organizationId),
+              activeTeamSubscriptions(input.at),
+            ),
+          );
+        const total = Number(seats?.total ?? 0);
+        if (total === 0) return { kind: 'NO_SEATS' };
+        const members = new Set(input.memberIds);
+        // Seats of people who left the organization are free again: drop them first.
+        const stale = await tx
+          .delete(seatAssignments)
+          .where(
+            and(
+              eq(seatAssignments.organizationId, input.organizationId),
+              members.size > 0 ? notInArray(seatAssignments.userId, [...members]) : undefined,
+            ),
+          )
+          .returning();
+        for (const dropped of stale) await writeOutbox(tx, input.events(dropped, 'REVOKED'), input.at);
+        const held = await tx
+          .select()
+          .from(seatAssignments)
+          .where(eq(seatAssignments.organizationId, input.organizationId));
+        if (held.some((assignment) => assignment.userId === input.userId))
+          return { kind: 'ALREADY_ASSIGNED', total, used: held.length };
+        if (!members.has(input.userId)) return { kind: 'NOT_A_MEMBER' };
+        if (held.length >= total) return { kind: 'SEATS_EXHAUSTED', total, used: held.length };
+        const [assignment] = await tx
+          .insert(seatAssignments)
+          .values({
+            id: randomUUID(),
+            organizationId: input.organizationId,
+            userId: input.userId,
+            assignedAt: input.at,
+          })
+          .returning();
+        if (!assignment) throw new Error('the seat assignment was not written');
+        await writeOutbox(tx, input.events(assignment, 'GRANTED'), input.at);
+        return { kind: 'ASSIGNED', total, used: held.length + 1 };
+      }),
 
     async refundByIdempotencyKey(requestedBy, key) {
       const [refund] = await orm
@@ -1216,7 +1433,8 @@ export function createCommerceStore(db: Database): CommerceStore {
             )
             .onConflictDoNothing();
         }
-        await writeOutbox(tx, input.events(refunded, revoked), input.at);
+        const organizationId = revoked.find((grant) => grant.organizationId !== null)?.organizationId ?? null;
+        await writeOutbox(tx, input.events(refunded, revoked, await holdersOf(tx, organizationId)), input.at);
         return { kind: 'REFUNDED', order: refunded };
       }),
 

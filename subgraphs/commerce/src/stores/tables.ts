@@ -32,6 +32,8 @@ export const plans = commerceSchema.table('plans', {
   amount: integer('amount').notNull(),
   currency: text('currency').notNull(),
   createdAt: timestamptz('created_at').notNull(),
+  /** A team plan: sold per seat to an organization. */
+  perSeat: boolean('per_seat').notNull().default(false),
 });
 
 export const coupons = commerceSchema.table('coupons', {
@@ -80,6 +82,8 @@ export const orders = commerceSchema.table('orders', {
   paidAt: timestamptz('paid_at'),
   refundedAt: timestamptz('refunded_at'),
   canceledAt: timestamptz('canceled_at'),
+  /** The organization a team plan's seats are for; null for anything else. */
+  organizationId: text('organization_id'),
 });
 
 export const orderLines = commerceSchema.table('order_lines', {
@@ -95,6 +99,8 @@ export const orderLines = commerceSchema.table('order_lines', {
   discount: integer('discount').notNull(),
   total: integer('total').notNull(),
   instructorIds: text('instructor_ids').array().notNull(),
+  /** Seats of a team plan line (1 otherwise); unitAmount is the line's price for all of them. */
+  quantity: integer('quantity').notNull().default(1),
 });
 
 export const couponRedemptions = commerceSchema.table('coupon_redemptions', {
@@ -125,6 +131,8 @@ export const entitlements = commerceSchema.table('entitlements', {
   startsAt: timestamptz('starts_at').notNull(),
   expiresAt: timestamptz('expires_at'),
   revokedAt: timestamptz('revoked_at'),
+  /** A team plan's grant: for the organization's seats, no access of the buyer's own. */
+  organizationId: text('organization_id'),
 });
 
 export const planSubscriptions = commerceSchema.table('plan_subscriptions', {
@@ -141,6 +149,9 @@ export const planSubscriptions = commerceSchema.table('plan_subscriptions', {
   cardLast4: text('card_last4'),
   canceledAt: timestamptz('canceled_at'),
   endedAt: timestamptz('ended_at'),
+  /** A team subscription: the organization and how many seats; both null otherwise. */
+  organizationId: text('organization_id'),
+  seats: integer('seats'),
 });
 
 export const refunds = commerceSchema.table('refunds', {
@@ -179,4 +190,16 @@ export const outbox = commerceSchema.table('outbox', {
   publishedAt: timestamptz('published_at'),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
+});
+
+export const seatOrganizations = commerceSchema.table('seat_organizations', {
+  organizationId: text('organization_id').primaryKey(),
+  createdAt: timestamptz('created_at').notNull(),
+});
+
+export const seatAssignments = commerceSchema.table('organization_seat_assignments', {
+  id: uuid('id').primaryKey(),
+  organizationId: text('organization_id').notNull(),
+  userId: text('user_id').notNull(),
+  assignedAt: timestamptz('assigned_at').notNull(),
 });

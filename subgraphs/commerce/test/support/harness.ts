@@ -8,10 +8,22 @@ import {
   TEST_GATEWAY_HEADERS,
   TEST_GATEWAY_SECRET,
   createTestDatabase,
+  serveTestRoutes,
   type DatabaseFlavour,
   type TestDatabase,
 } from '@learncraft/kit/testing';
-import { createLogger, type DomainEvent, type EventBus, type Role } from '@learncraft/kit';
+import {
+  ORGANIZATION_MEMBERS_PATH,
+  createLogger,
+  internalJsonRoute,
+  sendJson,
+  type DomainEvent,
+  type EventBus,
+  type ApiKeyScopeName,
+  type OrganizationRole,
+  type Role,
+} from '@learncraft/kit';
+import { z } from 'zod';
 import { createTestTokenIssuer } from '@learncraft/identity';
 import { loadConfig } from '../../src/config';
 import type { PaymentProvider } from '../../src/providers/types';
@@ -80,6 +92,48 @@ export function fakeIdentity(): IdentityClient & { known: Map<string, IdentityUs
   return identity;
 }
 
+/**
+ * identity's organization directory over real HTTP (contract 1 of issue 12:
+ * `POST /internal/organization-members`), served locally; `down` answers 500.
+ */
+export async function serveOrganizations(secret: string) {
+  const members = new Map<string, { userId: string; role: OrganizationRole; joinedAt: string }[]>();
+  const state = {
+    down: false,
+    calls: 0,
+    /** Makes the user a member (or changes their role). */
+    set(organizationId: string, userId: string, role: OrganizationRole) {
+      const list = (members.get(organizationId) ?? []).filter((member) => member.userId !== userId);
+      list.push({ userId, role, joinedAt: new Date().toISOString() });
+      members.set(organizationId, list);
+    },
+    remove(organizationId: string, userId: string) {
+      members.set(
+        organizationId,
+        (members.get(organizationId) ?? []).filter((member) => member.userId !== userId),
+      );
+    },
+  };
+  const served = await serveTestRoutes({
+    [`POST ${ORGANIZATION_MEMBERS_PATH}`]: internalJsonRoute(
+      {
+        secret,
+        schema: z.object({ organizationId: z.string(), userId: z.string().optional() }),
+        shape: 'an organization-members request',
+      },
+      (body, res) => {
+        state.calls += 1;
+        if (state.down) return Promise.resolve(sendJson(res, 500, { error: 'DOWN' }));
+        const list = (members.get(body.organizationId) ?? []).filter(
+          (member) => body.userId === undefined || member.userId === body.userId,
+        );
+        return Promise.resolve(sendJson(res, 200, { members: list }));
+      },
+    ),
+  });
+  return Object.assign(state, { url: served.url, close: () => served.close() });
+}
+
 /** The e-mail address the fake identity knows a harness learner by. */
 export const emailOf = (userId: string) => `learner-${userId.slice(0, 8)}@example.com`;
 
@@ -129,10 +183,14 @@ export interface Harness {
   progress: ReturnType<typeof fakeProgress>;
   /** Knows every `learner()`. */
   identity: ReturnType<typeof fakeIdentity>;
+  /** identity's organization directory (over HTTP at IDENTITY_INTERNAL_URL). */
+  organizations: Awaited<ReturnType<typeof serveOrganizations>>;
   bus: ReturnType<typeof recordingBus>;
   /** The subgraph's clock; tests move it. */
   clock: { now: Date };
   token(userId: string, roles?: Role[]): Promise<string>;
+  /** A token of an API key of the organization with these scopes, as identity mints one. */
+  keyToken(organizationId: string, scopes: ApiKeyScopeName[]): Promise<string>;
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -153,6 +211,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const catalog = fakeCatalog(options.courses ?? []);
   const progress = fakeProgress();
   const identity = fakeIdentity();
+  const organizations = await serveOrganizations(INTERNAL_SECRET);
   const bus = recordingBus();
   const clock = { now: new Date('2026-03-02T10:00:00.000Z') };
   const config = loadConfig({
@@ -161,6 +220,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     INTERNAL_API_SECRET: INTERNAL_SECRET,
     GATEWAY_SECRET: TEST_GATEWAY_SECRET,
     WEB_APP_URL: 'https://app.example',
+    IDENTITY_INTERNAL_URL: organizations.url,
     ...options.env,
   });
   const start = () =>
@@ -187,9 +247,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     catalog,
     progress,
     identity,
+    organizations,
     bus,
     clock,
     token,
+    keyToken: (organizationId, scopes) =>
+      issuer.issueApiKeyToken({ id: randomUUID(), organizationId, scopes }),
     async gql(query, variables, bearer) {
       const response = await fetch(server.url, {
         method: 'POST',
@@ -234,6 +297,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await server.close();
+      await organizations.close();
       await test.dispose();
     },
   };
@@ -359,7 +423,7 @@ export async function createCoupon(h: Harness, code: string, fields: Record<stri
 export async function buy(
   h: Harness,
   token: string,
-  items: { courseId?: string; planId?: string }[],
+  items: { courseId?: string; planId?: string; seats?: number }[],
   extra: Record<string, unknown> = {},
 ) {
   const result = await h.gql(

@@ -99,3 +99,119 @@ export const identityErrors = {
       REFRESH_TOKEN_FIELD,
     ),
 };
+
+/** Codes of organizations, members and invitations. */
+export const OrganizationErrorCode = {
+  INVALID_NAME: 'INVALID_NAME',
+  ROLE_NOT_ALLOWED: 'ROLE_NOT_ALLOWED',
+  LAST_OWNER: 'LAST_OWNER',
+  ALREADY_MEMBER: 'ALREADY_MEMBER',
+  NOT_MEMBER: 'NOT_MEMBER',
+  INVITATION_INVALID: 'INVITATION_INVALID',
+  INVITATION_EXPIRED: 'INVITATION_EXPIRED',
+  INVITATION_NOT_PENDING: 'INVITATION_NOT_PENDING',
+  EMAIL_MISMATCH: 'EMAIL_MISMATCH',
+} as const;
+
+export const organizationErrors = {
+  nameLength: (field: string[]): UserError =>
+    userError(
+      OrganizationErrorCode.INVALID_NAME,
+      'Organization names need between 1 and 80 characters.',
+      field,
+    ),
+  nameControlCharacters: (field: string[]): UserError =>
+    userError(
+      OrganizationErrorCode.INVALID_NAME,
+      'Organization names cannot contain control characters such as line breaks or tabs.',
+      field,
+    ),
+  onlyOwnersManageOwners: (field: string[] = ['input', 'role']): UserError =>
+    userError(
+      OrganizationErrorCode.ROLE_NOT_ALLOWED,
+      'Only owners can invite, remove or appoint owners.',
+      field,
+    ),
+  lastOwner: (): UserError =>
+    userError(
+      OrganizationErrorCode.LAST_OWNER,
+      'An organization needs an owner: make someone else an owner first.',
+      ['input', 'userId'],
+    ),
+  alreadyMember: (field: string[]): UserError =>
+    userError(
+      OrganizationErrorCode.ALREADY_MEMBER,
+      'This person is already a member of the organization.',
+      field,
+    ),
+  notMember: (): UserError =>
+    userError(OrganizationErrorCode.NOT_MEMBER, 'This account is not a member of the organization.', [
+      'input',
+      'userId',
+    ]),
+  invitationInvalid: (): UserError =>
+    userError(
+      OrganizationErrorCode.INVITATION_INVALID,
+      'This invitation link is invalid, withdrawn or already used.',
+      ['input', 'token'],
+    ),
+  invitationExpired: (): UserError =>
+    userError(
+      OrganizationErrorCode.INVITATION_EXPIRED,
+      'This invitation has expired. Ask the organization to invite you again.',
+      ['input', 'token'],
+    ),
+  invitationNotPending: (): UserError =>
+    userError(OrganizationErrorCode.INVITATION_NOT_PENDING, 'Only a pending invitation can be withdrawn.', [
+      'input',
+      'invitationId',
+    ]),
+  emailMismatch: (): UserError =>
+    userError(
+      OrganizationErrorCode.EMAIL_MISMATCH,
+      'This invitation was sent to another email address. Sign in with that address to accept it.',
+      ['input', 'token'],
+    ),
+};
+
+/** Codes of API keys. */
+export const ApiKeyErrorCode = {
+  INVALID_NAME: 'INVALID_NAME',
+  INVALID_SCOPES: 'INVALID_SCOPES',
+  INVALID_EXPIRY: 'INVALID_EXPIRY',
+  INVALID_GRACE: 'INVALID_GRACE',
+  API_KEY_REVOKED: 'API_KEY_REVOKED',
+  API_KEY_EXPIRED: 'API_KEY_EXPIRED',
+} as const;
+
+export const apiKeyErrors = {
+  invalidName: (): UserError =>
+    userError(
+      ApiKeyErrorCode.INVALID_NAME,
+      'API key names need between 1 and 80 characters, without control characters.',
+      ['input', 'name'],
+    ),
+  invalidScopes: (): UserError =>
+    userError(ApiKeyErrorCode.INVALID_SCOPES, 'Choose between 1 and 7 distinct scopes.', ['input', 'scopes']),
+  invalidExpiry: (): UserError =>
+    userError(ApiKeyErrorCode.INVALID_EXPIRY, 'The expiry must be in the future and at most 2 years ahead.', [
+      'input',
+      'expiresAt',
+    ]),
+  invalidGrace: (): UserError =>
+    userError(
+      ApiKeyErrorCode.INVALID_GRACE,
+      'The grace period must be a whole number of seconds from 0 to 86400.',
+      ['input', 'graceSeconds'],
+    ),
+  revoked: (): UserError =>
+    userError(ApiKeyErrorCode.API_KEY_REVOKED, 'This API key is already revoked or being rotated.', [
+      'input',
+      'apiKeyId',
+    ]),
+  expired: (): UserError =>
+    userError(ApiKeyErrorCode.API_KEY_EXPIRED, 'This API key has expired; create a new one.', [
+      'input',
+      'apiKeyId',
+    ]),
+};

@@ -1,5 +1,5 @@
 /** Session fields: whoever receives a session has just proved they own its account. */
-import type { Session } from '../accounts';
+import type { Session } from '../services/accounts';
 import type { UserParent } from './user';
 
 export const sessionResolvers = {

@@ -84,6 +84,21 @@ describe('local runtime sandboxes on disk', () => {
     await runtime.close();
   });
 
+  test('a sandbox still being created is listed with its session, never as a leftover to destroy', async () => {
+    const runtime = makeLocal({ uidBase: 1_605_000 });
+    const provisioned = runtime.provision(linuxSpec({ sessionId: 'session-listed' }));
+    let done = false;
+    void provisioned.finally(() => (done = true));
+    // A reconcile lists while a provision runs: each listing names the session, even before meta.json.
+    const listings: string[] = [];
+    while (!done) for (const sandbox of await runtime.list()) listings.push(sandbox.sessionId);
+    const info = await provisioned;
+    expect(listings.filter((sessionId) => sessionId !== 'session-listed')).toEqual([]);
+    expect(await runtime.list()).toEqual([{ id: info.id, sessionId: 'session-listed', createdAt: info.createdAt }]);
+    await runtime.destroy(info.id);
+    await runtime.close();
+  });
+
   test('two sandboxes run as two different host uids', async () => {
     const runtime = makeLocal({ uidBase: 1_610_000 });
     const first = await runtime.provision(linuxSpec());
@@ -174,7 +189,10 @@ describe('local runtime sandboxes on disk', () => {
     const terminal = await runtime.attach(info.id, { cols: 80, rows: 24 });
     const exited = new Promise<number | null>((resolve) => terminal.onExit(resolve));
     await expect(exited).resolves.toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The shell ends first; the sweep that removes the sandbox's record follows. Poll for it
+    // (bounded) rather than guessing how long a loaded machine takes.
+    for (let tries = 0; tries < 100 && (await runtime.list()).length > 0; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(runtime.list()).resolves.toEqual([]);
     expect(pidsMatching(info.id)).toEqual([]);
     await runtime.close();

@@ -3,6 +3,9 @@ import {
   gradeQuiz,
   quizFeedback,
   quizStanding,
+  replayDecision,
+  sameAnswers,
+  validateIdempotencyKey,
   type AttemptSummary,
   type QuizKey,
   type QuizQuestionResult,
@@ -322,5 +325,47 @@ describe('quizFeedback', () => {
       ['d', 'f'],
       ['g'],
     ]);
+  });
+});
+
+describe('resent submissions', () => {
+  it('the same options in another order, repeated, are the same submission', () => {
+    expect(
+      sameAnswers(
+        [
+          { questionId: 'a', optionIds: ['x', 'y'] },
+          { questionId: 'b', optionIds: ['z'] },
+        ],
+        [
+          { questionId: 'b', optionIds: ['z', 'z'] },
+          { questionId: 'a', optionIds: ['y', 'x'] },
+        ],
+      ),
+    ).toBe(true);
+  });
+
+  it('another option, or a question left out, is a different submission', () => {
+    const first = [
+      { questionId: 'a', optionIds: ['x'] },
+      { questionId: 'b', optionIds: ['z'] },
+    ];
+    expect(
+      sameAnswers(first, [
+        { questionId: 'a', optionIds: ['y'] },
+        { questionId: 'b', optionIds: ['z'] },
+      ]),
+    ).toBe(false);
+    expect(sameAnswers(first, [{ questionId: 'a', optionIds: ['x'] }])).toBe(false);
+    expect(replayDecision({ answers: first }, [{ questionId: 'a', optionIds: ['x'] }])?.code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    expect(replayDecision({ answers: first }, [...first].reverse())).toBeNull();
+  });
+
+  it('a key is 1 to 100 characters', () => {
+    expect(validateIdempotencyKey('')?.code).toBe('INVALID_IDEMPOTENCY_KEY');
+    expect(validateIdempotencyKey('k'.repeat(101))?.code).toBe('INVALID_IDEMPOTENCY_KEY');
+    expect(validateIdempotencyKey('k')).toBeNull();
+    expect(validateIdempotencyKey('k'.repeat(100))).toBeNull();
   });
 });

@@ -269,3 +269,47 @@ export function quizFeedback(
     };
   });
 }
+
+/** The longest idempotency key a client may send (a UUID is 36 characters). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
+
+/** Rejects an idempotency key that is empty or longer than 100 characters; null when it is usable. */
+export function validateIdempotencyKey(key: string): UserError | null {
+  if (key.length >= 1 && key.length <= MAX_IDEMPOTENCY_KEY_LENGTH) return null;
+  return userError(
+    'INVALID_IDEMPOTENCY_KEY',
+    `The idempotency key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`,
+    ['input', 'idempotencyKey'],
+  );
+}
+
+/**
+ * Whether two submissions choose the same options for the same questions, whatever the order of
+ * questions and options and however often an option is repeated: a resent submission is the same
+ * one even if the client rebuilt the list.
+ */
+export function sameAnswers(a: readonly QuizAnswer[], b: readonly QuizAnswer[]): boolean {
+  const canonical = (answers: readonly QuizAnswer[]) =>
+    JSON.stringify(
+      answers
+        .map((answer) => [answer.questionId, [...new Set(answer.optionIds)].sort()] as const)
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+    );
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * Answers a resent submission from the attempt its key first recorded: the same answers get that
+ * attempt back; different answers under the same key are IDEMPOTENCY_KEY_REUSED.
+ */
+export function replayDecision(
+  first: { answers: readonly QuizAnswer[] },
+  answers: readonly QuizAnswer[],
+): UserError | null {
+  if (sameAnswers(first.answers, answers)) return null;
+  return userError(
+    'IDEMPOTENCY_KEY_REUSED',
+    'This idempotency key was already used for a different submission of this quiz.',
+    ['input', 'idempotencyKey'],
+  );
+}

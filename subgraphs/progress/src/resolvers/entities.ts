@@ -1,7 +1,8 @@
-/** Fields progress contributes to entities other subgraphs own: User, Course and Lesson. */
+/** Fields progress contributes to entities other subgraphs own: User, Course, Lesson and Organization. */
 import { forbidden, hasRole, pageRequest, requireViewer, toConnection } from '@learncraft/kit';
 import type { ProgressContext } from '../context';
 import { NOT_STARTED } from '../domain/progress';
+import { organizationEnrollments, type OrganizationEnrollmentArgs } from '../services/organizations';
 import type { LessonProgressParent } from './enrollment';
 
 interface Ref {
@@ -58,5 +59,10 @@ export const entityResolvers = {
         }
       );
     },
+  },
+  Organization: {
+    __resolveReference: (ref: Ref) => ref,
+    enrollments: (organization: Ref, args: OrganizationEnrollmentArgs, ctx: ProgressContext) =>
+      organizationEnrollments(ctx, organization.id, args),
   },
 };

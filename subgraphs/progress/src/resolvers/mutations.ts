@@ -3,6 +3,7 @@ import { requireViewer } from '@learncraft/kit';
 import type { ProgressContext } from '../context';
 import type { QuizAnswer } from '../domain/quiz';
 import { completeLesson, enrollInCourse, recordVideoProgress, submitQuiz } from '../services/learning';
+import { enrollOrganizationMember } from '../services/organizations';
 
 type Input<T> = { input: T };
 
@@ -10,6 +11,16 @@ export const mutationResolvers = {
   Mutation: {
     async courseEnroll(_: unknown, { input }: Input<{ courseId: string }>, ctx: ProgressContext) {
       const outcome = await enrollInCourse(ctx, requireViewer(ctx.viewer), input.courseId);
+      return outcome.ok
+        ? { enrollment: outcome.enrollment, userErrors: [] }
+        : { enrollment: null, userErrors: outcome.userErrors };
+    },
+    async organizationMemberEnroll(
+      _: unknown,
+      { input }: Input<{ organizationId: string; userId: string; courseId: string }>,
+      ctx: ProgressContext,
+    ) {
+      const outcome = await enrollOrganizationMember(ctx, input);
       return outcome.ok
         ? { enrollment: outcome.enrollment, userErrors: [] }
         : { enrollment: null, userErrors: outcome.userErrors };
@@ -32,7 +43,7 @@ export const mutationResolvers = {
     },
     async quizSubmit(
       _: unknown,
-      { input }: Input<{ lessonId: string; answers: QuizAnswer[] }>,
+      { input }: Input<{ lessonId: string; answers: QuizAnswer[]; idempotencyKey?: string | null }>,
       ctx: ProgressContext,
     ) {
       const outcome = await submitQuiz(ctx, requireViewer(ctx.viewer), input);

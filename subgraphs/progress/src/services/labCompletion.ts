@@ -56,6 +56,7 @@ export async function completeLabLesson(
   const result = await deps.stores.progress.completeLessonOnce({
     enrollmentId: enrollment.id,
     lessonId: lesson.id,
+    lessonKind: lesson.kind,
     at,
     courseLessonIds: course.lessonIds,
     reference: input.reference,

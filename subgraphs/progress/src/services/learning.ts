@@ -4,7 +4,13 @@
  * let the domain decide, write in one transaction, then publish the event after the commit.
  * Every expected failure is a userError and writes nothing.
  */
-import { courseAccessProblem, userError, type UserError, type Viewer } from '@learncraft/kit';
+import {
+  courseAccessProblem,
+  userError,
+  type AccessSubject,
+  type UserError,
+  type Viewer,
+} from '@learncraft/kit';
 import type { ProgressContext } from '../context';
 import { progressTopic, type ProgressEventKind, type ProgressEventPayload } from '../domain/events';
 import {
@@ -14,9 +20,16 @@ import {
   validatePosition,
   type LessonState,
 } from '../domain/progress';
-import { checkAttemptAllowed, gradeQuiz, quizStanding, type QuizAnswer } from '../domain/quiz';
+import {
+  checkAttemptAllowed,
+  gradeQuiz,
+  quizStanding,
+  replayDecision,
+  validateIdempotencyKey,
+  type QuizAnswer,
+} from '../domain/quiz';
 import type { CatalogCourse, CatalogLesson } from '../stores/catalogClient';
-import type { EnrollmentRecord, LessonActivityResult, QuizAttemptOutcome } from '../stores/progressStore';
+import type { EnrollmentRecord, LessonActivityResult, QuizAttemptRecord } from '../stores/progressStore';
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; userErrors: UserError[] };
 
@@ -32,10 +45,23 @@ export async function enrollInCourse(
   if (!course || !course.published) {
     return failure(userError('COURSE_NOT_FOUND', `Course ${courseId} was not found.`, ['input', 'courseId']));
   }
-  const refused = await courseAccessProblem(ctx.access, viewer, course.id);
+  return enrollMemberInCourse(ctx, viewer, course);
+}
+
+/**
+ * Enrolls a learner in a published course they have access to (courseEnroll for the viewer,
+ * organizationMemberEnroll for a member): idempotent, and `ENROLLED` is published for a new
+ * enrollment only (the learning event goes out through the outbox).
+ */
+export async function enrollMemberInCourse(
+  ctx: ProgressContext,
+  learner: AccessSubject,
+  course: CatalogCourse,
+): Promise<Outcome<{ enrollment: EnrollmentRecord }>> {
+  const refused = await courseAccessProblem(ctx.access, learner, course.id);
   if (refused) return failure(refused);
   const at = ctx.now();
-  const { enrollment, created } = await ctx.stores.progress.enroll(viewer.id, course.id, at);
+  const { enrollment, created } = await ctx.stores.progress.enroll(learner.id, course.id, at);
   forgetEnrollment(ctx, enrollment);
   if (created) await publish(ctx, enrollment, null, 'ENROLLED', at);
   return { ok: true, enrollment };
@@ -129,12 +155,21 @@ export async function completeLesson(
  * are checked first from the loaded attempts (so a learner who has none left hears that before any
  * complaint about the answers), then again under the enrollment's row lock, which is what keeps
  * concurrent submissions within the limit.
+ *
+ * With an idempotency key, a submission the learner already made (the app resending after a lost
+ * response or from its offline queue) gets its first attempt back and records nothing, before any
+ * limit is checked: the quiz may be passed or cooling down by then because of that very attempt.
  */
 export async function submitQuiz(
   ctx: ProgressContext,
   viewer: Viewer,
-  input: { lessonId: string; answers: QuizAnswer[] },
-): Promise<QuizAttemptOutcome> {
+  input: { lessonId: string; answers: QuizAnswer[]; idempotencyKey?: string | null },
+): Promise<Outcome<{ attempt: QuizAttemptRecord; enrollment: EnrollmentRecord }>> {
+  const idempotencyKey = input.idempotencyKey ?? null;
+  if (idempotencyKey !== null) {
+    const invalid = validateIdempotencyKey(idempotencyKey);
+    if (invalid) return failure(invalid);
+  }
   const target = await lessonTarget(ctx, viewer, input.lessonId);
   if (!target.ok) return target;
   const { lesson, enrollment } = target;
@@ -148,6 +183,8 @@ export async function submitQuiz(
   const earlier = (await ctx.loaders.quizAttempts.load(enrollment.id)).filter(
     (attempt) => attempt.lessonId === lesson.id,
   );
+  const first = idempotencyKey && earlier.find((attempt) => attempt.idempotencyKey === idempotencyKey);
+  if (first) return replay(first, enrollment, input.answers);
   const at = ctx.now();
   const refused = checkAttemptAllowed(quizStanding(earlier, quiz, at), at);
   if (refused) return failure(refused);
@@ -156,12 +193,23 @@ export async function submitQuiz(
   const { scorePercent, passed, results, answers } = graded.grade;
   const outcome = await ctx.stores.progress.recordQuizAttempt({
     ...activity(target, at, (current) => (passed ? applyCompletion(current, at) : applyAttempt(current))),
-    attempt: { scorePercent, passed, results, answers },
+    attempt: { scorePercent, passed, results, answers, idempotencyKey },
     admit: (locked) => checkAttemptAllowed(quizStanding(locked, quiz, at), at),
   });
   if (!outcome.ok) return outcome;
+  // A concurrent duplicate recorded the attempt first (seen under the row lock).
+  if (outcome.replayed) return replay(outcome.attempt, outcome.enrollment, input.answers);
   await afterWrite(ctx, target, outcome, 'QUIZ_SUBMITTED', at);
   return outcome;
+}
+
+function replay(
+  first: QuizAttemptRecord,
+  enrollment: EnrollmentRecord,
+  answers: readonly QuizAnswer[],
+): Outcome<{ attempt: QuizAttemptRecord; enrollment: EnrollmentRecord }> {
+  const reused = replayDecision(first, answers);
+  return reused ? failure(reused) : { ok: true, attempt: first, enrollment };
 }
 
 /** The shared write path: one transaction, loaders refreshed, then the event. */
@@ -185,6 +233,7 @@ function activity(target: LessonTarget, at: Date, next: (current: LessonState) =
   return {
     enrollmentId: target.enrollment.id,
     lessonId: target.lesson.id,
+    lessonKind: target.lesson.kind,
     at,
     courseLessonIds: target.course.lessonIds,
     next,

@@ -6,9 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Drizzle, PageRequest, UserError } from '@learncraft/kit';
-import { and, asc, count, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { isCourseComplete, NOT_STARTED, type LessonState } from '../domain/progress';
+import { and, asc, count, eq, gt, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import {
+  enrolledEvent,
+  LEARNING_TOPIC,
+  lessonActivityEvents,
+  type LearningEvent,
+} from '../domain/learningEvents';
+import { isCourseComplete, NOT_STARTED, progressPercent, type LessonState } from '../domain/progress';
 import type { AttemptSummary, QuizAnswer, QuizQuestionResult } from '../domain/quiz';
+import type { LessonKind } from './catalogClient';
+import { writeOutbox } from './outboxStore';
 import { enrollments, lessonCompletions, lessonProgress, quizAttempts } from './tables';
 
 export interface EnrollmentRecord {
@@ -18,6 +26,8 @@ export interface EnrollmentRecord {
   enrolledAt: Date;
   completedAt: Date | null;
   lastActivityAt: Date;
+  /** The last change of the enrollment or of anything in it. */
+  updatedAt: Date;
 }
 
 export interface LessonProgressRecord extends LessonState {
@@ -35,9 +45,14 @@ export interface QuizAttemptRecord {
   answers: QuizAnswer[];
   results: QuizQuestionResult[];
   submittedAt: Date;
+  /** The client's key for this submission (see quizSubmit's `idempotencyKey`); null when none was sent. */
+  idempotencyKey: string | null;
 }
 
-export type NewQuizAttempt = Pick<QuizAttemptRecord, 'scorePercent' | 'passed' | 'answers' | 'results'>;
+export type NewQuizAttempt = Pick<
+  QuizAttemptRecord,
+  'scorePercent' | 'passed' | 'answers' | 'results' | 'idempotencyKey'
+>;
 
 export interface LessonActivity {
   enrollmentId: string;
@@ -45,6 +60,8 @@ export interface LessonActivity {
   at: Date;
   /** The course's current lessons: the enrollment completes when all of them are complete. */
   courseLessonIds: readonly string[];
+  /** The lesson's kind: a LAB lesson that completes also announces `lab.passed`. */
+  lessonKind?: LessonKind;
   /** The domain decision, applied to the lesson's state as locked in the transaction. */
   next: (current: LessonState) => LessonState;
   /** A graded quiz attempt to record with the activity. */
@@ -61,7 +78,12 @@ export interface QuizAttemptActivity extends Omit<LessonActivity, 'attempt'> {
 }
 
 export type QuizAttemptOutcome =
-  | ({ ok: true } & LessonActivityResult & { attempt: QuizAttemptRecord })
+  | ({ ok: true; replayed: false } & LessonActivityResult & { attempt: QuizAttemptRecord })
+  /**
+   * The attempt's idempotency key was already used for this lesson: nothing was written and the
+   * first attempt is returned, with the enrollment as it is now.
+   */
+  | { ok: true; replayed: true; attempt: QuizAttemptRecord; enrollment: EnrollmentRecord }
   | { ok: false; userErrors: UserError[] };
 
 export interface LessonActivityResult {
@@ -93,6 +115,11 @@ export interface ProgressStore {
   /** One page (newest first) of each user's enrollments, in one query. */
   enrollmentPagesByUsers(userIds: readonly string[], page: PageRequest): Promise<EnrollmentRecord[]>;
   enrollmentCountsByUsers(userIds: readonly string[]): Promise<{ userId: string; count: number }[]>;
+  /**
+   * A page of the enrollments of `userIds` (an organization's members) ordered by (updatedAt, id)
+   * ascending, after the keyset position `after`, with the filter's total (the position aside).
+   */
+  enrollmentSyncPage(query: EnrollmentSyncQuery): Promise<{ rows: EnrollmentRecord[]; totalCount: number }>;
   lessonProgressByEnrollments(enrollmentIds: readonly string[]): Promise<LessonProgressRecord[]>;
   completedLessonsByEnrollments(
     enrollmentIds: readonly string[],
@@ -107,7 +134,9 @@ export interface ProgressStore {
   /**
    * Records a graded quiz attempt like recordLessonActivity, but only if `admit` accepts it given
    * the earlier attempts: the check and the insert share the row lock, so concurrent submissions
-   * cannot together exceed an attempt limit.
+   * cannot together exceed an attempt limit. An attempt whose idempotency key is already recorded
+   * for the lesson is not recorded again (`replayed: true`, checked under the same lock, before
+   * `admit`), so concurrent duplicates make one attempt.
    */
   recordQuizAttempt(activity: QuizAttemptActivity): Promise<QuizAttemptOutcome>;
   /**
@@ -118,8 +147,32 @@ export interface ProgressStore {
   completeLessonOnce(completion: ExternalCompletion): Promise<ExternalCompletionResult>;
 }
 
+export interface EnrollmentSyncQuery {
+  userIds: readonly string[];
+  courseId?: string | null;
+  updatedSince?: Date | null;
+  /** The (updatedAt, id) of the last row already seen. */
+  after?: { updatedAt: Date; id: string } | null;
+  limit: number;
+}
+
+export interface ProgressStoreHooks {
+  /** Called after a transaction that wrote learning events committed (kicks the relay). */
+  afterOutboxCommit?: () => void;
+}
+
 /** Thrown inside a transaction to roll it back, writing nothing, when the lesson is already complete. */
 class AlreadyComplete extends Error {}
+
+/** Thrown inside a transaction to roll it back, writing nothing, when the key was used already. */
+class AttemptReplayed extends Error {
+  constructor(
+    readonly attempt: QuizAttemptRecord,
+    readonly enrollment: EnrollmentRecord,
+  ) {
+    super('quiz attempt replayed');
+  }
+}
 
 /** Thrown inside a transaction to roll it back with the userError that refused it. */
 class AttemptRefused extends Error {
@@ -130,16 +183,25 @@ class AttemptRefused extends Error {
 
 type Transaction = Parameters<Parameters<Drizzle['transaction']>[0]>[0];
 
-export function createProgressStore(db: Database): ProgressStore {
+export function createProgressStore(db: Database, hooks: ProgressStoreHooks = {}): ProgressStore {
   const orm = db.drizzle;
+  /** After the commit: the relay is kicked when the transaction wrote events. */
+  const announced = <T>(result: T, eventsWritten: number): T => {
+    if (eventsWritten > 0) hooks.afterOutboxCommit?.();
+    return result;
+  };
   return {
     async enroll(userId, courseId, at) {
-      const inserted = await orm
-        .insert(enrollments)
-        .values({ id: randomUUID(), userId, courseId, enrolledAt: at, lastActivityAt: at })
-        .onConflictDoNothing({ target: [enrollments.userId, enrollments.courseId] })
-        .returning();
-      if (inserted[0]) return { enrollment: inserted[0], created: true };
+      const created = await orm.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(enrollments)
+          .values({ id: randomUUID(), userId, courseId, enrolledAt: at, lastActivityAt: at, updatedAt: at })
+          .onConflictDoNothing({ target: [enrollments.userId, enrollments.courseId] })
+          .returning();
+        if (inserted) await writeOutbox(tx, outboxEvents([enrolledEvent(inserted, at)]));
+        return inserted;
+      });
+      if (created) return announced({ enrollment: created, created: true }, 1);
       const [existing] = await orm
         .select()
         .from(enrollments)
@@ -182,6 +244,7 @@ export function createProgressStore(db: Database): ProgressStore {
           enrolledAt: enrollments.enrolledAt,
           completedAt: enrollments.completedAt,
           lastActivityAt: enrollments.lastActivityAt,
+          updatedAt: enrollments.updatedAt,
           rank: sql<number>`row_number() over (partition by ${enrollments.userId} order by ${enrollments.enrolledAt} desc, ${enrollments.id})`.as(
             'rank',
           ),
@@ -204,6 +267,33 @@ export function createProgressStore(db: Database): ProgressStore {
         .from(enrollments)
         .where(inArray(enrollments.userId, [...userIds]))
         .groupBy(enrollments.userId);
+    },
+
+    async enrollmentSyncPage({ userIds, courseId, updatedSince, after, limit }) {
+      if (userIds.length === 0) return { rows: [], totalCount: 0 };
+      const filter = and(
+        inArray(enrollments.userId, [...userIds]),
+        courseId ? eq(enrollments.courseId, courseId) : undefined,
+        updatedSince ? gte(enrollments.updatedAt, updatedSince) : undefined,
+      );
+      const position = after
+        ? or(
+            gt(enrollments.updatedAt, after.updatedAt),
+            and(eq(enrollments.updatedAt, after.updatedAt), gt(enrollments.id, after.id)),
+          )
+        : undefined;
+      const [rows, [total]] = await Promise.all([
+        limit === 0
+          ? Promise.resolve([])
+          : orm
+              .select()
+              .from(enrollments)
+              .where(and(filter, position))
+              .orderBy(asc(enrollments.updatedAt), asc(enrollments.id))
+              .limit(limit),
+        orm.select({ n: count() }).from(enrollments).where(filter),
+      ]);
+      return { rows, totalCount: total?.n ?? 0 };
     },
 
     async lessonProgressByEnrollments(enrollmentIds) {
@@ -236,12 +326,29 @@ export function createProgressStore(db: Database): ProgressStore {
         .orderBy(asc(quizAttempts.submittedAt), asc(quizAttempts.id));
     },
 
-    recordLessonActivity: (activity) => orm.transaction((tx) => recordLessonActivity(tx, activity)),
+    recordLessonActivity: async (activity) => {
+      const { eventsWritten, ...result } = await orm.transaction((tx) => recordLessonActivity(tx, activity));
+      return announced(result, eventsWritten);
+    },
 
     async recordQuizAttempt({ admit, ...activity }) {
       try {
         const result = await orm.transaction((tx) =>
-          recordLessonActivity(tx, activity, async () => {
+          recordLessonActivity(tx, activity, async (locked) => {
+            const key = activity.attempt.idempotencyKey;
+            if (key !== null) {
+              const [first] = await tx
+                .select()
+                .from(quizAttempts)
+                .where(
+                  and(
+                    eq(quizAttempts.enrollmentId, activity.enrollmentId),
+                    eq(quizAttempts.lessonId, activity.lessonId),
+                    eq(quizAttempts.idempotencyKey, key),
+                  ),
+                );
+              if (first) throw new AttemptReplayed(first, locked);
+            }
             const earlier = await tx
               .select({ passed: quizAttempts.passed, submittedAt: quizAttempts.submittedAt })
               .from(quizAttempts)
@@ -255,9 +362,13 @@ export function createProgressStore(db: Database): ProgressStore {
             if (refusal) throw new AttemptRefused(refusal);
           }),
         );
-        if (!result.attempt) throw new Error('the store recorded no quiz attempt');
-        return { ok: true, ...result, attempt: result.attempt };
+        const { eventsWritten, attempt, ...rest } = result;
+        if (!attempt) throw new Error('the store recorded no quiz attempt');
+        return announced({ ok: true, replayed: false, ...rest, attempt }, eventsWritten);
       } catch (error) {
+        if (error instanceof AttemptReplayed) {
+          return { ok: true, replayed: true, attempt: error.attempt, enrollment: error.enrollment };
+        }
         if (error instanceof AttemptRefused) return { ok: false, userErrors: [error.userError] };
         throw error;
       }
@@ -281,7 +392,8 @@ export function createProgressStore(db: Database): ProgressStore {
               .onConflictDoNothing();
           }),
         );
-        return { changed: true, ...result };
+        const { eventsWritten, ...rest } = result;
+        return announced({ changed: true, ...rest }, eventsWritten);
       } catch (error) {
         if (error instanceof AlreadyComplete) return { changed: false };
         throw error;
@@ -294,12 +406,12 @@ export function createProgressStore(db: Database): ProgressStore {
 async function recordLessonActivity(
   tx: Transaction,
   activity: LessonActivity,
-  whileLocked?: () => Promise<void>,
-): Promise<LessonActivityResult> {
+  whileLocked?: (locked: EnrollmentRecord) => Promise<void>,
+): Promise<LessonActivityResult & { eventsWritten: number }> {
   const { enrollmentId, lessonId, at } = activity;
   const [locked] = await tx.select().from(enrollments).where(eq(enrollments.id, enrollmentId)).for('update');
   if (!locked) throw new Error(`enrollment ${enrollmentId} does not exist`);
-  await whileLocked?.();
+  await whileLocked?.(locked);
 
   const [existing] = await tx
     .select()
@@ -338,22 +450,40 @@ async function recordLessonActivity(
     attempt = inserted ?? null;
   }
 
-  let completedAt = locked.completedAt;
+  const completed = new Set(
+    (
+      await tx
+        .select({ lessonId: lessonProgress.lessonId })
+        .from(lessonProgress)
+        .where(and(eq(lessonProgress.enrollmentId, enrollmentId), eq(lessonProgress.status, 'COMPLETED')))
+    ).map((row) => row.lessonId),
+  );
   // Checked on every activity, not only completions: lessons removed from the course can leave the
   // remaining ones all complete.
-  if (!completedAt) {
-    const completed = await tx
-      .select({ lessonId: lessonProgress.lessonId })
-      .from(lessonProgress)
-      .where(and(eq(lessonProgress.enrollmentId, enrollmentId), eq(lessonProgress.status, 'COMPLETED')));
-    if (isCourseComplete(new Set(completed.map((row) => row.lessonId)), activity.courseLessonIds))
-      completedAt = at;
-  }
+  const completedAt =
+    locked.completedAt ?? (isCourseComplete(completed, activity.courseLessonIds) ? at : null);
+  const events = lessonActivityEvents({
+    enrollment: locked,
+    lessonId,
+    lessonKind: activity.lessonKind,
+    previous,
+    next,
+    courseCompletedBefore: locked.completedAt !== null,
+    courseCompletedAfter: completedAt !== null,
+    progressPercent: progressPercent(completed, activity.courseLessonIds),
+    at,
+  });
+  // Before the enrollment's update: any failure from here on rolls the events back with the change.
+  await writeOutbox(tx, outboxEvents(events));
   const [enrollment] = await tx
     .update(enrollments)
-    .set({ lastActivityAt: at, completedAt })
+    .set({ lastActivityAt: at, updatedAt: at, completedAt })
     .where(eq(enrollments.id, enrollmentId))
     .returning();
   if (!enrollment) throw new Error(`enrollment ${enrollmentId} vanished while locked`);
-  return { enrollment, lessonProgress: saved, previous, attempt };
+  return { enrollment, lessonProgress: saved, previous, attempt, eventsWritten: events.length };
+}
+
+function outboxEvents(events: readonly LearningEvent[]) {
+  return events.map((payload) => ({ topic: LEARNING_TOPIC, payload }));
 }

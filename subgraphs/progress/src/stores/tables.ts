@@ -1,5 +1,7 @@
 /** drizzle-orm mappings of the `progress` schema (the SQL in migrations/ is the source of truth). */
+import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   doublePrecision,
   integer,
@@ -24,6 +26,8 @@ export const enrollments = progressSchema.table('enrollments', {
   enrolledAt: timestamptz('enrolled_at').notNull(),
   completedAt: timestamptz('completed_at'),
   lastActivityAt: timestamptz('last_activity_at').notNull(),
+  /** Moves on every change of the enrollment or anything in it (the organization sync's cursor). */
+  updatedAt: timestamptz('updated_at').notNull(),
 });
 
 export const lessonProgress = progressSchema.table(
@@ -48,6 +52,7 @@ export const quizAttempts = progressSchema.table('quiz_attempts', {
   answers: jsonb('answers').$type<QuizAnswer[]>().notNull(),
   results: jsonb('results').$type<QuizQuestionResult[]>().notNull(),
   submittedAt: timestamptz('submitted_at').notNull(),
+  idempotencyKey: text('idempotency_key'),
 });
 
 export const lessonCompletions = progressSchema.table(
@@ -60,3 +65,20 @@ export const lessonCompletions = progressSchema.table(
   },
   (table) => [primaryKey({ columns: [table.enrollmentId, table.lessonId] })],
 );
+
+/** Learning events waiting for (or done with) the relay; see migrations/0004. */
+export const outbox = progressSchema.table('outbox', {
+  id: uuid('id').primaryKey(),
+  sequence: bigint('sequence', { mode: 'number' })
+    .notNull()
+    .default(sql`nextval('progress.outbox_sequence_seq')`),
+  topic: text('topic').notNull(),
+  payload: jsonb('payload').$type<unknown>().notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  publishedAt: timestamptz('published_at'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: timestamptz('lease_until'),
+  lastError: text('last_error'),
+});

@@ -10,7 +10,7 @@ import {
   type DatabaseFlavour,
   type TestDatabase,
 } from '@learncraft/kit/testing';
-import { createLogger, MemoryPubSub, type Role } from '@learncraft/kit';
+import { createLogger, MemoryPubSub, type ApiKeyPrincipal, type EventBus, type Role } from '@learncraft/kit';
 import { createTestTokenIssuer } from '@learncraft/identity';
 import { loadConfig } from '../../src/config';
 import { startProgressSubgraph, type RunningProgressSubgraph } from '../../src/server';
@@ -33,6 +33,8 @@ export interface Harness {
   catalog: CatalogFixture;
   pubsub: MemoryPubSub;
   token(userId: string, roles?: Role[]): Promise<string>;
+  /** A token for an API key of an organization, as identity mints it on exchange. */
+  keyToken(apiKey: ApiKeyPrincipal): Promise<string>;
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -52,6 +54,8 @@ export interface Harness {
   ): Promise<{ status: number; body: any }>;
   /** A second progress server on the same database, PubSub and catalog (another replica); closed with the harness. */
   replica(): Promise<RunningProgressSubgraph>;
+  /** Closes `server` (the harness's or a replica) now; closing it again later is a no-op. */
+  stop(server: RunningProgressSubgraph): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,6 +67,10 @@ export async function startHarness(
     now?: () => Date;
     /** COMMERCE_INTERNAL_URL (e.g. a `serveFakeCommerce`); unset: every course open. */
     commerceUrl?: string;
+    /** More variables (IDENTITY_INTERNAL_URL, EVENT_SUBSCRIBER_URLS, OUTBOX_INTERVAL_MS, ...). */
+    env?: Record<string, string>;
+    /** The event bus (e.g. Redis Streams on a fresh prefix); the closer is the test's. */
+    events?: EventBus;
   } = {},
 ): Promise<Harness> {
   const issuer = await createTestTokenIssuer();
@@ -76,6 +84,7 @@ export async function startHarness(
     GATEWAY_SECRET: TEST_GATEWAY_SECRET,
     CATALOG_INTERNAL_URL: catalog.url,
     COMMERCE_INTERNAL_URL: options.commerceUrl,
+    ...options.env,
   });
   const start = () =>
     startProgressSubgraph({
@@ -90,16 +99,25 @@ export async function startHarness(
       }),
       logger: createLogger('progress-test', 'silent'),
       now: options.now,
+      events: options.events,
     });
   const server = await start();
   const replicas: RunningProgressSubgraph[] = [];
   const token = (userId: string, roles: Role[] = ['LEARNER']) => issuer.issueAccessToken(userId, roles);
+  const closed = new Set<RunningProgressSubgraph>();
+  const stop = async (target: RunningProgressSubgraph) => {
+    if (closed.has(target)) return;
+    closed.add(target);
+    await target.close();
+  };
   return {
     server,
     test,
     catalog,
     pubsub,
     token,
+    keyToken: (apiKey) => issuer.issueApiKeyToken(apiKey),
+    stop,
     async gql(query, variables, bearer) {
       const response = await fetch(server.url, {
         method: 'POST',
@@ -137,8 +155,8 @@ export async function startHarness(
       return replica;
     },
     async close() {
-      await Promise.all(replicas.map((replica) => replica.close()));
-      await server.close();
+      await Promise.all(replicas.map(stop));
+      await stop(server);
       await catalog.close();
       await pubsub.close();
       await test.dispose();
@@ -210,8 +228,8 @@ export const COMPLETE = /* GraphQL */ `
 `;
 
 export const SUBMIT = /* GraphQL */ `
-  mutation Submit($lessonId: ID!, $answers: [QuizAnswerInput!]!) {
-    quizSubmit(input: { lessonId: $lessonId, answers: $answers }) {
+  mutation Submit($lessonId: ID!, $answers: [QuizAnswerInput!]!, $idempotencyKey: String) {
+    quizSubmit(input: { lessonId: $lessonId, answers: $answers, idempotencyKey: $idempotencyKey }) {
       attempt {
         id
         lesson {

@@ -209,6 +209,11 @@ export class LocalLabRuntime implements LabRuntime {
   private readonly destroying = new Map<string, Promise<void>>();
   /** Uids handed out by provisions still writing their meta. */
   private readonly reservedUids = new Set<number>();
+  /**
+   * Sandboxes this process is creating, by id, with their session: listed with it while their
+   * directory has no meta yet, so a reconcile never takes one for a crashed provision's leftover.
+   */
+  private readonly creating = new Map<string, { sessionId: string; createdAt: Date }>();
   private allocation: Promise<unknown> = Promise.resolve();
   private readonly watchdog: NodeJS.Timeout;
   private watching = false;
@@ -290,8 +295,23 @@ export class LocalLabRuntime implements LabRuntime {
     onProgress?.({ percent: 10, message: 'Creating the sandbox' });
 
     const id = `lab-${randomUUID()}`;
-    const dir = join(this.sandboxesDir, id);
     const createdAt = new Date();
+    this.creating.set(id, { sessionId: spec.sessionId, createdAt });
+    try {
+      return await this.create(id, createdAt, spec, mounts, onProgress);
+    } finally {
+      this.creating.delete(id);
+    }
+  }
+
+  private async create(
+    id: string,
+    createdAt: Date,
+    spec: SandboxSpec,
+    mounts: ReturnType<typeof profileMounts>,
+    onProgress?: (progress: ProvisionProgress) => void,
+  ): Promise<SandboxInfo> {
+    const dir = join(this.sandboxesDir, id);
     const hostUid = await this.allocate(async (hostUidCandidate) => {
       await mkdir(join(dir, 'home'), { recursive: true, mode: 0o711 });
       const meta: SandboxMeta = {
@@ -443,6 +463,11 @@ export class LocalLabRuntime implements LabRuntime {
       const meta = await this.readMeta(id);
       if (meta) {
         infos.push({ id, sessionId: meta.sessionId, createdAt: new Date(meta.createdAt) });
+        continue;
+      }
+      const creating = this.creating.get(id);
+      if (creating) {
+        infos.push({ id, ...creating });
         continue;
       }
       // A provision that crashed before writing meta: still listed, so it can be destroyed.

@@ -4,13 +4,13 @@
  * single-use token, stored hashed, that ends every session of the account).
  */
 import type { Logger, RateLimiter, UserError } from '@learncraft/kit';
-import { checkEmail, checkNewPassword, normaliseEmail } from './domain/accountInput';
-import { passwordResetKeys, type PasswordResetLimits } from './domain/loginLimits';
-import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from './domain/refreshTokens';
-import { identityErrors, NEW_PASSWORD_FIELD } from './domain/userErrors';
-import type { Mailer } from './mail';
-import { hashPassword } from './passwords';
-import type { IdentityStores, User } from './stores';
+import { checkEmail, checkNewPassword, normaliseEmail } from '../domain/accountInput';
+import { passwordResetKeys, type PasswordResetLimits } from '../domain/loginLimits';
+import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from '../domain/refreshTokens';
+import { identityErrors, NEW_PASSWORD_FIELD } from '../domain/userErrors';
+import type { Mailer } from '../mail';
+import { hashPassword } from '../passwords';
+import type { IdentityStores, User } from '../stores';
 
 export interface PasswordResetServiceOptions {
   stores: IdentityStores;

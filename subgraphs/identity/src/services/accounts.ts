@@ -9,8 +9,8 @@ import {
   validateRegistration,
   type CredentialsInput,
   type RegistrationInput,
-} from './domain/accountInput';
-import { loginKeys, type LoginLimits } from './domain/loginLimits';
+} from '../domain/accountInput';
+import { loginKeys, type LoginLimits } from '../domain/loginLimits';
 import {
   generateRefreshToken,
   hashRefreshToken,
@@ -19,11 +19,11 @@ import {
   refreshTokenState,
   successorRefreshToken,
   withinRefreshGrace,
-} from './domain/refreshTokens';
-import { identityErrors } from './domain/userErrors';
-import type { AccessTokenSigner } from './keys';
-import { hashPassword, verifyPassword } from './passwords';
-import type { IdentityStores, RefreshTokenRecord, SessionStore, User } from './stores';
+} from '../domain/refreshTokens';
+import { identityErrors } from '../domain/userErrors';
+import type { AccessTokenSigner } from '../keys';
+import { hashPassword, verifyPassword } from '../passwords';
+import type { IdentityStores, RefreshTokenRecord, SessionStore, User } from '../stores';
 
 export interface Session {
   accessToken: string;
