@@ -1,6 +1,6 @@
 /**
  * `npm run bench:limits`: the operation-limit figures of every operation the clients send
- * (clients/web/src/graphql/operations.ts, shared with the mobile app), measured against the
+ * (clients/operations/src/operations.ts, shared by the web and mobile apps), measured against the
  * checked-in API schema with the gateway's own rules: depth, aliases, directives, tokens and the
  * estimated cost. The defaults in the kit (DEFAULT_OPERATION_LIMITS) are sized from these figures.
  */
@@ -13,7 +13,7 @@ import { DEFAULT_OPERATION_LIMITS, countTokens, listSizesFromSdl, operationCost 
 const REPO = join(__dirname, '../..');
 const apiSchema = buildSchema(readFileSync(join(REPO, 'schema/api.graphql'), 'utf8'));
 const listSizes = listSizesFromSdl(parse(readFileSync(join(REPO, 'schema/supergraph.graphql'), 'utf8')));
-const source = readFileSync(join(REPO, 'clients/web/src/graphql/operations.ts'), 'utf8');
+const source = readFileSync(join(REPO, 'clients/operations/src/operations.ts'), 'utf8');
 const documents = [...source.matchAll(/graphql\(`([\s\S]*?)`\)/g)].map((match) => match[1] ?? '');
 const fragments = new Map<string, FragmentDefinitionNode>();
 const operations: { text: string; document: DocumentNode }[] = [];

@@ -19,6 +19,18 @@ export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/sup
 /** The built web app, served at `/` when it exists (`npm run build -w @learncraft/web`). */
 export const DEFAULT_WEB_DIST_DIR = path.resolve(__dirname, '../../clients/web/dist');
 
+/** The public API schema partners see, rendered into the docs and served at `/docs/schema.graphql`. */
+export const DEFAULT_API_SCHEMA_PATH = path.resolve(__dirname, '../../schema/api.graphql');
+
+/** The first-party clients' persisted-documents manifest (clients/operations codegen). */
+export const DEFAULT_PERSISTED_DOCUMENTS_PATH = path.resolve(
+  __dirname,
+  '../../clients/operations/src/generated/persisted-documents.json',
+);
+
+/** The hand-written partner guides (Markdown) rendered into `/docs`. */
+export const DEFAULT_PARTNER_DOCS_DIR = path.resolve(__dirname, '../../docs/partners');
+
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /** Env files often carry PEMs on one line with literal `\n`; those become real newlines again. */
@@ -32,6 +44,15 @@ export const gatewayConfigSchema = z.object({
   PORT: port(4000),
   SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH_PATH),
   WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
+  API_SCHEMA_PATH: z.string().default(DEFAULT_API_SCHEMA_PATH),
+  PARTNER_DOCS_DIR: z.string().default(DEFAULT_PARTNER_DOCS_DIR),
+  PERSISTED_DOCUMENTS_PATH: z.string().default(DEFAULT_PERSISTED_DOCUMENTS_PATH),
+  /**
+   * `safelist`: requests naming a first-party client (learncraft-web, learncraft-mobile) must send
+   * a persisted id (src/persisted); `allow`: they may send documents too. Default: `safelist` when
+   * NODE_ENV is production, `allow` otherwise.
+   */
+  PERSISTED_OPERATIONS: z.enum(['safelist', 'allow']).optional(),
   /**
    * Overrides of the subgraph URLs baked into the supergraph. Any `<SUBGRAPH_NAME>_URL` works (see
    * `subgraphUrlOverrides`); the six LearnCraft subgraphs are listed so they are validated early.
@@ -72,6 +93,38 @@ export const gatewayConfigSchema = z.object({
   MAX_SOCKETS_PER_USER: positiveInt(5),
   /** Proxies in front of the gateway whose X-Forwarded-For entry is believed (0: the gateway is the edge). */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * `true`: identical credential-free queries in flight at once share one execution and its
+   * answer (src/execution/dedup.ts) — for public catalog reads under a burst. Off by default.
+   */
+  DEDUPLICATE_IN_FLIGHT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** Redis shared by the gateway replicas (rate-limit counters); unset: this process's memory. */
+  REDIS_URL: optionalUrl,
+  /** Cost-based rate limits (src/rateLimit): `false` turns them off (no headers, `rateLimit` null). */
+  RATE_LIMIT_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /**
+   * Units of the operation-cost estimate (the one MAX_COST bounds) per rate-limit point. The
+   * estimate counts every field, so one point is 1,000 units: the clients' costliest operation
+   * (Dashboard, 60,324) costs 61 points, a course list 1.
+   */
+  RATE_LIMIT_COST_UNITS_PER_POINT: positiveInt(1_000),
+  /** Prefix of the counters' keys in Redis (tests give each run its own). */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('learncraft:ratelimit:gateway:'),
+  RATE_LIMIT_API_KEY_POINTS_PER_HOUR: positiveInt(5_000),
+  RATE_LIMIT_API_KEY_POINTS_PER_MINUTE: positiveInt(1_000),
+  RATE_LIMIT_API_KEY_MAX_CONCURRENT: positiveInt(20),
+  RATE_LIMIT_USER_POINTS_PER_HOUR: positiveInt(5_000),
+  RATE_LIMIT_USER_POINTS_PER_MINUTE: positiveInt(1_000),
+  RATE_LIMIT_USER_MAX_CONCURRENT: positiveInt(10),
+  RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR: positiveInt(1_000),
+  RATE_LIMIT_ANONYMOUS_POINTS_PER_MINUTE: positiveInt(300),
+  RATE_LIMIT_ANONYMOUS_MAX_CONCURRENT: positiveInt(10),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & {
@@ -110,3 +163,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
 }
 
 export const isProduction = (config: Pick<GatewayConfig, 'NODE_ENV'>) => config.NODE_ENV === 'production';
+
+export const persistedOperationsMode = (
+  config: Pick<GatewayConfig, 'NODE_ENV' | 'PERSISTED_OPERATIONS'>,
+): 'safelist' | 'allow' => config.PERSISTED_OPERATIONS ?? (isProduction(config) ? 'safelist' : 'allow');

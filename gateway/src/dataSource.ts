@@ -4,30 +4,57 @@
  * breaker. A subgraph that is down, hangs or answers garbage fails only its part of the query
  * plan: the rest of the response is still delivered, with an error that names the subgraph; once
  * it keeps failing, its breaker opens and that error comes at once instead of after the timeout.
+ * Requests go over a keep-alive connection pool per subgraph (undici), not a socket per request.
  */
+import { STATUS_CODES } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Pool } from 'undici';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   CLIENT_ADDRESS_HEADER,
   ErrorCode,
   GATEWAY_HEADER,
+  RATE_LIMIT_HEADER,
+  encodeRateLimitStatus,
   type Logger,
+  type RateLimitStatus,
   type Metrics,
   type Viewer,
 } from '@learncraft/kit';
 import { CIRCUIT_GAUGE, CircuitOpenError, SubgraphBreaker, type BreakerSettings } from './breaker';
 import type { SubgraphEndpoint } from './supergraph';
+import type { VerifiedApiKey } from './rateLimit/subject';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+type FetcherHeaders = FetcherResponse['headers'];
+
+/**
+ * Sockets one subgraph's pool keeps at most: enough for every operation in flight to fetch at
+ * once under load, bounded so a slow subgraph cannot make the gateway open sockets without end.
+ */
+const POOL_CONNECTIONS = 128;
+/** Idle keep-alive sockets are closed after this (below Node's server default of 5 s). */
+const POOL_KEEP_ALIVE_MS = 4_000;
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
 /** Per-request context of the gateway's Apollo Server. */
 export interface GatewayContext {
   viewer: Viewer | null;
-  /** The client's raw `Authorization` header, forwarded to subgraphs as is. */
+  /**
+   * `Bearer <access token>` forwarded to subgraphs: the client's own token, or for an API key the
+   * token identity minted for it (a key never leaves the gateway).
+   */
   authorization: string | null;
   /** The client's address (the socket's peer), forwarded for per-address limits such as log-in. */
   clientAddress: string | null;
+  /**
+   * The API key the request was verified with (src/apiKeys.ts); `viewer` is then null. Its
+   * rate-limit subject wins over the viewer's (src/rateLimit/subject.ts).
+   */
+  apiKey?: VerifiedApiKey | null;
+  /** This request's rate-limit figures once charged (src/rateLimit), forwarded for `Query.rateLimit`. */
+  rateLimit?: RateLimitStatus | null;
 }
 
 export interface SubgraphDataSourceOptions {
@@ -42,12 +69,14 @@ export interface SubgraphDataSourceOptions {
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly options: SubgraphDataSourceOptions;
+  private readonly pool: Pool;
   readonly breaker: SubgraphBreaker;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.endpoint.url });
     this.options = options;
-    this.fetcher = timeoutFetcher(options.timeoutMs);
+    this.pool = subgraphPool(options.endpoint.url);
+    this.fetcher = pooledFetcher(this.pool, options.timeoutMs);
     this.breaker = new SubgraphBreaker(options.breaker);
     const { name } = options.endpoint;
     options.metrics.gauge('subgraph_circuit_state', () => CIRCUIT_GAUGE[this.breaker.state], {
@@ -67,6 +96,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     headers?.set(GATEWAY_HEADER, this.options.gatewaySecret);
     if (context?.authorization) headers?.set('authorization', context.authorization);
     if (context?.clientAddress) headers?.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
+    // Only the gateway speaks for the rate limit: whatever else put this header here goes.
+    headers?.delete(RATE_LIMIT_HEADER);
+    if (context?.rateLimit) headers?.set(RATE_LIMIT_HEADER, encodeRateLimitStatus(context.rateLimit));
   }
 
   /**
@@ -90,6 +122,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
   }
 
+  /** Closes the subgraph's keep-alive sockets (the gateway is shutting down). */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
   private unavailable(error: unknown): GraphQLFormattedError {
     const { name } = this.options.endpoint;
     return {
@@ -99,15 +136,116 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 }
 
-/** `fetch` with a deadline covering connect, headers and body. */
-export function timeoutFetcher(timeoutMs: number): Fetcher {
-  return (url, init = {}) =>
-    fetch(url, {
-      method: init.method,
+/** The keep-alive pool for one subgraph URL's origin; pipelining off (one request per socket at a time). */
+export function subgraphPool(url: string): Pool {
+  return new Pool(new URL(url).origin, {
+    connections: POOL_CONNECTIONS,
+    pipelining: 1,
+    keepAliveTimeout: POOL_KEEP_ALIVE_MS,
+  });
+}
+
+/**
+ * Apollo's fetcher contract over an undici pool, with a deadline covering the wait for a socket,
+ * the headers and the body (the body is read before the response is handed back). The answer is
+ * a minimal Response: status, headers and the body already read as text.
+ */
+export function pooledFetcher(pool: Pool, timeoutMs: number): Fetcher {
+  return async (url, init = {}) => {
+    const target = new URL(url);
+    const signal = AbortSignal.timeout(timeoutMs);
+    const response = await pool.request({
+      path: `${target.pathname}${target.search}`,
+      method: (init.method ?? 'GET') as 'POST',
       headers: init.headers,
-      body: typeof init.body === 'string' || init.body === undefined ? init.body : new Uint8Array(init.body),
-      signal: AbortSignal.timeout(timeoutMs),
+      body: init.body,
+      signal,
     });
+    const text = await response.body.text();
+    return new PooledResponse(url, response.statusCode, response.headers, text);
+  };
+}
+
+/** The parts of a fetch Response that Apollo's data source reads, over an already-read body. */
+class PooledResponse implements FetcherResponse {
+  readonly redirected = false;
+  readonly bodyUsed = false;
+  readonly headers: FetcherHeaders;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    headers: Record<string, string | string[] | undefined>,
+    private readonly body: string,
+  ) {
+    this.headers = new PooledHeaders(headers);
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get statusText(): string {
+    return STATUS_CODES[this.status] ?? '';
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.body);
+  }
+
+  json(): Promise<unknown> {
+    // A body that is not JSON rejects, like fetch's `json()`.
+    return new Promise((resolve) => resolve(JSON.parse(this.body)));
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = Buffer.from(this.body, 'utf8');
+    return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  }
+
+  clone(): FetcherResponse {
+    return this;
+  }
+}
+
+/** Response headers as undici hands them over (lower-case names), behind the fetch Headers interface. */
+class PooledHeaders implements FetcherHeaders {
+  private readonly values_ = new Map<string, string>();
+
+  constructor(raw: Record<string, string | string[] | undefined>) {
+    for (const [name, value] of Object.entries(raw)) {
+      if (value !== undefined) this.values_.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+  }
+
+  get(name: string): string | null {
+    return this.values_.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.values_.has(name.toLowerCase());
+  }
+  set(name: string, value: string): void {
+    this.values_.set(name.toLowerCase(), value);
+  }
+  append(name: string, value: string): void {
+    const current = this.get(name);
+    this.set(name, current === null ? value : `${current}, ${value}`);
+  }
+  delete(name: string): void {
+    this.values_.delete(name.toLowerCase());
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.values_.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.values_.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.values_.values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.values_.entries();
+  }
 }
 
 /**

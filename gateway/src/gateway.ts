@@ -2,7 +2,8 @@
  * The LearnCraft gateway over HTTP: @apollo/gateway plans each operation over the static
  * supergraph (never introspection) and @apollo/server serves it at `/graphql` on node:http, with
  * token verification before planning, operation limits, CSRF prevention and error masking. Also
- * `/health`, `/health/subgraphs`, `/metrics`, and an optional static-file hook for the web app.
+ * `/health`, `/health/subgraphs`, `/metrics`, the partner docs at `/docs`, and an optional
+ * static-file hook for the web app.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,7 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import {
   ConfigError,
   DEFAULT_OPERATION_LIMITS,
@@ -23,7 +24,7 @@ import {
   Metrics,
   SECRET_FILES,
   apolloHandler,
-  costLimitError,
+  fragmentsOf,
   listSizesFromSdl,
   operationCost,
   operationLimitRules,
@@ -36,20 +37,30 @@ import {
   createTokenVerifier,
   sendGraphQLError,
   sendJson,
-  viewerFromAuthorization,
   type Logger,
   type TokenVerifier,
 } from '@learncraft/kit';
-import { isProduction, type GatewayConfig } from './config';
+import { isProduction, persistedOperationsMode, type GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './dataSource';
+import { dedupingHandler } from './execution/dedup';
 import { formatGatewayError } from './errors';
 import { checkSubgraphs } from './health';
 import { clientAddressOf } from './clientAddress';
 import { terminalProxy } from './terminalProxy';
 import { WEBHOOK_PATHS, webhookProxy } from './webhookProxy';
 import { revocationListFor } from './revocations';
+import { createCredentialsResolver, httpApiKeyExchange } from './apiKeys';
 import { resolveEndpoints, supergraphEndpoints, type SubgraphEndpoint } from './supergraph';
+import { createDocsSite, type DocsSite } from './docs';
 import { attachSubscriptionServer, type SubscriptionLimits, type SubscriptionServer } from './subscriptions';
+import { rateLimitGateFor, type RateLimitGate } from './rateLimit';
+import {
+  createSafelist,
+  loadPersistedDocuments,
+  manifestCache,
+  type PersistedDocuments,
+  type SafelistRequest,
+} from './persisted';
 
 /** Serves a non-GraphQL GET (the web app's files); returns true when it answered the request. */
 export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -62,6 +73,10 @@ export interface GatewayOptions {
   logger?: Logger;
   metrics?: Metrics;
   staticHandler?: StaticHandler;
+  /** The first-party persisted documents; read from `config.PERSISTED_DOCUMENTS_PATH` when absent. */
+  persistedDocuments?: PersistedDocuments;
+  /** The partner docs; rendered from `config.API_SCHEMA_PATH` and `config.PARTNER_DOCS_DIR` when absent. */
+  docs?: DocsSite;
   subscriptionLimits?: Partial<SubscriptionLimits>;
 }
 
@@ -95,7 +110,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     );
   const revocations = await revocationListFor(config, logger);
   const verifier = revocations.guard(tokenVerifier);
+  if (!config.INTERNAL_API_SECRET)
+    logger.info('INTERNAL_API_SECRET is not set: API keys cannot be exchanged and are refused');
+  const credentials = createCredentialsResolver({
+    verifier,
+    exchange: config.INTERNAL_API_SECRET
+      ? httpApiKeyExchange(config.IDENTITY_INTERNAL_URL, config.INTERNAL_API_SECRET)
+      : null,
+    // The reason names identity's URL and status, never the key (it only travels in the body).
+    onExchangeError: (error) =>
+      logger.warn('identity did not answer an API-key exchange', { reason: String(error) }),
+    onExchange: (outcome) => metrics.inc(`api_key_exchanges_${outcome}_total`),
+  });
+  metrics.gauge('api_key_cache_entries', () => credentials.cachedKeys);
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
+  const docs =
+    options.docs ??
+    createDocsSite({ apiSchemaPath: config.API_SCHEMA_PATH, guidesDir: config.PARTNER_DOCS_DIR });
   const subgraphs = resolveEndpoints(supergraphEndpoints(supergraphSdl), config.subgraphUrlOverrides);
   const byName = new Map(subgraphs.map((endpoint) => [endpoint.name, endpoint]));
   const production = isProduction(config);
@@ -111,6 +142,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const limitRules = operationLimitRules(limits);
   const listSizes = listSizesFromSdl(parse(supergraphSdl));
   const gatewaySecret = secretFromDataDir(config.GATEWAY_SECRET, config.DATA_DIR, SECRET_FILES.gateway);
+  const rateLimits = await rateLimitGateFor(config, logger.child('rate-limits'));
+  const persistedDocuments =
+    options.persistedDocuments ?? loadPersistedDocuments(config.PERSISTED_DOCUMENTS_PATH);
 
   const dataSources = new Map<string, SubgraphDataSource>();
   const dataSourceFor = (name: string): SubgraphDataSource => {
@@ -155,15 +189,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: limitRules,
+    // Ids from the first-party manifest only; nothing is registered at run time (src/persisted).
+    persistedQueries: { cache: manifestCache(persistedDocuments) },
     formatError: (formatted, error) => {
       const result = formatError(formatted, error);
       if (result.extensions?.code === ErrorCode.OPERATION_TOO_COMPLEX)
         metrics.inc('operations_rejected_total');
+      if (result.extensions?.code === ErrorCode.RATE_LIMITED) metrics.inc('rate_limited_errors_total');
       return result;
     },
     plugins: [
       operationResolutionPlugin(),
-      costLimitPlugin(limits, listSizes),
+      costLimitPlugin(
+        limits,
+        listSizes,
+        rateLimits,
+        createSafelist({ mode: persistedOperationsMode(config), documents: persistedDocuments }),
+      ),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
@@ -173,18 +215,36 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
-  const graphql = apolloHandler(apollo, {
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    context: async (req) => {
-      metrics.inc('graphql_requests_total');
-      const authorization = req.headers.authorization ?? null;
-      const viewer = await viewerFromAuthorization(authorization, verifier).catch((error: unknown) => {
-        metrics.inc('unauthenticated_requests_total');
+  const context = async (req: IncomingMessage): Promise<GatewayContext> => {
+    metrics.inc('graphql_requests_total');
+    const { viewer, apiKey, authorization } = await credentials
+      .resolve(req.headers.authorization)
+      .catch((error: unknown) => {
+        if (error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED)
+          metrics.inc('unauthenticated_requests_total');
         throw error;
       });
-      return { viewer, authorization, clientAddress: clientAddressOf(req, config.TRUSTED_PROXY_HOPS) };
-    },
-  });
+    return {
+      viewer,
+      apiKey,
+      authorization,
+      clientAddress: clientAddressOf(req, config.TRUSTED_PROXY_HOPS),
+      rateLimit: null,
+    };
+  };
+  const apolloGraphql = apolloHandler(apollo, { maxBodyBytes: config.MAX_BODY_BYTES, context });
+  const graphql = config.DEDUPLICATE_IN_FLIGHT
+    ? dedupingHandler({
+        server: apollo,
+        context,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        fallback: apolloGraphql,
+        onShared: () => {
+          metrics.inc('graphql_requests_total');
+          metrics.inc('graphql_requests_deduplicated_total');
+        },
+      })
+    : apolloGraphql;
 
   const commerce = byName.get('commerce');
   const webhooks = commerce
@@ -215,6 +275,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         return void res.end(metrics.render());
       }
+      if (path === '/docs' || path.startsWith('/docs/')) {
+        if (docs.handle(req, res, path)) return;
+        // Never the web app's SPA fallback: a mistyped docs address is a 404.
+        return sendJson(res, 404, { error: 'not found' });
+      }
       if (readOnly && options.staticHandler && (await options.staticHandler(req, res))) return;
       sendJson(res, 404, { error: 'not found' });
     };
@@ -235,7 +300,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       subgraphs.map((endpoint) => [endpoint.name, dataSourceFor(endpoint.name)]),
     ),
     subgraphUrls: Object.fromEntries(subgraphs.map((endpoint) => [endpoint.name, endpoint.url])),
-    verifier,
+    authenticate: (authorization) => credentials.resolve(authorization),
     logger,
     metrics,
     validationRules: limitRules,
@@ -253,6 +318,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           }),
         }
       : {},
+    chargeSubscription: rateLimits
+      ? (connection, operation, cost) => rateLimits.chargeSubscription(connection, operation, cost)
+      : undefined,
     checkOperation: ({ schema, operation, fragments, variables }) => {
       const cost = operationCost(schema, operation, fragments, variables, listSizes);
       return {
@@ -266,7 +334,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError,
     executeOperation: (request, contextValue) => apollo.executeOperation(request, { contextValue }),
     dataSourceContext: (authorization) =>
-      ({ viewer: null, authorization, clientAddress: null }) satisfies GatewayContext,
+      ({
+        viewer: null,
+        apiKey: null,
+        authorization,
+        clientAddress: null,
+        rateLimit: null,
+      }) satisfies GatewayContext,
     limits: {
       maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
       maxCostPerSocket: limits.maxCost,
@@ -300,31 +374,47 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       (closing ??= (async () => {
         await subscriptions.close();
         await apollo.stop();
+        await Promise.all([...dataSources.values()].map((dataSource) => dataSource.close()));
         await revocations.close();
+        await rateLimits?.close();
       })()),
   };
 }
 
 /**
  * Cost depends on `first`/`last` variables, so it is checked once the operation and this request's
- * variables are known (Apollo caches validation per document). A GraphQLError thrown here becomes
- * the response, with the status in its `extensions.http`.
+ * variables are known (Apollo caches validation per document). The same estimate is then charged
+ * against the caller's rate limit (src/rateLimit), before anything executes. The first-party
+ * safelist (src/persisted) is checked first, so a refused document spends nothing. A GraphQLError
+ * thrown here becomes the response, with the status (and `retry-after`) in its `extensions.http`.
  */
-function costLimitPlugin(limits: OperationLimits, listSizes: ListSizes): ApolloServerPlugin<GatewayContext> {
+function costLimitPlugin(
+  limits: OperationLimits,
+  listSizes: ListSizes,
+  rateLimits: RateLimitGate | null,
+  safelist: (request: SafelistRequest) => GraphQLError | null,
+): ApolloServerPlugin<GatewayContext> {
   return {
     requestDidStart: () =>
       Promise.resolve({
-        didResolveOperation: ({ schema, document, operation, request }) => {
-          if (!operation) return Promise.resolve();
-          const error = costLimitError(
+        didResolveOperation: async ({ schema, document, operation, request, contextValue }) => {
+          if (!operation) return;
+          const refused = safelist(request);
+          if (refused) throw refused;
+          const cost = operationCost(
             schema,
-            document,
             operation,
+            fragmentsOf(document),
             request.variables ?? {},
-            limits,
             listSizes,
           );
-          return error ? Promise.reject(error) : Promise.resolve();
+          if (cost > limits.maxCost)
+            throw operationTooComplex('cost', cost, limits.maxCost, limits.exposeLimits);
+          await rateLimits?.charge(contextValue, operation, cost);
+        },
+        willSendResponse: ({ contextValue, response }) => {
+          rateLimits?.settle(contextValue, response.http.headers);
+          return Promise.resolve();
         },
       }),
   };

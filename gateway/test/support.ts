@@ -195,6 +195,18 @@ export function composeSupergraph(services: { name: string; url: string; sdl: st
   return result.supergraphSdl;
 }
 
+/**
+ * Budgets no test reaches: suites that are not about rate limits send far more, and faster, than a
+ * person would (fuzzing, breakers). The limiter still runs and still sets its headers.
+ */
+export const GENEROUS_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+  ['API_KEY', 'USER', 'ANONYMOUS'].flatMap((kind) => [
+    [`RATE_LIMIT_${kind}_POINTS_PER_HOUR`, '100000000'],
+    [`RATE_LIMIT_${kind}_POINTS_PER_MINUTE`, '100000000'],
+    [`RATE_LIMIT_${kind}_MAX_CONCURRENT`, '100000'],
+  ]),
+);
+
 export function startTestGateway(
   supergraphSdl: string,
   keys: Keys,
@@ -206,6 +218,7 @@ export function startTestGateway(
     LOG_LEVEL: 'silent',
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    ...GENEROUS_RATE_LIMITS,
     ...env,
   });
   return startGateway({ config, supergraphSdl, logger: silent });

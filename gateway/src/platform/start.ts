@@ -154,15 +154,22 @@ async function main(): Promise<void> {
   };
   // Without Redis, events are pushed to their consumers' internal routes: the catalog's course
   // changes to ai (the tutor's index), commerce's entitlement changes to every subgraph that
-  // enforces access (they drop their cached decisions for that learner).
+  // enforces access (they drop their cached decisions for that learner), progress's learning
+  // events to identity (partner webhooks).
   const eventSubscribers: Record<string, string> = {
     catalog: url(ai),
+    progress: url(identity),
     commerce: [catalog, progress, labs, ai].map(url).join(','),
+  };
+  // On one development machine identity's webhooks may reach local receivers (http, loopback);
+  // production leaves WEBHOOK_ALLOW_PRIVATE_URLS unset and refuses them (SSRF).
+  const serviceEnv: Record<string, NodeJS.ProcessEnv> = {
+    identity: { WEBHOOK_ALLOW_PRIVATE_URLS: process.env.WEBHOOK_ALLOW_PRIVATE_URLS ?? 'true' },
   };
   const subgraphs = SERVICES.map((service) =>
     supervise(
       service,
-      { ...shared, EVENT_SUBSCRIBER_URLS: eventSubscribers[service.name] ?? '' },
+      { ...shared, EVENT_SUBSCRIBER_URLS: eventSubscribers[service.name] ?? '', ...serviceEnv[service.name] },
       subgraphHeapMb,
     ),
   );
@@ -175,7 +182,10 @@ async function main(): Promise<void> {
   const subgraphUrls = Object.fromEntries(
     SERVICES.map((service) => [`${service.name.toUpperCase()}_URL`, `${url(service)}/graphql`]),
   );
-  const gateway = supervise(GATEWAY, { ...shared, ...subgraphUrls }, gatewayHeapMb);
+  // GATEWAY_HOST=0.0.0.0 opens the gateway alone to the LAN (a phone running the mobile app);
+  // the subgraphs stay on loopback.
+  const gatewayHost = process.env.GATEWAY_HOST ?? process.env.HOST ?? '127.0.0.1';
+  const gateway = supervise(GATEWAY, { ...shared, ...subgraphUrls, HOST: gatewayHost }, gatewayHeapMb);
   await waitHealthy(GATEWAY);
   gateway.markHealthy();
 
@@ -187,6 +197,7 @@ async function main(): Promise<void> {
 LearnCraft is ready in ${seconds} s
   Web app:                    ${webApp ? `${url(GATEWAY)}/` : 'not built (npm run build -w @learncraft/web)'}
   GraphQL (HTTP + WebSocket): ${url(GATEWAY)}/graphql   (open it in a browser for the explorer)
+  Mobile app:                 npm run dev -w @learncraft/mobile (Expo Go; on a phone, start with GATEWAY_HOST=0.0.0.0)
   Data directory:             ${dataDir}
   Supervision:                a crashed service restarts (back-off 0.5 s to 30 s); heap ${subgraphHeapMb} MiB per subgraph, ${gatewayHeapMb} MiB gateway
   Mail (password resets):     ${process.env.SMTP_URL ? 'sent over SMTP_URL' : join(dataDir, 'mail')}

@@ -11,6 +11,8 @@ import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
 export type OperationContext = ReturnType<typeof buildOperationContext>;
 
 export interface PlannedSubscription {
+  /** Names the plan (operation name and printed document): subscriptions with the same key run the same plan. */
+  key: string;
   queryPlan: QueryPlan;
   node: SubscriptionNode;
   operationContext: OperationContext;
@@ -51,7 +53,7 @@ export class SubscriptionPlanner {
     if (queryPlan.node?.kind !== 'Subscription') {
       throw new Error('The operation is not a subscription.');
     }
-    const planned = { queryPlan, node: queryPlan.node, operationContext };
+    const planned = { key, queryPlan, node: queryPlan.node, operationContext };
     if (this.cache.size >= PLAN_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, planned);
     return planned;

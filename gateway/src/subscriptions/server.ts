@@ -1,7 +1,7 @@
 /**
  * The gateway's graphql-ws endpoint (`graphql-transport-ws`) on the same `/graphql` path as HTTP.
- * The access token travels in `connection_init` (`{ authorization: "Bearer …" }`) and is verified
- * like on HTTP: missing or invalid → close 4403; no `connection_init` within 3 s → 4408; the socket is closed
+ * The access token (or an API key, exchanged like on HTTP) travels in `connection_init`
+ * (`{ authorization: "Bearer …" }`) and is verified like on HTTP: missing or invalid → close 4403; no `connection_init` within 3 s → 4408; the socket is closed
  * with 4403 when the token expires; one user holding `maxSocketsPerUser` sockets → 4429.
  *
  * Every operation is checked like on HTTP before anything is sent upstream: graphql-js's
@@ -36,15 +36,9 @@ import {
 } from 'graphql';
 import type { ServiceMap } from '@apollo/gateway';
 import type { GraphQLRequest, GraphQLResponse } from '@apollo/server';
-import {
-  ErrorCode,
-  Metrics,
-  maskUnexpectedErrors,
-  viewerFromAuthorization,
-  type Logger,
-  type TokenVerifier,
-  type Viewer,
-} from '@learncraft/kit';
+import { ErrorCode, Metrics, maskUnexpectedErrors, type Logger, type Viewer } from '@learncraft/kit';
+import type { Credentials } from '../apiKeys';
+import type { VerifiedApiKey } from '../rateLimit/subject';
 import { federatedSubscription } from './executor';
 import { SubscriptionPlanner } from './planner';
 import { UpstreamHub } from './upstream';
@@ -68,6 +62,8 @@ export interface OperationCheck {
 /** The auth context a socket operation runs with (the gateway's Apollo context). */
 export interface SocketContext {
   viewer: Viewer | null;
+  /** The API key the socket was opened with (its minted token is `authorization`). */
+  apiKey: VerifiedApiKey | null;
   authorization: string | null;
   /** The socket's peer address, forwarded like on HTTP (log-in limits per address). */
   clientAddress: string | null;
@@ -80,7 +76,8 @@ export interface SubscriptionServerOptions {
   serviceMap: ServiceMap;
   /** HTTP URL of each subgraph's GraphQL endpoint; its WebSocket URL is derived from it. */
   subgraphUrls: Record<string, string>;
-  verifier: TokenVerifier;
+  /** The gateway's credential check (HTTP's): access tokens verified, API keys exchanged. */
+  authenticate: (authorization: string) => Promise<Credentials>;
   logger: Logger;
   metrics?: Metrics;
   /** Rules run in addition to graphql-js's `specifiedRules` (the gateway's depth and alias limits). */
@@ -97,6 +94,15 @@ export interface SubscriptionServerOptions {
   clientAddressOf?: (req: IncomingMessage) => string | null;
   /** A check that needs the variables (the gateway's cost limit); its error refuses the operation. */
   checkOperation?: (request: OperationCheckRequest) => OperationCheck;
+  /**
+   * Charges a subscription's subscribe cost (`checkOperation`'s) to the connection's rate limit;
+   * the error it returns is sent on that subscription instead of starting it.
+   */
+  chargeSubscription?: (
+    connection: SocketContext,
+    operation: OperationDefinitionNode,
+    cost: number,
+  ) => Promise<GraphQLError | undefined>;
   /** Formats every error sent on the socket; the gateway passes its HTTP `formatError`. */
   formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /**
@@ -145,6 +151,7 @@ export const TOO_MANY_CONNECTIONS = 4429;
 
 type ConnectionExtra = {
   viewer?: Viewer | null;
+  apiKey?: VerifiedApiKey | null;
   authorization?: string | null;
   clientAddress?: string | null;
   expiryTimer?: NodeJS.Timeout;
@@ -282,29 +289,34 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const authorization = readAuthorization(ctx.connectionParams);
         // Every stream is personal (progress, labs, tutor replies): a socket must be signed in.
         if (!authorization) return false;
-        let viewer: Viewer | null;
+        let credentials: Credentials;
         try {
-          viewer = await viewerFromAuthorization(authorization, options.verifier);
+          credentials = await options.authenticate(authorization);
         } catch {
           return false;
         }
-        if (!viewer) return false;
+        // A person or a key: each holds its own sockets (key ids and user ids are both uuids).
+        const principal = credentials.apiKey?.id ?? credentials.viewer?.id;
+        if (!principal || credentials.expiresAt === null) return false;
         const socket = ctx.extra.socket;
-        const held = socketsPerUser.get(viewer.id) ?? 0;
+        const held = socketsPerUser.get(principal) ?? 0;
         if (held >= limits.maxSocketsPerUser) {
           metrics.inc('ws_connections_refused_total');
           // Closed here with its own code; graphql-ws's 4403 for `false` is then a no-op.
           socket.close(TOO_MANY_CONNECTIONS, 'Too many connections');
           return false;
         }
-        socketsPerUser.set(viewer.id, held + 1);
-        ctx.extra.countedFor = viewer.id;
-        ctx.extra.viewer = viewer;
-        ctx.extra.authorization = authorization;
+        socketsPerUser.set(principal, held + 1);
+        ctx.extra.countedFor = principal;
+        ctx.extra.viewer = credentials.viewer;
+        ctx.extra.apiKey = credentials.apiKey;
+        // Upstream gets what HTTP's subgraphs get: for a key, the token minted for it.
+        ctx.extra.authorization = credentials.authorization;
         ctx.extra.clientAddress = options.clientAddressOf
           ? options.clientAddressOf(ctx.extra.request)
           : (ctx.extra.request.socket.remoteAddress ?? null);
-        const msLeft = viewer.expiresAt * 1000 - Date.now();
+        // A key's socket ends with its minted token; the client reconnects with the key.
+        const msLeft = credentials.expiresAt * 1000 - Date.now();
         ctx.extra.expiryTimer = setTimeout(
           () => socket.close(4403, 'Access token expired'),
           Math.max(msLeft, 0),
@@ -324,7 +336,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           ctx.extra.countedFor = undefined;
         }
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // Refused by the listener above, or the socket is going: nothing more is started for it.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return [socketClosing()];
         // graphql-ws has already registered this subscription's id when onSubscribe runs.
@@ -366,6 +378,17 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
               ),
             ];
           }
+          const limited = await options.chargeSubscription?.(
+            {
+              viewer: ctx.extra.viewer ?? null,
+              apiKey: ctx.extra.apiKey ?? null,
+              authorization: ctx.extra.authorization ?? null,
+              clientAddress: ctx.extra.clientAddress ?? null,
+            },
+            checked.operation,
+            checked.cost,
+          );
+          if (limited) return [limited];
           try {
             planner.plan(document, payload.operationName); // cached: `subscribe` reuses this plan
           } catch (error) {
@@ -404,6 +427,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
             { query, variables, operationName: args.operationName ?? undefined },
             {
               viewer: connection.viewer ?? null,
+              apiKey: connection.apiKey ?? null,
               authorization: connection.authorization ?? null,
               clientAddress: connection.clientAddress ?? null,
             },
@@ -430,7 +454,9 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
             document: args.document,
             operationName: args.operationName,
             variables: args.variableValues ?? {},
-            subject: connection.viewer?.id ?? 'anonymous',
+            subject: connection.apiKey
+              ? `key:${connection.apiKey.id}`
+              : (connection.viewer?.id ?? 'anonymous'),
             authorization: connection.authorization ?? null,
             dataSourceContext: options.dataSourceContext(connection.authorization ?? null),
           });

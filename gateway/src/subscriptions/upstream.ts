@@ -1,11 +1,15 @@
 /**
  * Upstream subscriptions from the gateway to subgraphs over graphql-ws. Identical upstream
  * subscriptions (same subgraph, document, variables and subject) share one stream; the last
- * listener leaving closes it. One WebSocket per (subgraph, subject) carries that subject's
- * streams, authenticated with the freshest token a client of that subject presented, and stays
- * open `idleMs` after its last stream ends so the next one skips the handshake. A subgraph
- * that goes away is resubscribed with backoff (streams resume without clients resubscribing) until
- * `reconnectWindowMs` has passed without success; then listeners get an error.
+ * listener leaving closes it; streams of different subjects are never shared (what a stream
+ * carries depends on who asks). A small pool of WebSockets per subgraph, authenticated as the
+ * gateway (its credential in the upgrade headers), multiplexes the streams of every subject: each
+ * `subscribe` carries its subject's freshest token in `extensions.authorization`, which the
+ * subgraph verifies per subscription as it does an HTTP request's header. A connection takes up
+ * to `maxStreamsPerConnection` streams and stays open `idleMs` after its last one ends so the next
+ * skips the handshake. A subgraph that goes away is resubscribed with backoff (streams resume
+ * without clients resubscribing) until `reconnectWindowMs` has passed without success; then
+ * listeners get an error.
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -34,15 +38,17 @@ export interface UpstreamHubOptions {
   /** Headers of the WebSocket upgrade: the gateway's credential, which subgraphs require. */
   headers?: Record<string, string>;
   reconnectWindowMs: number;
-  /** How long an unused connection is kept for the next stream of its subject (0: closed at once). */
+  /** How long an unused connection is kept for the next stream (0: closed at once). */
   idleMs?: number;
+  /** Streams one upstream WebSocket multiplexes before the pool opens another (default 1,000). */
+  maxStreamsPerConnection?: number;
   logger: Logger;
   metrics: Metrics;
 }
 
 interface Connection {
   client: Client;
-  authorization: string | null;
+  serviceName: string;
   streams: number;
   /** Set while the connection has no stream: it is closed when this fires. */
   idleTimer?: NodeJS.Timeout;
@@ -62,6 +68,8 @@ interface Stream {
 /** graphql-ws close codes 4400-4499 are the server's final word (forbidden, bad request, ...). */
 const isFinalClose = (code: number) => code >= 4400 && code < 4500;
 
+const DEFAULT_MAX_STREAMS_PER_CONNECTION = 1_000;
+
 export class UpstreamHub {
   private socketImpl: unknown;
 
@@ -77,6 +85,8 @@ export class UpstreamHub {
 
   private readonly connections = new Map<string, Connection>();
   private readonly streams = new Map<string, Stream>();
+  /** Connections opened so far: names each pooled connection. */
+  private opened = 0;
 
   constructor(private readonly options: UpstreamHubOptions) {}
 
@@ -96,10 +106,9 @@ export class UpstreamHub {
       stream = this.open(key, request);
       this.streams.set(key, stream);
       this.start(key, stream);
-    } else {
-      // A later client of the same subject may hold a fresher token than the connection's.
-      const connection = this.connections.get(stream.connectionKey);
-      if (connection && request.authorization) connection.authorization = request.authorization;
+    } else if (request.authorization) {
+      // A later client of the same subject may hold a fresher token: a resubscribe sends it.
+      stream.request = { ...stream.request, authorization: request.authorization };
     }
     stream.listeners.add(listener);
     const opened = stream;
@@ -119,8 +128,7 @@ export class UpstreamHub {
   }
 
   private open(key: string, request: UpstreamRequest): Stream {
-    const connectionKey = `${request.serviceName}\n${request.subject}`;
-    const connection = this.connection(connectionKey, request);
+    const [connectionKey, connection] = this.connection(request.serviceName);
     clearTimeout(connection.idleTimer);
     connection.idleTimer = undefined;
     connection.streams += 1;
@@ -146,7 +154,12 @@ export class UpstreamHub {
     if (!connection || this.streams.get(key) !== stream) return;
     const { request } = stream;
     stream.unsubscribe = connection.client.subscribe<Record<string, unknown>>(
-      { query: request.operation, variables: request.variables, operationName: request.operationName },
+      {
+        query: request.operation,
+        variables: request.variables,
+        operationName: request.operationName,
+        extensions: request.authorization ? { authorization: request.authorization } : {},
+      },
       {
         next: (result) => {
           stream.lostAt = null;
@@ -204,30 +217,29 @@ export class UpstreamHub {
     }
   }
 
-  private connection(connectionKey: string, request: UpstreamRequest): Connection {
-    const existing = this.connections.get(connectionKey);
-    if (existing) {
-      if (request.authorization) existing.authorization = request.authorization;
-      return existing;
+  /** The first pooled connection to `serviceName` with room for a stream, or a new one. */
+  private connection(serviceName: string): [string, Connection] {
+    const limit = this.options.maxStreamsPerConnection ?? DEFAULT_MAX_STREAMS_PER_CONNECTION;
+    for (const entry of this.connections) {
+      if (entry[1].serviceName === serviceName && entry[1].streams < limit) return entry;
     }
+    const connectionKey = `${serviceName}\n${(this.opened += 1)}`;
     const connection: Connection = {
-      authorization: request.authorization,
+      serviceName,
       streams: 0,
-      client: undefined as never,
+      client: createClient({
+        url: this.options.wsUrlFor(serviceName),
+        webSocketImpl: this.socketClass(),
+        lazy: true,
+        // The hub decides when an idle connection closes (idleMs); the client keeps it until then.
+        lazyCloseTimeout: this.options.idleMs ?? 0,
+        keepAlive: 10_000,
+        retryAttempts: 0,
+      }),
     };
-    connection.client = createClient({
-      url: this.options.wsUrlFor(request.serviceName),
-      webSocketImpl: this.socketClass(),
-      lazy: true,
-      // The hub decides when an idle connection closes (idleMs); the client keeps it until then.
-      lazyCloseTimeout: this.options.idleMs ?? 0,
-      keepAlive: 10_000,
-      retryAttempts: 0,
-      connectionParams: () => (connection.authorization ? { authorization: connection.authorization } : {}),
-    });
     this.connections.set(connectionKey, connection);
     this.options.metrics.inc('upstream_connections_opened_total');
-    return connection;
+    return [connectionKey, connection];
   }
 }
 

@@ -405,7 +405,11 @@ describe('commerce through the gateway', () => {
     const plans = await platform.graphql<{
       plans: { id: string; code: string; price: { amount: number } }[];
     }>(`{ plans { id code interval price { amount currency } } }`);
-    expect(plans.data?.plans.map((plan) => plan.code)).toEqual(['all-access-monthly', 'all-access-yearly']);
+    expect(plans.data?.plans.map((plan) => plan.code)).toEqual([
+      'all-access-monthly',
+      'team-annual',
+      'all-access-yearly',
+    ]);
     const monthly = plans.data!.plans[0]!;
     const bought = await platform.graphql(
       CHECKOUT,

@@ -108,8 +108,7 @@ describe('the supergraph on PostgreSQL', () => {
     };
   }
 
-  async function costOf(first: number) {
-    await platform.graphql(ENROLLMENTS_QUERY, { first }, learner); // warm caches and plans
+  async function measure(first: number) {
     const before = counters();
     const result = await platform.graphql(ENROLLMENTS_QUERY, { first }, learner);
     const after = counters();
@@ -123,6 +122,24 @@ describe('the supergraph on PostgreSQL', () => {
         ]),
       );
     return { fetches: diff('fetches'), queries: diff('queries') };
+  }
+
+  /**
+   * What one query costs. Background work shares the counters — the gateway's poll of revoked
+   * sessions (every 2 s) and identity's webhook dispatcher (every second) each run an identity query
+   * — and only ever adds to them, so the cost is the least of three runs, counter by counter.
+   */
+  async function costOf(first: number) {
+    await platform.graphql(ENROLLMENTS_QUERY, { first }, learner); // warm caches and plans
+    const runs = [await measure(first), await measure(first), await measure(first)];
+    const least = (kind: 'fetches' | 'queries') =>
+      Object.fromEntries(
+        Object.keys(runs[0]![kind]).map((name) => [
+          name,
+          Math.min(...runs.map((run) => run[kind][name] ?? 0)),
+        ]),
+      );
+    return { fetches: least('fetches'), queries: least('queries') };
   }
 
   it('costs the same subgraph fetches and database queries for 50 enrollments as for 5', async () => {

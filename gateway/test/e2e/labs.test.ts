@@ -9,7 +9,8 @@ import { demoLabSolutions } from '@learncraft/catalog/src/seed/demoLabSolutions'
 import { connect, type TestClient } from './wsClient';
 import { startPlatform, type Platform } from './platform';
 
-const SESSION_FIELDS = 'id status progressPercent terminalUrl steps { id title status lastOutput }';
+const SESSION_FIELDS =
+  'id status statusMessage progressPercent terminalUrl steps { id title status lastOutput }';
 
 let platform: Platform;
 let token: string;
@@ -187,10 +188,16 @@ async function waitForStatus(sessionId: string, status: string) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { labSession } = await gql<{
-      labSession: { status: string; terminalUrl: string | null; steps: { id: string }[] };
+      labSession: {
+        status: string;
+        statusMessage: string | null;
+        terminalUrl: string | null;
+        steps: { id: string }[];
+      };
     }>(`query ($id: ID!) { labSession(id: $id) { ${SESSION_FIELDS} } }`, { id: sessionId });
     if (labSession.status === status) return labSession;
-    if (Date.now() > deadline) throw new Error(`session stayed ${labSession.status}, not ${status}`);
+    if (Date.now() > deadline || (labSession.status === 'FAILED' && status !== 'FAILED'))
+      throw new Error(`session is ${labSession.status} (${labSession.statusMessage}), not ${status}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

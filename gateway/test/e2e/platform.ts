@@ -52,6 +52,7 @@ import {
   type GatewayOptions,
   type RunningGateway,
 } from '../../src';
+import { GENEROUS_RATE_LIMITS } from '../support';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -111,7 +112,10 @@ export interface PlatformOptions {
   aiEnv?: Record<string, string>;
   /** Extra environment of the commerce subgraph, e.g. STRIPE_* of a test Stripe server. */
   commerceEnv?: Record<string, string>;
-  /** Extra environment of the gateway, e.g. a longer REVOCATION_POLL_MS where a test counts queries. */
+  /**
+   * Extra environment of the gateway, e.g. a longer REVOCATION_POLL_MS where a test counts queries,
+   * or RATE_LIMIT_* budgets (otherwise ones no test reaches).
+   */
   gatewayEnv?: Record<string, string>;
 }
 
@@ -149,7 +153,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 
   const identity = await startIdentitySubgraph({
-    config: loadIdentityConfig({ ...base, SEED_DEMO: 'true' }),
+    config: loadIdentityConfig({ ...base, SEED_DEMO: 'true', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }),
     db: databases.identity.db,
   });
   const verifier = createTokenVerifier({ publicKeyPem: identity.publicKeyPem });
@@ -169,6 +173,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...base,
       PORT: String(port),
       CATALOG_INTERNAL_URL: `http://127.0.0.1:${catalog.port}`,
+      // Organization members, and the learning events identity turns into partner webhooks.
+      IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
+      EVENT_SUBSCRIBER_URLS: `http://127.0.0.1:${identity.port}`,
     });
   const progressPubSub = newPubSub();
   const progress = await startProgressSubgraph({
@@ -258,6 +265,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         // The gateway polls identity's revoked sessions, as `npm start` and production wire it.
         INTERNAL_API_SECRET: internalSecret,
         IDENTITY_INTERNAL_URL: `http://127.0.0.1:${identity.port}`,
+        // Suites about other things send more than a person would; rateLimit.test.ts sets its own.
+        ...GENEROUS_RATE_LIMITS,
         ...options.gatewayEnv,
         ...overrides.urls,
       }),

@@ -12,7 +12,7 @@ import { DEMO_ACCOUNTS } from '@learncraft/kit';
 import { progressTopic } from '@learncraft/progress';
 import type { RunningGateway } from '../../src';
 import { startPlatform, type Platform } from './platform';
-import { connect, waitFor, type TestClient } from './wsClient';
+import { connect, waitFor, type Received, type TestClient } from './wsClient';
 
 const PROGRESS_SUBSCRIPTION = /* GraphQL */ `
   subscription ($id: ID!) {
@@ -58,7 +58,7 @@ const COSTLY_SUBSCRIPTION = /* GraphQL */ `
 interface FakeSubgraph {
   url: string;
   /** The payload of every `subscribe` message that reached this subgraph. */
-  subscribes: { query: string; variables?: Record<string, unknown> }[];
+  subscribes: { query: string; variables?: Record<string, unknown>; extensions?: Record<string, unknown> }[];
   close(): Promise<void>;
 }
 
@@ -359,6 +359,8 @@ describe('subscriptions through the gateway', () => {
       const subscription = open(learner, fakeGatewayUrl).subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
       await waitFor(() => fake.subscribes.length === 1, 10_000, 'upstream subscribe');
       expect(fake.subscribes[0]?.variables).toEqual({ id: courseId });
+      // The learner's token travels with their subscription, not with the shared connection.
+      expect(fake.subscribes[0]?.extensions).toEqual({ authorization: `Bearer ${learner}` });
       expect(subscription.received).toEqual([]);
     });
 
@@ -558,6 +560,107 @@ describe('subscriptions through the gateway', () => {
           expect.objectContaining({ extensions: expect.objectContaining({ code: 'OPERATION_TOO_COMPLEX' }) }),
         ],
       });
+    });
+  });
+
+  describe('many learners on one gateway', () => {
+    let gateway: RunningGateway;
+    const learners: { token: string; name: string }[] = [];
+    beforeAll(async () => {
+      // A gateway of its own, so its upstream connections and streams are these tests' alone.
+      gateway = await platform.startGateway();
+      for (const name of ['Ada', 'Grace', 'Edsger']) {
+        const email = `${name.toLowerCase()}@many.example.com`;
+        await platform.graphql(
+          `mutation ($i: UserRegisterInput!) { userRegister(input: $i) { userErrors { code } } }`,
+          { i: { email, password: 'many-learners-pass', displayName: name } },
+        );
+        const token = await platform.login(email, 'many-learners-pass');
+        await platform.graphql(
+          `mutation ($id: ID!) { courseEnroll(input: { courseId: $id }) { userErrors { code } } }`,
+          { id: courseId },
+          token,
+        );
+        learners.push({ token, name });
+      }
+    });
+    const streams = (count: number) =>
+      waitFor(() => gateway.subscriptions.hub.activeStreams === count, 10_000, `${count} upstream streams`);
+
+    it('carries every learner’s stream on one upstream connection, each getting only their own events', async () => {
+      const [ada, grace, edsger] = learners.map((one) =>
+        open(one.token, gateway.url).subscribe(PROGRESS_SUBSCRIPTION, { id: courseId }),
+      );
+      const teacher = open(instructor, gateway.url).subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
+      await streams(4);
+      await listening(4);
+      expect(gateway.subscriptions.hub.activeConnections).toBe(1);
+      for (const [index, lesson] of [0, 1, 0].entries()) {
+        const done = await complete(readings()[lesson]!.id, learners[index]!.token);
+        expect(done.data?.lessonComplete.userErrors).toEqual([]);
+      }
+
+      const who = (event: Received) => [
+        event.data?.progressUpdated.enrollment.user.displayName,
+        event.data?.progressUpdated.lesson.title,
+      ];
+      expect(who(await ada!.next())).toEqual(['Ada', readings()[0]!.title]);
+      expect(who(await grace!.next())).toEqual(['Grace', readings()[1]!.title]);
+      expect(who(await edsger!.next())).toEqual(['Edsger', readings()[0]!.title]);
+      const all = [await teacher.next(), await teacher.next(), await teacher.next()].map(who);
+      expect(all).toEqual([
+        ['Ada', readings()[0]!.title],
+        ['Grace', readings()[1]!.title],
+        ['Edsger', readings()[0]!.title],
+      ]);
+      // Nothing of the others reached a learner.
+      for (const own of [ada, grace, edsger]) expect(own!.received).toEqual([]);
+    });
+
+    it('ends only its own learner’s stream when a token expires; the others on the connection go on', async () => {
+      const user = account('learner@learncraft.dev');
+      const shortLived = await platform.identity.issueAccessToken(user.id, user.roles, { ttlSeconds: 2 });
+      const expiring = open(shortLived.token, gateway.url);
+      expiring.subscribe(PROGRESS_SUBSCRIPTION, { id: courseId });
+      const staying = open(learners[0]!.token, gateway.url).subscribe(PROGRESS_SUBSCRIPTION, {
+        id: courseId,
+      });
+      await streams(2);
+      expect(gateway.subscriptions.hub.activeConnections).toBe(1);
+      expect(await expiring.closed).toBe(4403);
+      await streams(1);
+      expect(gateway.subscriptions.hub.activeConnections).toBe(1);
+      await complete(readings()[0]!.id, learners[0]!.token);
+      expect((await staying.next()).data?.progressUpdated.enrollment.user.displayName).toBe('Ada');
+    });
+
+    it('completes one event for twenty subscriptions of one learner with the catalog requests of one', async () => {
+      const catalogRequests = () => platform.catalog.metrics.get('graphql_requests_total');
+      const eventCost = async (subscriptions: number) => {
+        // Earlier tests' streams end asynchronously: start from none, so `listening(1)` is ours.
+        await streams(0);
+        await listening(0);
+        const client = open(learners[1]!.token, gateway.url);
+        const all = Array.from({ length: subscriptions }, () =>
+          client.subscribe(PROGRESS_SUBSCRIPTION, { id: courseId }),
+        );
+        await streams(1);
+        await listening(1);
+        const before = catalogRequests();
+        const done = await complete(readings()[0]!.id, learners[1]!.token);
+        expect(done.data?.lessonComplete.userErrors).toEqual([]);
+        for (const subscription of all) {
+          expect((await subscription.next()).data?.progressUpdated.lesson.title).toBe(readings()[0]!.title);
+        }
+        const cost = catalogRequests() - before;
+        await client.dispose();
+        await streams(0);
+        return cost;
+      };
+      // The plan fetches the course and the lesson from catalog: two requests per event, for one
+      // subscription as for twenty (each subscription ran its own fetches before: forty).
+      expect(await eventCost(1)).toBe(2);
+      expect(await eventCost(20)).toBe(2);
     });
   });
 });
