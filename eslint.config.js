@@ -6,13 +6,17 @@ module.exports = tseslint.config(
   {
     ignores: [
       '**/node_modules/**',
-      'clients/web/src/graphql/generated/**',
+      'clients/operations/src/generated/**',
       '**/test-results/**',
       '**/dist/**',
       '.data/**',
-      'jest.*.js',
+      '**/jest.*.js',
       '**/jest.config.js',
       'eslint.config.js',
+      '**/babel.config.js',
+      '**/metro.config.js',
+      // A graphql-codegen plugin, loaded by codegen as CommonJS like the configs above.
+      'clients/operations/persistedDocuments.cjs',
     ],
   },
   js.configs.recommended,
@@ -21,6 +25,21 @@ module.exports = tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // react-native-web drops accessibilityState and accessibilityValue (only `disabled` survives),
+    // so a checked option or a progress value would be invisible to the web export's screen
+    // readers; the aria-* props reach both the native accessibility APIs and the DOM.
+    files: ['clients/mobile/src/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'JSXAttribute[name.name=/^accessibility(State|Value)$/]',
+          message: 'Use the aria-* props (aria-checked, aria-selected, aria-busy, aria-valuenow…): react-native-web drops this one.',
+        },
+      ],
     },
   },
   {

@@ -1,4 +1,6 @@
 // Shared Jest setup: TypeScript through SWC (type checking is `npm run typecheck`), Node environment.
+// SWC also transforms `marked` (the gateway's docs and the web app render Markdown with it), which
+// ships as ES modules only: every project that loads the gateway needs that.
 const path = require('node:path');
 
 module.exports = (dir, overrides = {}) => ({
@@ -13,6 +15,7 @@ module.exports = (dir, overrides = {}) => ({
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 120_000,
+  transformIgnorePatterns: ['/node_modules/(?!marked/)'],
   setupFilesAfterEnv: [path.join(__dirname, 'jest.setup.js')],
   ...overrides,
 });
