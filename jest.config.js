@@ -4,6 +4,7 @@ module.exports = {
     '<rootDir>/subgraphs/*',
     '<rootDir>/gateway',
     '<rootDir>/schema',
+    '<rootDir>/deploy',
     '<rootDir>/clients/web',
     '<rootDir>/clients/mobile',
     '<rootDir>/clients/mobile/jest.integration.config.js',
