@@ -63,6 +63,21 @@ export const gatewayConfigSchema = z.object({
   LABS_URL: optionalUrl,
   AI_URL: optionalUrl,
   COMMERCE_URL: optionalUrl,
+  /**
+   * Subgraphs the gateway needs to be ready (`/health/ready`), comma-separated names; unset: every
+   * subgraph in the supergraph. An unknown name is a configuration error.
+   */
+  READY_SUBGRAPHS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value && value.trim() !== ''
+        ? value
+            .split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== '')
+        : undefined,
+    ),
   /** A subgraph that has not answered within this time fails its part of the plan. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(5_000),
   /** Consecutive failures (network errors, timeouts, 5xx) after which a subgraph's breaker opens. */

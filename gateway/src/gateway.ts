@@ -108,6 +108,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     createTokenVerifier(
       config.JWT_PUBLIC_KEY ? { publicKeyPem: config.JWT_PUBLIC_KEY } : { jwksUrl: config.IDENTITY_JWKS_URL },
     );
+  // Configuration errors first, before anything that polls or listens is started.
+  const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
+  const subgraphs = resolveEndpoints(supergraphEndpoints(supergraphSdl), config.subgraphUrlOverrides);
+  const readySubgraphs = requiredSubgraphs(subgraphs, config.READY_SUBGRAPHS);
   const revocations = await revocationListFor(config, logger);
   const verifier = revocations.guard(tokenVerifier);
   if (!config.INTERNAL_API_SECRET)
@@ -123,11 +127,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     onExchange: (outcome) => metrics.inc(`api_key_exchanges_${outcome}_total`),
   });
   metrics.gauge('api_key_cache_entries', () => credentials.cachedKeys);
-  const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
   const docs =
     options.docs ??
     createDocsSite({ apiSchemaPath: config.API_SCHEMA_PATH, guidesDir: config.PARTNER_DOCS_DIR });
-  const subgraphs = resolveEndpoints(supergraphEndpoints(supergraphSdl), config.subgraphUrlOverrides);
   const byName = new Map(subgraphs.map((endpoint) => [endpoint.name, endpoint]));
   const production = isProduction(config);
   const limits: OperationLimits = {
@@ -256,17 +258,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       })
     : null;
 
+  const healthTimeoutMs = Math.min(HEALTH_TIMEOUT_MS, config.SUBGRAPH_TIMEOUT_MS);
+  let closing: Promise<void> | undefined;
+
   httpServer.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const handle = async () => {
       if (path === '/graphql') return graphql(req, res);
       if (webhooks && (WEBHOOK_PATHS as readonly string[]).includes(path)) return webhooks(req, res, path);
       const readOnly = req.method === 'GET' || req.method === 'HEAD';
-      if (readOnly && path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
+      if (readOnly && (path === '/health' || path === '/health/live'))
+        return sendJson(res, 200, { status: 'ok', service: 'gateway' });
+      if (readOnly && path === '/health/ready') {
+        if (closing) return sendJson(res, 503, { status: 'draining', service: 'gateway' });
+        const report = await checkSubgraphs(readySubgraphs, healthTimeoutMs);
+        return sendJson(res, report.status === 'ok' ? 200 : 503, {
+          status: report.status === 'ok' ? 'ok' : 'unavailable',
+          service: 'gateway',
+          subgraphs: report.subgraphs,
+        });
+      }
       if (readOnly && path === '/health/subgraphs') {
         const report = await checkSubgraphs(
           subgraphs,
-          Math.min(HEALTH_TIMEOUT_MS, config.SUBGRAPH_TIMEOUT_MS),
+          healthTimeoutMs,
           (name) => dataSourceFor(name).breaker.state,
         );
         return sendJson(res, report.status === 'ok' ? 200 : 503, report);
@@ -360,7 +375,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const url = `http://${urlHost(config.HOST)}:${port}/graphql`;
   logger.debug('gateway ready', { url, subgraphs: subgraphs.map((s) => s.name) });
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
@@ -418,6 +432,19 @@ function costLimitPlugin(
         },
       }),
   };
+}
+
+/** The subgraphs `/health/ready` waits for: the named ones (each must exist), else all of them. */
+function requiredSubgraphs(subgraphs: SubgraphEndpoint[], names: string[] | undefined): SubgraphEndpoint[] {
+  if (!names) return subgraphs;
+  return names.map((name) => {
+    const endpoint = subgraphs.find((subgraph) => subgraph.name === name);
+    if (!endpoint)
+      throw new ConfigError(
+        `READY_SUBGRAPHS names ${name}, which is not in the supergraph (${subgraphs.map((s) => s.name).join(', ')}).`,
+      );
+    return endpoint;
+  });
 }
 
 function readSupergraph(path: string): string {

@@ -46,18 +46,21 @@ beforeAll(async () => {
   broken = await startRawServer((res) =>
     res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'),
   );
-  const supergraphSdl = composeSupergraph([
+  gateway = await startTestGateway(supergraphOf(), keys, {
+    SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS),
+    USERS_URL: users.url,
+  });
+});
+
+function supergraphOf() {
+  return composeSupergraph([
     // The baked-in users URL is wrong on purpose: USERS_URL must override it.
     { name: 'users', url: 'http://127.0.0.1:9/graphql', sdl: USERS_SDL },
     { name: 'posts', url: posts.url, sdl: POSTS_SDL },
     { name: 'reviews', url: hanging.url, sdl: REVIEWS_SDL },
     { name: 'ratings', url: broken.url, sdl: RATINGS_SDL },
   ]);
-  gateway = await startTestGateway(supergraphSdl, keys, {
-    SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS),
-    USERS_URL: users.url,
-  });
-});
+}
 
 afterAll(async () => {
   await gateway?.close();
@@ -147,6 +150,60 @@ describe('subgraph failures', () => {
         { name: 'users', status: 'ok', latencyMs: anyNumber, circuit: 'closed' },
       ],
     });
+  });
+
+  it('is not ready while a subgraph it needs is down, and ready when only the ones it needs answer', async () => {
+    const response = await fetch(gateway.url.replace(/\/graphql$/, '/health/ready'));
+    expect([response.status, await response.json()]).toEqual([
+      503,
+      {
+        status: 'unavailable',
+        service: 'gateway',
+        subgraphs: [
+          { name: 'posts', status: 'ok', latencyMs: anyNumber },
+          { name: 'ratings', status: 'down', latencyMs: anyNumber, error: 'HTTP 502' },
+          {
+            name: 'reviews',
+            status: 'down',
+            latencyMs: anyNumber,
+            error: `no answer within ${TIMEOUT_MS} ms`,
+          },
+          { name: 'users', status: 'ok', latencyMs: anyNumber },
+        ],
+      },
+    ]);
+    const live = await fetch(gateway.url.replace(/\/graphql$/, '/health/live'));
+    expect([live.status, await live.json()]).toEqual([200, { status: 'ok', service: 'gateway' }]);
+
+    const narrow = await startTestGateway(supergraphOf(), keys, {
+      SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS),
+      USERS_URL: users.url,
+      READY_SUBGRAPHS: 'users, posts',
+    });
+    try {
+      const ready = await fetch(narrow.url.replace(/\/graphql$/, '/health/ready'));
+      expect([ready.status, await ready.json()]).toEqual([
+        200,
+        {
+          status: 'ok',
+          service: 'gateway',
+          subgraphs: [
+            { name: 'users', status: 'ok', latencyMs: anyNumber },
+            { name: 'posts', status: 'ok', latencyMs: anyNumber },
+          ],
+        },
+      ]);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('refuses to start when READY_SUBGRAPHS names a subgraph the supergraph does not have', async () => {
+    await expect(
+      startTestGateway(supergraphOf(), keys, { USERS_URL: users.url, READY_SUBGRAPHS: 'users,billing' }),
+    ).rejects.toThrow(
+      'READY_SUBGRAPHS names billing, which is not in the supergraph (posts, ratings, reviews, users).',
+    );
   });
 
   describe('after the posts subgraph stops', () => {

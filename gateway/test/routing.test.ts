@@ -176,10 +176,26 @@ describe('CSRF prevention', () => {
 });
 
 describe('HTTP routes', () => {
-  it('reports the gateway itself healthy on /health', async () => {
-    const response = await fetch(`${origin()}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', service: 'gateway' });
+  it('reports the gateway itself healthy on /health and /health/live', async () => {
+    for (const path of ['/health', '/health/live']) {
+      const response = await fetch(`${origin()}${path}`);
+      expect([response.status, await response.json()]).toEqual([200, { status: 'ok', service: 'gateway' }]);
+    }
+  });
+
+  it('is ready on /health/ready when every subgraph answers', async () => {
+    const response = await fetch(`${origin()}/health/ready`);
+    expect([response.status, await response.json()]).toEqual([
+      200,
+      {
+        status: 'ok',
+        service: 'gateway',
+        subgraphs: [
+          { name: 'posts', status: 'ok', latencyMs: anyNumber },
+          { name: 'users', status: 'ok', latencyMs: anyNumber },
+        ],
+      },
+    ]);
   });
 
   it('reports every subgraph on /health/subgraphs', async () => {

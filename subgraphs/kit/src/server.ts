@@ -296,12 +296,14 @@ export async function startSubgraph<C extends BaseContext>(
     }
   };
 
+  let closing: Promise<void> | undefined;
   httpServer.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = options.routes?.[`${req.method} ${path}`];
     const handle = async () => {
       if (path === '/graphql') return serveGraphQL(req, res);
-      if (path === '/health') return sendJson(res, 200, { status: 'ok', service: options.name });
+      if (path === '/health' || path === '/health/live')
+        return sendJson(res, 200, { status: 'ok', service: options.name });
       if (path === '/health/ready') return sendReadiness(res);
       if (path === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -320,6 +322,7 @@ export async function startSubgraph<C extends BaseContext>(
   });
 
   async function sendReadiness(res: ServerResponse) {
+    if (closing) return sendJson(res, 503, { status: 'draining', service: options.name });
     try {
       await Promise.race([
         options.ready?.(),
@@ -340,7 +343,6 @@ export async function startSubgraph<C extends BaseContext>(
   const url = `http://${options.host}:${port}/graphql`;
   logger.info(`subgraph ${options.name} ready at ${url}`);
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,

@@ -106,7 +106,11 @@ describe('the subgraph server', () => {
         503,
         { status: 'unavailable', service: 'kit-test' },
       ]);
-      expect((await fetch(`${base()}/health`)).status).toBe(200); // alive, just not ready
+      // Alive, just not ready: liveness never looks at stores (a restart would not bring them back).
+      for (const path of ['/health', '/health/live']) {
+        const alive = await fetch(`${base()}${path}`);
+        expect([alive.status, await alive.json()]).toEqual([200, { status: 'ok', service: 'kit-test' }]);
+      }
     } finally {
       ready = true;
     }
@@ -207,5 +211,19 @@ describe('extra WebSocket endpoints', () => {
     expect(await tryUpgrade('/echo', TEST_GATEWAY_HEADERS)).toBe('ping');
     expect(await tryUpgrade('/echo', {})).toBe(401);
     expect(await tryUpgrade('/nowhere', TEST_GATEWAY_HEADERS)).toBe(404);
+  });
+});
+
+// Last in this file: it closes the shared server, as SIGTERM does (runService calls close()).
+describe('closing the server', () => {
+  it('lets the operations that had started finish, then refuses new connections', async () => {
+    const started = Array.from({ length: 5 }, () => post('{ slow(ms: 200) }', TEST_GATEWAY_HEADERS));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = server.close();
+    expect(await Promise.all(started)).toEqual(
+      Array.from({ length: 5 }, () => ({ status: 200, body: { data: { slow: 'done' } } })),
+    );
+    await closed;
+    await expect(fetch(`${base()}/health/live`)).rejects.toThrow('fetch failed');
   });
 });
