@@ -21,7 +21,11 @@ import {
   Service,
   ServiceAccount,
 } from 'kubernetes-models/v1';
-import { gatewayConfigSchema, loadConfig as loadGatewayConfig, persistedOperationsMode } from '@learncraft/gateway/src/config';
+import {
+  gatewayConfigSchema,
+  loadConfig as loadGatewayConfig,
+  persistedOperationsMode,
+} from '@learncraft/gateway/src/config';
 import { identityConfigSchema, loadConfig as loadIdentityConfig } from '@learncraft/identity/src/config';
 import { catalogConfigSchema, loadConfig as loadCatalogConfig } from '@learncraft/catalog/src/config';
 import { progressConfigSchema, loadConfig as loadProgressConfig } from '@learncraft/progress/src/config';
@@ -79,7 +83,8 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
 
 function validateManifest(manifest: Manifest): void {
   const Model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
-  if (!Model) throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind} ${manifest.metadata.name}`);
+  if (!Model)
+    throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind} ${manifest.metadata.name}`);
   new Model(manifest.kind === 'Secret' ? unwrapSecretData(manifest) : manifest).validate();
 }
 
@@ -287,7 +292,9 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(pod.automountServiceAccountToken).toBe(false);
       }
     }
-    expect(named(manifests, 'ServiceAccount', 'labs', APP_NAMESPACE).automountServiceAccountToken).toBe(false);
+    expect(named(manifests, 'ServiceAccount', 'labs', APP_NAMESPACE).automountServiceAccountToken).toBe(
+      false,
+    );
   });
 
   test('shutdown waits 5 s before the 30 s drain, inside a 40 s grace period', () => {
@@ -297,7 +304,7 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     }
   });
 
-  test("every variable a service gets is one its config schema declares", () => {
+  test('every variable a service gets is one its config schema declares', () => {
     for (const deployment of deployments) {
       const name = deployment.metadata.name as ServiceName;
       const known = new Set(schemaKeys(SERVICES[name].schema));
@@ -340,7 +347,9 @@ describe.each(overlays)('the %s overlay', (overlay) => {
   test("every service's environment parses with its config schema, with the production choices explicit", () => {
     const secrets =
       overlay === 'dev'
-        ? decodeSecret(ofKind(manifests, 'Secret').find((s) => s.metadata.name.startsWith('learncraft-secrets-'))!)
+        ? decodeSecret(
+            ofKind(manifests, 'Secret').find((s) => s.metadata.name.startsWith('learncraft-secrets-'))!,
+          )
         : prodSecretValues();
     const configs = Object.fromEntries(
       deployments.map((deployment) => {
@@ -360,7 +369,8 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     expect(configs.catalog.MONGODB_URL).toMatch(/^mongodb:\/\//);
     expect(configs.ai.QDRANT_URL).toMatch(/^https?:\/\//);
     expect(configs.ai.OPENAI_BASE_URL).toBe(overlay === 'prod' ? 'https://api.openai.com/v1' : undefined);
-    for (const name of SERVICE_NAMES) expect([name, configs[name].GATEWAY_SECRET]).toEqual([name, secrets.GATEWAY_SECRET]);
+    for (const name of SERVICE_NAMES)
+      expect([name, configs[name].GATEWAY_SECRET]).toEqual([name, secrets.GATEWAY_SECRET]);
     const publicOrigin = overlay === 'prod' ? 'https://learncraft.example.com' : 'http://127.0.0.1:4000';
     expect(configs.identity.WEB_APP_URL).toBe(publicOrigin);
     expect(configs.commerce.WEB_APP_URL).toBe(publicOrigin);
@@ -382,15 +392,22 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     const namespace = named(manifests, 'Namespace', LABS_NAMESPACE);
     expect(namespace.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(namespace.metadata.labels).toEqual(labNamespaceManifest(LABS_NAMESPACE).metadata!.labels);
-    expect(named(manifests, 'Namespace', APP_NAMESPACE).metadata.labels!['pod-security.kubernetes.io/enforce']).toBe(
-      'restricted',
-    );
+    expect(
+      named(manifests, 'Namespace', APP_NAMESPACE).metadata.labels!['pod-security.kubernetes.io/enforce'],
+    ).toBe('restricted');
   });
 
   test('the labs namespace denies all ingress and egress, with the policy the labs runtime keeps', () => {
-    const policies = ofKind(manifests, 'NetworkPolicy').filter((p) => p.metadata.namespace === LABS_NAMESPACE);
+    const policies = ofKind(manifests, 'NetworkPolicy').filter(
+      (p) => p.metadata.namespace === LABS_NAMESPACE,
+    );
     expect(policies).toHaveLength(1);
-    expect(policies[0]!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] });
+    expect(policies[0]!.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [],
+    });
     expect(policies[0]).toEqual(JSON.parse(JSON.stringify(labNetworkPolicyManifest(LABS_NAMESPACE))));
   });
 
@@ -399,11 +416,19 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     expect(role.rules).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
-      { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'create', 'update'] },
+      {
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: ['get', 'create', 'update'],
+      },
     ]);
     expect(role).toEqual(JSON.parse(JSON.stringify(labRoleManifest(LABS_NAMESPACE))));
     const binding = named(manifests, 'RoleBinding', 'learncraft-labs-runtime', LABS_NAMESPACE);
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: role.metadata.name,
+    });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'labs', namespace: APP_NAMESPACE }]);
     expect(ofKind(manifests, 'Role')).toHaveLength(1);
     expect(ofKind(manifests, 'RoleBinding')).toHaveLength(1);
@@ -438,12 +463,17 @@ describe('the prod overlay', () => {
       }
     // secrets.example.env documents every key but the key pair, which is made from files.
     expect([...keys].sort()).toEqual(
-      [...Object.keys(readEnvFile(path.join(K8S_DIR, 'secrets.example.env'))), 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY'].sort(),
+      [
+        ...Object.keys(readEnvFile(path.join(K8S_DIR, 'secrets.example.env'))),
+        'JWT_PRIVATE_KEY',
+        'JWT_PUBLIC_KEY',
+      ].sort(),
     );
   });
 
   test('runs at least two replicas of every service', () => {
-    for (const deployment of deployments) expect([deployment.metadata.name, deployment.spec.replicas]).toEqual([deployment.metadata.name, 2]);
+    for (const deployment of deployments)
+      expect([deployment.metadata.name, deployment.spec.replicas]).toEqual([deployment.metadata.name, 2]);
   });
 
   test('every service has a HorizontalPodAutoscaler from 2 replicas on 70% cpu', () => {
@@ -451,16 +481,23 @@ describe('the prod overlay', () => {
     expect(autoscalers.map((a) => a.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
     for (const autoscaler of autoscalers) {
       expect(autoscaler.metadata.namespace).toBe(APP_NAMESPACE);
-      expect(autoscaler.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: autoscaler.metadata.name });
+      expect(autoscaler.spec.scaleTargetRef).toEqual({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: autoscaler.metadata.name,
+      });
       expect(autoscaler.spec.minReplicas).toBe(2);
       expect(autoscaler.spec.maxReplicas).toBe(autoscaler.metadata.name === 'gateway' ? 10 : 6);
       expect(autoscaler.spec.metrics).toEqual([
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
       ]);
     }
   });
 
-  test("every service has a PodDisruptionBudget that selects exactly its pods and lets one go at a time", () => {
+  test('every service has a PodDisruptionBudget that selects exactly its pods and lets one go at a time', () => {
     const budgets = ofKind(manifests, 'PodDisruptionBudget');
     expect(budgets.map((b) => b.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
     for (const budget of budgets) {
@@ -512,7 +549,11 @@ describe('the prod overlay', () => {
           host: 'learncraft.example.com',
           http: {
             paths: [
-              { path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } },
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: 'gateway', port: { name: 'http' } } },
+              },
             ],
           },
         },
@@ -535,11 +576,18 @@ describe('the dev overlay', () => {
       expect(statefulSet.spec.replicas).toBe(1);
       expect(statefulSet.spec.volumeClaimTemplates).toHaveLength(1);
       expect(statefulSet.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
-      validateManifest({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...statefulSet.spec.volumeClaimTemplates[0] });
+      validateManifest({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        ...statefulSet.spec.volumeClaimTemplates[0],
+      });
       const store = statefulSet.spec.template.spec.containers[0];
       expect(store.ports).toEqual([{ name: 'store', containerPort: STORES[name] }]);
       expect(store.volumeMounts[0].name).toBe('data');
-      expect(store.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(store.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(statefulSet.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
       const service = named(manifests, 'Service', name, 'learncraft-stores');
       expect(service.spec.ports).toEqual([{ name: 'store', port: STORES[name], targetPort: 'store' }]);
@@ -547,7 +595,9 @@ describe('the dev overlay', () => {
   });
 
   test("the generated Secret's store URLs point at the in-cluster stores, with the stores' own passwords", () => {
-    const secrets = decodeSecret(ofKind(manifests, 'Secret').find((s) => s.metadata.name.startsWith('learncraft-secrets-'))!);
+    const secrets = decodeSecret(
+      ofKind(manifests, 'Secret').find((s) => s.metadata.name.startsWith('learncraft-secrets-'))!,
+    );
     const stores = decodeSecret(
       ofKind(manifests, 'Secret').find((s) => s.metadata.name.startsWith('learncraft-stores-secrets-'))!,
     );
@@ -562,7 +612,9 @@ describe('the dev overlay', () => {
     expect(secrets.GATEWAY_SECRET).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The StatefulSets read the stores' Secret by its generated name.
     const postgres = named(manifests, 'StatefulSet', 'postgres', 'learncraft-stores');
-    const ref = postgres.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'POSTGRES_PASSWORD');
+    const ref = postgres.spec.template.spec.containers[0].env.find(
+      (e: { name: string }) => e.name === 'POSTGRES_PASSWORD',
+    );
     expect(ref.valueFrom.secretKeyRef.name).toMatch(/^learncraft-stores-secrets-[a-z0-9]+$/);
   });
 });

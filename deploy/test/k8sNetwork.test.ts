@@ -15,10 +15,22 @@ const STORE_PORTS: Record<string, number> = {
   ELASTICSEARCH_URL: 9200,
   QDRANT_URL: 6333,
 };
-const STORE_NAMES: Record<number, string> = { 5432: 'postgres', 6379: 'redis', 27017: 'mongodb', 9200: 'elasticsearch', 6333: 'qdrant' };
+const STORE_NAMES: Record<number, string> = {
+  5432: 'postgres',
+  6379: 'redis',
+  27017: 'mongodb',
+  9200: 'elasticsearch',
+  6333: 'qdrant',
+};
 
-const pod = (name: string, namespace: string, labels: Record<string, string>): Endpoint => ({ pod: name, namespace, labels });
-const INGRESS_CONTROLLER = pod('ingress-nginx', 'ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
+const pod = (name: string, namespace: string, labels: Record<string, string>): Endpoint => ({
+  pod: name,
+  namespace,
+  labels,
+});
+const INGRESS_CONTROLLER = pod('ingress-nginx', 'ingress-nginx', {
+  'app.kubernetes.io/name': 'ingress-nginx',
+});
 const KUBE_DNS = pod('kube-dns', 'kube-system', { 'k8s-app': 'kube-dns' });
 /** Same labels as the gateway, another namespace: must not pass for it. */
 const LOOKALIKE = pod('lookalike', 'default', { 'app.kubernetes.io/name': 'gateway' });
@@ -37,7 +49,9 @@ function setup(manifests: Manifest[]) {
   );
   const model = new NetworkModel(ofKind(manifests, 'NetworkPolicy'), namespaceLabels);
   const deployments = ofKind(manifests, 'Deployment');
-  const services = deployments.map((d) => pod(d.metadata.name, d.metadata.namespace!, d.spec.template.metadata.labels));
+  const services = deployments.map((d) =>
+    pod(d.metadata.name, d.metadata.namespace!, d.spec.template.metadata.labels),
+  );
   const stores = ofKind(manifests, 'StatefulSet').map((s) =>
     pod(s.metadata.name, s.metadata.namespace!, s.spec.template.metadata.labels),
   );
@@ -85,7 +99,8 @@ describe.each(['dev', 'prod'] as const)('network policies of the %s overlay', (o
     for (const source of everyone)
       for (const target of [...services, SANDBOX])
         for (const port of APP_PORTS)
-          if (source !== target && model.allows(source, target, port)) open.push(`${nameOf(source)}→${nameOf(target)}:${port}`);
+          if (source !== target && model.allows(source, target, port))
+            open.push(`${nameOf(source)}→${nameOf(target)}:${port}`);
     expect(open.sort()).toEqual(callsFromSettings(manifests, deployments));
     // Spelled out, so a change to the settings that widens the graph shows up here too.
     expect(open.filter((call) => call.endsWith('→identity:4001')).sort()).toEqual([
@@ -112,7 +127,10 @@ describe.each(['dev', 'prod'] as const)('network policies of the %s overlay', (o
       const reachable = Object.values(STORE_PORTS)
         .filter((port) => model.allows(source, MANAGED_STORE, port))
         .sort((a, b) => a - b);
-      expect([deployment.metadata.name, reachable]).toEqual([deployment.metadata.name, storePortsOf(deployment)]);
+      expect([deployment.metadata.name, reachable]).toEqual([
+        deployment.metadata.name,
+        storePortsOf(deployment),
+      ]);
     }
     expect(storePortsOf(named(manifests, 'Deployment', 'gateway'))).toEqual([6379]);
     expect(storePortsOf(named(manifests, 'Deployment', 'catalog'))).toEqual([6379, 9200, 27017]);
@@ -120,12 +138,12 @@ describe.each(['dev', 'prod'] as const)('network policies of the %s overlay', (o
   });
 
   test('public HTTPS is open to identity (webhooks), labs (the API server), ai (the LLM) and commerce (Stripe) only', () => {
-    expect(services.filter((s) => model.allows(s, PUBLIC_HTTPS, 443)).map(nameOf).sort()).toEqual([
-      'ai',
-      'commerce',
-      'identity',
-      'labs',
-    ]);
+    expect(
+      services
+        .filter((s) => model.allows(s, PUBLIC_HTTPS, 443))
+        .map(nameOf)
+        .sort(),
+    ).toEqual(['ai', 'commerce', 'identity', 'labs']);
     expect(services.filter((s) => model.allows(s, PUBLIC_HTTPS, 80)).map(nameOf)).toEqual([]);
     // Inside the network, port 443 is the Kubernetes API's, for labs alone.
     expect(services.filter((s) => model.allows(s, MANAGED_STORE, 443)).map(nameOf)).toEqual(['labs']);
@@ -134,16 +152,30 @@ describe.each(['dev', 'prod'] as const)('network policies of the %s overlay', (o
   test('no LearnCraft pod (nor a stray one in its namespaces) reaches the cloud metadata address', () => {
     for (const source of [...services, ...stores, INTRUDER, SANDBOX])
       for (const port of [80, 443, 8080])
-        expect([nameOf(source), port, model.allows(source, METADATA, port)]).toEqual([nameOf(source), port, false]);
+        expect([nameOf(source), port, model.allows(source, METADATA, port)]).toEqual([
+          nameOf(source),
+          port,
+          false,
+        ]);
   });
 
   test('a lab sandbox reaches nothing and nothing reaches it', () => {
     for (const target of [...everyone, MANAGED_STORE, PUBLIC_HTTPS])
       for (const port of [...APP_PORTS, 53, 80, 443, 6443, ...Object.values(STORE_PORTS)])
-        if (target !== SANDBOX) expect([nameOf(target), port, model.allows(SANDBOX, target, port)]).toEqual([nameOf(target), port, false]);
+        if (target !== SANDBOX)
+          expect([nameOf(target), port, model.allows(SANDBOX, target, port)]).toEqual([
+            nameOf(target),
+            port,
+            false,
+          ]);
     for (const source of everyone)
       for (const port of [22, 80, 443, 3000, 8080])
-        if (source !== SANDBOX) expect([nameOf(source), port, model.allows(source, SANDBOX, port)]).toEqual([nameOf(source), port, false]);
+        if (source !== SANDBOX)
+          expect([nameOf(source), port, model.allows(source, SANDBOX, port)]).toEqual([
+            nameOf(source),
+            port,
+            false,
+          ]);
   });
 });
 
@@ -151,12 +183,13 @@ describe('network policies of the dev stores', () => {
   const manifests = renderOverlay('dev');
   const { model, deployments, services, stores } = setup(manifests);
 
-  test("each in-cluster store is reachable by exactly the services whose environment names it, on its port", () => {
+  test('each in-cluster store is reachable by exactly the services whose environment names it, on its port', () => {
     const open: string[] = [];
     for (const source of [...services, ...stores, INGRESS_CONTROLLER, LOOKALIKE, INTRUDER, SANDBOX])
       for (const store of stores)
         for (const port of Object.values(STORE_PORTS))
-          if (source !== store && model.allows(source, store, port)) open.push(`${nameOf(source)}→${nameOf(store)}:${port}`);
+          if (source !== store && model.allows(source, store, port))
+            open.push(`${nameOf(source)}→${nameOf(store)}:${port}`);
     const expected = deployments.flatMap((deployment) =>
       storePortsOf(deployment).map((port) => `${deployment.metadata.name}→${STORE_NAMES[port]}:${port}`),
     );
@@ -168,19 +201,23 @@ describe('network policies of the dev stores', () => {
   test('the stores open no connection of their own', () => {
     for (const store of stores)
       for (const target of [...services, KUBE_DNS, MANAGED_STORE, PUBLIC_HTTPS])
-        expect([nameOf(store), nameOf(target), model.allows(store, target, 443) || model.allows(store, target, 53, 'UDP')]).toEqual([
+        expect([
           nameOf(store),
           nameOf(target),
-          false,
-        ]);
+          model.allows(store, target, 443) || model.allows(store, target, 53, 'UDP'),
+        ]).toEqual([nameOf(store), nameOf(target), false]);
   });
 });
 
 describe('the NetworkPolicy evaluator', () => {
   test('matches label selectors and CIDRs as the API does', () => {
     expect(matchesSelector({ matchLabels: { a: '1' } }, { a: '1', b: '2' })).toBe(true);
-    expect(matchesSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: ['2'] }] }, { a: '1' })).toBe(false);
-    expect(matchesSelector({ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['2'] }] }, {})).toBe(true);
+    expect(
+      matchesSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: ['2'] }] }, { a: '1' }),
+    ).toBe(false);
+    expect(matchesSelector({ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['2'] }] }, {})).toBe(
+      true,
+    );
     expect(matchesSelector({}, {})).toBe(true);
     expect(inCidr('10.20.0.5', '10.0.0.0/8')).toBe(true);
     expect(inCidr('172.32.0.1', '172.16.0.0/12')).toBe(false);

@@ -10,20 +10,24 @@ import type { Manifest } from './k8sRender';
 
 /** A pod (namespace + labels) or an address outside the cluster. */
 export type Endpoint =
-  | { pod: string; namespace: string; labels: Record<string, string> }
-  | { external: string; ip: string };
+  { pod: string; namespace: string; labels: Record<string, string> } | { external: string; ip: string };
 
 type Selector = {
   matchLabels?: Record<string, string>;
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 };
-type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string; except?: string[] } };
+type Peer = {
+  podSelector?: Selector;
+  namespaceSelector?: Selector;
+  ipBlock?: { cidr: string; except?: string[] };
+};
 type PortRule = { protocol?: string; port?: number | string; endPort?: number };
 type Rule = { from?: Peer[]; to?: Peer[]; ports?: PortRule[] };
 
 export function matchesSelector(selector: Selector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return true;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
+    if (labels[key] !== value) return false;
   for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
     const has = key in labels;
     const ok =
@@ -87,7 +91,9 @@ export class NetworkModel {
       return rules.some((rule) => {
         const peers = direction === 'Ingress' ? rule.from : rule.to;
         const peerOk =
-          !peers || peers.length === 0 || peers.some((p) => this.peerMatches(p, policy.metadata.namespace!, peer));
+          !peers ||
+          peers.length === 0 ||
+          peers.some((p) => this.peerMatches(p, policy.metadata.namespace!, peer));
         return peerOk && portMatches(rule.ports, port, protocol);
       });
     });

@@ -85,7 +85,10 @@ export const ofKind = (manifests: Manifest[], kind: string) => manifests.filter(
 
 export function named(manifests: Manifest[], kind: string, name: string, namespace?: string): Manifest {
   const found = manifests.find(
-    (m) => m.kind === kind && m.metadata.name === name && (namespace === undefined || m.metadata.namespace === namespace),
+    (m) =>
+      m.kind === kind &&
+      m.metadata.name === name &&
+      (namespace === undefined || m.metadata.namespace === namespace),
   );
   if (!found) throw new Error(`no ${kind} ${namespace ? `${namespace}/` : ''}${name} in the rendered output`);
   return found;

@@ -61,5 +61,7 @@ export function writeDevSecrets(directory: string): string[] {
 if (require.main === module) {
   const directory = resolve(process.argv[2] ?? __dirname);
   const written = writeDevSecrets(directory);
-  console.log(written.length > 0 ? `wrote ${written.join(', ')} in ${directory}` : `kept the files in ${directory}`);
+  console.log(
+    written.length > 0 ? `wrote ${written.join(', ')} in ${directory}` : `kept the files in ${directory}`,
+  );
 }
