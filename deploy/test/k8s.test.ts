@@ -413,15 +413,12 @@ describe.each(overlays)('the %s overlay', (overlay) => {
 
   test('the labs Role is namespaced to the lab namespace with exactly the verbs the runtime uses', () => {
     const role = named(manifests, 'Role', 'learncraft-labs-runtime', LABS_NAMESPACE);
-    expect(role.rules).toEqual([
-      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
-      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
-      {
-        apiGroups: ['networking.k8s.io'],
-        resources: ['networkpolicies'],
-        verbs: ['get', 'create', 'update'],
-      },
-    ]);
+    // labRoleManifest() is the runtime's own statement of what it calls (its test pins the verbs).
+    const rules: { resources: string[]; verbs: string[] }[] = role.rules;
+    expect(rules.map((rule) => rule.resources)).toEqual([['pods'], ['pods/exec'], ['networkpolicies']]);
+    expect(
+      rules.flatMap((rule) => [...rule.resources, ...rule.verbs]).filter((word) => word === '*'),
+    ).toEqual([]);
     expect(role).toEqual(JSON.parse(JSON.stringify(labRoleManifest(LABS_NAMESPACE))));
     const binding = named(manifests, 'RoleBinding', 'learncraft-labs-runtime', LABS_NAMESPACE);
     expect(binding.roleRef).toEqual({
