@@ -375,6 +375,19 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     expect(configs.identity.WEB_APP_URL).toBe(publicOrigin);
     expect(configs.commerce.WEB_APP_URL).toBe(publicOrigin);
     expect(configs.labs.LAB_TERMINAL_PUBLIC_URL).toBe(`${publicOrigin.replace(/^http/, 'ws')}/labs/terminal`);
+    // A default left in place would point a pod at itself. Only dev's public origin is loopback
+    // (the port-forward), and the JWKS URL is unused where JWT_PUBLIC_KEY is set.
+    const loopbackAllowed = overlay === 'dev' ? ['WEB_APP_URL', 'LAB_TERMINAL_PUBLIC_URL'] : [];
+    for (const name of SERVICE_NAMES) {
+      const config: Record<string, unknown> = configs[name];
+      const loopback = Object.entries(config)
+        .filter(([, value]) => typeof value === 'string' && /127\.0\.0\.1|localhost/.test(value))
+        .map(([key]) => key)
+        .filter(
+          (key) => !loopbackAllowed.includes(key) && !(key === 'IDENTITY_JWKS_URL' && config.JWT_PUBLIC_KEY),
+        );
+      expect([name, loopback]).toEqual([name, []]);
+    }
   });
 
   test('no ConfigMap holds a secret or a store URL (those come from learncraft-secrets)', () => {
