@@ -208,7 +208,10 @@ describe.each(overlays)('the %s overlay', (overlay) => {
       expect(deployment.spec.template.spec.containers).toHaveLength(1);
       expect(container(deployment).name).toBe(name);
       expect(container(deployment).image).toBe(image);
-      expect(container(deployment).command).toEqual(['node', `dist/${name}/main.js`]);
+      expect(container(deployment).command).toEqual([
+        'node',
+        name === 'gateway' ? 'gateway/dist/main.js' : `subgraphs/${name}/dist/main.js`,
+      ]);
     }
   });
 

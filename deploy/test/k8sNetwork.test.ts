@@ -82,8 +82,10 @@ function storePortsOf(deployment: Manifest): number[] {
     .sort((a: number, b: number) => a - b);
 }
 
+const rendered = { dev: renderOverlay('dev'), prod: renderOverlay('prod') };
+
 describe.each(['dev', 'prod'] as const)('network policies of the %s overlay', (overlay) => {
-  const manifests = renderOverlay(overlay);
+  const manifests = rendered[overlay];
   const { model, deployments, services, stores } = setup(manifests);
   const everyone = [...services, ...stores, INGRESS_CONTROLLER, KUBE_DNS, LOOKALIKE, INTRUDER, SANDBOX];
 
@@ -180,7 +182,7 @@ describe.each(['dev', 'prod'] as const)('network policies of the %s overlay', (o
 });
 
 describe('network policies of the dev stores', () => {
-  const manifests = renderOverlay('dev');
+  const manifests = rendered.dev;
   const { model, deployments, services, stores } = setup(manifests);
 
   test('each in-cluster store is reachable by exactly the services whose environment names it, on its port', () => {
