@@ -37,6 +37,7 @@ import {
   labNetworkPolicyManifest,
   labRoleManifest,
 } from '@learncraft/labs/src/runtime/kubernetes/manifests';
+import { createFieldChecker } from './k8sFields';
 import {
   K8S_DIR,
   KubectlMissingError,
@@ -81,11 +82,17 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'v1/ServiceAccount': ServiceAccount,
 };
 
+const fields = createFieldChecker(Object.keys(MODELS));
+
+/** The schema's validate(), then no field the schema does not declare (what strict validation adds). */
 function validateManifest(manifest: Manifest): void {
-  const Model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
+  const kindKey = `${manifest.apiVersion}/${manifest.kind}`;
+  const Model = MODELS[kindKey];
   if (!Model)
     throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind} ${manifest.metadata.name}`);
   new Model(manifest.kind === 'Secret' ? unwrapSecretData(manifest) : manifest).validate();
+  const unknown = fields.unknownFields(kindKey, manifest);
+  if (unknown.length > 0) throw new Error(`fields the schema does not declare: ${unknown.join(', ')}`);
 }
 
 /**
@@ -182,6 +189,16 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     const broken = structuredClone(named(manifests, 'Deployment', 'gateway'));
     broken.spec.template.spec.containers[0].ports[0].containerPort = '4000';
     expect(() => validateManifest(broken)).toThrow(/containerPort must be integer/);
+  });
+
+  test('a misspelt field fails the validation, as strict field validation would', () => {
+    const misspelt = structuredClone(named(manifests, 'Deployment', 'gateway'));
+    misspelt.spec.template.spec.containers[0].readinesProbe = {
+      httpGet: { path: '/health/ready', port: 'http' },
+    };
+    expect(() => validateManifest(misspelt)).toThrow(
+      'fields the schema does not declare: spec.template.spec.containers[0].readinesProbe',
+    );
   });
 
   test('there is one Deployment and one Service per service, in the app namespace, on its port', () => {
