@@ -78,6 +78,11 @@ export const gatewayConfigSchema = z.object({
             .filter((name) => name !== '')
         : undefined,
     ),
+  /**
+   * On SIGTERM: how long operations that had started may run on before their connections are
+   * closed; subscribers are told to reconnect (1001) first. deploy/k8s sizes the grace period above it.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   /** A subgraph that has not answered within this time fails its part of the plan. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(5_000),
   /** Consecutive failures (network errors, timeouts, 5xx) after which a subgraph's breaker opens. */

@@ -208,7 +208,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         rateLimits,
         createSafelist({ mode: persistedOperationsMode(config), documents: persistedDocuments }),
       ),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_DRAIN_MS }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }),

@@ -46,6 +46,11 @@ export const subgraphEnv = {
   GATEWAY_SECRET: z.string().min(16).optional(),
   /** Longest a GraphQL request may run before it is answered with an error. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * On SIGTERM: how long requests that had started may run on before their connections are
+   * closed (size the orchestrator's grace period above it: deploy/k8s).
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   LOG_LEVEL: logLevel,
   /** commerce's internal base URL, for course access; unset: no commerce, every course is open. */
   COMMERCE_INTERNAL_URL: optionalUrl,

@@ -108,7 +108,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
    * must carry it; generated into DATA_DIR when unset), the internal secret (operator tooling, the
    * only caller allowed introspection) and the request timeout.
    */
-  config: Pick<SubgraphEnv, 'DATA_DIR' | 'GATEWAY_SECRET' | 'INTERNAL_API_SECRET' | 'REQUEST_TIMEOUT_MS'>;
+  config: Pick<SubgraphEnv, 'DATA_DIR' | 'GATEWAY_SECRET' | 'INTERNAL_API_SECRET' | 'REQUEST_TIMEOUT_MS'> &
+    Partial<Pick<SubgraphEnv, 'SHUTDOWN_DRAIN_MS'>>;
   /** Limits of the gateway this subgraph sits behind; the kit adds the room query plans need. */
   limits?: OperationLimits;
   /** Readiness: throws when a store the subgraph needs does not answer (`/health/ready`). */
@@ -244,7 +245,10 @@ export async function startSubgraph<C extends BaseContext>(
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: config.SHUTDOWN_DRAIN_MS ?? 10_000,
+      }),
       operationResolutionPlugin(),
       subgraphGuardPlugin(limits, listSizes, apiKeyScopes),
       {
