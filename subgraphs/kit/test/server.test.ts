@@ -32,6 +32,8 @@ const logger = {
 let server: RunningServer;
 const echo = new WebSocketServer({ noServer: true });
 let ready = true;
+/** `slow` resolvers that have begun: operations the server is executing. */
+let slowStarted = 0;
 
 beforeAll(async () => {
   server = await startSubgraph<RequestBase>({
@@ -39,8 +41,10 @@ beforeAll(async () => {
     typeDefs: SDL,
     resolvers: {
       Query: {
-        slow: (_: unknown, { ms }: { ms: number }) =>
-          new Promise<string>((resolve) => setTimeout(() => resolve('done'), ms)),
+        slow: (_: unknown, { ms }: { ms: number }) => {
+          slowStarted += 1;
+          return new Promise<string>((resolve) => setTimeout(() => resolve('done'), ms));
+        },
         broken: () => {
           throw new Error('relation "secret_table" does not exist');
         },
@@ -217,8 +221,10 @@ describe('extra WebSocket endpoints', () => {
 // Last in this file: it closes the shared server, as SIGTERM does (runService calls close()).
 describe('closing the server', () => {
   it('lets the operations that had started finish, then refuses new connections', async () => {
+    const before = slowStarted;
     const started = Array.from({ length: 5 }, () => post('{ slow(ms: 200) }', TEST_GATEWAY_HEADERS));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Closed while all five are executing (a request still unread in its socket has not started).
+    while (slowStarted < before + 5) await new Promise((resolve) => setTimeout(resolve, 5));
     const closed = server.close();
     expect(await Promise.all(started)).toEqual(
       Array.from({ length: 5 }, () => ({ status: 200, body: { data: { slow: 'done' } } })),
