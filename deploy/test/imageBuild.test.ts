@@ -1,0 +1,185 @@
+/**
+ * The image's build steps, run for real (no Docker engine here): the compile (`npm run
+ * build:services`), the runtime tree and its production install (`npm run build:stage --
+ * <dir> --install`, what deploy/Dockerfile runs) into a temporary directory outside the
+ * repository, then identity, catalog and the gateway started from that tree with plain `node` on
+ * embedded defaults, and a registration and a query through the compiled gateway.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compiledEntry, REPO_ROOT, SERVICE_BUILDS } from '../build/compile';
+
+const workDir = mkdtempSync(join(tmpdir(), 'learncraft-image-'));
+const stageDir = join(workDir, 'app');
+const dataDir = join(workDir, 'data');
+const children: ChildProcess[] = [];
+const logs = new Map<string, string[]>();
+
+interface GraphQLAnswer {
+  status: number;
+  body: { data?: Record<string, unknown>; errors?: unknown[] };
+}
+
+function run(args: string[]): void {
+  const result = spawnSync('npm', args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });
+  if (result.status !== 0)
+    throw new Error(`npm ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+      .once('error', fail)
+      .listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+      });
+  });
+}
+
+/** Only what a container would set: no NODE_OPTIONS from Jest, no loader, no repository paths. */
+function startCompiled(name: string, env: Record<string, string>): void {
+  const service = SERVICE_BUILDS.find((s) => s.name === name);
+  if (!service) throw new Error(`no service ${name}`);
+  const child = spawn(process.execPath, [compiledEntry(service)], {
+    cwd: stageDir,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  logs.set(name, lines);
+  child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+  children.push(child);
+}
+
+/** Polls `/health` (bounded by attempts) until the service answers. */
+async function healthOf(name: string, port: number): Promise<unknown> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return await response.json();
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} never answered /health:\n${(logs.get(name) ?? []).join('')}`);
+}
+
+async function graphql(port: number, query: string, variables: object, token?: string): Promise<GraphQLAnswer> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
+}
+
+const ports = { gateway: 0, identity: 0, catalog: 0 };
+
+beforeAll(async () => {
+  run(['run', 'build:services']);
+  run(['run', 'build:stage', '--', stageDir, '--install', '--prefer-offline', '--without-web']);
+  for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(force);
+            done();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  rmSync(workDir, { recursive: true, force: true });
+}, 30_000);
+
+test('every service compiles to one JavaScript file with the workspace code bundled in', () => {
+  const bundled = SERVICE_BUILDS.map((service) => {
+    const code = readFileSync(join(stageDir, compiledEntry(service)), 'utf8');
+    return { service: service.name, requiresWorkspace: /require\("@learncraft\//.test(code) };
+  });
+  expect(bundled).toEqual(SERVICE_BUILDS.map((service) => ({ service: service.name, requiresWorkspace: false })));
+});
+
+test('the runtime tree holds no TypeScript source and no test', () => {
+  const files = readdirSync(stageDir, { recursive: true, encoding: 'utf8' }).filter(
+    (path) => !path.startsWith('node_modules'),
+  );
+  expect(files.filter((path) => /\.tsx?$/.test(path) || /(^|\/)test\//.test(path))).toEqual([]);
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'subgraphs/identity/migrations/0001_init.sql',
+      'subgraphs/catalog/src/schema.graphql',
+      'schema/supergraph.graphql',
+      'clients/operations/src/generated/persisted-documents.json',
+    ]),
+  );
+});
+
+test('the production install has the native modules built and no development tool', () => {
+  const modules = join(stageDir, 'node_modules');
+  const present = (name: string) => existsSync(join(modules, name, 'package.json'));
+  const devTools = ['tsx', 'jest', 'esbuild', 'eslint', 'vite', 'react', 'expo', 'turbo', 'smtp-server'];
+  expect(devTools.filter(present)).toEqual([]);
+  const runtime = ['argon2', 'node-pty', '@electric-sql/pglite', 'graphql', '@apollo/gateway'];
+  expect(runtime.filter(present)).toEqual(runtime);
+  expect(existsSync(join(modules, 'node-pty/build/Release/pty.node'))).toBe(true);
+});
+
+test('identity, catalog and the gateway run compiled with plain node and answer through the gateway', async () => {
+  const identityUrl = `http://127.0.0.1:${ports.identity}`;
+  const jwks = `${identityUrl}/.well-known/jwks.json`;
+  startCompiled('identity', { PORT: String(ports.identity) });
+  startCompiled('catalog', { PORT: String(ports.catalog), IDENTITY_JWKS_URL: jwks });
+  expect(await healthOf('identity', ports.identity)).toEqual({ status: 'ok', service: 'identity' });
+  expect(await healthOf('catalog', ports.catalog)).toEqual({ status: 'ok', service: 'catalog' });
+
+  startCompiled('gateway', {
+    PORT: String(ports.gateway),
+    IDENTITY_URL: `${identityUrl}/graphql`,
+    CATALOG_URL: `http://127.0.0.1:${ports.catalog}/graphql`,
+    IDENTITY_JWKS_URL: jwks,
+    IDENTITY_INTERNAL_URL: identityUrl,
+  });
+  expect(await healthOf('gateway', ports.gateway)).toEqual({ status: 'ok', service: 'gateway' });
+
+  const registered = await graphql(
+    ports.gateway,
+    `mutation Register($input: UserRegisterInput!) {
+      userRegister(input: $input) { user { email displayName } session { accessToken } userErrors { code } }
+    }`,
+    { input: { email: 'Image.Check@example.com', password: 'compiled-and-installed-42', displayName: 'Image Check' } },
+  );
+  expect(registered.status).toBe(200);
+  expect(registered.body.errors).toBeUndefined();
+  const payload = registered.body.data?.userRegister as {
+    user: unknown;
+    session: { accessToken: string };
+    userErrors: unknown[];
+  };
+  expect(payload.user).toEqual({ email: 'image.check@example.com', displayName: 'Image Check' });
+  expect(payload.userErrors).toEqual([]);
+
+  const read = await graphql(
+    ports.gateway,
+    '{ me { email displayName } courses(first: 1) { totalCount } }',
+    {},
+    payload.session.accessToken,
+  );
+  expect(read).toEqual({
+    status: 200,
+    body: { data: { me: { email: 'image.check@example.com', displayName: 'Image Check' }, courses: { totalCount: 0 } } },
+  });
+}, 120_000);
