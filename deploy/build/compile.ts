@@ -22,24 +22,36 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 
-/** A service: its workspace folder, and its entry inside it. */
+/** One bundle: its workspace folder, its entry inside it, and the file it compiles to (`dist/`). */
 export interface ServiceBuild {
   name: string;
   packageDir: string;
   entry: string;
+  output: string;
 }
 
 export const SERVICE_BUILDS: readonly ServiceBuild[] = [
-  { name: 'gateway', packageDir: 'gateway', entry: 'src/main.ts' },
+  { name: 'gateway', packageDir: 'gateway', entry: 'src/main.ts', output: 'dist/main.js' },
   ...['identity', 'catalog', 'progress', 'labs', 'ai', 'commerce'].map((name) => ({
     name,
     packageDir: `subgraphs/${name}`,
     entry: 'src/main.ts',
+    output: 'dist/main.js',
   })),
 ];
 
-/** Where a service's compiled entry lands, relative to the repository root. */
-export const compiledEntry = (service: ServiceBuild) => `${service.packageDir}/dist/main.js`;
+/** The image's health probe (deploy/build/healthcheck.ts), compiled like the services. */
+export const HEALTHCHECK_BUILD: ServiceBuild = {
+  name: 'healthcheck',
+  packageDir: 'deploy',
+  entry: 'build/healthcheck.ts',
+  output: 'dist/healthcheck.js',
+};
+
+export const ALL_BUILDS: readonly ServiceBuild[] = [...SERVICE_BUILDS, HEALTHCHECK_BUILD];
+
+/** Where a build's compiled file lands, relative to the repository root. */
+export const compiledEntry = (service: ServiceBuild) => `${service.packageDir}/${service.output}`;
 
 const WORKSPACE_SCOPE = '@learncraft/';
 const builtins = new Set(builtinModules);
@@ -134,11 +146,12 @@ export function externalImports(metafile: Metafile): Set<string> {
 
 /** Compiles one service into `<package>/dist/main.js` and checks its imports against its dependencies. */
 export async function compileService(service: ServiceBuild): Promise<{ bytes: number; externals: string[] }> {
-  const outdir = join(REPO_ROOT, service.packageDir, 'dist');
-  await rm(outdir, { recursive: true, force: true });
+  const outfile = join(REPO_ROOT, compiledEntry(service));
+  const outdir = dirname(outfile);
+  await rm(outfile, { force: true });
   const result = await build({
     entryPoints: [join(REPO_ROOT, service.packageDir, service.entry)],
-    outfile: join(outdir, 'main.js'),
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -163,7 +176,7 @@ export async function compileService(service: ServiceBuild): Promise<{ bytes: nu
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const services = only.length > 0 ? SERVICE_BUILDS.filter((s) => only.includes(s.name)) : SERVICE_BUILDS;
+  const services = only.length > 0 ? ALL_BUILDS.filter((s) => only.includes(s.name)) : ALL_BUILDS;
   if (services.length === 0) throw new Error(`no service named ${only.join(', ')}`);
   for (const service of services) {
     const started = performance.now();

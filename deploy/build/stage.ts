@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { compiledEntry, REPO_ROOT, SERVICE_BUILDS } from './compile';
+import { compiledEntry, HEALTHCHECK_BUILD, REPO_ROOT, SERVICE_BUILDS } from './compile';
 
 /** Workspaces whose production dependencies the image installs (the services and the kit they share). */
 export const RUNTIME_WORKSPACES = [...SERVICE_BUILDS.map((service) => service.packageDir), 'subgraphs/kit'];
@@ -83,7 +83,7 @@ export function runtimePaths(options: { withWeb: boolean }): string[] {
     ...runtimeAssets(`${service.packageDir}/src`),
     ...runtimeAssets(`${service.packageDir}/migrations`),
   ]);
-  return [...manifests, ...services, ...GATEWAY_DATA, ...(options.withWeb ? [WEB_DIST] : [])];
+  return [...manifests, ...services, compiledEntry(HEALTHCHECK_BUILD), ...GATEWAY_DATA, ...(options.withWeb ? [WEB_DIST] : [])];
 }
 
 export function stageRuntime(target: string, options: { withWeb: boolean }): void {
@@ -105,8 +105,15 @@ export function productionInstallArgs(options: { preferOffline: boolean }): stri
 }
 
 export function installProduction(target: string, options: { preferOffline: boolean }): void {
-  const result = spawnSync('npm', productionInstallArgs(options), { cwd: target, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`npm ci --omit=dev failed in ${target} (exit ${result.status})`);
+  const npm = (args: string[]) => spawnSync('npm', args, { cwd: target, stdio: 'inherit' }).status;
+  const args = productionInstallArgs(options);
+  // The lock file can lack other platforms' optional binaries, and `npm ci` then refuses it
+  // (see .ci/run); `npm install` from the same lock keeps the locked versions.
+  if (npm(args) !== 0) {
+    console.error('stage: npm ci refused the lock file; installing the locked versions with npm install');
+    const status = npm(['install', '--no-save', ...args.slice(1)]);
+    if (status !== 0) throw new Error(`the production install failed in ${target} (exit ${status})`);
+  }
   for (const path of PRUNE) rmSync(join(target, path), { recursive: true, force: true });
 }
 

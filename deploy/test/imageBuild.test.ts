@@ -79,6 +79,15 @@ async function graphql(port: number, query: string, variables: object, token?: s
   return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
 }
 
+/** Runs the compiled health probe as the image's HEALTHCHECK does; its exit status. */
+function probe(port: number, path: string): number | null {
+  return spawnSync(process.execPath, ['deploy/dist/healthcheck.js', path], {
+    cwd: stageDir,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+    timeout: 30_000,
+  }).status;
+}
+
 const ports = { gateway: 0, identity: 0, catalog: 0 };
 
 beforeAll(async () => {
@@ -154,6 +163,9 @@ test('identity, catalog and the gateway run compiled with plain node and answer 
     IDENTITY_INTERNAL_URL: identityUrl,
   });
   expect(await healthOf('gateway', ports.gateway)).toEqual({ status: 'ok', service: 'gateway' });
+  // The image's HEALTHCHECK probe, compiled into the tree: 0 for a service that answers, 1 for none.
+  expect(probe(ports.gateway, '/health')).toBe(0);
+  expect(probe(await freePort(), '/health')).toBe(1);
 
   const registered = await graphql(
     ports.gateway,
