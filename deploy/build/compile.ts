@@ -104,7 +104,8 @@ function readPackage(dir: string): PackageJson {
 /** Workspace package name -> its folder, for every workspace of the root package.json. */
 function workspaceDirs(): Map<string, string> {
   const dirs = new Map<string, string>();
-  for (const service of SERVICE_BUILDS) dirs.set(readPackage(join(REPO_ROOT, service.packageDir)).name, service.packageDir);
+  for (const service of SERVICE_BUILDS)
+    dirs.set(readPackage(join(REPO_ROOT, service.packageDir)).name, service.packageDir);
   dirs.set(readPackage(join(REPO_ROOT, 'subgraphs/kit')).name, 'subgraphs/kit');
   return dirs;
 }

@@ -77,13 +77,24 @@ function copy(path: string, target: string): void {
 
 /** Every path (relative to the repository root) the runtime tree holds. */
 export function runtimePaths(options: { withWeb: boolean }): string[] {
-  const manifests = ['package.json', 'package-lock.json', '.npmrc', ...workspaceFolders().map((dir) => `${dir}/package.json`)];
+  const manifests = [
+    'package.json',
+    'package-lock.json',
+    '.npmrc',
+    ...workspaceFolders().map((dir) => `${dir}/package.json`),
+  ];
   const services = SERVICE_BUILDS.flatMap((service) => [
     compiledEntry(service),
     ...runtimeAssets(`${service.packageDir}/src`),
     ...runtimeAssets(`${service.packageDir}/migrations`),
   ]);
-  return [...manifests, ...services, compiledEntry(HEALTHCHECK_BUILD), ...GATEWAY_DATA, ...(options.withWeb ? [WEB_DIST] : [])];
+  return [
+    ...manifests,
+    ...services,
+    compiledEntry(HEALTHCHECK_BUILD),
+    ...GATEWAY_DATA,
+    ...(options.withWeb ? [WEB_DIST] : []),
+  ];
 }
 
 export function stageRuntime(target: string, options: { withWeb: boolean }): void {
@@ -123,8 +134,11 @@ function main(): void {
     throw new Error('usage: stage.ts <dir> [--install] [--prefer-offline] [--without-web]');
   const withWeb = !flags.includes('--without-web');
   stageRuntime(target, { withWeb });
-  console.log(`stage: runtime tree in ${relative(process.cwd(), target) || '.'}${withWeb ? '' : ' (without the web app)'}`);
-  if (flags.includes('--install')) installProduction(target, { preferOffline: flags.includes('--prefer-offline') });
+  console.log(
+    `stage: runtime tree in ${relative(process.cwd(), target) || '.'}${withWeb ? '' : ' (without the web app)'}`,
+  );
+  if (flags.includes('--install'))
+    installProduction(target, { preferOffline: flags.includes('--prefer-offline') });
 }
 
 if (require.main === module) {

@@ -8,7 +8,6 @@
 import { compiledEntry, SERVICE_BUILDS } from '../build/compile';
 import {
   dockerfileStageEnv,
-  interpolate,
   LEARNCRAFT_SERVICES,
   parseEnvFile,
   readCompose,
@@ -91,14 +90,18 @@ describe('docker-compose.yml', () => {
     }
     expect(problems).toEqual([]);
     const commerce = LEARNCRAFT_SERVICES.commerce!.load({ ...imageEnv, ...resolved('commerce') });
-    expect(commerce).toMatchObject({ PAYMENT_PROVIDER: 'test', PAYMENT_PROVIDER_CHOSEN: true, NODE_ENV: 'production' });
+    expect(commerce).toMatchObject({
+      PAYMENT_PROVIDER: 'test',
+      PAYMENT_PROVIDER_CHOSEN: true,
+      NODE_ENV: 'production',
+    });
     const gateway = LEARNCRAFT_SERVICES.gateway!.load({ ...imageEnv, ...resolved('gateway') });
     expect(gateway).toMatchObject({ PERSISTED_OPERATIONS: 'safelist', NODE_ENV: 'production' });
   });
 
   test('a .env without the payment provider stops compose, as commerce would refuse production without it', () => {
     const { PAYMENT_PROVIDER: _omitted, ...withoutProvider } = exampleEnv;
-    expect(() => resolvedWith('commerce', withoutProvider)).toThrow(
+    expect(() => serviceEnvironment(services.commerce as ComposeService, withoutProvider)).toThrow(
       'PAYMENT_PROVIDER is required: set PAYMENT_PROVIDER in .env (stripe or test)',
     );
     const { PAYMENT_PROVIDER: _provider, ...commerceEnv } = resolved('commerce');
@@ -133,7 +136,9 @@ describe('docker-compose.yml', () => {
       .map((key) => key.slice(0, -4).toLowerCase());
     expect(named.sort()).toEqual([...subgraphs.keys()].sort());
     for (const subgraph of named)
-      expect(env[`${subgraph.toUpperCase()}_URL`]).toBe(`http://${subgraph}:${listeningPort(subgraph)}/graphql`);
+      expect(env[`${subgraph.toUpperCase()}_URL`]).toBe(
+        `http://${subgraph}:${listeningPort(subgraph)}/graphql`,
+      );
   });
 
   test('every server and service has a healthcheck, and every dependency waits for it', () => {
@@ -148,7 +153,12 @@ describe('docker-compose.yml', () => {
     );
     expect(badDependencies).toEqual([]);
     for (const name of learncraftNames)
-      expect(services[name]?.healthcheck?.test).toEqual(['CMD', 'node', 'deploy/dist/healthcheck.js', '/health/ready']);
+      expect(services[name]?.healthcheck?.test).toEqual([
+        'CMD',
+        'node',
+        'deploy/dist/healthcheck.js',
+        '/health/ready',
+      ]);
   });
 
   test('the dependencies have no cycle (compose would refuse to start)', () => {
@@ -173,10 +183,12 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [key, value] of Object.entries(service.environment ?? {})) {
         const raw = String(value);
-        if (secretName.test(key) && !/^\$\{[A-Z_]+(:?[-?][^}]*)?\}$/.test(raw)) literal.push(`${name}.${key}`);
+        if (secretName.test(key) && !/^\$\{[A-Z_]+(:?[-?][^}]*)?\}$/.test(raw))
+          literal.push(`${name}.${key}`);
         // Credentials inside a URL: the password part is a variable.
         const credentials = /^[a-z]+:\/\/[^/@:]*:([^@]+)@/.exec(raw);
-        if (credentials && !/^\$\{[A-Z_]+(:?[-?][^}]*)?\}$/.test(credentials[1]!)) literal.push(`${name}.${key}`);
+        if (credentials && !/^\$\{[A-Z_]+(:?[-?][^}]*)?\}$/.test(credentials[1]!))
+          literal.push(`${name}.${key}`);
       }
     }
     expect(literal).toEqual([]);
@@ -188,7 +200,9 @@ describe('docker-compose.yml', () => {
     // `$$NAME` is the container shell's variable, not compose's: referencedVariables skips it.
     expect([...referenced.keys()].filter((name) => !(name in exampleEnv))).toEqual([]);
     const placeholders = Object.entries(exampleEnv).filter(([key]) => secretName.test(key));
-    expect(placeholders.filter(([, value]) => value !== '' && !value.startsWith('replace-with-'))).toEqual([]);
+    expect(placeholders.filter(([, value]) => value !== '' && !value.startsWith('replace-with-'))).toEqual(
+      [],
+    );
     const requiredSecrets = [...referenced].filter(([name, required]) => required && secretName.test(name));
     expect(requiredSecrets.map(([name]) => name).sort()).toEqual([
       'GATEWAY_SECRET',
@@ -218,10 +232,3 @@ describe('docker-compose.yml', () => {
     expect(others).toEqual([]);
   });
 });
-
-/** A service's environment interpolated from a given env file. */
-function resolvedWith(name: string, env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(services[name]?.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), env)]),
-  );
-}

@@ -85,16 +85,21 @@ export function referencedVariables(value: string): { name: string; required: bo
 
 /** Compose's interpolation: `${NAME:-x}` (unset or empty), `${NAME-x}` (unset), `:?`/`?` required, `$$`. */
 export function interpolate(value: string, env: Env): string {
-  return value.replace(REFERENCE, (match, braced?: string, operator?: string, argument?: string, bare?: string) => {
-    if (match === '$$') return '$';
-    const name = (braced ?? bare) as string;
-    const current = env[name];
-    const missing = operator?.startsWith(':') ? current === undefined || current === '' : current === undefined;
-    if (!missing) return current ?? '';
-    if (operator?.endsWith('?')) throw new Error(`${name} is required: ${argument ?? ''}`);
-    if (operator?.endsWith('-')) return argument ?? '';
-    return '';
-  });
+  return value.replace(
+    REFERENCE,
+    (match, braced?: string, operator?: string, argument?: string, bare?: string) => {
+      if (match === '$$') return '$';
+      const name = (braced ?? bare) as string;
+      const current = env[name];
+      const missing = operator?.startsWith(':')
+        ? current === undefined || current === ''
+        : current === undefined;
+      if (!missing) return current ?? '';
+      if (operator?.endsWith('?')) throw new Error(`${name} is required: ${argument ?? ''}`);
+      if (operator?.endsWith('-')) return argument ?? '';
+      return '';
+    },
+  );
 }
 
 /** A service's environment with every value interpolated (numbers and booleans as compose passes them). */
@@ -119,7 +124,9 @@ export function schemaKeys(schema: z.ZodType): string[] {
 /** The subgraphs the checked-in supergraph names, with the URL baked into it. */
 export function supergraphSubgraphs(): Map<string, string> {
   const sdl = readRepoFile('schema/supergraph.graphql');
-  return new Map([...sdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map((m) => [m[1]!, m[2]!]));
+  return new Map(
+    [...sdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map((m) => [m[1]!, m[2]!]),
+  );
 }
 
 /** `ENV` settings of one Dockerfile stage (`ENV A=1 \ B=2`), as the image gives them to every service. */

@@ -70,7 +70,12 @@ async function healthOf(name: string, port: number): Promise<unknown> {
   throw new Error(`${name} never answered /health:\n${(logs.get(name) ?? []).join('')}`);
 }
 
-async function graphql(port: number, query: string, variables: object, token?: string): Promise<GraphQLAnswer> {
+async function graphql(
+  port: number,
+  query: string,
+  variables: object,
+  token?: string,
+): Promise<GraphQLAnswer> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -119,7 +124,9 @@ test('every service compiles to one JavaScript file with the workspace code bund
     const code = readFileSync(join(stageDir, compiledEntry(service)), 'utf8');
     return { service: service.name, requiresWorkspace: /require\("@learncraft\//.test(code) };
   });
-  expect(bundled).toEqual(SERVICE_BUILDS.map((service) => ({ service: service.name, requiresWorkspace: false })));
+  expect(bundled).toEqual(
+    SERVICE_BUILDS.map((service) => ({ service: service.name, requiresWorkspace: false })),
+  );
 });
 
 test('the runtime tree holds no TypeScript source and no test', () => {
@@ -169,10 +176,29 @@ test('identity, catalog and the gateway run compiled with plain node and answer 
 
   const registered = await graphql(
     ports.gateway,
-    `mutation Register($input: UserRegisterInput!) {
-      userRegister(input: $input) { user { email displayName } session { accessToken } userErrors { code } }
-    }`,
-    { input: { email: 'Image.Check@example.com', password: 'compiled-and-installed-42', displayName: 'Image Check' } },
+    `
+      mutation Register($input: UserRegisterInput!) {
+        userRegister(input: $input) {
+          user {
+            email
+            displayName
+          }
+          session {
+            accessToken
+          }
+          userErrors {
+            code
+          }
+        }
+      }
+    `,
+    {
+      input: {
+        email: 'Image.Check@example.com',
+        password: 'compiled-and-installed-42',
+        displayName: 'Image Check',
+      },
+    },
   );
   expect(registered.status).toBe(200);
   expect(registered.body.errors).toBeUndefined();
@@ -192,6 +218,11 @@ test('identity, catalog and the gateway run compiled with plain node and answer 
   );
   expect(read).toEqual({
     status: 200,
-    body: { data: { me: { email: 'image.check@example.com', displayName: 'Image Check' }, courses: { totalCount: 0 } } },
+    body: {
+      data: {
+        me: { email: 'image.check@example.com', displayName: 'Image Check' },
+        courses: { totalCount: 0 },
+      },
+    },
   });
 }, 120_000);

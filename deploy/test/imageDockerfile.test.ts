@@ -36,7 +36,8 @@ function readStages(dockerfile: string): Stage[] {
 const dockerfile = readRepoFile('deploy/Dockerfile');
 const stages = readStages(dockerfile);
 const stage = (name: string) => stages.find((s) => s.name === name) as Stage;
-const args = (s: Stage, keyword: string) => s.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
+const args = (s: Stage, keyword: string) =>
+  s.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
 describe('deploy/Dockerfile', () => {
   test('has a build stage, a runtime stage and a labs stage, and builds the runtime by default', () => {
@@ -56,7 +57,11 @@ describe('deploy/Dockerfile', () => {
     );
     // Every workspace manifest is copied before the install, or npm ci would refuse the lock file.
     const copied = args(build, 'COPY').map((line) => line.split(' ')[0]);
-    expect(workspaceFolders().map((dir) => `${dir}/package.json`).filter((path) => !copied.includes(path))).toEqual([]);
+    expect(
+      workspaceFolders()
+        .map((dir) => `${dir}/package.json`)
+        .filter((path) => !copied.includes(path)),
+    ).toEqual([]);
   });
 
   test('the runtime stage holds only /app from the build, runs node as the node user, with a health check', () => {
@@ -83,7 +88,9 @@ describe('deploy/Dockerfile', () => {
     const ignored = readRepoFile('.dockerignore')
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.startsWith('#'));
-    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.data', '.git', '.env', '**/*.pem']));
+    expect(ignored).toEqual(
+      expect.arrayContaining(['**/node_modules', '**/dist', '.data', '.git', '.env', '**/*.pem']),
+    );
   });
 });
 
@@ -98,7 +105,10 @@ describe('the image health probe', () => {
 
   test("knows each service's default port as the service's own config does", () => {
     const defaults = Object.fromEntries(
-      Object.entries(LEARNCRAFT_SERVICES).map(([name, service]) => [name, (service.load({}) as { PORT: number }).PORT]),
+      Object.entries(LEARNCRAFT_SERVICES).map(([name, service]) => [
+        name,
+        (service.load({}) as { PORT: number }).PORT,
+      ]),
     );
     expect(defaults).toEqual(DEFAULT_PORTS);
   });
