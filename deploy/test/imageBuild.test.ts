@@ -3,7 +3,8 @@
  * build:services`), the runtime tree and its production install (`npm run build:stage --
  * <dir> --install`, what deploy/Dockerfile runs) into a temporary directory outside the
  * repository, then identity, catalog and the gateway started from that tree with plain `node` on
- * embedded defaults, and a registration and a query through the compiled gateway.
+ * embedded defaults, a registration and a query through the compiled gateway, the compiled health
+ * probe, and the other four subgraphs started the same way.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -93,7 +94,7 @@ function probe(port: number, path: string): number | null {
   }).status;
 }
 
-const ports = { gateway: 0, identity: 0, catalog: 0 };
+const ports = { gateway: 0, identity: 0, catalog: 0, progress: 0, labs: 0, ai: 0, commerce: 0 };
 
 beforeAll(async () => {
   run(['run', 'build:services']);
@@ -225,4 +226,13 @@ test('identity, catalog and the gateway run compiled with plain node and answer 
       },
     },
   });
+}, 120_000);
+
+test('progress, labs, ai and commerce start compiled too, with the secret `npm start` would generate', async () => {
+  const others = ['progress', 'labs', 'ai', 'commerce'] as const;
+  // They call their siblings' internal routes, so they refuse to start without the shared secret.
+  for (const name of others)
+    startCompiled(name, { PORT: String(ports[name]), INTERNAL_API_SECRET: 'image-test-internal-secret' });
+  const answers = await Promise.all(others.map((name) => healthOf(name, ports[name])));
+  expect(answers).toEqual(others.map((service) => ({ status: 'ok', service })));
 }, 120_000);
