@@ -216,6 +216,13 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
+  test('every server image is pinned to a version', () => {
+    const servers = Object.entries(services).filter(([name]) => !(name in LEARNCRAFT_SERVICES));
+    const unpinned = servers.filter(([, s]) => !/:[0-9][\w.-]*$|:v[0-9][\w.-]*$/.test(s.image ?? ''));
+    expect(unpinned.map(([name, s]) => `${name}: ${s.image}`)).toEqual([]);
+    expect(servers.map(([name]) => name).sort()).toEqual(Object.keys(STORE_PORTS).sort());
+  });
+
   test('ai keeps its vectors in the compose Qdrant, with its API key', () => {
     const ai = resolved('ai');
     expect({ QDRANT_URL: ai.QDRANT_URL, QDRANT_API_KEY: ai.QDRANT_API_KEY }).toEqual({
