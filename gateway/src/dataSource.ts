@@ -24,6 +24,7 @@ import {
 import { CIRCUIT_GAUGE, CircuitOpenError, SubgraphBreaker, type BreakerSettings } from './breaker';
 import type { SubgraphEndpoint } from './supergraph';
 import type { VerifiedApiKey } from './rateLimit/subject';
+import type { SubgraphAnswer } from './execution/plan';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -70,12 +71,15 @@ export interface SubgraphDataSourceOptions {
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly options: SubgraphDataSourceOptions;
   private readonly pool: Pool;
+  private readonly requestPath: string;
   readonly breaker: SubgraphBreaker;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.endpoint.url });
     this.options = options;
     this.pool = subgraphPool(options.endpoint.url);
+    const target = new URL(options.endpoint.url);
+    this.requestPath = `${target.pathname}${target.search}`;
     this.fetcher = pooledFetcher(this.pool, options.timeoutMs);
     this.breaker = new SubgraphBreaker(options.breaker);
     const { name } = options.endpoint;
@@ -111,20 +115,67 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     try {
       return await this.breaker.execute(() => super.process(options));
     } catch (error) {
-      const { name } = this.options.endpoint;
-      const errors = subgraphErrors(error) ?? [this.unavailable(error)];
-      this.options.metrics.inc('subgraph_errors_total');
-      // The breaker already logged that it opened; one line per rejected request is noise.
-      if (error instanceof CircuitOpenError)
-        this.options.metrics.inc('subgraph_requests_short_circuited_total');
-      else this.options.logger.warn('subgraph request failed', { subgraph: name, reason: describe(error) });
-      return { errors };
+      return { errors: this.failed(error) };
+    }
+  }
+
+  /**
+   * The plan executor's path (src/execution): posts a request body that is already serialised,
+   * with the same headers, deadline, breaker and error answers as `process`, and restricts the
+   * operation's cache policy by the subgraph's `cache-control` like Apollo's data source does.
+   */
+  async send(body: string, context: GatewayContext, cachePolicy?: CachePolicy): Promise<SubgraphAnswer> {
+    try {
+      return await this.breaker.execute(async () => {
+        const response = await this.pool.request({
+          path: this.requestPath,
+          method: 'POST',
+          headers: this.headersFor(context),
+          body,
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+        const text = await response.body.text();
+        const { statusCode, headers } = response;
+        const contentType = headerValue(headers['content-type']);
+        if (statusCode < 200 || statusCode >= 300) throw responseError(this.url ?? '', statusCode, contentType, text);
+        const parsed = parseAnswer(contentType, text);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+        if (cachePolicy) cachePolicy.restrict(cacheHint(headerValue(headers['cache-control'])));
+        return parsed as SubgraphAnswer;
+      });
+    } catch (error) {
+      return { errors: this.failed(error) };
     }
   }
 
   /** Closes the subgraph's keep-alive sockets (the gateway is shutting down). */
   async close(): Promise<void> {
     await this.pool.close();
+  }
+
+  /** The headers `willSendRequest` sets, for the executor's path. */
+  private headersFor(context: GatewayContext): Record<string, string> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [GATEWAY_HEADER]: this.options.gatewaySecret,
+    };
+    if (context.authorization) headers.authorization = context.authorization;
+    if (context.clientAddress) headers[CLIENT_ADDRESS_HEADER] = context.clientAddress;
+    if (context.rateLimit) headers[RATE_LIMIT_HEADER] = encodeRateLimitStatus(context.rateLimit);
+    return headers;
+  }
+
+  /** A failed request as the errors the gateway passes on: counted, logged once, never thrown. */
+  private failed(error: unknown): GraphQLFormattedError[] {
+    const { name } = this.options.endpoint;
+    const errors = subgraphErrors(error) ?? [this.unavailable(error)];
+    this.options.metrics.inc('subgraph_errors_total');
+    // The breaker already logged that it opened; one line per rejected request is noise.
+    if (error instanceof CircuitOpenError)
+      this.options.metrics.inc('subgraph_requests_short_circuited_total');
+    else this.options.logger.warn('subgraph request failed', { subgraph: name, reason: describe(error) });
+    return errors;
   }
 
   private unavailable(error: unknown): GraphQLFormattedError {
@@ -134,6 +185,51 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: name },
     };
   }
+}
+
+/** The part of Apollo Server's cache policy a subgraph answer restricts. */
+export interface CachePolicy {
+  restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Apollo's data source reads JSON bodies by content type; anything else stays text. */
+function parseAnswer(contentType: string | undefined, text: string): unknown {
+  if (contentType && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')))
+    return JSON.parse(text) as unknown;
+  return text;
+}
+
+/** The error Apollo's data source throws for a non-2xx answer (read by `subgraphErrors`). */
+function responseError(url: string, status: number, contentType: string | undefined, text: string): GraphQLError {
+  const statusText = STATUS_CODES[status] ?? '';
+  const extensions: Record<string, unknown> = {
+    response: { url, status, statusText, body: parseAnswer(contentType, text) },
+  };
+  if (status === 401) extensions.code = 'UNAUTHENTICATED';
+  else if (status === 403) extensions.code = 'FORBIDDEN';
+  return new GraphQLError(`${status}: ${statusText}`, { extensions });
+}
+
+/** A subgraph's `cache-control` as Apollo's data source turns it into a hint (no header: max-age 0). */
+function cacheHint(header: string | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
+  const directives = new Map<string, string | true>();
+  if (header) {
+    for (const part of header.trim().split(/\s*,\s*/)) {
+      const [key, value] = part.split(/\s*=\s*/, 2);
+      directives.set(key!, value === undefined ? true : value.replace(/^"|"$/g, ''));
+    }
+  }
+  const maxAge = directives.get('max-age');
+  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = {
+    maxAge: typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge) ? Number(maxAge) : 0,
+  };
+  if (directives.get('private') === true) hint.scope = 'PRIVATE';
+  if (directives.get('public') === true) hint.scope = 'PUBLIC';
+  return hint;
 }
 
 /** The keep-alive pool for one subgraph URL's origin; pipelining off (one request per socket at a time). */

@@ -1,0 +1,395 @@
+/**
+ * The response shaper: turns the data the query plan's fetches merged together into the client's
+ * answer, following the operation's selection set (aliases, `__typename`, fragments on abstract
+ * types, `@skip`/`@include`, null propagation on non-null fields, leaf value checks).
+ *
+ * It gives the same answer as @apollo/gateway's post-processing (`computeResponse`), but the
+ * selection set is compiled once per operation: directives, type conditions, leaf checks and the
+ * type names used in error messages are worked out at compile time, so the per-request pass only
+ * walks the data. Fragments with a type condition keep a memo of "does this __typename match".
+ */
+import {
+  ERRORS,
+  isCompositeType,
+  isCustomScalarType,
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isSubtype,
+  typenameFieldName,
+  Variable,
+  type CompositeType,
+  type Directive,
+  type NamedType,
+  type Operation,
+  type Schema,
+  type SelectionSet,
+  type Type,
+} from '@apollo/federation-internals';
+import type { GraphQLError } from 'graphql';
+
+/** `true`/`false` known at compile time, or the name of the Boolean variable that decides. */
+type Flag = boolean | string;
+
+interface Condition {
+  skip: Flag | null;
+  include: Flag | null;
+}
+
+/** How one position in the answer is completed: the type's wrappers down to its named type. */
+type Completion =
+  | { kind: 'nonNull'; of: Completion; innerName: string }
+  | { kind: 'list'; of: Completion; name: string }
+  | { kind: 'leaf'; valid: (value: unknown) => boolean; name: string }
+  | { kind: 'composite'; name: string; selections: CompiledSelection[] | null };
+
+type CompiledSelection =
+  | {
+      kind: 'field';
+      responseName: string;
+      condition: Condition | null;
+      typename: boolean;
+      completion: Completion;
+    }
+  | {
+      kind: 'fragment';
+      condition: Condition | null;
+      /** The fragment's type condition; null when it has none. */
+      typeCondition: string | null;
+      selections: CompiledSelection[];
+    };
+
+export interface ShapeResult {
+  data: Record<string, unknown> | null;
+  errors: GraphQLError[];
+}
+
+export interface ResponseShaper {
+  /** Whether the operation selects `__schema`/`__type` (the shaper does not answer those). */
+  readonly hasIntrospection: boolean;
+  shape(input: Record<string, unknown>, variables: Record<string, unknown> | undefined): ShapeResult;
+}
+
+const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+const NULL_BUBBLE_UP = 1;
+const OK = 0;
+
+/** Compiles `operation` (built over the API schema) into a shaper. */
+export function compileShaper(operation: Operation): ResponseShaper {
+  const schema = operation.schema();
+  const facts = new SchemaFacts(schema);
+  let hasIntrospection = false;
+
+  const conditionOf = (directives: readonly Directive<any>[]): Condition | null => {
+    const skip = directives.find((directive) => directive.name === 'skip');
+    const include = directives.find((directive) => directive.name === 'include');
+    if (!skip && !include) return null;
+    const flag = (directive: Directive<any> | undefined): Flag | null => {
+      if (!directive) return null;
+      const value = (directive.arguments() as { if?: unknown }).if;
+      return value instanceof Variable ? value.name : Boolean(value);
+    };
+    return { skip: flag(skip), include: flag(include) };
+  };
+
+  const completionOf = (type: Type, selectionSet: SelectionSet | undefined): Completion => {
+    if (isNonNullType(type))
+      return { kind: 'nonNull', of: completionOf(type.ofType, selectionSet), innerName: String(type.ofType) };
+    if (isListType(type)) return { kind: 'list', of: completionOf(type.ofType, selectionSet), name: String(type) };
+    if (isCompositeType(type))
+      return { kind: 'composite', name: type.name, selections: selectionSet ? compile(selectionSet) : null };
+    return { kind: 'leaf', valid: leafCheck(schema, type as NamedType), name: String(type) };
+  };
+
+  const compile = (selectionSet: SelectionSet): CompiledSelection[] =>
+    selectionSet.selections().map((selection): CompiledSelection => {
+      const condition = conditionOf(selection.element.appliedDirectives);
+      if (selection.kind === 'FieldSelection') {
+        const field = selection.element;
+        if (field.definition.isSchemaIntrospectionField()) hasIntrospection = true;
+        return {
+          kind: 'field',
+          responseName: field.responseName(),
+          condition,
+          typename: field.name === typenameFieldName,
+          completion: completionOf(field.definition.type!, selection.selectionSet),
+        };
+      }
+      return {
+        kind: 'fragment',
+        condition,
+        typeCondition: selection.element.typeCondition?.name ?? null,
+        selections: compile(selection.selectionSet),
+      };
+    });
+
+  const root = compile(operation.selectionSet);
+  const rootType = schema.schemaDefinition.rootType(operation.rootKind)!.name;
+  const defaults = operation.collectDefaultedVariableValues();
+
+  return {
+    hasIntrospection,
+    shape(input, variables) {
+      const run: Run = {
+        facts,
+        variables: { __proto__: null, ...defaults, ...variables } as Record<string, unknown>,
+        errors: [],
+        path: [],
+      };
+      const data = Object.create(null) as Record<string, unknown>;
+      const result = applySelections(run, input, root, data, rootType);
+      return { data: result === NULL_BUBBLE_UP ? null : data, errors: run.errors };
+    },
+  };
+}
+
+interface Run {
+  facts: SchemaFacts;
+  variables: Record<string, unknown>;
+  errors: GraphQLError[];
+  path: (string | number)[];
+}
+
+/** Type questions answered from the schema once and remembered. */
+class SchemaFacts {
+  private readonly subtype = new Map<string, boolean>();
+  private readonly objects = new Map<string, boolean>();
+  private readonly composites = new Map<string, boolean>();
+
+  constructor(private readonly schema: Schema) {}
+
+  /** Whether `name` is a type of the schema that satisfies the type condition `condition`. */
+  satisfies(condition: string, name: string): boolean {
+    const key = `${condition}\u0000${name}`;
+    let verdict = this.subtype.get(key);
+    if (verdict === undefined) {
+      const conditionType = this.schema.type(condition);
+      const type = this.schema.type(name);
+      verdict =
+        !!conditionType &&
+        !!type &&
+        isCompositeType(conditionType) &&
+        isSubtype(conditionType as CompositeType, type as CompositeType);
+      this.subtype.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  isObject(name: string): boolean {
+    let verdict = this.objects.get(name);
+    if (verdict === undefined) {
+      const type = this.schema.type(name);
+      verdict = !!type && isObjectType(type);
+      this.objects.set(name, verdict);
+    }
+    return verdict;
+  }
+
+  isComposite(name: string): boolean {
+    let verdict = this.composites.get(name);
+    if (verdict === undefined) {
+      const type = this.schema.type(name);
+      verdict = !!type && isCompositeType(type);
+      this.composites.set(name, verdict);
+    }
+    return verdict;
+  }
+
+  exists(name: string): boolean {
+    return this.schema.type(name) !== undefined;
+  }
+}
+
+/** The leaf check of @apollo/federation-internals' `isValidLeafValue`, decided per type once. */
+function leafCheck(schema: Schema, type: NamedType): (value: unknown) => boolean {
+  if (isCustomScalarType(type)) return () => true;
+  const isBoolean = type === schema.booleanType();
+  const isInt = type === schema.intType() || type === schema.idType();
+  const isFloat = type === schema.floatType();
+  const enumValues = isEnumType(type) ? new Set(type.values.map((value) => value.name)) : null;
+  const stringOk = !isBoolean && type !== schema.intType() && !isFloat;
+  return (value) => {
+    if (typeof value === 'boolean') return isBoolean;
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      if (isInt) return INTEGER.test(String(value));
+      return isFloat;
+    }
+    if (typeof value === 'string') return enumValues ? enumValues.has(value) : stringOk;
+    return false;
+  };
+}
+
+function flagValue(run: Run, flag: Flag): boolean {
+  if (typeof flag === 'boolean') return flag;
+  const value = run.variables[flag];
+  if (typeof value !== 'boolean')
+    throw new Error(`Unexpected value ${String(value)} for variable $${flag} of @skip/@include`);
+  return value;
+}
+
+function skipped(run: Run, condition: Condition | null): boolean {
+  if (!condition) return false;
+  if (condition.skip !== null && flagValue(run, condition.skip)) return true;
+  return condition.include !== null && !flagValue(run, condition.include);
+}
+
+function applySelections(
+  run: Run,
+  input: Record<string, unknown>,
+  selections: CompiledSelection[],
+  output: Record<string, unknown>,
+  parentType: string,
+): number {
+  for (let index = 0; index < selections.length; index++) {
+    const selection = selections[index]!;
+    if (selection.condition && skipped(run, selection.condition)) continue;
+    if (selection.kind === 'field') {
+      const { responseName } = selection;
+      const outputValue = output[responseName];
+      let inputValue = Object.prototype.hasOwnProperty.call(input, responseName) ? input[responseName] : undefined;
+      if (inputValue === undefined) inputValue = null;
+      if (selection.typename) {
+        if (outputValue === undefined) {
+          if (inputValue === null && responseName !== typenameFieldName)
+            inputValue = input[typenameFieldName] ?? null;
+          const typeName =
+            typeof inputValue === 'string' && run.facts.exists(inputValue) ? inputValue : parentType;
+          if (!run.facts.isObject(typeName)) return NULL_BUBBLE_UP;
+          output[responseName] = typeName;
+        }
+        continue;
+      }
+      run.path.push(responseName);
+      const updated = complete(run, outputValue, selection.completion, inputValue, parentType);
+      output[responseName] = updated.value;
+      run.path.pop();
+      if (updated.invalid) return NULL_BUBBLE_UP;
+    } else {
+      const typename = input[typenameFieldName];
+      if (typename && typeof typename !== 'string')
+        throw new Error(`Got unexpected value for __typename: ${String(typename)}`);
+      const applies =
+        selection.typeCondition === null ||
+        run.facts.satisfies(selection.typeCondition, typename ? (typename as string) : parentType);
+      if (applies) {
+        const result = applySelections(
+          run,
+          input,
+          selection.selections,
+          output,
+          selection.typeCondition ?? parentType,
+        );
+        if (result === NULL_BUBBLE_UP) return NULL_BUBBLE_UP;
+      }
+    }
+  }
+  return OK;
+}
+
+interface Completed {
+  value: unknown;
+  invalid?: boolean;
+  hasErrors?: boolean;
+}
+
+function describeLast(path: (string | number)[], currentType: string, parentType: string): string {
+  const element = path[path.length - 1];
+  return typeof element === 'string'
+    ? `field ${parentType}.${element}`
+    : `array element of type ${currentType} at index ${element}`;
+}
+
+function complete(
+  run: Run,
+  outputValue: unknown,
+  completion: Completion,
+  inputValue: unknown,
+  parentType: string,
+): Completed {
+  const hasSelections = completion.kind === 'composite' ? completion.selections !== null : hasSubSelections(completion);
+  if (outputValue === null || (outputValue !== undefined && !hasSelections)) return { value: outputValue };
+  switch (completion.kind) {
+    case 'nonNull': {
+      const inner = complete(run, outputValue, completion.of, inputValue, parentType);
+      if (inner.value === null) {
+        if (!inner.hasErrors)
+          run.errors.push(
+            ERRORS.INVALID_GRAPHQL.err(
+              `Cannot return null for non-nullable ${describeLast(run.path, completion.innerName, parentType)}.`,
+              { path: Array.from(run.path) },
+            ),
+          );
+        return { value: null, invalid: true, hasErrors: true };
+      }
+      return { value: inner.value };
+    }
+    case 'list': {
+      if (inputValue === null) return { value: null };
+      if (!Array.isArray(inputValue))
+        throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${completion.name}`);
+      if (outputValue !== undefined && !Array.isArray(outputValue))
+        throw new Error(`Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${completion.name}`);
+      const outputs = outputValue as unknown[] | undefined;
+      if (outputs && outputs.length !== inputValue.length)
+        throw new Error(`[${String(inputValue)}].length (${inputValue.length}) !== [${String(outputs)}].length (${outputs.length})`);
+      let nullify = false;
+      let hasErrors = false;
+      const updated = new Array<unknown>(inputValue.length);
+      for (let index = 0; index < inputValue.length; index++) {
+        run.path.push(index);
+        const element = complete(run, outputs?.[index], completion.of, inputValue[index], parentType);
+        run.path.pop();
+        if (element.invalid) nullify = true;
+        if (element.hasErrors) hasErrors = true;
+        updated[index] = element.value;
+      }
+      return { value: nullify ? null : updated, hasErrors };
+    }
+    case 'composite': {
+      if (inputValue === null) return { value: null };
+      if (!completion.selections) throw new Error(`Invalid empty selection set for composite type ${completion.name}`);
+      if (typeof inputValue !== 'object')
+        throw new Error(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${completion.name}`);
+      const input = inputValue as Record<string, unknown>;
+      const inputTypename = input[typenameFieldName];
+      if (inputTypename !== undefined && typeof inputTypename !== 'string')
+        throw new Error(`Invalid non-string value ${String(inputTypename)} for __typename at ${run.path.join(',')}`);
+      let objectType = completion.name;
+      if (inputTypename) {
+        if (!run.facts.isComposite(inputTypename)) {
+          run.errors.push(
+            ERRORS.INVALID_GRAPHQL.err(
+              `Invalid __typename found for object at ${describeLast(run.path, completion.name, parentType)}.`,
+              { path: Array.from(run.path) },
+            ),
+          );
+          return { value: null, hasErrors: true };
+        }
+        objectType = inputTypename;
+      }
+      const output = (outputValue === undefined ? Object.create(null) : outputValue) as Record<string, unknown>;
+      const failed = applySelections(run, input, completion.selections, output, objectType) === NULL_BUBBLE_UP;
+      return { value: failed ? null : output, hasErrors: failed };
+    }
+    case 'leaf': {
+      if (inputValue === null) return { value: null };
+      if (outputValue !== undefined) throw new Error(`Excepted output to be undefined for type ${completion.name}`);
+      const valid = completion.valid(inputValue);
+      if (!valid)
+        run.errors.push(
+          ERRORS.INVALID_GRAPHQL.err(
+            `Invalid value found for ${describeLast(run.path, completion.name, parentType)}.`,
+            { path: Array.from(run.path) },
+          ),
+        );
+      return { value: valid ? inputValue : null, hasErrors: !valid };
+    }
+  }
+}
+
+function hasSubSelections(completion: Completion): boolean {
+  let current = completion;
+  while (current.kind === 'nonNull' || current.kind === 'list') current = current.of;
+  return current.kind === 'composite' && current.selections !== null;
+}
