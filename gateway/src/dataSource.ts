@@ -142,7 +142,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
           throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
         if (cachePolicy) cachePolicy.restrict(cacheHint(headerValue(headers['cache-control'])));
-        return parsed as SubgraphAnswer;
+        return parsed;
       });
     } catch (error) {
       return { errors: this.failed(error) };

@@ -14,7 +14,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
-import { GraphQLError, getVariableValues, type DocumentNode } from 'graphql';
+import { GraphQLError, OperationTypeNode, getVariableValues, type DocumentNode } from 'graphql';
 import type { CachePolicy, GatewayContext, SubgraphDataSource } from '../dataSource';
 import { compilePlan, runPlan, type CompiledPlan, type PlanRun } from './plan';
 import { compileShaper, type ResponseShaper } from './shape';
@@ -67,7 +67,7 @@ function planExecutor(options: PlanExecutorOptions, apollo: Executor): Executor 
     const { document } = requestContext;
     const operationName = requestContext.request.operationName ?? undefined;
     let byName = compiled.get(document);
-    if (!byName) compiled.set(document, (byName = new Map()));
+    if (!byName) compiled.set(document, (byName = new Map<string, Entry>()));
     let entry = byName.get(operationName ?? '');
     if (!entry) {
       entry = compile(supergraph.schema, apiSchema, planner, document, operationName);
@@ -88,7 +88,7 @@ function planExecutor(options: PlanExecutorOptions, apollo: Executor): Executor 
 }
 
 function skipsFastPath(requestContext: RequestContext): boolean {
-  if (requestContext.operation.operation === 'subscription') return true;
+  if (requestContext.operation.operation === OperationTypeNode.SUBSCRIPTION) return true;
   if (requestContext.metrics.captureTraces) return true;
   return !!requestContext.request.http?.headers.get('apollo-query-plan-experimental');
 }

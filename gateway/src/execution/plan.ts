@@ -22,6 +22,7 @@ import {
 } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { printValue } from './shape';
 
 /** What one subgraph request returns: never throws, failures come back as `errors`. */
 export interface SubgraphAnswer {
@@ -75,7 +76,7 @@ export function compilePlan(
       case 'Sequence':
       case 'Parallel': {
         const nodes = node.nodes.map(compile);
-        return nodes.every((entry) => entry !== null) ? { kind: node.kind, nodes: nodes as CompiledNode[] } : null;
+        return nodes.every((entry) => entry !== null) ? { kind: node.kind, nodes: nodes } : null;
       }
       case 'Flatten': {
         const inner = compile(node.node);
@@ -126,10 +127,11 @@ class TypeConditions {
     const typename = entity.__typename;
     if (!typename) return false;
     if (typename === condition) return true;
-    const key = `${condition}\u0000${String(typename)}`;
+    if (typeof typename !== 'string') return false;
+    const key = `${condition}\u0000${typename}`;
     let verdict = this.verdicts.get(key);
     if (verdict === undefined) {
-      const type = this.schema.type(String(typename));
+      const type = this.schema.type(typename);
       const conditionType = this.schema.type(condition);
       verdict =
         !!type &&
@@ -186,7 +188,7 @@ function selectionWalker(selections: readonly QueryPlanSelectionNode[], types: T
             : value;
         else result[step.responseName] = inner ? inner(value as Record<string, unknown> | null) : value;
       } else if (step.condition && types.matches(source, step.condition)) {
-        deepMerge(result, step.nested!(source));
+        deepMerge(result, step.nested(source));
       }
     }
     return result;
@@ -243,7 +245,7 @@ function conditionValue(plan: CompiledPlan, run: PlanRun, variable: string): boo
   if (value === undefined) value = plan.defaults[variable];
   if (value === undefined) throw new Error(`Missing value for variable $${variable} (and no default found)`);
   if (typeof value !== 'boolean')
-    throw new Error(`Invalid non-boolean value ${String(value)} for Boolean! variable $${variable}`);
+    throw new Error(`Invalid non-boolean value ${printValue(value)} for Boolean! variable $${variable}`);
   return value;
 }
 
@@ -385,7 +387,7 @@ function downstreamError(
     path: errorPath(original.path),
     extensions: { ...original.extensions, serviceName },
   };
-  const codeDefinition = errorCodeDef(original as GraphQLError);
+  const codeDefinition = errorCodeDef(original);
   if (!codeDefinition && original.extensions?.code) return new GraphQLError(message, options);
   return (codeDefinition ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
 }

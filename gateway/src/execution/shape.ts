@@ -20,7 +20,6 @@ import {
   typenameFieldName,
   Variable,
   type CompositeType,
-  type Directive,
   type NamedType,
   type Operation,
   type Schema,
@@ -28,6 +27,17 @@ import {
   type Type,
 } from '@apollo/federation-internals';
 import type { GraphQLError } from 'graphql';
+
+/** What the compiler reads of an applied `@skip`/`@include`. */
+interface AppliedDirective {
+  readonly name: string;
+  arguments(): Record<string, unknown>;
+}
+
+/** A value in an internal error message (these are masked before they reach a client). */
+export function printValue(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
 
 /** `true`/`false` known at compile time, or the name of the Boolean variable that decides. */
 type Flag = boolean | string;
@@ -81,13 +91,13 @@ export function compileShaper(operation: Operation): ResponseShaper {
   const facts = new SchemaFacts(schema);
   let hasIntrospection = false;
 
-  const conditionOf = (directives: readonly Directive<any>[]): Condition | null => {
+  const conditionOf = (directives: readonly AppliedDirective[]): Condition | null => {
     const skip = directives.find((directive) => directive.name === 'skip');
     const include = directives.find((directive) => directive.name === 'include');
     if (!skip && !include) return null;
-    const flag = (directive: Directive<any> | undefined): Flag | null => {
+    const flag = (directive: AppliedDirective | undefined): Flag | null => {
       if (!directive) return null;
-      const value = (directive.arguments() as { if?: unknown }).if;
+      const value = directive.arguments().if;
       return value instanceof Variable ? value.name : Boolean(value);
     };
     return { skip: flag(skip), include: flag(include) };
@@ -95,11 +105,11 @@ export function compileShaper(operation: Operation): ResponseShaper {
 
   const completionOf = (type: Type, selectionSet: SelectionSet | undefined): Completion => {
     if (isNonNullType(type))
-      return { kind: 'nonNull', of: completionOf(type.ofType, selectionSet), innerName: String(type.ofType) };
-    if (isListType(type)) return { kind: 'list', of: completionOf(type.ofType, selectionSet), name: String(type) };
+      return { kind: 'nonNull', of: completionOf(type.ofType as Type, selectionSet), innerName: String(type.ofType) };
+    if (isListType(type)) return { kind: 'list', of: completionOf(type.ofType as Type, selectionSet), name: String(type) };
     if (isCompositeType(type))
       return { kind: 'composite', name: type.name, selections: selectionSet ? compile(selectionSet) : null };
-    return { kind: 'leaf', valid: leafCheck(schema, type as NamedType), name: String(type) };
+    return { kind: 'leaf', valid: leafCheck(schema, type), name: String(type) };
   };
 
   const compile = (selectionSet: SelectionSet): CompiledSelection[] =>
@@ -133,7 +143,7 @@ export function compileShaper(operation: Operation): ResponseShaper {
     shape(input, variables) {
       const run: Run = {
         facts,
-        variables: { __proto__: null, ...defaults, ...variables } as Record<string, unknown>,
+        variables: { __proto__: null, ...defaults, ...variables },
         errors: [],
         path: [],
       };
@@ -170,7 +180,7 @@ class SchemaFacts {
         !!conditionType &&
         !!type &&
         isCompositeType(conditionType) &&
-        isSubtype(conditionType as CompositeType, type as CompositeType);
+        isSubtype(conditionType, type as CompositeType);
       this.subtype.set(key, verdict);
     }
     return verdict;
@@ -224,7 +234,7 @@ function flagValue(run: Run, flag: Flag): boolean {
   if (typeof flag === 'boolean') return flag;
   const value = run.variables[flag];
   if (typeof value !== 'boolean')
-    throw new Error(`Unexpected value ${String(value)} for variable $${flag} of @skip/@include`);
+    throw new Error(`Unexpected value ${printValue(value)} for variable $${flag} of @skip/@include`);
   return value;
 }
 
@@ -268,7 +278,7 @@ function applySelections(
     } else {
       const typename = input[typenameFieldName];
       if (typename && typeof typename !== 'string')
-        throw new Error(`Got unexpected value for __typename: ${String(typename)}`);
+        throw new Error(`Got unexpected value for __typename: ${printValue(typename)}`);
       const applies =
         selection.typeCondition === null ||
         run.facts.satisfies(selection.typeCondition, typename ? (typename as string) : parentType);
@@ -327,12 +337,12 @@ function complete(
     case 'list': {
       if (inputValue === null) return { value: null };
       if (!Array.isArray(inputValue))
-        throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${completion.name}`);
+        throw new Error(`Invalid non-list value ${printValue(inputValue)} returned by subgraph for list type ${completion.name}`);
       if (outputValue !== undefined && !Array.isArray(outputValue))
-        throw new Error(`Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${completion.name}`);
+        throw new Error(`Invalid non-list value ${printValue(outputValue)} returned by subgraph for list type ${completion.name}`);
       const outputs = outputValue as unknown[] | undefined;
       if (outputs && outputs.length !== inputValue.length)
-        throw new Error(`[${String(inputValue)}].length (${inputValue.length}) !== [${String(outputs)}].length (${outputs.length})`);
+        throw new Error(`[${printValue(inputValue)}].length (${inputValue.length}) !== [${printValue(outputs)}].length (${outputs.length})`);
       let nullify = false;
       let hasErrors = false;
       const updated = new Array<unknown>(inputValue.length);
@@ -350,11 +360,11 @@ function complete(
       if (inputValue === null) return { value: null };
       if (!completion.selections) throw new Error(`Invalid empty selection set for composite type ${completion.name}`);
       if (typeof inputValue !== 'object')
-        throw new Error(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${completion.name}`);
+        throw new Error(`Invalid non-object value ${printValue(inputValue)} returned by subgraph for composite type ${completion.name}`);
       const input = inputValue as Record<string, unknown>;
       const inputTypename = input[typenameFieldName];
       if (inputTypename !== undefined && typeof inputTypename !== 'string')
-        throw new Error(`Invalid non-string value ${String(inputTypename)} for __typename at ${run.path.join(',')}`);
+        throw new Error(`Invalid non-string value ${printValue(inputTypename)} for __typename at ${run.path.join(',')}`);
       let objectType = completion.name;
       if (inputTypename) {
         if (!run.facts.isComposite(inputTypename)) {
