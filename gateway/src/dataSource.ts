@@ -72,6 +72,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly options: SubgraphDataSourceOptions;
   private readonly pool: Pool;
   private readonly requestPath: string;
+  /** An operation's fetches to this subgraph share one header object (its context is fixed by then). */
+  private readonly headersByContext = new WeakMap<GatewayContext, Record<string, string>>();
   readonly breaker: SubgraphBreaker;
 
   constructor(options: SubgraphDataSourceOptions) {
@@ -127,15 +129,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   async send(body: string, context: GatewayContext, cachePolicy?: CachePolicy): Promise<SubgraphAnswer> {
     try {
       return await this.breaker.execute(async () => {
-        const response = await this.pool.request({
-          path: this.requestPath,
-          method: 'POST',
-          headers: this.headersFor(context),
-          body,
-          signal: AbortSignal.timeout(this.options.timeoutMs),
+        const { statusCode, headers, text } = await withDeadline(this.options.timeoutMs, async (signal) => {
+          const response = await this.pool.request({
+            path: this.requestPath,
+            method: 'POST',
+            headers: this.headersFor(context),
+            body,
+            signal,
+          });
+          return { statusCode: response.statusCode, headers: response.headers, text: await response.body.text() };
         });
-        const text = await response.body.text();
-        const { statusCode, headers } = response;
         const contentType = headerValue(headers['content-type']);
         if (statusCode < 200 || statusCode >= 300) throw responseError(this.url ?? '', statusCode, contentType, text);
         const parsed = parseAnswer(contentType, text);
@@ -154,8 +157,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     await this.pool.close();
   }
 
-  /** The headers `willSendRequest` sets, for the executor's path. */
+  /** The headers `willSendRequest` sets, for the executor's path (once per operation). */
   private headersFor(context: GatewayContext): Record<string, string> {
+    const cached = this.headersByContext.get(context);
+    if (cached) return cached;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       [GATEWAY_HEADER]: this.options.gatewaySecret,
@@ -163,6 +168,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (context.authorization) headers.authorization = context.authorization;
     if (context.clientAddress) headers[CLIENT_ADDRESS_HEADER] = context.clientAddress;
     if (context.rateLimit) headers[RATE_LIMIT_HEADER] = encodeRateLimitStatus(context.rateLimit);
+    this.headersByContext.set(context, headers);
     return headers;
   }
 
@@ -249,17 +255,34 @@ export function subgraphPool(url: string): Pool {
 export function pooledFetcher(pool: Pool, timeoutMs: number): Fetcher {
   return async (url, init = {}) => {
     const target = new URL(url);
-    const signal = AbortSignal.timeout(timeoutMs);
-    const response = await pool.request({
-      path: `${target.pathname}${target.search}`,
-      method: (init.method ?? 'GET') as 'POST',
-      headers: init.headers,
-      body: init.body,
-      signal,
+    return withDeadline(timeoutMs, async (signal) => {
+      const response = await pool.request({
+        path: `${target.pathname}${target.search}`,
+        method: (init.method ?? 'GET') as 'POST',
+        headers: init.headers,
+        body: init.body,
+        signal,
+      });
+      const text = await response.body.text();
+      return new PooledResponse(url, response.statusCode, response.headers, text);
     });
-    const text = await response.body.text();
-    return new PooledResponse(url, response.statusCode, response.headers, text);
   };
+}
+
+/**
+ * Runs `work` with a signal that aborts after `timeoutMs` (an AbortError, which `failureReason`
+ * reports as "did not answer within"). The timer is cleared when the work ends: unlike
+ * `AbortSignal.timeout`, whose timer still fires (and builds a DOMException) for every request
+ * long after it was answered, which under load cost ~6% of the gateway's CPU.
+ */
+async function withDeadline<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await work(controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The parts of a fetch Response that Apollo's data source reads, over an already-read body. */

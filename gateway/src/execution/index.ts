@@ -104,7 +104,7 @@ function compile(
     const plan = planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }));
     const operation = operationFromDocument(apiSchema, document, { operationName, validate: false });
     const shaper = compileShaper(operation);
-    if (shaper.hasIntrospection) return 'apollo';
+    if (shaper.unsupported) return 'apollo';
     const compiledPlan = compilePlan(plan, supergraphSchema, operation.collectDefaultedVariableValues());
     if (!compiledPlan) return 'apollo';
     return { plan: compiledPlan, shaper, hasVariables: operation.variableDefinitions.definitions().length > 0 };

@@ -174,7 +174,8 @@ function selectionWalker(selections: readonly QueryPlanSelectionNode[], types: T
   });
   const walk: Walker = (source) => {
     if (source === null) return null;
-    const result = Object.create(null) as Record<string, unknown>;
+    // A plain object: `requires` names schema fields, never `__proto__`.
+    const result: Record<string, unknown> = {};
     for (const step of steps) {
       if (step.field) {
         const value = Object.prototype.hasOwnProperty.call(source, step.responseName)
@@ -249,13 +250,43 @@ function conditionValue(plan: CompiledPlan, run: PlanRun, variable: string): boo
   return value;
 }
 
+/** The values at `path` (`@` steps into every list element), as Apollo's `flattenResultsAtPath`. */
 function flattenAt(value: unknown, path: string[], from: number): unknown {
-  if (from === path.length || value === undefined || value === null) return value;
-  const head = path[from]!;
-  if (head === '@') return (value as unknown[]).flatMap((element) => flattenAt(element, path, from + 1));
-  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${head}`);
+  for (let step = from; step < path.length; step++) {
+    if (value === undefined || value === null) return value;
+    const head = path[step]!;
+    if (head === '@') {
+      const out: unknown[] = [];
+      for (const element of value as unknown[]) gather(element, path, step + 1, out);
+      return out;
+    }
+    value = field(value, head);
+  }
+  return value;
+}
+
+/** One list element's values at the rest of `path`, appended to `out` (flatMap, without the copies). */
+function gather(value: unknown, path: string[], from: number, out: unknown[]): void {
+  for (let step = from; step < path.length; step++) {
+    if (value === undefined || value === null) {
+      out.push(value);
+      return;
+    }
+    const head = path[step]!;
+    if (head === '@') {
+      for (const element of value as unknown[]) gather(element, path, step + 1, out);
+      return;
+    }
+    value = field(value, head);
+  }
+  if (Array.isArray(value)) for (const element of value) out.push(element);
+  else out.push(value);
+}
+
+function field(value: unknown, name: string): unknown {
+  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${name}`);
   const object = value as Record<string, unknown>;
-  return flattenAt(Object.prototype.hasOwnProperty.call(object, head) ? object[head] : undefined, path, from + 1);
+  return Object.prototype.hasOwnProperty.call(object, name) ? object[name] : undefined;
 }
 
 async function runFetch(fetch: CompiledFetch, run: PlanRun, cursor: Cursor): Promise<void> {
@@ -306,6 +337,7 @@ async function runFetch(fetch: CompiledFetch, run: PlanRun, cursor: Cursor): Pro
 }
 
 function usedVariables(fetch: CompiledFetch, provided: Record<string, unknown> | undefined) {
+  // Variable names are the client's: a null prototype keeps `$__proto__` an ordinary key.
   const variables = Object.create(null) as Record<string, unknown>;
   if (!provided) return variables;
   for (const name of fetch.variableUsages) {

@@ -48,11 +48,12 @@ interface Condition {
 }
 
 /** How one position in the answer is completed: the type's wrappers down to its named type. */
-type Completion =
+type Completion = { hasSelections: boolean } & (
   | { kind: 'nonNull'; of: Completion; innerName: string }
   | { kind: 'list'; of: Completion; name: string }
   | { kind: 'leaf'; valid: (value: unknown) => boolean; name: string }
-  | { kind: 'composite'; name: string; selections: CompiledSelection[] | null };
+  | { kind: 'composite'; name: string; selections: CompiledSelection[] | null }
+);
 
 type CompiledSelection =
   | {
@@ -78,6 +79,8 @@ export interface ShapeResult {
 export interface ResponseShaper {
   /** Whether the operation selects `__schema`/`__type` (the shaper does not answer those). */
   readonly hasIntrospection: boolean;
+  /** Introspection, or a response name the shaper's plain objects cannot hold (`__proto__`). */
+  readonly unsupported: boolean;
   shape(input: Record<string, unknown>, variables: Record<string, unknown> | undefined): ShapeResult;
 }
 
@@ -90,6 +93,7 @@ export function compileShaper(operation: Operation): ResponseShaper {
   const schema = operation.schema();
   const facts = new SchemaFacts(schema);
   let hasIntrospection = false;
+  let unsafeName = false;
 
   const conditionOf = (directives: readonly AppliedDirective[]): Condition | null => {
     const skip = directives.find((directive) => directive.name === 'skip');
@@ -104,12 +108,20 @@ export function compileShaper(operation: Operation): ResponseShaper {
   };
 
   const completionOf = (type: Type, selectionSet: SelectionSet | undefined): Completion => {
+    // Apollo keeps a merged value as-is when the field has no selection set, at every wrapper.
+    const hasSelections = selectionSet !== undefined;
     if (isNonNullType(type))
-      return { kind: 'nonNull', of: completionOf(type.ofType as Type, selectionSet), innerName: String(type.ofType) };
-    if (isListType(type)) return { kind: 'list', of: completionOf(type.ofType as Type, selectionSet), name: String(type) };
+      return {
+        kind: 'nonNull',
+        hasSelections,
+        of: completionOf(type.ofType as Type, selectionSet),
+        innerName: String(type.ofType),
+      };
+    if (isListType(type))
+      return { kind: 'list', hasSelections, of: completionOf(type.ofType as Type, selectionSet), name: String(type) };
     if (isCompositeType(type))
-      return { kind: 'composite', name: type.name, selections: selectionSet ? compile(selectionSet) : null };
-    return { kind: 'leaf', valid: leafCheck(schema, type), name: String(type) };
+      return { kind: 'composite', hasSelections, name: type.name, selections: selectionSet ? compile(selectionSet) : null };
+    return { kind: 'leaf', hasSelections, valid: leafCheck(schema, type), name: String(type) };
   };
 
   const compile = (selectionSet: SelectionSet): CompiledSelection[] =>
@@ -118,6 +130,7 @@ export function compileShaper(operation: Operation): ResponseShaper {
       if (selection.kind === 'FieldSelection') {
         const field = selection.element;
         if (field.definition.isSchemaIntrospectionField()) hasIntrospection = true;
+        if (field.responseName() === '__proto__') unsafeName = true;
         return {
           kind: 'field',
           responseName: field.responseName(),
@@ -140,14 +153,17 @@ export function compileShaper(operation: Operation): ResponseShaper {
 
   return {
     hasIntrospection,
+    unsupported: hasIntrospection || unsafeName,
     shape(input, variables) {
       const run: Run = {
         facts,
         variables: { __proto__: null, ...defaults, ...variables },
         errors: [],
         path: [],
+        invalid: false,
+        hasErrors: false,
       };
-      const data = Object.create(null) as Record<string, unknown>;
+      const data: Record<string, unknown> = {};
       const result = applySelections(run, input, root, data, rootType);
       return { data: result === NULL_BUBBLE_UP ? null : data, errors: run.errors };
     },
@@ -159,6 +175,10 @@ interface Run {
   variables: Record<string, unknown>;
   errors: GraphQLError[];
   path: (string | number)[];
+  /** Set by `complete`: the value it returned is a null in a non-null position. */
+  invalid: boolean;
+  /** Set by `complete`: an error was recorded for the value it returned. */
+  hasErrors: boolean;
 }
 
 /** Type questions answered from the schema once and remembered. */
@@ -271,10 +291,9 @@ function applySelections(
         continue;
       }
       run.path.push(responseName);
-      const updated = complete(run, outputValue, selection.completion, inputValue, parentType);
-      output[responseName] = updated.value;
+      output[responseName] = complete(run, outputValue, selection.completion, inputValue, parentType);
       run.path.pop();
-      if (updated.invalid) return NULL_BUBBLE_UP;
+      if (run.invalid) return NULL_BUBBLE_UP;
     } else {
       const typename = input[typenameFieldName];
       if (typename && typeof typename !== 'string')
@@ -297,12 +316,6 @@ function applySelections(
   return OK;
 }
 
-interface Completed {
-  value: unknown;
-  invalid?: boolean;
-  hasErrors?: boolean;
-}
-
 function describeLast(path: (string | number)[], currentType: string, parentType: string): string {
   const element = path[path.length - 1];
   return typeof element === 'string'
@@ -310,32 +323,36 @@ function describeLast(path: (string | number)[], currentType: string, parentType
     : `array element of type ${currentType} at index ${element}`;
 }
 
-function complete(
-  run: Run,
-  outputValue: unknown,
-  completion: Completion,
-  inputValue: unknown,
-  parentType: string,
-): Completed {
-  const hasSelections = completion.kind === 'composite' ? completion.selections !== null : hasSubSelections(completion);
-  if (outputValue === null || (outputValue !== undefined && !hasSelections)) return { value: outputValue };
+/**
+ * Completes one position of the answer (Apollo's `updateOutputValue`). Returns the value; whether
+ * it was invalid (a null in a non-null position) and whether an error was recorded are left in
+ * `run.invalid` and `run.hasErrors`, so the pass allocates nothing but the answer itself.
+ */
+function complete(run: Run, outputValue: unknown, completion: Completion, inputValue: unknown, parentType: string): unknown {
+  run.invalid = false;
+  run.hasErrors = false;
+  if (outputValue === null || (outputValue !== undefined && !completion.hasSelections)) return outputValue;
   switch (completion.kind) {
     case 'nonNull': {
-      const inner = complete(run, outputValue, completion.of, inputValue, parentType);
-      if (inner.value === null) {
-        if (!inner.hasErrors)
+      const value = complete(run, outputValue, completion.of, inputValue, parentType);
+      if (value === null) {
+        if (!run.hasErrors)
           run.errors.push(
             ERRORS.INVALID_GRAPHQL.err(
               `Cannot return null for non-nullable ${describeLast(run.path, completion.innerName, parentType)}.`,
               { path: Array.from(run.path) },
             ),
           );
-        return { value: null, invalid: true, hasErrors: true };
+        run.invalid = true;
+        run.hasErrors = true;
+        return null;
       }
-      return { value: inner.value };
+      run.invalid = false;
+      run.hasErrors = false;
+      return value;
     }
     case 'list': {
-      if (inputValue === null) return { value: null };
+      if (inputValue === null) return null;
       if (!Array.isArray(inputValue))
         throw new Error(`Invalid non-list value ${printValue(inputValue)} returned by subgraph for list type ${completion.name}`);
       if (outputValue !== undefined && !Array.isArray(outputValue))
@@ -348,16 +365,17 @@ function complete(
       const updated = new Array<unknown>(inputValue.length);
       for (let index = 0; index < inputValue.length; index++) {
         run.path.push(index);
-        const element = complete(run, outputs?.[index], completion.of, inputValue[index], parentType);
+        updated[index] = complete(run, outputs?.[index], completion.of, inputValue[index], parentType);
         run.path.pop();
-        if (element.invalid) nullify = true;
-        if (element.hasErrors) hasErrors = true;
-        updated[index] = element.value;
+        if (run.invalid) nullify = true;
+        if (run.hasErrors) hasErrors = true;
       }
-      return { value: nullify ? null : updated, hasErrors };
+      run.invalid = false;
+      run.hasErrors = hasErrors;
+      return nullify ? null : updated;
     }
     case 'composite': {
-      if (inputValue === null) return { value: null };
+      if (inputValue === null) return null;
       if (!completion.selections) throw new Error(`Invalid empty selection set for composite type ${completion.name}`);
       if (typeof inputValue !== 'object')
         throw new Error(`Invalid non-object value ${printValue(inputValue)} returned by subgraph for composite type ${completion.name}`);
@@ -374,32 +392,30 @@ function complete(
               { path: Array.from(run.path) },
             ),
           );
-          return { value: null, hasErrors: true };
+          run.hasErrors = true;
+          return null;
         }
         objectType = inputTypename;
       }
-      const output = (outputValue === undefined ? Object.create(null) : outputValue) as Record<string, unknown>;
+      // Plain objects (response names never are `__proto__`: such operations go to Apollo).
+      const output = (outputValue === undefined ? {} : outputValue) as Record<string, unknown>;
       const failed = applySelections(run, input, completion.selections, output, objectType) === NULL_BUBBLE_UP;
-      return { value: failed ? null : output, hasErrors: failed };
+      run.invalid = false;
+      run.hasErrors = failed;
+      return failed ? null : output;
     }
     case 'leaf': {
-      if (inputValue === null) return { value: null };
+      if (inputValue === null) return null;
       if (outputValue !== undefined) throw new Error(`Excepted output to be undefined for type ${completion.name}`);
-      const valid = completion.valid(inputValue);
-      if (!valid)
-        run.errors.push(
-          ERRORS.INVALID_GRAPHQL.err(
-            `Invalid value found for ${describeLast(run.path, completion.name, parentType)}.`,
-            { path: Array.from(run.path) },
-          ),
-        );
-      return { value: valid ? inputValue : null, hasErrors: !valid };
+      if (completion.valid(inputValue)) return inputValue;
+      run.errors.push(
+        ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(run.path, completion.name, parentType)}.`, {
+          path: Array.from(run.path),
+        }),
+      );
+      run.hasErrors = true;
+      return null;
     }
   }
 }
 
-function hasSubSelections(completion: Completion): boolean {
-  let current = completion;
-  while (current.kind === 'nonNull' || current.kind === 'list') current = current.of;
-  return current.kind === 'composite' && current.selections !== null;
-}
