@@ -161,6 +161,7 @@ const REVIEWS = [
   { id: 'r2', body: 'Comfy', authorId: 'a2', upc: '2' },
   { id: 'r3', body: 'Fragile', authorId: 'a1', upc: '3' },
   { id: 'r4', body: 'Fine', authorId: 'a2', upc: '1' },
+  { id: 'r5', body: 'Soft', authorId: 'a1', upc: '2' },
 ];
 const MEDIA = [
   { __typename: 'Book', id: 'm1', title: 'Dune', pages: 412 },
@@ -409,7 +410,7 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
       query: `query One($upc: ID!) { product(upc: $upc) { name shipping reviews { body } } }`,
       variables: { upc: '2' },
     });
-    expect(body.data.product).toEqual({ name: 'Couch', shipping: 0, reviews: [{ body: 'Comfy' }] });
+    expect(body.data.product).toEqual({ name: 'Couch', shipping: 0, reviews: [{ body: 'Comfy' }, { body: 'Soft' }] });
   });
 
   it('a subgraph error on an entity keeps its path in the client answer', async () => {
@@ -421,6 +422,18 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
     ]);
     expect(body.errors).toEqual([
       { message: 'Stock is unknown.', path: ['products', 1, 'flaky'], extensions: { code: 'NOT_FOUND', serviceName: 'stock' } },
+    ]);
+  });
+
+  it('an error on a representation sent once for several entities is reported at each of their paths', async () => {
+    const { body } = await bothAnswer({ query: `{ products { upc reviews { id product { upc flaky } } } }` });
+    expect(body.data.products[1].reviews).toEqual([
+      { id: 'r2', product: { upc: '2', flaky: null } },
+      { id: 'r5', product: { upc: '2', flaky: null } },
+    ]);
+    expect(body.errors.map((error: { path: unknown[] }) => error.path)).toEqual([
+      ['products', 1, 'reviews', 0, 'product', 'flaky'],
+      ['products', 1, 'reviews', 1, 'product', 'flaky'],
     ]);
   });
 

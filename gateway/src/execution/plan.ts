@@ -305,35 +305,75 @@ async function runFetch(fetch: CompiledFetch, run: PlanRun, cursor: Cursor): Pro
     return;
   }
 
-  const representations: Record<string, unknown>[] = [];
+  // Identical representations are sent once (the nested query repeats the same product many
+  // times); every entity that had one gets the answer, and an error on it is reported at each
+  // of their paths, as if the subgraph had been sent every copy.
+  const unique = new Map<string, number>();
+  const serialised: string[] = [];
   const owners: number[] = [];
+  const answerOf: number[] = [];
   for (let index = 0; index < entities.length; index++) {
     const representation = fetch.representation(entities[index]!);
-    if (representation) {
-      representations.push(representation);
-      owners.push(index);
+    if (!representation) continue;
+    const key = JSON.stringify(representation);
+    let position = unique.get(key);
+    if (position === undefined) {
+      position = serialised.length;
+      unique.set(key, position);
+      serialised.push(key);
     }
+    owners.push(index);
+    answerOf.push(position);
   }
-  if (representations.length === 0) return;
+  if (owners.length === 0) return;
   if (variables && 'representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-  const serialisedRepresentations = JSON.stringify(representations);
   const others = variables ? JSON.stringify(variables) : '{}';
+  const representations = `"representations":[${serialised.join(',')}]}}`;
   const body =
-    others === '{}'
-      ? `${fetch.body}{"representations":${serialisedRepresentations}}}`
-      : `${fetch.body}${others.slice(0, -1)},"representations":${serialisedRepresentations}}}`;
-  const received = await send(fetch, run, cursor, body);
+    others === '{}' ? `${fetch.body}{${representations}` : `${fetch.body}${others.slice(0, -1)},${representations}`;
+  const answer = await run.call(fetch.serviceName, body);
+  if (answer.errors) reportEntityErrors(fetch, run, cursor, answer.errors, answerOf);
+  const received = answer.data;
   if (!received) return;
   const answered = received._entities;
   if (!answered || !Array.isArray(answered)) throw new Error(`Expected "data._entities" in response to be an array`);
-  if (answered.length !== representations.length)
-    throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  if (answered.length !== serialised.length)
+    throw new Error(`Expected "data._entities" to contain ${owners.length} elements`);
   for (let index = 0; index < owners.length; index++) {
-    const receivedEntity = answered[index] as Record<string, unknown> | null;
+    const receivedEntity = answered[answerOf[index]!] as Record<string, unknown> | null;
     const entity = entities[owners[index]!]!;
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = entity.__typename;
     deepMerge(entity, receivedEntity);
   }
+}
+
+/**
+ * An entity fetch's errors where Apollo would put them had every representation been sent:
+ * an error on `_entities[u]` once per representation that `u` stands for, in their order.
+ */
+function reportEntityErrors(
+  fetch: CompiledFetch,
+  run: PlanRun,
+  cursor: Cursor,
+  errors: readonly GraphQLFormattedError[],
+  answerOf: number[],
+): void {
+  const errorPath = errorPathFor(fetch, cursor);
+  const byEntity: { index: number; order: number; error: GraphQLError }[] = [];
+  errors.forEach((error, order) => {
+    const position = error.path?.[1];
+    if (error.path?.[0] !== '_entities' || typeof position !== 'number') {
+      run.errors.push(downstreamError(error, fetch.serviceName, errorPath));
+      return;
+    }
+    answerOf.forEach((answer, index) => {
+      if (answer !== position) return;
+      const copy = { ...error, path: ['_entities', index, ...error.path!.slice(2)] };
+      byEntity.push({ index, order, error: downstreamError(copy, fetch.serviceName, errorPath) });
+    });
+  });
+  byEntity.sort((left, right) => left.index - right.index || left.order - right.order);
+  for (const entry of byEntity) run.errors.push(entry.error);
 }
 
 function usedVariables(fetch: CompiledFetch, provided: Record<string, unknown> | undefined) {
