@@ -90,6 +90,18 @@ type Query {
   missing: String
   """The token's subject as this subgraph verified it."""
   viewerId: ID
+}
+type Mutation {
+  """Marks a product as seen and returns it (changes nothing the tests read)."""
+  productTouch(upc: ID!): Product
+}`;
+
+const LEGACY_SDL = `${FEDERATION}
+type Query {
+  """A count the legacy service reports (it answers a string: invalid for Int)."""
+  legacyCount: Int
+  """A label the legacy service reports."""
+  legacyLabel: String
 }`;
 
 const STOCK_SDL = `${FEDERATION}
@@ -200,6 +212,7 @@ function startTestGateway(supergraphSdl: string, executor: 'learncraft' | 'apoll
 
 let keys: Keys;
 let subgraphs: RunningServer[] = [];
+let closeLegacy: (() => Promise<void>) | undefined;
 let ours: RunningGateway;
 let apollo: RunningGateway;
 let bench: { ours: RunningGateway; apollo: RunningGateway; close(): Promise<void> };
@@ -227,6 +240,7 @@ beforeAll(async () => {
       },
       viewerId: (_: unknown, __: unknown, context: RequestBase) => context.viewer?.id ?? null,
     },
+    Mutation: { productTouch: (_: unknown, args: { upc: string }) => byUpc(args.upc) },
     SearchResult: { __resolveType: (value: { __typename: string }) => value.__typename },
     Media: { __resolveType: (value: { __typename: string }) => value.__typename },
     Product: {
@@ -267,11 +281,18 @@ beforeAll(async () => {
   // A port that was listening and no longer is: connections are refused.
   const gone = await startRawServer();
   await gone.close();
+  // A subgraph that answers values the schema does not allow, without any error of its own.
+  const legacy = await startRawServer((res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ data: { legacyCount: 'many', legacyLabel: 'old' } }));
+  });
+  closeLegacy = legacy.close;
   const supergraph = composeSupergraph([
     { name: 'shop', url: shop.url, sdl: SHOP_SDL },
     { name: 'stock', url: stock.url, sdl: STOCK_SDL },
     { name: 'reviews', url: reviews.url, sdl: REVIEWS_SDL },
     { name: 'ratings', url: gone.url, sdl: RATINGS_SDL },
+    { name: 'legacy', url: legacy.url, sdl: LEGACY_SDL },
   ]);
   ours = await startTestGateway(supergraph, 'learncraft');
   apollo = await startTestGateway(supergraph, 'apollo');
@@ -281,6 +302,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([ours?.close(), apollo?.close(), bench?.close()]);
   await Promise.all(subgraphs.map((server) => server.close()));
+  await closeLegacy?.();
 });
 
 /** The Guild benchmark's four subgraphs (gateway/bench/gateway) behind both executors. */
@@ -473,6 +495,28 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
     ]);
     const nonNull = await bothAnswer({ query: `{ products { upc warehouse } }` });
     expect(nonNull.body.data).toBeNull();
+  });
+
+  it('mutation fields run in order, then their entity fetches', async () => {
+    const { body } = await bothAnswer({
+      query: `mutation { first: productTouch(upc: "1") { upc name shipping } second: productTouch(upc: "2") { upc inStock } }`,
+    });
+    expect(body).toEqual({
+      data: { first: { upc: '1', name: 'Table', shipping: 50 }, second: { upc: '2', inStock: false } },
+    });
+  });
+
+  it('a value the schema does not allow becomes null with a value-completion note', async () => {
+    const { body } = await bothAnswer({ query: `{ legacyCount legacyLabel }` });
+    expect(body.data).toEqual({ legacyCount: null, legacyLabel: 'old' });
+    expect(body.errors).toBeUndefined();
+    expect(body.extensions.valueCompletion).toEqual([
+      {
+        message: 'Invalid value found for field Query.legacyCount.',
+        path: ['legacyCount'],
+        extensions: { code: 'INVALID_GRAPHQL' },
+      },
+    ]);
   });
 
   it('the token is forwarded to subgraphs', async () => {
