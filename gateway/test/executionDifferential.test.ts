@@ -286,7 +286,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ data: { legacyCount: 'many', legacyLabel: 'old' } }));
   });
-  closeLegacy = legacy.close;
+  closeLegacy = () => legacy.close();
   const supergraph = composeSupergraph([
     { name: 'shop', url: shop.url, sdl: SHOP_SDL },
     { name: 'stock', url: stock.url, sdl: STOCK_SDL },
