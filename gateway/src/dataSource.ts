@@ -129,22 +129,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   async send(body: string, context: GatewayContext, cachePolicy?: CachePolicy): Promise<SubgraphAnswer> {
     try {
       return await this.breaker.execute(async () => {
-        const { statusCode, headers, text } = await withDeadline(this.options.timeoutMs, async (signal) => {
-          const response = await this.pool.request({
-            path: this.requestPath,
-            method: 'POST',
-            headers: this.headersFor(context),
-            body,
-            signal,
-          });
-          return { statusCode: response.statusCode, headers: response.headers, text: await response.body.text() };
-        });
-        const contentType = headerValue(headers['content-type']);
+        const { statusCode, contentType, cacheControl, text } = await post(
+          this.pool,
+          this.requestPath,
+          this.headersFor(context),
+          body,
+          this.options.timeoutMs,
+        );
         if (statusCode < 200 || statusCode >= 300) throw responseError(this.url ?? '', statusCode, contentType, text);
         const parsed = parseAnswer(contentType, text);
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
           throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
-        if (cachePolicy) cachePolicy.restrict(cacheHint(headerValue(headers['cache-control'])));
+        if (cachePolicy) cachePolicy.restrict(cacheHint(cacheControl));
         return parsed;
       });
     } catch (error) {
@@ -198,8 +194,77 @@ export interface CachePolicy {
   restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void;
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
+interface PostedAnswer {
+  statusCode: number;
+  contentType: string | undefined;
+  cacheControl: string | undefined;
+  text: string;
+}
+
+/**
+ * One POST on the pool at undici's dispatch level: the answer's chunks are collected as they
+ * arrive, without the response stream, body mixin and header object `pool.request` builds for
+ * each of the many fetches one operation makes. The deadline covers the wait for a socket, the
+ * headers and the body; it rejects with a TimeoutError (`failureReason`: "did not answer within").
+ */
+function post(
+  pool: Pool,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<PostedAnswer> {
+  return new Promise((resolve, reject) => {
+    const answer: PostedAnswer = { statusCode: 0, contentType: undefined, cacheControl: undefined, text: '' };
+    const chunks: Buffer[] = [];
+    let abort: ((error: Error) => void) | undefined;
+    let settled = false;
+    const timeout = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' });
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(answer);
+    };
+    const timer = setTimeout(() => {
+      abort?.(timeout);
+      finish(timeout);
+    }, timeoutMs);
+    pool.dispatch(
+      { path, method: 'POST', headers, body },
+      {
+        onConnect: (abortRequest) => {
+          if (settled) abortRequest(timeout);
+          else abort = abortRequest;
+        },
+        onHeaders: (statusCode, rawHeaders) => {
+          if (statusCode < 200) return true;
+          answer.statusCode = statusCode;
+          for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+            const name = rawHeaders[index]!.toString('latin1').toLowerCase();
+            if (name === 'content-type') answer.contentType = joined(answer.contentType, rawHeaders[index + 1]!);
+            else if (name === 'cache-control') answer.cacheControl = joined(answer.cacheControl, rawHeaders[index + 1]!);
+          }
+          return true;
+        },
+        onData: (chunk) => {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete: () => {
+          answer.text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+          finish();
+        },
+        onError: (error) => finish(error),
+      },
+    );
+  });
+}
+
+function joined(current: string | undefined, value: Buffer): string {
+  const text = value.toString('latin1');
+  return current === undefined ? text : `${current}, ${text}`;
 }
 
 /** Apollo's data source reads JSON bodies by content type; anything else stays text. */
