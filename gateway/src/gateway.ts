@@ -43,6 +43,7 @@ import {
 import { isProduction, persistedOperationsMode, type GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './dataSource';
 import { dedupingHandler } from './execution/dedup';
+import { planExecutingGateway } from './execution';
 import { formatGatewayError } from './errors';
 import { checkSubgraphs } from './health';
 import { clientAddressOf } from './clientAddress';
@@ -78,6 +79,11 @@ export interface GatewayOptions {
   /** The partner docs; rendered from `config.API_SCHEMA_PATH` and `config.PARTNER_DOCS_DIR` when absent. */
   docs?: DocsSite;
   subscriptionLimits?: Partial<SubscriptionLimits>;
+  /**
+   * Which executor runs query plans: LearnCraft's (src/execution, the default) or Apollo's
+   * `executeQueryPlan` (kept for the differential tests and the benchmark's comparison).
+   */
+  executor?: 'learncraft' | 'apollo';
 }
 
 export interface RunningGateway {
@@ -183,7 +189,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log: (error, correlationId) => logger.error('unexpected error', { correlationId, error }),
   });
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: apolloGateway,
+    gateway:
+      options.executor === 'apollo'
+        ? apolloGateway
+        : planExecutingGateway({
+            apolloGateway,
+            supergraphSdl,
+            dataSourceFor,
+            onFallback: () => metrics.inc('operations_apollo_executor_total'),
+          }),
     logger: apolloLogger,
     nodeEnv: config.NODE_ENV,
     csrfPrevention: true,

@@ -3,6 +3,7 @@
  * with a production-like configuration — operation limits and cost on, error masking
  * (NODE_ENV=production), the rate limit in this process's memory with a budget no benchmark run
  * exhausts, persisted operations in `allow` mode (the benchmark is not a first-party client).
+ * Query plans run on LearnCraft's executor (src/execution, the gateway's default), not Apollo's.
  * `DEDUPLICATE_IN_FLIGHT=true` turns on in-flight deduplication. Prints `{"url": ...}` once listening.
  */
 import { readFileSync } from 'node:fs';
