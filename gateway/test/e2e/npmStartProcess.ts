@@ -179,4 +179,3 @@ export async function waitHealthy(port: number, timeoutMs: number): Promise<void
   }
   throw new Error(`nothing healthy on port ${port} within ${timeoutMs} ms`);
 }
-
