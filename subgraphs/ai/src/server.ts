@@ -224,6 +224,7 @@ export async function startAiSubgraph(options: StartAiOptions): Promise<RunningA
       port: config.PORT,
       config,
       ready: databaseReady(db),
+      backup: () => db.snapshot(),
       verifier,
       logger,
       metrics,

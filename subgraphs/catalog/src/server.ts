@@ -74,7 +74,7 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
   // One set for the database and the server, so /metrics shows the queries each request runs.
   const metrics = new Metrics();
   try {
-    const store = await openCourseStore(options, logger, cleanup, metrics);
+    const { store, db } = await openCourseStore(options, logger, cleanup, metrics);
     const searchIndex =
       options.searchIndex ?? (await createSearchIndex({ elasticsearchUrl: config.ELASTICSEARCH_URL }));
     if (!options.searchIndex) cleanup.push(() => searchIndex.close());
@@ -108,6 +108,7 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
       port: config.PORT,
       config,
       ready: () => store.ping(),
+      backup: () => db?.snapshot() ?? Promise.resolve(null),
       verifier,
       logger,
       metrics,
@@ -171,13 +172,13 @@ async function openCourseStore(
   logger: Logger,
   cleanup: (() => Promise<void>)[],
   metrics: Metrics,
-): Promise<CourseStore> {
+): Promise<{ store: CourseStore; db: Database | null }> {
   const { config } = options;
   if (config.MONGODB_URL) {
     const store = await createMongoCourseStore({ url: config.MONGODB_URL });
     cleanup.push(() => store.close());
     logger.info('course store: MongoDB');
-    return store;
+    return { store, db: null };
   }
   let db = options.db;
   if (!db) {
@@ -193,7 +194,7 @@ async function openCourseStore(
   }
   await migrateCatalog(db, logger);
   logger.info(`course store: embedded documents on ${db.kind}`);
-  return createEmbeddedCourseStore(db);
+  return { store: createEmbeddedCourseStore(db), db };
 }
 
 /** Closes in reverse order of opening; every step runs even if an earlier one fails. */

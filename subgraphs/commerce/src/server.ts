@@ -227,6 +227,7 @@ export async function startCommerceSubgraph(options: StartCommerceOptions): Prom
       port: config.PORT,
       config,
       ready: databaseReady(db),
+      backup: () => db.snapshot(),
       verifier,
       logger,
       metrics,

@@ -203,6 +203,7 @@ export async function startIdentitySubgraph(
       port: config.PORT,
       config,
       ready: databaseReady(db),
+      backup: () => db.snapshot(),
       verifier: options.verifier ?? createTokenVerifier({ publicKeyPem: key.publicKeyPem }),
       logger,
       metrics,

@@ -22,6 +22,12 @@ export interface Database {
   query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Runs `work` in one transaction; `exec` takes whole scripts (several statements, no params). */
   script<T>(work: (exec: ScriptRunner) => Promise<T>): Promise<T>;
+  /**
+   * Embedded (PGlite) only: the whole data directory as a gzipped tarball, taken between two
+   * statements (PGlite runs one at a time), so it is what a crash at that instant would leave and
+   * PostgreSQL's recovery makes it consistent; `null` on a real server (pg_dump, README: Backup).
+   */
+  snapshot(): Promise<Blob | null>;
   close(): Promise<void>;
 }
 
@@ -74,6 +80,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           connection.release();
         }
       },
+      snapshot: () => Promise.resolve(null),
       close: () => pool.end(),
     };
   }
@@ -100,8 +107,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           return rows;
         }),
       ),
+    snapshot: () => client.dumpDataDir('gzip'),
     close: () => client.close(),
   };
+}
+
+/**
+ * Writes a snapshot (`Database.snapshot`) into `dir` as a PGlite data directory; `dir` must not
+ * hold one yet (restores go into a fresh data directory: deploy/backup/restore.ts).
+ */
+export async function restoreSnapshot(dir: string, snapshot: Blob): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const client = await PGlite.create(dir, { loadDataDir: snapshot });
+  await client.query('SELECT 1');
+  await client.close();
 }
 
 /**

@@ -112,6 +112,11 @@ export interface SubgraphServerOptions<C extends BaseContext> {
     Partial<Pick<SubgraphEnv, 'SHUTDOWN_DRAIN_MS'>>;
   /** Limits of the gateway this subgraph sits behind; the kit adds the room query plans need. */
   limits?: OperationLimits;
+  /**
+   * `GET /internal/backup` (internal secret): the subgraph's embedded database as a gzipped
+   * tarball (`Database.snapshot`), `null` when its data is on a real server (`npm run backup`).
+   */
+  backup?: () => Promise<Blob | null>;
   /** Readiness: throws when a store the subgraph needs does not answer (`/health/ready`). */
   ready?: () => Promise<void>;
   onClose?: () => Promise<void>;
@@ -309,6 +314,7 @@ export async function startSubgraph<C extends BaseContext>(
       if (path === '/health' || path === '/health/live')
         return sendJson(res, 200, { status: 'ok', service: options.name });
       if (path === '/health/ready') return sendReadiness(res);
+      if (path === '/internal/backup' && req.method === 'GET') return sendBackup(req, res);
       if (path === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         return void res.end(metrics.render());
@@ -324,6 +330,20 @@ export async function startSubgraph<C extends BaseContext>(
       else res.end();
     });
   });
+
+  async function sendBackup(req: IncomingMessage, res: ServerResponse) {
+    if (!isInternalCaller(req.headers[INTERNAL_HEADER], internalSecret))
+      return sendJson(res, 403, { error: 'forbidden' });
+    const snapshot = options.backup ? await options.backup() : null;
+    if (!snapshot)
+      return sendJson(res, 409, {
+        error: 'NOT_EMBEDDED',
+        message: `${options.name} keeps no embedded database here: back its server up with its own tools (README: Backup and recovery).`,
+      });
+    const body = Buffer.from(await snapshot.arrayBuffer());
+    res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': body.length });
+    res.end(body);
+  }
 
   async function sendReadiness(res: ServerResponse) {
     if (closing) return sendJson(res, 503, { status: 'draining', service: options.name });

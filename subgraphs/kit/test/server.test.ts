@@ -120,6 +120,22 @@ describe('the subgraph server', () => {
     }
   });
 
+  it('answers a backup only to the internal secret, and 409 without an embedded database', async () => {
+    const refused = await fetch(`${base()}/internal/backup`, { headers: TEST_GATEWAY_HEADERS });
+    expect([refused.status, await refused.json()]).toEqual([403, { error: 'forbidden' }]);
+    const none = await fetch(`${base()}/internal/backup`, {
+      headers: { 'x-learncraft-internal': TOOLING_SECRET },
+    });
+    expect([none.status, await none.json()]).toEqual([
+      409,
+      {
+        error: 'NOT_EMBEDDED',
+        message:
+          'kit-test keeps no embedded database here: back its server up with its own tools (README: Backup and recovery).',
+      },
+    ]);
+  });
+
   it('answers 503 when a request outlives its deadline, and still serves the next one', async () => {
     expect(await post('{ slow(ms: 1000) }', TEST_GATEWAY_HEADERS)).toEqual({
       status: 503,

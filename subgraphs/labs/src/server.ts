@@ -174,6 +174,7 @@ export async function startLabsSubgraph(options: StartLabsOptions): Promise<Runn
       port: config.PORT,
       config,
       ready: databaseReady(db),
+      backup: () => db.snapshot(),
       verifier,
       logger,
       metrics,

@@ -151,6 +151,7 @@ export async function startProgressSubgraph(options: StartProgressOptions): Prom
       port: config.PORT,
       config,
       ready: databaseReady(db),
+      backup: () => db.snapshot(),
       verifier,
       logger,
       metrics,
