@@ -15,7 +15,8 @@ export const REPO_ROOT = resolve(__dirname, '..');
 export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
 export const API_SCHEMA_PATH = join(REPO_ROOT, 'schema', 'api.graphql');
 
-const KNOWN: readonly { name: string; port: number }[] = [
+/** Every LearnCraft subgraph and its default port, in start order. */
+export const KNOWN_SUBGRAPHS: readonly { name: string; port: number }[] = [
   { name: 'identity', port: 4001 },
   { name: 'catalog', port: 4002 },
   { name: 'progress', port: 4003 },
@@ -26,7 +27,7 @@ const KNOWN: readonly { name: string; port: number }[] = [
 
 /** Subgraphs that exist in this checkout (a package with `src/schema.graphql`). */
 export function listSubgraphs(): SubgraphEntry[] {
-  return KNOWN.map((entry) => ({
+  return KNOWN_SUBGRAPHS.map((entry) => ({
     ...entry,
     sdlPath: join(REPO_ROOT, 'subgraphs', entry.name, 'src', 'schema.graphql'),
   })).filter((entry) => existsSync(entry.sdlPath));

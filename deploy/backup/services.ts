@@ -7,16 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INTERNAL_HEADER, SECRET_FILES } from '@learncraft/kit';
+import { KNOWN_SUBGRAPHS } from '../../schema/subgraphs';
 
-/** The subgraphs with an embedded database, in the order they are backed up, and their default ports. */
-export const EMBEDDED_SERVICES = [
-  { name: 'identity', port: 4001 },
-  { name: 'catalog', port: 4002 },
-  { name: 'progress', port: 4003 },
-  { name: 'labs', port: 4004 },
-  { name: 'ai', port: 4005 },
-  { name: 'commerce', port: 4006 },
-] as const;
+/** Every subgraph keeps an embedded database by default: backed up in start order (identity first). */
+export const EMBEDDED_SERVICES = KNOWN_SUBGRAPHS;
 
 /** Directories under DATA_DIR copied as files (written once, never while a request runs). */
 export const FILE_DIRECTORIES = ['keys'];

@@ -9,18 +9,17 @@
  */
 import { GraphQLError, parse } from 'graphql';
 import { startSubgraph, type RequestBase, type RunningServer } from '@learncraft/kit';
-import { TEST_GATEWAY_SECRET } from '@learncraft/kit/testing';
-import { loadConfig, startGateway, type RunningGateway } from '../src';
+import type { RunningGateway } from '../src';
 import { BENCH_QUERY } from '../bench/gateway/query';
 import { SUBGRAPHS, startBenchSubgraphs } from '../bench/gateway/subgraphs';
 import {
-  GENEROUS_RATE_LIMITS,
   TEST_SUBGRAPH_CONFIG,
   composeSupergraph,
   createKeys,
   mintToken,
   silent,
   startRawServer,
+  startTestGateway,
   type Keys,
 } from './support';
 
@@ -198,17 +197,8 @@ function serve(name: string, sdl: string, resolvers: Record<string, unknown>): P
 }
 
 /** A gateway as tests start it, with the query-plan executor chosen. */
-function startTestGateway(supergraphSdl: string, executor: 'learncraft' | 'apollo'): Promise<RunningGateway> {
-  const config = loadConfig({
-    PORT: '0',
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    JWT_PUBLIC_KEY: keys.publicKeyPem,
-    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
-    ...GENEROUS_RATE_LIMITS,
-  });
-  return startGateway({ config, supergraphSdl, logger: silent, executor });
-}
+const startWith = (supergraphSdl: string, executor: 'learncraft' | 'apollo') =>
+  startTestGateway(supergraphSdl, keys, {}, { executor });
 
 let keys: Keys;
 let subgraphs: RunningServer[] = [];
@@ -294,8 +284,8 @@ beforeAll(async () => {
     { name: 'ratings', url: gone.url, sdl: RATINGS_SDL },
     { name: 'legacy', url: legacy.url, sdl: LEGACY_SDL },
   ]);
-  ours = await startTestGateway(supergraph, 'learncraft');
-  apollo = await startTestGateway(supergraph, 'apollo');
+  ours = await startWith(supergraph, 'learncraft');
+  apollo = await startWith(supergraph, 'apollo');
   bench = await startBenchGateways();
 });
 
@@ -316,8 +306,8 @@ async function startBenchGateways() {
     })),
   );
   const pair = {
-    ours: await startTestGateway(supergraph, 'learncraft'),
-    apollo: await startTestGateway(supergraph, 'apollo'),
+    ours: await startWith(supergraph, 'learncraft'),
+    apollo: await startWith(supergraph, 'apollo'),
   };
   return {
     ...pair,

@@ -21,7 +21,7 @@ import {
   type TokenVerifier,
 } from '@learncraft/kit';
 import { TEST_GATEWAY_SECRET } from '@learncraft/kit/testing';
-import { loadConfig, startGateway, type RunningGateway } from '../src';
+import { loadConfig, startGateway, type GatewayOptions, type RunningGateway } from '../src';
 
 export const silent = createLogger('test', 'silent');
 
@@ -211,6 +211,7 @@ export function startTestGateway(
   supergraphSdl: string,
   keys: Keys,
   env: Record<string, string> = {},
+  options: Pick<GatewayOptions, 'executor'> = {},
 ): Promise<RunningGateway> {
   const config = loadConfig({
     PORT: '0',
@@ -221,7 +222,7 @@ export function startTestGateway(
     ...GENEROUS_RATE_LIMITS,
     ...env,
   });
-  return startGateway({ config, supergraphSdl, logger: silent });
+  return startGateway({ config, supergraphSdl, logger: silent, ...options });
 }
 
 export interface GraphQLReply {
