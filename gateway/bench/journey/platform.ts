@@ -30,6 +30,8 @@ export interface PlatformOptions {
   /** Real servers (PostgreSQL for every subgraph, Redis); embedded defaults when absent. */
   databaseUrl?: string;
   redisUrl?: string;
+  /** Run every service under `--cpu-prof`, a folder per service here (CPU_PROFILE_DIR). */
+  cpuProfileDir?: string;
 }
 
 export interface Platform {
@@ -60,6 +62,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       LOG_LEVEL: 'warn',
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      ...(options.cpuProfileDir ? { CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
     },
   });
   let output = '';
