@@ -16,6 +16,7 @@ interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber: number;
 }
 
 interface CpuProfile {
@@ -35,7 +36,7 @@ export interface ProfileWindow {
 }
 
 export interface FunctionCost {
-  /** `name file:line`, the file relative to the repository or as `package/path` inside node_modules. */
+  /** `name file:line:column`, the file relative to the repository or as `package/path` inside node_modules. */
   frame: string;
   msPerRequest: number;
 }
@@ -73,7 +74,8 @@ function frameOf(frame: CallFrame, repo: string): { frame: string; owner: string
     // gateway/src/…, subgraphs/kit/src/…: the first two folders name our package.
     owner = where.split('/').slice(0, 2).join('/');
   }
-  return { frame: `${name} ${where}:${frame.lineNumber + 1}`, owner };
+  // tsx compiles with whitespace minified, so our files need the column as well as the line.
+  return { frame: `${name} ${where}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`, owner };
 }
 
 /** The main-thread profiles in a service's folder (thread 1 is tsx's module loader). */
