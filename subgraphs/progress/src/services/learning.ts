@@ -265,6 +265,7 @@ function forgetEnrollment(
   loaders.enrollment.clear(enrollment.id).prime(enrollment.id, enrollment);
   const key = { userId: enrollment.userId, courseId: enrollment.courseId };
   loaders.enrollmentByUserAndCourse.clear(key).prime(key, enrollment);
+  loaders.enrollmentWithLessons.clear(key);
   loaders.lessonProgress.clear(enrollment.id);
   loaders.completedLessonIds.clear(enrollment.id);
   if (completedLessonIds) loaders.completedLessonIds.prime(enrollment.id, completedLessonIds);

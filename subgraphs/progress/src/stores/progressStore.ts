@@ -86,6 +86,11 @@ export type QuizAttemptOutcome =
   | { ok: true; replayed: true; attempt: QuizAttemptRecord; enrollment: EnrollmentRecord }
   | { ok: false; userErrors: UserError[] };
 
+export interface EnrollmentWithLessons {
+  enrollment: EnrollmentRecord;
+  lessons: LessonProgressRecord[];
+}
+
 export interface LessonActivityResult {
   enrollment: EnrollmentRecord;
   lessonProgress: LessonProgressRecord;
@@ -114,6 +119,13 @@ export interface ProgressStore {
   enrollmentsByUserAndCourse(
     keys: readonly { userId: string; courseId: string }[],
   ): Promise<EnrollmentRecord[]>;
+  /**
+   * The same enrollments, each with all of its lesson progress rows, in one query: what a lesson's
+   * `viewerProgress` and a course's `viewerEnrollment.progressPercent` read together.
+   */
+  enrollmentsWithLessonsByUserAndCourse(
+    keys: readonly { userId: string; courseId: string }[],
+  ): Promise<EnrollmentWithLessons[]>;
   /** One page (newest first) of each user's enrollments, in one query. */
   enrollmentPagesByUsers(userIds: readonly string[], page: PageRequest): Promise<EnrollmentRecord[]>;
   enrollmentCountsByUsers(userIds: readonly string[]): Promise<{ userId: string; count: number }[]>;
@@ -236,6 +248,29 @@ export function createProgressStore(db: Database, hooks: ProgressStoreHooks = {}
       return rows.filter((row) => wanted.has(`${row.userId}\u0000${row.courseId}`));
     },
 
+    async enrollmentsWithLessonsByUserAndCourse(keys) {
+      if (keys.length === 0) return [];
+      const rows = await orm
+        .select({ enrollment: enrollments, lesson: lessonProgress })
+        .from(enrollments)
+        .leftJoin(lessonProgress, eq(lessonProgress.enrollmentId, enrollments.id))
+        .where(
+          and(
+            inArray(enrollments.userId, [...new Set(keys.map((key) => key.userId))]),
+            inArray(enrollments.courseId, [...new Set(keys.map((key) => key.courseId))]),
+          ),
+        );
+      const wanted = new Set(keys.map((key) => `${key.userId}\u0000${key.courseId}`));
+      const byEnrollment = new Map<string, EnrollmentWithLessons>();
+      for (const { enrollment, lesson } of rows) {
+        if (!wanted.has(`${enrollment.userId}\u0000${enrollment.courseId}`)) continue;
+        let entry = byEnrollment.get(enrollment.id);
+        if (!entry) byEnrollment.set(enrollment.id, (entry = { enrollment, lessons: [] }));
+        if (lesson) entry.lessons.push(lesson);
+      }
+      return [...byEnrollment.values()];
+    },
+
     async enrollmentPagesByUsers(userIds, page) {
       if (userIds.length === 0 || page.limit === 0) return [];
       const ranked = orm
@@ -348,7 +383,8 @@ export function createProgressStore(db: Database, hooks: ProgressStoreHooks = {}
                 ),
               );
             const key = activity.attempt.idempotencyKey;
-            const first = key === null ? undefined : earlier.find((attempt) => attempt.idempotencyKey === key);
+            const first =
+              key === null ? undefined : earlier.find((attempt) => attempt.idempotencyKey === key);
             if (first) throw new AttemptReplayed(first, locked);
             const refusal = admit(earlier);
             if (refusal) throw new AttemptRefused(refusal);
@@ -446,7 +482,9 @@ async function recordLessonActivity(
   }
 
   const completed = new Set(
-    lessonRows.filter((row) => row.lessonId !== lessonId && row.status === 'COMPLETED').map((row) => row.lessonId),
+    lessonRows
+      .filter((row) => row.lessonId !== lessonId && row.status === 'COMPLETED')
+      .map((row) => row.lessonId),
   );
   if (saved.status === 'COMPLETED') completed.add(lessonId);
   // Checked on every activity, not only completions: lessons removed from the course can leave the

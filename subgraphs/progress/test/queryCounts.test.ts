@@ -1,5 +1,6 @@
 /**
- * What one learner write costs in SQL: a video heartbeat, a lesson completion and a quiz
+ * What the learner's reads and writes cost in SQL. Reads: a syllabus's `Lesson.viewerProgress` and
+ * a course's `viewerEnrollment` as the gateway asks them for the course and lesson pages. Writes: a video heartbeat, a lesson completion and a quiz
  * submission with the apps' selections (the enrollment summary the web and mobile apps ask for),
  * counted through real HTTP on a real database. The outbox relay is kicked only by a test here,
  * and the count is the least of three runs, so no background work falls into it.
@@ -71,5 +72,92 @@ describe('SQL queries per progress write', () => {
     expect(again.data?.quizSubmit.attempt.id).toBe(first.data?.quizSubmit.attempt.id);
     expect(again.data?.quizSubmit.userErrors).toEqual([]);
     expect(await h.count('SELECT count(*) AS n FROM progress.quiz_attempts')).toBe(attempts);
+  });
+
+  const LESSON_PROGRESS = /* GraphQL */ `
+    query ($reps: [_Any!]!) {
+      _entities(representations: $reps) {
+        ... on Lesson {
+          id
+          viewerProgress {
+            status
+            positionSeconds
+            completedAt
+          }
+        }
+      }
+    }
+  `;
+  const VIEWER_ENROLLMENT = /* GraphQL */ `
+    query ($reps: [_Any!]!) {
+      _entities(representations: $reps) {
+        ... on Course {
+          viewerEnrollment {
+            progressPercent
+            enrolledAt
+            completedAt
+            lastActivityAt
+          }
+        }
+      }
+    }
+  `;
+  const lessons = WEB_COURSE.lessons.map((lesson) => ({ __typename: 'Lesson', id: lesson.id }));
+
+  /** The least number of queries `read` made over three runs by the same learner. */
+  const leastReadQueries = async (read: () => Promise<{ errors?: unknown[] }>) => {
+    const counts: number[] = [];
+    for (let run = 0; run < 3; run += 1) {
+      const before = h.test.metrics.get('db_queries_total');
+      expect((await read()).errors).toBeUndefined();
+      counts.push(h.test.metrics.get('db_queries_total') - before);
+    }
+    return Math.min(...counts);
+  };
+
+  it("a syllabus's viewerProgress costs 1 query: the enrollment and its lesson rows together", async () => {
+    const learner = await h.learner();
+    await h.gql(ENROLL, { courseId: WEB_COURSE.id }, learner.token);
+    await h.gql(HEARTBEAT, { lessonId: 'web-video', positionSeconds: 50 }, learner.token);
+    await h.gql(COMPLETE, { lessonId: 'web-reading' }, learner.token);
+    const read = () => h.gql(LESSON_PROGRESS, { reps: lessons }, learner.token);
+    const result = await read();
+    expect(
+      (result.data?._entities as { id: string; viewerProgress: { status: string } }[]).map((lesson) => [
+        lesson.id,
+        lesson.viewerProgress.status,
+      ]),
+    ).toEqual([
+      ['web-video', 'IN_PROGRESS'],
+      ['web-reading', 'COMPLETED'],
+      ['web-quiz', 'NOT_STARTED'],
+      ['web-lab', 'NOT_STARTED'],
+    ]);
+    // 2 before: the enrollment, then its lesson rows.
+    expect(await leastReadQueries(read)).toBe(1);
+  });
+
+  it('a lesson of a course the viewer is not enrolled in has no viewerProgress, for 1 query', async () => {
+    const learner = await h.learner();
+    const read = () => h.gql(LESSON_PROGRESS, { reps: lessons.slice(0, 1) }, learner.token);
+    expect((await read()).data?._entities).toEqual([{ id: lessons[0]!.id, viewerProgress: null }]);
+    expect(await leastReadQueries(read)).toBe(1);
+  });
+
+  it("a course's viewerEnrollment with progressPercent costs 1 query", async () => {
+    const learner = await h.learner();
+    await h.gql(ENROLL, { courseId: WEB_COURSE.id }, learner.token);
+    await h.gql(COMPLETE, { lessonId: 'web-reading' }, learner.token);
+    const read = () =>
+      h.gql(VIEWER_ENROLLMENT, { reps: [{ __typename: 'Course', id: WEB_COURSE.id }] }, learner.token);
+    const [course] = (await read()).data?._entities as {
+      viewerEnrollment: { progressPercent: number; completedAt: null };
+    }[];
+    expect(course?.viewerEnrollment).toMatchObject({
+      progressPercent: 25, // one of WEB_COURSE's four lessons
+      completedAt: null,
+    });
+    // 2 before: the enrollment, then its completed lessons.
+    expect(await leastReadQueries(read)).toBe(1);
   });
 });
