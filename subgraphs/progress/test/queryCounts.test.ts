@@ -5,14 +5,8 @@
  * counted through real HTTP on a real database. The outbox relay is kicked only by a test here,
  * and the count is the least of three runs, so no background work falls into it.
  */
-import { WEB_COURSE } from './support/catalogFixture';
+import { WEB_COURSE, WEB_QUIZ_CORRECT_ANSWERS as CORRECT } from './support/catalogFixture';
 import { COMPLETE, ENROLL, HEARTBEAT, SUBMIT, startHarness, type Harness } from './support/harness';
-
-const CORRECT = [
-  { questionId: 'q1', optionIds: ['q1b'] },
-  { questionId: 'q2', optionIds: ['q2a', 'q2c'] },
-  { questionId: 'q3', optionIds: ['q3a'] },
-];
 
 describe('SQL queries per progress write', () => {
   let h: Harness;
