@@ -173,12 +173,20 @@ export function lessonsOf(course: CourseDocument): LessonDocument[] {
   return course.modules.flatMap((module) => module.lessons);
 }
 
+/** The course's first lesson in syllabus order, without listing every lesson (called per lesson). */
+export function firstLessonOf(course: CourseDocument): LessonDocument | null {
+  for (const module of course.modules) if (module.lessons[0]) return module.lessons[0];
+  return null;
+}
+
 export function lessonCount(course: CourseDocument): number {
   return course.modules.reduce((sum, module) => sum + module.lessons.length, 0);
 }
 
 export function totalDurationSeconds(course: CourseDocument): number {
-  return lessonsOf(course).reduce((sum, lesson) => sum + lesson.durationSeconds, 0);
+  let total = 0;
+  for (const module of course.modules) for (const lesson of module.lessons) total += lesson.durationSeconds;
+  return total;
 }
 
 export function findLesson(course: CourseDocument, lessonId: string): LessonRecord | null {
