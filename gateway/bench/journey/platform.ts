@@ -103,8 +103,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       return Object.fromEntries(entries) as Record<ServiceName, number>;
     },
     async close() {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+      // The launcher alone: it stops each service with one SIGTERM. A second one (the group's)
+      // would reach a service still closing with no handler left and kill it before it exits
+      // on its own, losing its CPU profile.
+      if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
       if (child.exitCode === null) await new Promise((done) => child.once('exit', done));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // the whole group has exited
+      }
     },
   };
 }

@@ -115,7 +115,9 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   const all = [...supervisors.values()];
   const stopped = Promise.all(all.map((supervisor) => supervisor.stop('SIGTERM')));
-  await Promise.race([stopped, new Promise((r) => setTimeout(r, 10_000))]);
+  // A profiled service writes its profile on the way out; SIGKILL would lose it.
+  const graceMs = cpuProfileDir ? 60_000 : 10_000;
+  await Promise.race([stopped, new Promise((r) => setTimeout(r, graceMs))]);
   for (const supervisor of all) supervisor.kill('SIGKILL');
   process.exit(code);
 }
