@@ -1,6 +1,12 @@
-/** Unit tests for which lesson is a paid course's free preview, and the course's sums. */
+/** Unit tests for a paid course's free preview, locating lessons in course documents, and course sums. */
 import { newCourse } from './authoring';
-import { findLesson, totalDurationSeconds, type CourseDocument, type LessonDocument } from './course';
+import {
+  findLesson,
+  locateLessons,
+  totalDurationSeconds,
+  type CourseDocument,
+  type LessonDocument,
+} from './course';
 import { contentFor, isFirstLesson } from './lessonAccess';
 
 const ctx = { newId: () => 'course-1', now: () => new Date('2025-05-01T12:00:00.000Z') };
@@ -54,4 +60,26 @@ describe('the free preview', () => {
 
 test('a course lasts the sum of its lessons across modules', () => {
   expect(totalDurationSeconds(course())).toBe(180);
+});
+
+test('lessons are located in request order, once each, in the first course that holds them', () => {
+  const first = course();
+  const second: CourseDocument = {
+    ...course(),
+    id: 'course-2',
+    modules: [{ id: 'm9', title: 'X', summary: '', lessons: [reading('c', 5), reading('d', 5)] }],
+  };
+  const located = locateLessons(['d', 'b', 'missing', 'c', 'b'], [first, second]);
+  expect(
+    located.map((record) => [
+      record.lesson.id,
+      record.course.id,
+      record.modulePosition,
+      record.lessonPosition,
+    ]),
+  ).toEqual([
+    ['d', 'course-2', 1, 2],
+    ['b', 'course-1', 2, 2],
+    ['c', 'course-1', 3, 1],
+  ]);
 });
