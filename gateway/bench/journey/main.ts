@@ -12,10 +12,13 @@
  * JOURNEY_STORES (`embedded,postgres`), JOURNEY_COURSES / JOURNEY_LEARNERS (data size),
  * JOURNEY_OPERATIONS (comma-separated names, default all), JOURNEY_POSTGRES_URL (server root,
  * default postgres://postgres@127.0.0.1:5432/postgres), JOURNEY_REDIS_URL (redis://127.0.0.1:6379).
+ * JOURNEY_PROFILE=1 runs every service under `--cpu-prof` and prints, per operation and service,
+ * the functions with the most self time (profile.ts); profiles and the report are kept under
+ * `.profiles/journey-<time>/` (git-ignored). Profiling adds CPU: compare its figures with each other.
  * Bounded in time; targets only 127.0.0.1; asserts nothing; drops what it created.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +26,7 @@ import pg from 'pg';
 import { createAccessTokenSigner, loadOrCreateSigningKey } from '@learncraft/identity/src/keys';
 import { FULL_SIZE, generateJourneyData, type JourneyData, type JourneyStore } from './generate';
 import { SERVICES, startPlatform, type Platform, type ServiceName } from './platform';
+import { formatProfileReport, monotonicUs, profilesIn, type ProfileWindow } from './profile';
 import { measureStoreReads } from './storeReads';
 
 const REPO = resolve(__dirname, '../../..');
@@ -31,6 +35,9 @@ const SECONDS = Number(process.env.JOURNEY_SECONDS ?? 8);
 const WARMUP_SECONDS = 1;
 const CONCURRENCY = Number(process.env.JOURNEY_CONCURRENCY ?? 50);
 const STORES = (process.env.JOURNEY_STORES ?? 'embedded,postgres').split(',').map((s) => s.trim());
+const PROFILE_ROOT = ['1', 'true'].includes(process.env.JOURNEY_PROFILE ?? '')
+  ? join(REPO, '.profiles', `journey-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  : null;
 const SIGNED_IN_LEARNERS = 1_000;
 const READ_TARGET_MS = 20;
 const WRITE_TARGET_MS = 50;
@@ -111,6 +118,8 @@ interface Result {
   cpuMsPerRequest: Record<ServiceName, number>;
   queriesPerRequest: number;
   queriesByService: Partial<Record<ServiceName, number>>;
+  /** The measured window on the monotonic clock, to pick this operation's profile samples. */
+  window: ProfileWindow;
 }
 
 async function runOperation(platform: Platform, operation: Operation, tokens: string[]): Promise<Result> {
@@ -160,10 +169,12 @@ async function runOperation(platform: Platform, operation: Operation, tokens: st
 
   const cpuBefore = platform.cpuMs();
   const queriesBefore = await platform.dbQueries();
+  const startUs = monotonicUs();
   const started = performance.now();
   const end = started + SECONDS * 1000;
   await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, true)));
   const elapsed = (performance.now() - started) / 1000;
+  const endUs = monotonicUs();
   const cpuAfter = platform.cpuMs();
   const queriesAfter = await platform.dbQueries();
   latencies.sort((a, b) => a - b);
@@ -188,6 +199,7 @@ async function runOperation(platform: Platform, operation: Operation, tokens: st
     queriesByService: Object.fromEntries(
       Object.entries(queriesByService).filter(([, value]) => value >= 0.05),
     ),
+    window: { name: operation.name, startUs, endUs, requests: n },
   };
 }
 
@@ -263,11 +275,12 @@ async function runOn(
     data.learners.slice(0, signedIn).map(async (learner) => (await sign(learner.id, ['LEARNER'])).token),
   );
   const bootStarted = performance.now();
-  const platform = await startPlatform({ dataDir, ...platformStores });
+  const cpuProfileDir = PROFILE_ROOT ? join(PROFILE_ROOT, label.split(' ')[0]!) : undefined;
+  const platform = await startPlatform({ dataDir, ...platformStores, cpuProfileDir });
   console.log(`  ${label}: platform ready in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`);
+  const results: Result[] = [];
   try {
     const wanted = process.env.JOURNEY_OPERATIONS?.split(',').map((name) => name.trim());
-    const results: Result[] = [];
     for (const operation of operations(data)) {
       if (wanted && !wanted.includes(operation.name)) continue;
       results.push(await runOperation(platform, operation, tokens));
@@ -276,7 +289,32 @@ async function runOn(
   } finally {
     await platform.close();
   }
+  if (cpuProfileDir) await reportProfiles(label, cpuProfileDir, results);
 }
+
+/** After the services exited (each writes its profile on the way out): the per-operation report. */
+async function reportProfiles(label: string, dir: string, results: Result[]) {
+  const deadline = performance.now() + 30_000;
+  while (SERVICES.some((service) => profilesIn(join(dir, service)).length === 0)) {
+    if (performance.now() > deadline) break;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  const missing = SERVICES.filter((service) => profilesIn(join(dir, service)).length === 0);
+  const report = formatProfileReport(
+    SERVICES,
+    dir,
+    results.map((result) => result.window),
+    REPO,
+  );
+  const text = `${label}: CPU profiles (--cpu-prof) in ${relativeToRepo(dir)}${
+    missing.length ? `; no profile from ${missing.join(', ')}` : ''
+  }${report}\n`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.txt'), text);
+  console.log(`\n${text}`);
+}
+
+const relativeToRepo = (path: string) => (path.startsWith(REPO) ? path.slice(REPO.length + 1) : path);
 
 async function main() {
   console.log(

@@ -30,6 +30,8 @@ export interface PlatformOptions {
   /** Real servers (PostgreSQL for every subgraph, Redis); embedded defaults when absent. */
   databaseUrl?: string;
   redisUrl?: string;
+  /** Run every service under `--cpu-prof`, a folder per service here (CPU_PROFILE_DIR). */
+  cpuProfileDir?: string;
 }
 
 export interface Platform {
@@ -60,6 +62,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       LOG_LEVEL: 'warn',
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      ...(options.cpuProfileDir ? { CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
     },
   });
   let output = '';
@@ -100,8 +103,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       return Object.fromEntries(entries) as Record<ServiceName, number>;
     },
     async close() {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+      // The launcher alone: it stops each service with one SIGTERM. A second one (the group's)
+      // would reach a service still closing with no handler left and kill it before it exits
+      // on its own, losing its CPU profile.
+      if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
       if (child.exitCode === null) await new Promise((done) => child.once('exit', done));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // the whole group has exited
+      }
     },
   };
 }

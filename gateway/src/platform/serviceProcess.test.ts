@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serviceArgs } from './serviceProcess';
@@ -48,4 +48,28 @@ describe('serviceArgs', () => {
       expect(limit).toBeLessThan(heapMb + 64);
     },
   );
+
+  it('adds no profiler flags unless a profile directory is given', () => {
+    expect(serviceArgs('entry.ts', 256)).toEqual(['--max-old-space-size=256', '--import', 'tsx', 'entry.ts']);
+  });
+
+  it('makes a service run with a profile directory write its CPU profile there when it exits', () => {
+    const profiled = join(dir, 'profiled.ts');
+    writeFileSync(
+      profiled,
+      'function busyProbeLoop(): number {\n  let sum = 0;\n  for (let i = 0; i < 5e7; i += 1) sum += i % 7;\n  return sum;\n}\nprocess.stdout.write(String(busyProbeLoop()));\n',
+    );
+    const profileDir = join(dir, 'profiles', 'catalog');
+    execFileSync(process.execPath, serviceArgs(profiled, 256, profileDir), { cwd: REPO_ROOT, encoding: 'utf8' });
+    // CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile: thread 0 is the service, thread 1
+    // is tsx's module loader (its hooks run off the main thread).
+    const files = readdirSync(profileDir).sort();
+    expect(files.map((file) => file.split('.')[4])).toEqual(['0', '1']);
+    const main = files[0]!;
+    expect(main).toMatch(/^CPU\.\d{8}\.\d{6}\.\d+\.0\.\d{3}\.cpuprofile$/);
+    const profile = JSON.parse(readFileSync(join(profileDir, main), 'utf8')) as {
+      nodes: { callFrame: { functionName: string } }[];
+    };
+    expect(profile.nodes.map((node) => node.callFrame.functionName)).toContain('busyProbeLoop');
+  });
 });

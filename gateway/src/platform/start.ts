@@ -4,6 +4,7 @@
  * restarts it when it crashes and with its own heap limit, waits until each is healthy, seeds the
  * demo data and prints where everything is. Real servers are picked up from the same URL
  * variables the services read (DATABASE_URL, MONGODB_URL, ELASTICSEARCH_URL, REDIS_URL, ...).
+ * CPU_PROFILE_DIR (off by default) runs every service under `--cpu-prof`, one folder per service.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -46,6 +47,7 @@ const dataDir = resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
 /** Tests of `npm start` (and API-only work) skip the web app build. */
 const skipWebBuild = ['1', 'true'].includes(process.env.LEARNCRAFT_SKIP_WEB_BUILD ?? '');
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+const cpuProfileDir = process.env.CPU_PROFILE_DIR ? resolve(REPO_ROOT, process.env.CPU_PROFILE_DIR) : undefined;
 const supervisors = new Map<string, Supervisor>();
 let stopping = false;
 
@@ -63,6 +65,7 @@ function supervise(service: Service, env: NodeJS.ProcessEnv, heapMb: number): Su
         heapMb,
         cwd: REPO_ROOT,
         env: { ...process.env, ...env, PORT: String(portOf(service)) },
+        cpuProfileDir: cpuProfileDir && join(cpuProfileDir, service.name),
       }),
     log: (line) => console.error(`LearnCraft: ${line}`),
     onGiveUp: (reason) => {
@@ -112,7 +115,9 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   const all = [...supervisors.values()];
   const stopped = Promise.all(all.map((supervisor) => supervisor.stop('SIGTERM')));
-  await Promise.race([stopped, new Promise((r) => setTimeout(r, 10_000))]);
+  // A profiled service writes its profile on the way out; SIGKILL would lose it.
+  const graceMs = cpuProfileDir ? 60_000 : 10_000;
+  await Promise.race([stopped, new Promise((r) => setTimeout(r, graceMs))]);
   for (const supervisor of all) supervisor.kill('SIGKILL');
   process.exit(code);
 }

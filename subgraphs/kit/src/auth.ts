@@ -85,7 +85,29 @@ export interface TokenVerifier {
 
 export type VerifierSource = { publicKeyPem: string } | { jwksUrl: string } | { jwks: JSONWebKeySet };
 
-export function createTokenVerifier(source: VerifierSource): TokenVerifier {
+export interface VerifierOptions {
+  /** How many verified tokens to remember (default 10,000; 0 verifies every time). */
+  cacheSize?: number;
+  /** The clock, in milliseconds since the epoch (tests move it). */
+  now?: () => number;
+}
+
+/** Seconds of clock skew allowed on `exp` (and `nbf`, `iat`). */
+const CLOCK_TOLERANCE_SECONDS = 5;
+/**
+ * A remembered verification is trusted at most this long, even when the token lives longer, so a
+ * key withdrawn from identity's JWKS stops being honoured within a minute as it did before.
+ */
+const VERIFIED_MAX_AGE_MS = 60_000;
+
+/**
+ * Verifies a token once and remembers the viewer until the token expires (at most a minute): an
+ * EdDSA verification costs more CPU than the rest of a small request, and the same learner's token
+ * arrives at every service for every request. Failures are never remembered. When full, the oldest
+ * entry goes first.
+ */
+export function createTokenVerifier(source: VerifierSource, options: VerifierOptions = {}): TokenVerifier {
+  const { cacheSize = 10_000, now = () => Date.now() } = options;
   let keyPromise: Promise<KeyLike | JWTVerifyGetKey> | undefined;
   const key = () =>
     (keyPromise ??=
@@ -94,28 +116,44 @@ export function createTokenVerifier(source: VerifierSource): TokenVerifier {
         : 'jwksUrl' in source
           ? Promise.resolve(createRemoteJWKSet(new URL(source.jwksUrl), { cooldownDuration: 5_000 }))
           : Promise.resolve(createLocalJWKSet(source.jwks)));
+  const verified = new Map<string, { viewer: Viewer; until: number }>();
+
+  const verifyOnce = async (token: string): Promise<Viewer> => {
+    try {
+      const resolved = await key();
+      const checks = { ...verifyOptions, currentDate: new Date(now()) };
+      const { payload } =
+        typeof resolved === 'function'
+          ? await jwtVerify(token, resolved, checks)
+          : await jwtVerify(token, resolved, checks);
+      const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
+      if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('claims');
+      const sessionId = typeof payload.sid === 'string' ? { sessionId: payload.sid } : {};
+      if (payload.kind === API_KEY_TOKEN_KIND) {
+        if (typeof payload.org !== 'string' || typeof payload.scope !== 'string') throw new Error('claims');
+        const scopes = payload.scope.split(' ').filter(isScope);
+        const apiKey = { id: payload.sub, organizationId: payload.org, scopes };
+        return { id: payload.sub, roles: [], expiresAt: payload.exp, ...sessionId, apiKey };
+      }
+      return { id: payload.sub, roles, expiresAt: payload.exp, ...sessionId };
+    } catch {
+      throw unauthenticated('The access token is invalid or has expired.');
+    }
+  };
 
   return {
     async verify(token) {
-      try {
-        const resolved = await key();
-        const { payload } =
-          typeof resolved === 'function'
-            ? await jwtVerify(token, resolved, verifyOptions)
-            : await jwtVerify(token, resolved, verifyOptions);
-        const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
-        if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('claims');
-        const sessionId = typeof payload.sid === 'string' ? { sessionId: payload.sid } : {};
-        if (payload.kind === API_KEY_TOKEN_KIND) {
-          if (typeof payload.org !== 'string' || typeof payload.scope !== 'string') throw new Error('claims');
-          const scopes = payload.scope.split(' ').filter(isScope);
-          const apiKey = { id: payload.sub, organizationId: payload.org, scopes };
-          return { id: payload.sub, roles: [], expiresAt: payload.exp, ...sessionId, apiKey };
-        }
-        return { id: payload.sub, roles, expiresAt: payload.exp, ...sessionId };
-      } catch {
-        throw unauthenticated('The access token is invalid or has expired.');
+      const at = now();
+      const known = verified.get(token);
+      if (known && at < known.until) return known.viewer;
+      if (known) verified.delete(token);
+      const viewer = await verifyOnce(token);
+      if (cacheSize > 0) {
+        if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+        const expires = (viewer.expiresAt + CLOCK_TOLERANCE_SECONDS) * 1000;
+        verified.set(token, { viewer, until: Math.min(expires, at + VERIFIED_MAX_AGE_MS) });
       }
+      return viewer;
     },
   };
 }
@@ -124,7 +162,7 @@ const verifyOptions = {
   algorithms: [TOKEN_ALGORITHM],
   issuer: TOKEN_ISSUER,
   audience: TOKEN_AUDIENCE,
-  clockTolerance: 5,
+  clockTolerance: CLOCK_TOLERANCE_SECONDS,
 };
 
 function isRole(value: unknown): value is Role {

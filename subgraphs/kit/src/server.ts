@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -250,6 +251,10 @@ export async function startSubgraph<C extends BaseContext>(
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // No subgraph gives cache hints, so the cache-control plugin's per-field hooks only ever
+      // concluded `no-store`: that header is set once per response instead.
+      ApolloServerPluginCacheControlDisabled(),
+      uncacheableResponsesPlugin(),
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: config.SHUTDOWN_DRAIN_MS ?? 10_000,
@@ -411,6 +416,19 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '_service']);
  * Per request, after the document is known: introspection and `_service` only for operator
  * tooling, and the pagination-aware cost with this request's variables.
  */
+/** Every answer is per request (viewer, entitlements): never stored by a cache on the way. */
+function uncacheableResponsesPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        willSendResponse: ({ response }) => {
+          response.http.headers.set('cache-control', 'no-store');
+          return Promise.resolve();
+        },
+      }),
+  };
+}
+
 function subgraphGuardPlugin<C extends BaseContext>(
   limits: OperationLimits,
   listSizes: ListSizes,

@@ -94,6 +94,19 @@ async function post(query: string, headers: Record<string, string>) {
 }
 
 describe('the subgraph server', () => {
+  it('marks its answers and its errors as not to be stored (cache-control: no-store)', async () => {
+    const headers = { 'content-type': 'application/json', ...TEST_GATEWAY_HEADERS };
+    const answers = await Promise.all(
+      ['{ __typename }', '{ broken }'].map((query) =>
+        fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query }) }),
+      ),
+    );
+    expect(answers.map((answer) => [answer.status, answer.headers.get('cache-control')])).toEqual([
+      [200, 'no-store'],
+      [200, 'no-store'],
+    ]);
+  });
+
   it('answers introspection to operator tooling with the internal secret', async () => {
     const reply = await post('{ __schema { queryType { name } } }', {
       'x-learncraft-internal': TOOLING_SECRET,

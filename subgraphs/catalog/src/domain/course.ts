@@ -173,12 +173,20 @@ export function lessonsOf(course: CourseDocument): LessonDocument[] {
   return course.modules.flatMap((module) => module.lessons);
 }
 
+/** The course's first lesson in syllabus order, without listing every lesson (called per lesson). */
+export function firstLessonOf(course: CourseDocument): LessonDocument | null {
+  for (const module of course.modules) if (module.lessons[0]) return module.lessons[0];
+  return null;
+}
+
 export function lessonCount(course: CourseDocument): number {
   return course.modules.reduce((sum, module) => sum + module.lessons.length, 0);
 }
 
 export function totalDurationSeconds(course: CourseDocument): number {
-  return lessonsOf(course).reduce((sum, lesson) => sum + lesson.durationSeconds, 0);
+  let total = 0;
+  for (const module of course.modules) for (const lesson of module.lessons) total += lesson.durationSeconds;
+  return total;
 }
 
 export function findLesson(course: CourseDocument, lessonId: string): LessonRecord | null {
@@ -205,19 +213,29 @@ export function findModule(
   return index < 0 ? null : { module: course.modules[index]!, position: index + 1 };
 }
 
-/** Locates each requested lesson id (in request order) in the course documents that hold it. */
+/**
+ * Locates each requested lesson id (in request order, once each) in the first of the course
+ * documents that holds it; unknown ids are left out. One pass over the documents' lessons, not a
+ * search of every document per id.
+ */
 export function locateLessons(ids: readonly string[], docs: readonly CourseDocument[]): LessonRecord[] {
-  const records: LessonRecord[] = [];
-  for (const id of new Set(ids)) {
-    for (const doc of docs) {
-      const record = findLesson(doc, id);
-      if (record) {
-        records.push(record);
-        break;
-      }
-    }
+  const wanted = new Set(ids);
+  const found = new Map<string, LessonRecord>();
+  for (const course of docs) {
+    course.modules.forEach((module, moduleIndex) => {
+      module.lessons.forEach((lesson, lessonIndex) => {
+        if (!wanted.has(lesson.id) || found.has(lesson.id)) return;
+        found.set(lesson.id, {
+          lesson,
+          module,
+          course,
+          modulePosition: moduleIndex + 1,
+          lessonPosition: lessonIndex + 1,
+        });
+      });
+    });
   }
-  return records;
+  return [...wanted].flatMap((id) => found.get(id) ?? []);
 }
 
 /** Ids are uuids; anything else can never match, so stores drop such keys before querying. */

@@ -5,7 +5,7 @@
  * The course's first lesson in syllabus order is its free preview, always open.
  */
 import type { CourseAccessDecision } from '@learncraft/kit';
-import { lessonsOf, type LessonContent, type LessonRecord } from './course';
+import { firstLessonOf, type LessonContent, type LessonRecord } from './course';
 
 /** In place of a paid lesson's material (SDL `LockedContent`). */
 export interface LockedContent {
@@ -18,7 +18,7 @@ export const ACCESS_UNAVAILABLE = 'ACCESS_UNAVAILABLE';
 
 /** The course's first lesson in syllabus order: the free preview of a paid course. */
 export function isFirstLesson({ lesson, course }: LessonRecord): boolean {
-  return lessonsOf(course)[0]?.id === lesson.id;
+  return firstLessonOf(course)?.id === lesson.id;
 }
 
 /** Paid unless commerce said FREE; null (no decision) counts as paid. */

@@ -30,9 +30,13 @@ export const entityResolvers = {
   },
   Course: {
     __resolveReference: (ref: Ref) => ref,
-    viewerEnrollment(course: Ref, _args: unknown, ctx: ProgressContext) {
+    async viewerEnrollment(course: Ref, _args: unknown, ctx: ProgressContext) {
       if (!ctx.viewer) return null;
-      return ctx.loaders.enrollmentByUserAndCourse.load({ userId: ctx.viewer.id, courseId: course.id });
+      const found = await ctx.loaders.enrollmentWithLessons.load({
+        userId: ctx.viewer.id,
+        courseId: course.id,
+      });
+      return found?.enrollment ?? null;
     },
   },
   Lesson: {
@@ -45,14 +49,14 @@ export const entityResolvers = {
       if (!ctx.viewer) return null;
       const found = await ctx.loaders.lesson.load(lesson.id);
       if (!found) return null;
-      const enrollment = await ctx.loaders.enrollmentByUserAndCourse.load({
+      const viewed = await ctx.loaders.enrollmentWithLessons.load({
         userId: ctx.viewer.id,
         courseId: found.courseId,
       });
-      if (!enrollment) return null;
-      const rows = await ctx.loaders.lessonProgress.load(enrollment.id);
+      if (!viewed) return null;
+      const { enrollment, lessons } = viewed;
       return (
-        rows.find((row) => row.lessonId === lesson.id) ?? {
+        lessons.find((row) => row.lessonId === lesson.id) ?? {
           enrollmentId: enrollment.id,
           lessonId: lesson.id,
           ...NOT_STARTED,

@@ -248,18 +248,27 @@ async function afterWrite(
   kind: ProgressEventKind,
   at: Date,
 ) {
-  forgetEnrollment(ctx, result.enrollment);
+  forgetEnrollment(ctx, result.enrollment, result.completedLessonIds);
   await publish(ctx, result.enrollment, target.lesson.id, kind, at);
 }
 
-/** Cached reads of this enrollment are stale after a write: drop them and prime the new row. */
-function forgetEnrollment(ctx: ProgressContext, enrollment: EnrollmentRecord) {
+/**
+ * Cached reads of this enrollment are stale after a write: drop them and prime what the write
+ * knows (the new row; the completed lessons, which `progressPercent` then reads without a query).
+ */
+function forgetEnrollment(
+  ctx: ProgressContext,
+  enrollment: EnrollmentRecord,
+  completedLessonIds?: ReadonlySet<string>,
+) {
   const { loaders } = ctx;
   loaders.enrollment.clear(enrollment.id).prime(enrollment.id, enrollment);
   const key = { userId: enrollment.userId, courseId: enrollment.courseId };
   loaders.enrollmentByUserAndCourse.clear(key).prime(key, enrollment);
+  loaders.enrollmentWithLessons.clear(key);
   loaders.lessonProgress.clear(enrollment.id);
   loaders.completedLessonIds.clear(enrollment.id);
+  if (completedLessonIds) loaders.completedLessonIds.prime(enrollment.id, completedLessonIds);
   loaders.quizAttempts.clear(enrollment.id);
   loaders.enrollmentPage.clearAll();
   loaders.enrollmentCount.clear(enrollment.userId);

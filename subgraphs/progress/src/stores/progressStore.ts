@@ -86,11 +86,18 @@ export type QuizAttemptOutcome =
   | { ok: true; replayed: true; attempt: QuizAttemptRecord; enrollment: EnrollmentRecord }
   | { ok: false; userErrors: UserError[] };
 
+export interface EnrollmentWithLessons {
+  enrollment: EnrollmentRecord;
+  lessons: LessonProgressRecord[];
+}
+
 export interface LessonActivityResult {
   enrollment: EnrollmentRecord;
   lessonProgress: LessonProgressRecord;
   previous: LessonState;
   attempt: QuizAttemptRecord | null;
+  /** The enrollment's completed lessons after the change, as the transaction saw them. */
+  completedLessonIds: ReadonlySet<string>;
 }
 
 export interface ExternalCompletion extends Omit<LessonActivity, 'attempt'> {
@@ -112,6 +119,13 @@ export interface ProgressStore {
   enrollmentsByUserAndCourse(
     keys: readonly { userId: string; courseId: string }[],
   ): Promise<EnrollmentRecord[]>;
+  /**
+   * The same enrollments, each with all of its lesson progress rows, in one query: what a lesson's
+   * `viewerProgress` and a course's `viewerEnrollment.progressPercent` read together.
+   */
+  enrollmentsWithLessonsByUserAndCourse(
+    keys: readonly { userId: string; courseId: string }[],
+  ): Promise<EnrollmentWithLessons[]>;
   /** One page (newest first) of each user's enrollments, in one query. */
   enrollmentPagesByUsers(userIds: readonly string[], page: PageRequest): Promise<EnrollmentRecord[]>;
   enrollmentCountsByUsers(userIds: readonly string[]): Promise<{ userId: string; count: number }[]>;
@@ -234,6 +248,29 @@ export function createProgressStore(db: Database, hooks: ProgressStoreHooks = {}
       return rows.filter((row) => wanted.has(`${row.userId}\u0000${row.courseId}`));
     },
 
+    async enrollmentsWithLessonsByUserAndCourse(keys) {
+      if (keys.length === 0) return [];
+      const rows = await orm
+        .select({ enrollment: enrollments, lesson: lessonProgress })
+        .from(enrollments)
+        .leftJoin(lessonProgress, eq(lessonProgress.enrollmentId, enrollments.id))
+        .where(
+          and(
+            inArray(enrollments.userId, [...new Set(keys.map((key) => key.userId))]),
+            inArray(enrollments.courseId, [...new Set(keys.map((key) => key.courseId))]),
+          ),
+        );
+      const wanted = new Set(keys.map((key) => `${key.userId}\u0000${key.courseId}`));
+      const byEnrollment = new Map<string, EnrollmentWithLessons>();
+      for (const { enrollment, lesson } of rows) {
+        if (!wanted.has(`${enrollment.userId}\u0000${enrollment.courseId}`)) continue;
+        let entry = byEnrollment.get(enrollment.id);
+        if (!entry) byEnrollment.set(enrollment.id, (entry = { enrollment, lessons: [] }));
+        if (lesson) entry.lessons.push(lesson);
+      }
+      return [...byEnrollment.values()];
+    },
+
     async enrollmentPagesByUsers(userIds, page) {
       if (userIds.length === 0 || page.limit === 0) return [];
       const ranked = orm
@@ -335,22 +372,9 @@ export function createProgressStore(db: Database, hooks: ProgressStoreHooks = {}
       try {
         const result = await orm.transaction((tx) =>
           recordLessonActivity(tx, activity, async (locked) => {
-            const key = activity.attempt.idempotencyKey;
-            if (key !== null) {
-              const [first] = await tx
-                .select()
-                .from(quizAttempts)
-                .where(
-                  and(
-                    eq(quizAttempts.enrollmentId, activity.enrollmentId),
-                    eq(quizAttempts.lessonId, activity.lessonId),
-                    eq(quizAttempts.idempotencyKey, key),
-                  ),
-                );
-              if (first) throw new AttemptReplayed(first, locked);
-            }
+            // One read of the lesson's attempts serves the idempotency key and the limits.
             const earlier = await tx
-              .select({ passed: quizAttempts.passed, submittedAt: quizAttempts.submittedAt })
+              .select()
               .from(quizAttempts)
               .where(
                 and(
@@ -358,6 +382,10 @@ export function createProgressStore(db: Database, hooks: ProgressStoreHooks = {}
                   eq(quizAttempts.lessonId, activity.lessonId),
                 ),
               );
+            const key = activity.attempt.idempotencyKey;
+            const first =
+              key === null ? undefined : earlier.find((attempt) => attempt.idempotencyKey === key);
+            if (first) throw new AttemptReplayed(first, locked);
             const refusal = admit(earlier);
             if (refusal) throw new AttemptRefused(refusal);
           }),
@@ -378,14 +406,8 @@ export function createProgressStore(db: Database, hooks: ProgressStoreHooks = {}
       const { enrollmentId, lessonId, at } = activity;
       try {
         const result = await orm.transaction((tx) =>
-          recordLessonActivity(tx, activity, async () => {
-            const [existing] = await tx
-              .select({ status: lessonProgress.status })
-              .from(lessonProgress)
-              .where(
-                and(eq(lessonProgress.enrollmentId, enrollmentId), eq(lessonProgress.lessonId, lessonId)),
-              );
-            if (existing?.status === 'COMPLETED') throw new AlreadyComplete();
+          recordLessonActivity(tx, activity, async (_locked, current) => {
+            if (current.status === 'COMPLETED') throw new AlreadyComplete();
             await tx
               .insert(lessonCompletions)
               .values({ enrollmentId, lessonId, reference, completedAt: at })
@@ -402,21 +424,29 @@ export function createProgressStore(db: Database, hooks: ProgressStoreHooks = {}
   };
 }
 
-/** `whileLocked` runs right after the enrollment's row lock is taken, before anything is written. */
+/**
+ * `whileLocked` runs once the enrollment's row lock is taken and the lesson's current state is
+ * read, before anything is written. The enrollment's lesson rows are read once, under the lock:
+ * they give the lesson's state and the completed set the course completion is judged on.
+ */
 async function recordLessonActivity(
   tx: Transaction,
   activity: LessonActivity,
-  whileLocked?: (locked: EnrollmentRecord) => Promise<void>,
+  whileLocked?: (locked: EnrollmentRecord, current: LessonState) => Promise<void>,
 ): Promise<LessonActivityResult & { eventsWritten: number }> {
   const { enrollmentId, lessonId, at } = activity;
   const [locked] = await tx.select().from(enrollments).where(eq(enrollments.id, enrollmentId)).for('update');
   if (!locked) throw new Error(`enrollment ${enrollmentId} does not exist`);
-  await whileLocked?.(locked);
-
-  const [existing] = await tx
-    .select()
+  const lessonRows = await tx
+    .select({
+      lessonId: lessonProgress.lessonId,
+      status: lessonProgress.status,
+      positionSeconds: lessonProgress.positionSeconds,
+      completedAt: lessonProgress.completedAt,
+    })
     .from(lessonProgress)
-    .where(and(eq(lessonProgress.enrollmentId, enrollmentId), eq(lessonProgress.lessonId, lessonId)));
+    .where(eq(lessonProgress.enrollmentId, enrollmentId));
+  const existing = lessonRows.find((row) => row.lessonId === lessonId);
   const previous: LessonState = existing
     ? {
         status: existing.status,
@@ -424,6 +454,7 @@ async function recordLessonActivity(
         completedAt: existing.completedAt,
       }
     : NOT_STARTED;
+  await whileLocked?.(locked, previous);
   const next = activity.next(previous);
   const values = { enrollmentId, lessonId, ...next, updatedAt: at };
   const [saved] = await tx
@@ -451,13 +482,11 @@ async function recordLessonActivity(
   }
 
   const completed = new Set(
-    (
-      await tx
-        .select({ lessonId: lessonProgress.lessonId })
-        .from(lessonProgress)
-        .where(and(eq(lessonProgress.enrollmentId, enrollmentId), eq(lessonProgress.status, 'COMPLETED')))
-    ).map((row) => row.lessonId),
+    lessonRows
+      .filter((row) => row.lessonId !== lessonId && row.status === 'COMPLETED')
+      .map((row) => row.lessonId),
   );
+  if (saved.status === 'COMPLETED') completed.add(lessonId);
   // Checked on every activity, not only completions: lessons removed from the course can leave the
   // remaining ones all complete.
   const completedAt =
@@ -481,7 +510,14 @@ async function recordLessonActivity(
     .where(eq(enrollments.id, enrollmentId))
     .returning();
   if (!enrollment) throw new Error(`enrollment ${enrollmentId} vanished while locked`);
-  return { enrollment, lessonProgress: saved, previous, attempt, eventsWritten: events.length };
+  return {
+    enrollment,
+    lessonProgress: saved,
+    previous,
+    attempt,
+    completedLessonIds: completed,
+    eventsWritten: events.length,
+  };
 }
 
 function outboxEvents(events: readonly LearningEvent[]) {

@@ -137,6 +137,12 @@ export const WEB_COURSE: FixtureCourse = {
 
 const WEB_QUIZ = WEB_COURSE.lessons.find((lesson) => lesson.id === 'web-quiz')!.quiz!;
 
+/** Answers that pass WEB_COURSE's quiz: every question's correct options. */
+export const WEB_QUIZ_CORRECT_ANSWERS = WEB_QUIZ.questions.map((question) => ({
+  questionId: question.id,
+  optionIds: question.correctOptionIds,
+}));
+
 /**
  * A course of one quiz per attempt rule, each with WEB_COURSE's questions (q1..q3): two attempts
  * with a one-minute cool-down, three attempts without a wait, and an unlimited one with a wait.
