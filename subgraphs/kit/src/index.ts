@@ -24,3 +24,4 @@ export * from './limits';
 export * from './operations';
 export * from './organizations';
 export * from './scalars';
+export * from './spans';

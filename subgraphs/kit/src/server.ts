@@ -31,6 +31,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { apiKeyOperationError, apiKeyScopesFromSdl, type ApiKeyFieldScopes } from './apiKeys';
 import { viewerFromAuthorization, type ApiKeyPrincipal, type TokenVerifier, type Viewer } from './auth';
 import { ErrorCode, maskUnexpectedErrors, unauthenticated } from './errors';
+import { tracingPlugin } from './spans';
 import {
   apolloHandler,
   readBody,
@@ -247,6 +248,7 @@ export async function startSubgraph<C extends BaseContext>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationResolutionPlugin(),
       subgraphGuardPlugin(limits, listSizes, apiKeyScopes),
+      tracingPlugin(), // observability: one span per operation (spans.ts)
       {
         serverWillStart: () => Promise.resolve({ drainServer: async () => void (await wsCleanup.dispose()) }),
       },
