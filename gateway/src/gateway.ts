@@ -40,6 +40,7 @@ import {
   type Logger,
   type TokenVerifier,
 } from '@learncraft/kit';
+import { metricsPlugin, OperationNames, operationNamesIn } from '@learncraft/kit'; // observability
 import { isProduction, persistedOperationsMode, type GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './dataSource';
 import { dedupingHandler } from './execution/dedup';
@@ -200,6 +201,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     plugins: [
       operationResolutionPlugin(),
+      metricsPlugin(metrics, new OperationNames(operationNamesIn(persistedDocuments.values()))), // observability
       costLimitPlugin(
         limits,
         listSizes,
@@ -273,7 +275,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
       if (readOnly && path === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        return void res.end(metrics.render());
+        return void res.end(await metrics.render()); // observability: prom-client renders asynchronously
       }
       if (path === '/docs' || path.startsWith('/docs/')) {
         if (docs.handle(req, res, path)) return;

@@ -25,3 +25,4 @@ export * from './operations';
 export * from './organizations';
 export * from './scalars';
 export * from './spans';
+export * from './operationMetrics';
