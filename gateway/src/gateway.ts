@@ -40,7 +40,7 @@ import {
   type Logger,
   type TokenVerifier,
 } from '@learncraft/kit';
-import { metricsPlugin, OperationNames, operationNamesIn } from '@learncraft/kit'; // observability
+import { metricsPlugin, OperationNames, operationNamesIn, runWithRequestId } from '@learncraft/kit'; // observability
 import { isProduction, persistedOperationsMode, type GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './dataSource';
 import { dedupingHandler } from './execution/dedup';
@@ -285,7 +285,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (readOnly && options.staticHandler && (await options.staticHandler(req, res))) return;
       sendJson(res, 404, { error: 'not found' });
     };
-    handle().catch((error: unknown) => {
+    // observability: a request id per request (the client's when well-formed), echoed in the response.
+    runWithRequestId(req, res, true, handle).catch((error: unknown) => {
       logger.error('request failed', { path, error });
       if (!res.headersSent)
         sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');

@@ -202,7 +202,7 @@ describe('distributed tracing across the gateway and two subgraphs', () => {
   it('a query that needs catalog and identity is one trace with spans of all three services', async () => {
     const response = await fetch(`${gatewayUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-request-id': 'e2e-tracing-request-1' },
       body: JSON.stringify({
         operationName: 'TracedCourses',
         query:
@@ -214,6 +214,8 @@ describe('distributed tracing across the gateway and two subgraphs', () => {
       errors?: unknown[];
     };
     expect({ status: response.status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
+    // The gateway keeps a well-formed client request id and echoes it.
+    expect(response.headers.get('x-request-id')).toBe('e2e-tracing-request-1');
     const courses = body.data?.courses.edges.map((edge) => edge.node) ?? [];
     expect(courses.length).toBe(3);
     // The instructors' names come from identity: the plan has a fetch on each subgraph.

@@ -26,3 +26,4 @@ export * from './organizations';
 export * from './scalars';
 export * from './spans';
 export * from './operationMetrics';
+export * from './requestId';

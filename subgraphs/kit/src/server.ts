@@ -33,6 +33,7 @@ import { viewerFromAuthorization, type ApiKeyPrincipal, type TokenVerifier, type
 import { ErrorCode, maskUnexpectedErrors, unauthenticated } from './errors';
 import { tracingPlugin } from './spans';
 import { metricsPlugin } from './operationMetrics';
+import { runWithRequestId } from './requestId';
 import {
   apolloHandler,
   readBody,
@@ -323,7 +324,8 @@ export async function startSubgraph<C extends BaseContext>(
       if (route) return route(req, res, await readBody(req, maxBodyBytes));
       sendJson(res, 404, { error: 'not found' });
     };
-    handle().catch((error: unknown) => {
+    // observability: the request id of every log line; kept from the gateway and internal callers only.
+    runWithRequestId(req, res, callerOf(req.headers) !== undefined, handle).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError)
         return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', error.message);
       logger.error('request failed', { path, error });
