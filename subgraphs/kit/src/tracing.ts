@@ -1,9 +1,10 @@
 /**
  * OpenTelemetry tracing for one process (the gateway or a subgraph): W3C `traceparent` in and out,
  * spans for incoming HTTP requests (instrumentation-http), outgoing undici requests such as the
- * gateway's subgraph fetches (instrumentation-undici, which also injects `traceparent`), (the GraphQL
- * operation spans are `tracingPlugin` in spans.ts). Spans go to the OTLP/HTTP (JSON) endpoint named by
- * `OTEL_EXPORTER_OTLP_ENDPOINT`; when it is unset nothing is started and nothing costs.
+ * gateway's subgraph fetches (instrumentation-undici, which also injects `traceparent`) and
+ * PostgreSQL queries (instrumentation-pg); the GraphQL operation spans are `tracingPlugin` in
+ * spans.ts. Spans go to the OTLP/HTTP (JSON) endpoint named by `OTEL_EXPORTER_OTLP_ENDPOINT`; when
+ * it is unset nothing is started and nothing costs.
  *
  * Import this module first in a `main.ts` (see `startTracing`): instrumentation-http patches
  * `http` as it is loaded, so it must be hooked before anything else loads it. It deliberately
@@ -13,6 +14,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -62,6 +64,9 @@ export function startTracing(serviceName: string, env: TracingEnv = process.env)
         ignoreIncomingRequestHook: (request) => isHousekeeping(request.url),
       }),
       new UndiciInstrumentation(),
+      // PostgreSQL queries through `pg` (a real server); PGlite runs in-process and has no spans.
+      // Only spans under a request: pool housekeeping and pollers would be traces of their own.
+      new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
   let stopped: Promise<void> | undefined;
