@@ -4,7 +4,8 @@
  * pointing at a test collector on 127.0.0.1 that receives OTLP/HTTP JSON. One query that needs
  * both subgraphs must produce spans of all three services under one trace id, with the gateway's
  * subgraph-fetch span the parent of each subgraph's server span. Every wait is bounded and every
- * process is killed at the end.
+ * process is killed at the end. Identity runs on a fresh PostgreSQL database so that its queries
+ * show as spans too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TEST_GATEWAY_SECRET } from '@learncraft/kit/testing';
+import { createTestDatabase, TEST_GATEWAY_SECRET, type TestDatabase } from '@learncraft/kit/testing';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -151,6 +152,7 @@ describe('distributed tracing across the gateway and two subgraphs', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-tracing-'));
   let gatewayUrl = '';
   const subgraphUrls: Record<string, string> = {};
+  let identityDb: TestDatabase | undefined;
 
   beforeAll(async () => {
     const endpoint = await collector.listen();
@@ -163,8 +165,11 @@ describe('distributed tracing across the gateway and two subgraphs', () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
       IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json`,
     };
+    // Identity on real PostgreSQL (its own fresh database), so its queries are traced through pg.
+    identityDb = await createTestDatabase('postgres');
     const identity = new ServiceProcess('identity', 'subgraphs/identity/src/main.ts', {
       ...common,
+      DATABASE_URL: identityDb.url ?? '',
       PORT: String(identityPort),
       DATA_DIR: join(dataDir, 'identity'),
       SEED_DEMO: 'true',
@@ -196,6 +201,7 @@ describe('distributed tracing across the gateway and two subgraphs', () => {
   afterAll(async () => {
     await Promise.all(services.map((service) => service.stop()));
     await collector.close();
+    await identityDb?.dispose();
     rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 
@@ -271,5 +277,20 @@ describe('distributed tracing across the gateway and two subgraphs', () => {
         expect(operation?.name).toMatch(/^graphql\.query /);
       }
     }
+
+    // Identity's user lookup reached PostgreSQL inside its request: a pg span under its server span.
+    const lookup = trace.find(
+      (span) =>
+        span.service === 'identity' && stringAttribute(span, 'db.query.text')?.includes('"identity"."users"'),
+    );
+    expect({ kind: lookup?.kind, system: lookup && stringAttribute(lookup, 'db.system.name') }).toEqual({
+      kind: SPAN_KIND_CLIENT,
+      system: 'postgresql',
+    });
+    const ancestors: CollectedSpan[] = [];
+    for (let span = byId.get(lookup?.parentSpanId ?? ''); span; span = byId.get(span.parentSpanId ?? '')) {
+      ancestors.push(span);
+    }
+    expect(ancestors.find((span) => span.kind === SPAN_KIND_SERVER)?.service).toBe('identity');
   }, 60_000);
 });
