@@ -10,15 +10,8 @@
  * `http` as it is loaded, so it must be hooked before anything else loads it. It deliberately
  * imports nothing from the rest of the kit but spans.ts (which needs only the OpenTelemetry API).
  */
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { onTracingShutdown } from './spans';
+import type { startSdk } from './tracingSdk';
 
 /** The environment variables tracing reads (the OTel SDK reads its other `OTEL_*` ones itself). */
 export interface TracingEnv {
@@ -49,38 +42,13 @@ export function startTracing(serviceName: string, env: TracingEnv = process.env)
   if (!endpoint?.trim() || env.OTEL_SDK_DISABLED === 'true') {
     return { enabled: false, serviceName: name, shutdown: () => Promise.resolve() };
   }
-  // The exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and appends /v1/traces itself; the
-  // batch processor reads OTEL_BSP_* (schedule delay, queue sizes).
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': name }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
-  });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
-  const unregister = registerInstrumentations({
-    tracerProvider: provider,
-    instrumentations: [
-      new HttpInstrumentation({
-        // Probes and scrapes would drown the traces that matter.
-        ignoreIncomingRequestHook: (request) => isHousekeeping(request.url),
-      }),
-      new UndiciInstrumentation(),
-      // PostgreSQL queries through `pg` (a real server); PGlite runs in-process and has no spans.
-      // Only spans under a request: pool housekeeping and pollers would be traces of their own.
-      new PgInstrumentation({ requireParentSpan: true }),
-    ],
-  });
+  // The SDK is loaded only now: a process without an endpoint never pays for it (~200 ms of load).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous, before http loads
+  const sdk = require('./tracingSdk') as { startSdk: typeof startSdk };
+  const stop = sdk.startSdk(name);
   let stopped: Promise<void> | undefined;
-  const shutdown = () =>
-    (stopped ??= (async () => {
-      unregister();
-      await provider.shutdown();
-    })());
+  const shutdown = () => (stopped ??= stop());
   running = { enabled: true, serviceName: name, shutdown };
   onTracingShutdown(shutdown);
   return running;
-}
-
-function isHousekeeping(url: string | undefined): boolean {
-  const path = url?.split('?')[0] ?? '';
-  return path === '/metrics' || path.startsWith('/health');
 }
