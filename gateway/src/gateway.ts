@@ -40,6 +40,7 @@ import {
   type Logger,
   type TokenVerifier,
 } from '@learncraft/kit';
+import { metricsPlugin, OperationNames, operationNamesIn, runWithRequestId } from '@learncraft/kit'; // observability
 import { isProduction, persistedOperationsMode, type GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './dataSource';
 import { dedupingHandler } from './execution/dedup';
@@ -216,6 +217,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     plugins: [
       operationResolutionPlugin(),
+      metricsPlugin(metrics, new OperationNames(operationNamesIn(persistedDocuments.values()))), // observability
       costLimitPlugin(
         limits,
         listSizes,
@@ -302,7 +304,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
       if (readOnly && path === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        return void res.end(metrics.render());
+        return void res.end(await metrics.render()); // observability: prom-client renders asynchronously
       }
       if (path === '/docs' || path.startsWith('/docs/')) {
         if (docs.handle(req, res, path)) return;
@@ -312,7 +314,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (readOnly && options.staticHandler && (await options.staticHandler(req, res))) return;
       sendJson(res, 404, { error: 'not found' });
     };
-    handle().catch((error: unknown) => {
+    // observability: a request id per request (the client's when well-formed), echoed in the response.
+    runWithRequestId(req, res, true, handle).catch((error: unknown) => {
       logger.error('request failed', { path, error });
       if (!res.headersSent)
         sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');

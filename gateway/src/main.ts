@@ -1,4 +1,5 @@
 /** Runs the gateway from the environment until SIGINT/SIGTERM (the built web app is served at `/`). */
+import './tracing'; // first: OpenTelemetry hooks http before anything else loads it
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, runService } from '@learncraft/kit';

@@ -237,7 +237,7 @@ describe('a request with an API key', () => {
     for (let i = 0; i < 3; i++) expect((await post(gateway.url, CALLER, `Bearer ${key}`)).status).toBe(200);
     expect(identity.exchanges - before).toBe(1);
     expect(gateway.metrics.get('api_key_exchanges_accepted_total') - accepted).toBe(1);
-    expect(gateway.metrics.render()).toMatch(/^learncraft_api_key_cache_entries [1-9]\d*$/m);
+    expect(await gateway.metrics.render()).toMatch(/^learncraft_api_key_cache_entries [1-9]\d*$/m);
   });
 
   it('is refused by fields without @apiKeyScope, as the subgraph decides', async () => {

@@ -53,7 +53,7 @@ describe('in-flight deduplication', () => {
         Array.from({ length: 5 }, () => [200, ANSWER]),
       );
       expect(subgraphRequests).toBe(1);
-      expect(gateway.metrics.render()).toMatch(/graphql_requests_deduplicated_total 4\b/);
+      expect(await gateway.metrics.render()).toMatch(/graphql_requests_deduplicated_total 4\b/);
       // Once settled, nothing is kept: the next request executes again.
       await postGraphQL(gateway.url, { query: '{ users { id name } }' });
       expect(subgraphRequests).toBe(2);

@@ -24,3 +24,6 @@ export * from './limits';
 export * from './operations';
 export * from './organizations';
 export * from './scalars';
+export * from './spans';
+export * from './operationMetrics';
+export * from './requestId';

@@ -1,6 +1,13 @@
-/** A small leveled logger writing one line per event to stdout/stderr; never given secrets. */
+/**
+ * The services' logger: pino JSON lines (one object per event: time, level, service, component,
+ * msg, fields), level from LOG_LEVEL, the current request id and trace id added to every line
+ * written while a request's work runs. Never given secrets.
+ */
+import pino, { type DestinationStream } from 'pino';
+import { currentRequestId } from './requestId';
+import { currentTraceId } from './spans';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -10,22 +17,39 @@ export interface Logger {
   child(name: string): Logger;
 }
 
-export function createLogger(name: string, level: LogLevel = 'info'): Logger {
-  const write = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
-    if (ORDER[at] < ORDER[level]) return;
-    const extra = fields && Object.keys(fields).length > 0 ? ' ' + JSON.stringify(fields, errorReplacer) : '';
-    const line = `${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} [${name}] ${message}${extra}\n`;
-    (ORDER[at] >= ORDER.warn ? process.stderr : process.stdout).write(line);
-  };
-  return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (child) => createLogger(`${name}:${child}`, level),
-  };
+/**
+ * A logger for the service `name`. `destination` is for tests (default: stdout, written
+ * synchronously so nothing is lost when the process exits).
+ */
+export function createLogger(name: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  const root = pino(
+    {
+      level,
+      base: { service: name },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { error: pino.stdSerializers.err, err: pino.stdSerializers.err },
+      mixin: () => {
+        const requestId = currentRequestId();
+        const traceId = currentTraceId();
+        return { ...(requestId && { requestId }), ...(traceId && { traceId }) };
+      },
+    },
+    destination ?? pino.destination({ fd: 1, sync: true }),
+  );
+  return wrap(root, root, undefined);
 }
 
-function errorReplacer(_key: string, value: unknown) {
-  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+/** Children hang off the root, so a line carries one `component` (`a:b` for nested children). */
+function wrap(root: pino.Logger, logger: pino.Logger, component: string | undefined): Logger {
+  return {
+    debug: (message, fields) => logger.debug(fields ?? {}, message),
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+    child: (name) => {
+      const path = component ? `${component}:${name}` : name;
+      return wrap(root, root.child({ component: path }), path);
+    },
+  };
 }

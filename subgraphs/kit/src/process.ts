@@ -3,6 +3,7 @@
  * one-line reason when it cannot start. Every subgraph's and the gateway's `main.ts` uses it.
  */
 import type { Logger } from './logger';
+import { shutdownTracing } from './spans';
 
 export interface Closable {
   close(): Promise<void>;
@@ -16,13 +17,17 @@ export function runService(name: string, start: () => Promise<{ service: Closabl
         if (stopping) return;
         stopping = true;
         logger.info(`received ${signal}, shutting down`);
-        service.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error('shutdown failed', { error });
-            process.exit(1);
-          },
-        );
+        service
+          .close()
+          // Spans of the last requests are still batched: flush them before the process goes.
+          .then(() => shutdownTracing())
+          .then(
+            () => process.exit(0),
+            (error: unknown) => {
+              logger.error('shutdown failed', { error });
+              process.exit(1);
+            },
+          );
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));

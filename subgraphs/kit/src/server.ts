@@ -32,6 +32,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import { apiKeyOperationError, apiKeyScopesFromSdl, type ApiKeyFieldScopes } from './apiKeys';
 import { viewerFromAuthorization, type ApiKeyPrincipal, type TokenVerifier, type Viewer } from './auth';
 import { ErrorCode, maskUnexpectedErrors, unauthenticated } from './errors';
+import { tracingPlugin } from './spans';
+import { metricsPlugin } from './operationMetrics';
+import { runWithRequestId } from './requestId';
 import {
   apolloHandler,
   readBody,
@@ -175,6 +178,12 @@ export async function startSubgraph<C extends BaseContext>(
   // its own token in `extensions.authorization`, verified here exactly as an HTTP request's header
   // (a bad one refuses that subscription alone with UNAUTHENTICATED). A token in `connection_init`
   // is the default for subscriptions that carry none (one connection per person, as before).
+  // observability: open sockets, and the subscriptions running on them (graphql-ws's own records).
+  const subscribedSockets = new Set<{ subscriptions: Record<string, unknown> }>();
+  metrics.gauge('ws_connections_active', () => wsServer.clients.size);
+  metrics.gauge('subscriptions_active', () =>
+    [...subscribedSockets].reduce((total, ctx) => total + Object.keys(ctx.subscriptions).length, 0),
+  );
   const wsCleanup = useServer<{ authorization?: unknown }, { viewers?: Map<string, SocketPrincipal> }>(
     {
       schema,
@@ -188,6 +197,7 @@ export async function startSubgraph<C extends BaseContext>(
         );
       },
       onSubscribe: async (ctx, id, payload) => {
+        subscribedSockets.add(ctx); // observability
         const authorization = socketAuthorization(payload.extensions, ctx.connectionParams);
         let viewer: Viewer | null;
         try {
@@ -216,6 +226,7 @@ export async function startSubgraph<C extends BaseContext>(
       onComplete: (ctx, id) => {
         ctx.extra.viewers?.delete(id);
       },
+      onClose: (ctx) => void subscribedSockets.delete(ctx), // observability
       context: async (ctx, id) => {
         const principal = ctx.extra.viewers?.get(id);
         ctx.extra.viewers?.delete(id);
@@ -261,6 +272,8 @@ export async function startSubgraph<C extends BaseContext>(
       }),
       operationResolutionPlugin(),
       subgraphGuardPlugin(limits, listSizes, apiKeyScopes),
+      tracingPlugin(), // observability: one span per operation (spans.ts)
+      metricsPlugin(metrics), // observability: duration and count per operation (operationMetrics.ts)
       {
         serverWillStart: () => Promise.resolve({ drainServer: async () => void (await wsCleanup.dispose()) }),
       },
@@ -321,13 +334,15 @@ export async function startSubgraph<C extends BaseContext>(
       if (path === '/health/ready') return sendReadiness(res);
       if (path === '/internal/backup' && req.method === 'GET') return sendBackup(req, res);
       if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        return void res.end(metrics.render());
+        const text = await metrics.render(); // prom-client renders asynchronously
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        return void res.end(text);
       }
       if (route) return route(req, res, await readBody(req, maxBodyBytes));
       sendJson(res, 404, { error: 'not found' });
     };
-    handle().catch((error: unknown) => {
+    // observability: the request id of every log line; kept from the gateway and internal callers only.
+    runWithRequestId(req, res, callerOf(req.headers) !== undefined, handle).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError)
         return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', error.message);
       logger.error('request failed', { path, error });

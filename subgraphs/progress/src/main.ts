@@ -1,4 +1,5 @@
 /** Runs the progress subgraph from the environment until SIGINT/SIGTERM. */
+import './tracing'; // first: OpenTelemetry hooks http before anything else loads it
 import { createLogger, runService } from '@learncraft/kit';
 import { loadConfig } from './config';
 import { startProgressSubgraph } from './server';

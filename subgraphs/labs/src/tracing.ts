@@ -1,0 +1,4 @@
+/** Starts tracing as `labs`; `main.ts` imports this first, before anything loads http or undici. */
+import { startTracing } from '@learncraft/kit/tracing';
+
+startTracing('labs');

@@ -1,0 +1,4 @@
+/** Starts tracing as `progress`; `main.ts` imports this first, before anything loads http or undici. */
+import { startTracing } from '@learncraft/kit/tracing';
+
+startTracing('progress');
