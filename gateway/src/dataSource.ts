@@ -16,7 +16,10 @@ import {
   GATEWAY_HEADER,
   RATE_LIMIT_HEADER,
   encodeRateLimitStatus,
+  observeSubgraphFetch,
+  requestIdHeaders,
   type Logger,
+  type SubgraphFetchOutcome,
   type RateLimitStatus,
   type Metrics,
   type Viewer,
@@ -105,6 +108,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Only the gateway speaks for the rate limit: whatever else put this header here goes.
     headers?.delete(RATE_LIMIT_HEADER);
     if (context?.rateLimit) headers?.set(RATE_LIMIT_HEADER, encodeRateLimitStatus(context.rateLimit));
+    for (const [name, value] of Object.entries(requestIdHeaders())) headers?.set(name, value);
   }
 
   /**
@@ -114,9 +118,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override async process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
     try {
-      return await this.breaker.execute(() => super.process(options));
+      const answer = await this.breaker.execute(() => super.process(options));
+      this.observe(started, 'ok');
+      return answer;
     } catch (error) {
+      this.observe(started, fetchOutcome(error));
       return { errors: this.failed(error) };
     }
   }
@@ -127,8 +135,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * operation's cache policy by the subgraph's `cache-control` like Apollo's data source does.
    */
   async send(body: string, context: GatewayContext, cachePolicy?: CachePolicy): Promise<SubgraphAnswer> {
+    const started = performance.now();
     try {
-      return await this.breaker.execute(async () => {
+      const answer = await this.breaker.execute(async () => {
         const { statusCode, contentType, cacheControl, text } = await post(
           this.pool,
           this.requestPath,
@@ -136,16 +145,30 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           body,
           this.options.timeoutMs,
         );
-        if (statusCode < 200 || statusCode >= 300) throw responseError(this.url ?? '', statusCode, contentType, text);
+        if (statusCode < 200 || statusCode >= 300)
+          throw responseError(this.url ?? '', statusCode, contentType, text);
         const parsed = parseAnswer(contentType, text);
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
           throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
         if (cachePolicy) cachePolicy.restrict(cacheHint(cacheControl));
         return parsed;
       });
+      this.observe(started, 'ok');
+      return answer;
     } catch (error) {
+      this.observe(started, fetchOutcome(error));
       return { errors: this.failed(error) };
     }
+  }
+
+  /** `subgraph_fetch_duration_seconds{subgraph,outcome}`: breaker, deadline and answer included. */
+  private observe(started: number, outcome: SubgraphFetchOutcome): void {
+    observeSubgraphFetch(
+      this.options.metrics,
+      this.options.endpoint.name,
+      (performance.now() - started) / 1000,
+      outcome,
+    );
   }
 
   /** Closes the subgraph's keep-alive sockets (the gateway is shutting down). */
@@ -164,6 +187,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (context.authorization) headers.authorization = context.authorization;
     if (context.clientAddress) headers[CLIENT_ADDRESS_HEADER] = context.clientAddress;
     if (context.rateLimit) headers[RATE_LIMIT_HEADER] = encodeRateLimitStatus(context.rateLimit);
+    Object.assign(headers, requestIdHeaders());
     this.headersByContext.set(context, headers);
     return headers;
   }
@@ -243,8 +267,10 @@ function post(
           answer.statusCode = statusCode;
           for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
             const name = rawHeaders[index]!.toString('latin1').toLowerCase();
-            if (name === 'content-type') answer.contentType = joined(answer.contentType, rawHeaders[index + 1]!);
-            else if (name === 'cache-control') answer.cacheControl = joined(answer.cacheControl, rawHeaders[index + 1]!);
+            if (name === 'content-type')
+              answer.contentType = joined(answer.contentType, rawHeaders[index + 1]!);
+            else if (name === 'cache-control')
+              answer.cacheControl = joined(answer.cacheControl, rawHeaders[index + 1]!);
           }
           return true;
         },
@@ -253,7 +279,8 @@ function post(
           return true;
         },
         onComplete: () => {
-          answer.text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+          answer.text =
+            chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
           finish();
         },
         onError: (error) => finish(error),
@@ -269,13 +296,22 @@ function joined(current: string | undefined, value: Buffer): string {
 
 /** Apollo's data source reads JSON bodies by content type; anything else stays text. */
 function parseAnswer(contentType: string | undefined, text: string): unknown {
-  if (contentType && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')))
+  if (
+    contentType &&
+    (contentType.startsWith('application/json') ||
+      contentType.startsWith('application/graphql-response+json'))
+  )
     return JSON.parse(text) as unknown;
   return text;
 }
 
 /** The error Apollo's data source throws for a non-2xx answer (read by `subgraphErrors`). */
-function responseError(url: string, status: number, contentType: string | undefined, text: string): GraphQLError {
+function responseError(
+  url: string,
+  status: number,
+  contentType: string | undefined,
+  text: string,
+): GraphQLError {
   const statusText = STATUS_CODES[status] ?? '';
   const extensions: Record<string, unknown> = {
     response: { url, status, statusText, body: parseAnswer(contentType, text) },
@@ -449,6 +485,12 @@ function subgraphErrors(error: unknown): GraphQLFormattedError[] | undefined {
       typeof (entry as { message?: unknown }).message === 'string',
   );
   return errors.length > 0 ? errors : undefined;
+}
+
+function fetchOutcome(error: unknown): SubgraphFetchOutcome {
+  if (error instanceof CircuitOpenError) return 'short_circuited';
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'error';
 }
 
 /** Completes `Subgraph "posts" ...` in terms a client can act on, without hostnames or stack traces. */

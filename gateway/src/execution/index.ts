@@ -15,6 +15,7 @@ import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import { GraphQLError, OperationTypeNode, getVariableValues, type DocumentNode } from 'graphql';
+import { withSpan } from '@learncraft/kit';
 import type { CachePolicy, GatewayContext, SubgraphDataSource } from '../dataSource';
 import { compilePlan, runPlan, type CompiledPlan, type PlanRun } from './plan';
 import { compileShaper, type ResponseShaper } from './shape';
@@ -117,7 +118,11 @@ function compile(
     if (shaper.unsupported) return 'apollo';
     const compiledPlan = compilePlan(plan, supergraphSchema, operation.collectDefaultedVariableValues());
     if (!compiledPlan) return 'apollo';
-    return { plan: compiledPlan, shaper, hasVariables: operation.variableDefinitions.definitions().length > 0 };
+    return {
+      plan: compiledPlan,
+      shaper,
+      hasVariables: operation.variableDefinitions.definitions().length > 0,
+    };
   } catch {
     // Apollo's executor plans the same document and answers the same failure its own way.
     return 'apollo';
@@ -141,7 +146,12 @@ async function execute(
   const context = requestContext.context as GatewayContext;
   const cachePolicy = cachePolicyOf(requestContext);
   const run: PlanRun = {
-    call: (serviceName, body) => dataSourceFor(serviceName).send(body, context, cachePolicy),
+    // A span per fetch, named as Apollo's executor names it: the parent of the subgraph request's
+    // client span (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT).
+    call: (serviceName, body) =>
+      withSpan('gateway.fetch', { 'graphql.subgraph': serviceName }, () =>
+        dataSourceFor(serviceName).send(body, context, cachePolicy),
+      ),
     variables: request.variables,
     errors: [],
   };
