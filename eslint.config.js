@@ -37,7 +37,8 @@ module.exports = tseslint.config(
         'error',
         {
           selector: 'JSXAttribute[name.name=/^accessibility(State|Value)$/]',
-          message: 'Use the aria-* props (aria-checked, aria-selected, aria-busy, aria-valuenow…): react-native-web drops this one.',
+          message:
+            'Use the aria-* props (aria-checked, aria-selected, aria-busy, aria-valuenow…): react-native-web drops this one.',
         },
       ],
     },

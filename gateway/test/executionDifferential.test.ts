@@ -235,7 +235,8 @@ beforeAll(async () => {
     Media: { __resolveType: (value: { __typename: string }) => value.__typename },
     Product: {
       __resolveReference: (reference: { upc: string }) => byUpc(reference.upc),
-      maker: (product: { makerId: string | null }) => AUTHORS.find((author) => author.id === product.makerId) ?? null,
+      maker: (product: { makerId: string | null }) =>
+        AUTHORS.find((author) => author.id === product.makerId) ?? null,
     },
     Author: {
       __resolveReference: (reference: { id: string }) => AUTHORS.find((author) => author.id === reference.id),
@@ -244,11 +245,13 @@ beforeAll(async () => {
   const stock = await serve('stock', STOCK_SDL, {
     Product: {
       __resolveReference: (reference: { upc: string; price?: number; weight?: number }) => reference,
-      shipping: (product: { price: number; weight: number }) => (product.price > 1000 ? 0 : product.weight / 2),
+      shipping: (product: { price: number; weight: number }) =>
+        product.price > 1000 ? 0 : product.weight / 2,
       inStock: (product: { upc: string }) => product.upc !== '2',
       warehouse: (product: { upc: string }) => (product.upc === '3' ? null : `W${product.upc}`),
       flaky: (product: { upc: string }) => {
-        if (product.upc === '2') throw new GraphQLError('Stock is unknown.', { extensions: { code: 'NOT_FOUND' } });
+        if (product.upc === '2')
+          throw new GraphQLError('Stock is unknown.', { extensions: { code: 'NOT_FOUND' } });
         return `ok ${product.upc}`;
       },
     },
@@ -351,7 +354,7 @@ async function bothAnswer(
 
 const executedByApollo = (gateway: RunningGateway) => gateway.metrics.get('operations_apollo_executor_total');
 
-describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
+describe("the LearnCraft executor answers exactly like Apollo's", () => {
   it('the Guild benchmark query (16 fetches, ~88 KB)', async () => {
     const { status, body } = await bothAnswer({ query: BENCH_QUERY }, {}, bench);
     expect(status).toBe(200);
@@ -367,7 +370,11 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
       query: `{ products { upc name shipping inStock reviews { id body author { id name reviews { id product { upc name shipping } } } } } }`,
     });
     expect(body.data.products[1]).toMatchObject({ upc: '2', name: 'Couch', shipping: 0, inStock: false });
-    expect(body.data.products[0].reviews[1].author.reviews[0].product).toEqual({ upc: '2', name: 'Couch', shipping: 0 });
+    expect(body.data.products[0].reviews[1].author.reviews[0].product).toEqual({
+      upc: '2',
+      name: 'Couch',
+      shipping: 0,
+    });
   });
 
   it('aliases, repeated fields and __typename', async () => {
@@ -375,7 +382,14 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
       query: `{ first: products { kind: __typename __typename u: upc n: name upc maker { who: name __typename } }
                  again: products { upc price: shipping } }`,
     });
-    expect(body.data.first[0]).toEqual({ kind: 'Product', __typename: 'Product', u: '1', n: 'Table', upc: '1', maker: { who: 'Ada', __typename: 'Author' } });
+    expect(body.data.first[0]).toEqual({
+      kind: 'Product',
+      __typename: 'Product',
+      u: '1',
+      n: 'Table',
+      upc: '1',
+      maker: { who: 'Ada', __typename: 'Author' },
+    });
     expect(body.data.first[2].maker).toBeNull();
     expect(body.data.again[0]).toEqual({ upc: '1', price: 50 });
   });
@@ -401,28 +415,31 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
     ]);
   });
 
-  it.each([
-    { withStock: true, skipName: false },
-    { withStock: false, skipName: true },
-    { withStock: true },
-  ])('@include and @skip decided by variables %j', async (variables) => {
-    const { body } = await bothAnswer({
-      query: `query Conditional($withStock: Boolean!, $skipName: Boolean = false) {
+  it.each([{ withStock: true, skipName: false }, { withStock: false, skipName: true }, { withStock: true }])(
+    '@include and @skip decided by variables %j',
+    async (variables) => {
+      const { body } = await bothAnswer({
+        query: `query Conditional($withStock: Boolean!, $skipName: Boolean = false) {
         products { upc name @skip(if: $skipName) inStock @include(if: $withStock)
           reviews @include(if: $withStock) { id } ... @include(if: $withStock) { shipping } } }`,
-      variables,
-    });
-    expect(Object.keys(body.data.products[0])).toEqual(
-      variables.withStock ? ['upc', 'name', 'inStock', 'reviews', 'shipping'] : ['upc'],
-    );
-  });
+        variables,
+      });
+      expect(Object.keys(body.data.products[0])).toEqual(
+        variables.withStock ? ['upc', 'name', 'inStock', 'reviews', 'shipping'] : ['upc'],
+      );
+    },
+  );
 
   it('fetch variables reach the subgraph that uses them', async () => {
     const { body } = await bothAnswer({
       query: `query One($upc: ID!) { product(upc: $upc) { name shipping reviews { body } } }`,
       variables: { upc: '2' },
     });
-    expect(body.data.product).toEqual({ name: 'Couch', shipping: 0, reviews: [{ body: 'Comfy' }, { body: 'Soft' }] });
+    expect(body.data.product).toEqual({
+      name: 'Couch',
+      shipping: 0,
+      reviews: [{ body: 'Comfy' }, { body: 'Soft' }],
+    });
   });
 
   it('a subgraph error on an entity keeps its path in the client answer', async () => {
@@ -433,7 +450,11 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
       { upc: '3', flaky: 'ok 3' },
     ]);
     expect(body.errors).toEqual([
-      { message: 'Stock is unknown.', path: ['products', 1, 'flaky'], extensions: { code: 'NOT_FOUND', serviceName: 'stock' } },
+      {
+        message: 'Stock is unknown.',
+        path: ['products', 1, 'flaky'],
+        extensions: { code: 'NOT_FOUND', serviceName: 'stock' },
+      },
     ]);
   });
 
@@ -474,7 +495,11 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
 
   it('a null for a non-null field propagates to the nearest nullable parent', async () => {
     const nullable = await bothAnswer({ query: `{ maybeProducts { upc warehouse } }` });
-    expect(nullable.body.data.maybeProducts).toEqual([{ upc: '1', warehouse: 'W1' }, { upc: '2', warehouse: 'W2' }, null]);
+    expect(nullable.body.data.maybeProducts).toEqual([
+      { upc: '1', warehouse: 'W1' },
+      { upc: '2', warehouse: 'W2' },
+      null,
+    ]);
     expect(nullable.body.errors).toEqual([
       {
         // The subgraph's own null-for-non-null error, masked by the gateway (it is not the client's doing).
@@ -524,16 +549,19 @@ describe('the LearnCraft executor answers exactly like Apollo\'s', () => {
     expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
-  it('introspection is handed to Apollo\'s executor and answers the same', async () => {
+  it("introspection is handed to Apollo's executor and answers the same", async () => {
     const before = executedByApollo(ours);
     const { body } = await bothAnswer({ query: `{ __schema { queryType { name } } products { upc } }` });
-    expect(body.data).toEqual({ __schema: { queryType: { name: 'Query' } }, products: [{ upc: '1' }, { upc: '2' }, { upc: '3' }] });
+    expect(body.data).toEqual({
+      __schema: { queryType: { name: 'Query' } },
+      products: [{ upc: '1' }, { upc: '2' }, { upc: '3' }],
+    });
     expect(executedByApollo(ours)).toBe(before + 1);
   });
 });
 
 describe('what runs where', () => {
-  it('only the introspection operation was handed to Apollo\'s executor', () => {
+  it("only the introspection operation was handed to Apollo's executor", () => {
     expect(executedByApollo(ours)).toBe(1);
     expect(executedByApollo(bench.ours)).toBe(0);
   });

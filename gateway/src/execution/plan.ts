@@ -100,7 +100,12 @@ export function compilePlan(
 }
 
 function compileFetch(node: FetchNode, types: TypeConditions): CompiledFetch | null {
-  if (node.hasDefers || node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length)
+  if (
+    node.hasDefers ||
+    node.inputRewrites?.length ||
+    node.outputRewrites?.length ||
+    node.contextRewrites?.length
+  )
     return null;
   const variableUsages = node.variableUsages ?? [];
   const head = `{"query":${JSON.stringify(node.operation)}${
@@ -204,7 +209,11 @@ interface Cursor {
 }
 
 /** Runs the compiled plan, merging what the subgraphs answer into `data`. */
-export async function runPlan(plan: CompiledPlan, run: PlanRun, data: Record<string, unknown>): Promise<void> {
+export async function runPlan(
+  plan: CompiledPlan,
+  run: PlanRun,
+  data: Record<string, unknown>,
+): Promise<void> {
   if (plan.root) await runNode(plan, plan.root, run, { path: [], data, fullResult: data });
 }
 
@@ -240,9 +249,10 @@ async function runNode(plan: CompiledPlan, node: CompiledNode, run: PlanRun, cur
 }
 
 function conditionValue(plan: CompiledPlan, run: PlanRun, variable: string): boolean {
-  let value = run.variables && Object.prototype.hasOwnProperty.call(run.variables, variable)
-    ? run.variables[variable]
-    : undefined;
+  let value =
+    run.variables && Object.prototype.hasOwnProperty.call(run.variables, variable)
+      ? run.variables[variable]
+      : undefined;
   if (value === undefined) value = plan.defaults[variable];
   if (value === undefined) throw new Error(`Missing value for variable $${variable} (and no default found)`);
   if (typeof value !== 'boolean')
@@ -326,17 +336,21 @@ async function runFetch(fetch: CompiledFetch, run: PlanRun, cursor: Cursor): Pro
     answerOf.push(position);
   }
   if (owners.length === 0) return;
-  if (variables && 'representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
+  if (variables && 'representations' in variables)
+    throw new Error(`Variables cannot contain key "representations"`);
   const others = variables ? JSON.stringify(variables) : '{}';
   const representations = `"representations":[${serialised.join(',')}]}}`;
   const body =
-    others === '{}' ? `${fetch.body}{${representations}` : `${fetch.body}${others.slice(0, -1)},${representations}`;
+    others === '{}'
+      ? `${fetch.body}{${representations}`
+      : `${fetch.body}${others.slice(0, -1)},${representations}`;
   const answer = await run.call(fetch.serviceName, body);
   if (answer.errors) reportEntityErrors(fetch, run, cursor, answer.errors, answerOf);
   const received = answer.data;
   if (!received) return;
   const answered = received._entities;
-  if (!answered || !Array.isArray(answered)) throw new Error(`Expected "data._entities" in response to be an array`);
+  if (!answered || !Array.isArray(answered))
+    throw new Error(`Expected "data._entities" in response to be an array`);
   if (answered.length !== serialised.length)
     throw new Error(`Expected "data._entities" to contain ${owners.length} elements`);
   for (let index = 0; index < owners.length; index++) {
@@ -465,13 +479,21 @@ function downstreamError(
 }
 
 /** @apollo/gateway's merge of fetched data into what is there (objects merged, same-length lists by element). */
-export function deepMerge(target: Record<string, unknown>, source: Record<string, unknown> | null | undefined): void {
+export function deepMerge(
+  target: Record<string, unknown>,
+  source: Record<string, unknown> | null | undefined,
+): void {
   if (source === undefined || source === null) return;
   for (const key of Object.keys(source)) {
     const value = source[key];
     if (value === undefined) continue;
     if (!Object.prototype.hasOwnProperty.call(target, key) && key in target)
-      Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+      Object.defineProperty(target, key, {
+        configurable: true,
+        enumerable: true,
+        value: undefined,
+        writable: true,
+      });
     const existing = target[key];
     if (existing && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       deepMerge(existing as Record<string, unknown>, value as Record<string, unknown>);

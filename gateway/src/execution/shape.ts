@@ -118,9 +118,19 @@ export function compileShaper(operation: Operation): ResponseShaper {
         innerName: String(type.ofType),
       };
     if (isListType(type))
-      return { kind: 'list', hasSelections, of: completionOf(type.ofType as Type, selectionSet), name: String(type) };
+      return {
+        kind: 'list',
+        hasSelections,
+        of: completionOf(type.ofType as Type, selectionSet),
+        name: String(type),
+      };
     if (isCompositeType(type))
-      return { kind: 'composite', hasSelections, name: type.name, selections: selectionSet ? compile(selectionSet) : null };
+      return {
+        kind: 'composite',
+        hasSelections,
+        name: type.name,
+        selections: selectionSet ? compile(selectionSet) : null,
+      };
     return { kind: 'leaf', hasSelections, valid: leafCheck(schema, type), name: String(type) };
   };
 
@@ -277,7 +287,9 @@ function applySelections(
     if (selection.kind === 'field') {
       const { responseName } = selection;
       const outputValue = output[responseName];
-      let inputValue = Object.prototype.hasOwnProperty.call(input, responseName) ? input[responseName] : undefined;
+      let inputValue = Object.prototype.hasOwnProperty.call(input, responseName)
+        ? input[responseName]
+        : undefined;
       if (inputValue === undefined) inputValue = null;
       if (selection.typename) {
         if (outputValue === undefined) {
@@ -328,7 +340,13 @@ function describeLast(path: (string | number)[], currentType: string, parentType
  * it was invalid (a null in a non-null position) and whether an error was recorded are left in
  * `run.invalid` and `run.hasErrors`, so the pass allocates nothing but the answer itself.
  */
-function complete(run: Run, outputValue: unknown, completion: Completion, inputValue: unknown, parentType: string): unknown {
+function complete(
+  run: Run,
+  outputValue: unknown,
+  completion: Completion,
+  inputValue: unknown,
+  parentType: string,
+): unknown {
   run.invalid = false;
   run.hasErrors = false;
   if (outputValue === null || (outputValue !== undefined && !completion.hasSelections)) return outputValue;
@@ -354,12 +372,18 @@ function complete(run: Run, outputValue: unknown, completion: Completion, inputV
     case 'list': {
       if (inputValue === null) return null;
       if (!Array.isArray(inputValue))
-        throw new Error(`Invalid non-list value ${printValue(inputValue)} returned by subgraph for list type ${completion.name}`);
+        throw new Error(
+          `Invalid non-list value ${printValue(inputValue)} returned by subgraph for list type ${completion.name}`,
+        );
       if (outputValue !== undefined && !Array.isArray(outputValue))
-        throw new Error(`Invalid non-list value ${printValue(outputValue)} returned by subgraph for list type ${completion.name}`);
+        throw new Error(
+          `Invalid non-list value ${printValue(outputValue)} returned by subgraph for list type ${completion.name}`,
+        );
       const outputs = outputValue as unknown[] | undefined;
       if (outputs && outputs.length !== inputValue.length)
-        throw new Error(`[${printValue(inputValue)}].length (${inputValue.length}) !== [${printValue(outputs)}].length (${outputs.length})`);
+        throw new Error(
+          `[${printValue(inputValue)}].length (${inputValue.length}) !== [${printValue(outputs)}].length (${outputs.length})`,
+        );
       let nullify = false;
       let hasErrors = false;
       const updated = new Array<unknown>(inputValue.length);
@@ -376,13 +400,18 @@ function complete(run: Run, outputValue: unknown, completion: Completion, inputV
     }
     case 'composite': {
       if (inputValue === null) return null;
-      if (!completion.selections) throw new Error(`Invalid empty selection set for composite type ${completion.name}`);
+      if (!completion.selections)
+        throw new Error(`Invalid empty selection set for composite type ${completion.name}`);
       if (typeof inputValue !== 'object')
-        throw new Error(`Invalid non-object value ${printValue(inputValue)} returned by subgraph for composite type ${completion.name}`);
+        throw new Error(
+          `Invalid non-object value ${printValue(inputValue)} returned by subgraph for composite type ${completion.name}`,
+        );
       const input = inputValue as Record<string, unknown>;
       const inputTypename = input[typenameFieldName];
       if (inputTypename !== undefined && typeof inputTypename !== 'string')
-        throw new Error(`Invalid non-string value ${printValue(inputTypename)} for __typename at ${run.path.join(',')}`);
+        throw new Error(
+          `Invalid non-string value ${printValue(inputTypename)} for __typename at ${run.path.join(',')}`,
+        );
       let objectType = completion.name;
       if (inputTypename) {
         if (!run.facts.isComposite(inputTypename)) {
@@ -399,23 +428,27 @@ function complete(run: Run, outputValue: unknown, completion: Completion, inputV
       }
       // Plain objects (response names never are `__proto__`: such operations go to Apollo).
       const output = (outputValue === undefined ? {} : outputValue) as Record<string, unknown>;
-      const failed = applySelections(run, input, completion.selections, output, objectType) === NULL_BUBBLE_UP;
+      const failed =
+        applySelections(run, input, completion.selections, output, objectType) === NULL_BUBBLE_UP;
       run.invalid = false;
       run.hasErrors = failed;
       return failed ? null : output;
     }
     case 'leaf': {
       if (inputValue === null) return null;
-      if (outputValue !== undefined) throw new Error(`Excepted output to be undefined for type ${completion.name}`);
+      if (outputValue !== undefined)
+        throw new Error(`Excepted output to be undefined for type ${completion.name}`);
       if (completion.valid(inputValue)) return inputValue;
       run.errors.push(
-        ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(run.path, completion.name, parentType)}.`, {
-          path: Array.from(run.path),
-        }),
+        ERRORS.INVALID_GRAPHQL.err(
+          `Invalid value found for ${describeLast(run.path, completion.name, parentType)}.`,
+          {
+            path: Array.from(run.path),
+          },
+        ),
       );
       run.hasErrors = true;
       return null;
     }
   }
 }
-

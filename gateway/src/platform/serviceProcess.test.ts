@@ -60,7 +60,10 @@ describe('serviceArgs', () => {
       'function busyProbeLoop(): number {\n  let sum = 0;\n  for (let i = 0; i < 5e7; i += 1) sum += i % 7;\n  return sum;\n}\nprocess.stdout.write(String(busyProbeLoop()));\n',
     );
     const profileDir = join(dir, 'profiles', 'catalog');
-    execFileSync(process.execPath, serviceArgs(profiled, 256, profileDir), { cwd: REPO_ROOT, encoding: 'utf8' });
+    execFileSync(process.execPath, serviceArgs(profiled, 256, profileDir), {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     // CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile: thread 0 is the service, thread 1
     // is tsx's module loader (its hooks run off the main thread).
     const files = readdirSync(profileDir).sort();

@@ -31,7 +31,14 @@ export interface ServiceLaunch {
 }
 
 /** Starts the service with its output prefixed by its name (`[catalog]  ...`). */
-export function spawnService({ name, entry, heapMb, cwd, env, cpuProfileDir }: ServiceLaunch): SupervisedChild {
+export function spawnService({
+  name,
+  entry,
+  heapMb,
+  cwd,
+  env,
+  cpuProfileDir,
+}: ServiceLaunch): SupervisedChild {
   const child = spawn(process.execPath, serviceArgs(entry, heapMb, cpuProfileDir), {
     cwd,
     env,

@@ -47,7 +47,9 @@ const dataDir = resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
 /** Tests of `npm start` (and API-only work) skip the web app build. */
 const skipWebBuild = ['1', 'true'].includes(process.env.LEARNCRAFT_SKIP_WEB_BUILD ?? '');
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-const cpuProfileDir = process.env.CPU_PROFILE_DIR ? resolve(REPO_ROOT, process.env.CPU_PROFILE_DIR) : undefined;
+const cpuProfileDir = process.env.CPU_PROFILE_DIR
+  ? resolve(REPO_ROOT, process.env.CPU_PROFILE_DIR)
+  : undefined;
 const supervisors = new Map<string, Supervisor>();
 let stopping = false;
 

@@ -21,7 +21,11 @@ export interface Logger {
  * A logger for the service `name`. `destination` is for tests (default: stdout, written
  * synchronously so nothing is lost when the process exits).
  */
-export function createLogger(name: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  name: string,
+  level: LogLevel = 'info',
+  destination?: DestinationStream,
+): Logger {
   const root = pino(
     {
       level,

@@ -41,7 +41,8 @@ export function operationNamesIn(documents: Iterable<string>): string[] {
   for (const document of documents) {
     try {
       for (const definition of parse(document).definitions) {
-        if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) names.push(definition.name.value);
+        if (definition.kind === Kind.OPERATION_DEFINITION && definition.name)
+          names.push(definition.name.value);
       }
     } catch {
       // A manifest is checked where it is loaded; a bad entry only loses its label here.

@@ -4,7 +4,13 @@
  * expired or forged token through.
  */
 import { SignJWT, exportSPKI, generateKeyPair, type KeyLike } from 'jose';
-import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, createTokenVerifier, type TokenVerifier } from '../src';
+import {
+  TOKEN_ALGORITHM,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  createTokenVerifier,
+  type TokenVerifier,
+} from '../src';
 
 const START_MS = Date.UTC(2026, 0, 1, 12, 0, 0);
 const START = START_MS / 1000;

@@ -11,11 +11,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { createCache } from '../../src/cache';
 import type { CheckoutCreateMutationVariables } from '@learncraft/operations/types';
-import {
-  CheckoutCreateMutation,
-  CheckoutQuoteQuery,
-  CourseEnrollMutation,
-} from '@learncraft/operations';
+import { CheckoutCreateMutation, CheckoutQuoteQuery, CourseEnrollMutation } from '@learncraft/operations';
 import CheckoutPage from '../../src/pages/CheckoutPage';
 import { COURSE_ID, courseLine, order, usd, userError } from './commerceFixtures';
 

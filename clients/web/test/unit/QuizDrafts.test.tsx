@@ -8,11 +8,7 @@
 import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createCache } from '../../src/cache';
-import {
-  QuizDraftAcceptMutation,
-  QuizDraftGenerateMutation,
-  QuizDraftsQuery,
-} from '@learncraft/operations';
+import { QuizDraftAcceptMutation, QuizDraftGenerateMutation, QuizDraftsQuery } from '@learncraft/operations';
 import { QuizDrafts } from '../../src/pages/lesson/QuizDrafts';
 
 const LESSON_ID = 'lesson-quiz';

@@ -9,11 +9,7 @@ import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { createCache } from '../../src/cache';
-import {
-  CouponDeactivateMutation,
-  CoursePriceSetMutation,
-  TeachingQuery,
-} from '@learncraft/operations';
+import { CouponDeactivateMutation, CoursePriceSetMutation, TeachingQuery } from '@learncraft/operations';
 import TeachingPage from '../../src/pages/TeachingPage';
 import { COURSE_ID, ORDER_ID, paidCourse, usd } from './commerceFixtures';
 

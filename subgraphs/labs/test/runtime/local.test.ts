@@ -94,7 +94,9 @@ describe('local runtime sandboxes on disk', () => {
     while (!done) for (const sandbox of await runtime.list()) listings.push(sandbox.sessionId);
     const info = await provisioned;
     expect(listings.filter((sessionId) => sessionId !== 'session-listed')).toEqual([]);
-    expect(await runtime.list()).toEqual([{ id: info.id, sessionId: 'session-listed', createdAt: info.createdAt }]);
+    expect(await runtime.list()).toEqual([
+      { id: info.id, sessionId: 'session-listed', createdAt: info.createdAt },
+    ]);
     await runtime.destroy(info.id);
     await runtime.close();
   });
