@@ -14,7 +14,7 @@
  * service (or of a workspace package the service depends on): `npm ci --omit=dev` would leave
  * it out and the service would crash at start.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -65,16 +65,45 @@ export function packageName(specifier: string): string {
 const isBuiltin = (specifier: string) =>
   specifier.startsWith('node:') || builtins.has(packageName(specifier));
 
-/** npm packages and Node built-ins stay `require`s; workspace packages resolve to their sources. */
-const externalPackages: Plugin = {
-  name: 'learncraft-external-packages',
-  setup(builder) {
-    builder.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith(WORKSPACE_SCOPE)) return undefined;
-      return { path: args.path, external: true };
-    });
-  },
-};
+/** The folder `name` resolves to from `dir` by Node's lookup (the nearest `node_modules/<name>`). */
+function packageDirFrom(dir: string, name: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const candidate = join(current, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/**
+ * npm packages and Node built-ins stay `require`s; workspace packages resolve to their sources.
+ * A package a workspace gets its own copy of (npm nests a second version under
+ * `subgraphs/kit/node_modules` when the root holds another, e.g. OpenTelemetry 2.x for the kit
+ * next to @apollo/gateway's 1.x) is required by its path from the bundle, so the compiled service
+ * loads the same copy its source does under tsx: the production install nests it the same way.
+ */
+function externalPackages(outdir: string): Plugin {
+  return {
+    name: 'learncraft-external-packages',
+    setup(builder) {
+      builder.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith(WORKSPACE_SCOPE)) return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        const name = packageName(args.path);
+        const fromSource = packageDirFrom(args.resolveDir, name);
+        if (!fromSource || fromSource === packageDirFrom(outdir, name))
+          return { path: args.path, external: true };
+        const subpath = args.path.slice(name.length);
+        return { path: `./${relative(outdir, fromSource)}${subpath}`, external: true };
+      });
+    },
+  };
+}
+
+/** The npm package an external import names: `x/y` -> `x`, `../../kit/node_modules/@s/p/z` -> `@s/p`. */
+function importedPackage(path: string): string {
+  const nested = path.lastIndexOf('node_modules/');
+  return packageName(nested >= 0 ? path.slice(nested + 'node_modules/'.length) : path);
+}
 
 /** Each workspace module keeps the `__dirname` of its source file (see the header). */
 function sourceDirnames(outdir: string): Plugin {
@@ -139,7 +168,7 @@ export function externalImports(metafile: Metafile): Set<string> {
   for (const input of Object.values(metafile.inputs)) {
     for (const imported of input.imports) {
       if (imported.kind === 'require-resolve') continue;
-      if (imported.external && !isBuiltin(imported.path)) names.add(packageName(imported.path));
+      if (imported.external && !isBuiltin(imported.path)) names.add(importedPackage(imported.path));
     }
   }
   return names;
@@ -161,7 +190,7 @@ export async function compileService(service: ServiceBuild): Promise<{ bytes: nu
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    plugins: [externalPackages, sourceDirnames(outdir)],
+    plugins: [externalPackages(outdir), sourceDirnames(outdir)],
   });
   const externals = [...externalImports(result.metafile)].sort();
   const provided = productionPackages(service.packageDir);
