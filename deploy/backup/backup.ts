@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { INTERNAL_HEADER } from '@learncraft/kit';
 import {
   EMBEDDED_SERVICES,
   FILE_DIRECTORIES,
   FORMAT,
-  INTERNAL_HEADER,
   MANIFEST,
   settingsFrom,
   type Manifest,

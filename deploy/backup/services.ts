@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { INTERNAL_HEADER, SECRET_FILES } from '@learncraft/kit';
+import { SECRET_FILES } from '@learncraft/kit';
 import { KNOWN_SUBGRAPHS } from '../../schema/subgraphs';
 
 /** Every subgraph keeps an embedded database by default: backed up in start order (identity first). */
@@ -52,5 +52,3 @@ export function settingsFrom(env: NodeJS.ProcessEnv): Settings {
     },
   };
 }
-
-export { INTERNAL_HEADER };

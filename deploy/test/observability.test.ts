@@ -18,6 +18,10 @@ import { loadConfig as loadGatewayConfig, startGateway } from '@learncraft/gatew
 
 const OBSERVABILITY = resolve(__dirname, '../observability');
 
+/** POSTs one GraphQL request as JSON, as a browser client does. */
+const postJson = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
 interface DashboardPanel {
   id: number;
   type: string;
@@ -107,25 +111,17 @@ describe('the dashboard and alert rules', () => {
       });
       closers.unshift(() => gateway.close());
 
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query:
-            'query ObservedCourses { courses(first: 2) { edges { node { title instructors { displayName } } } } }',
-        }),
+      const response = await postJson(gateway.url, {
+        query:
+          'query ObservedCourses { courses(first: 2) { edges { node { title instructors { displayName } } } } }',
       });
       expect(response.status).toBe(200);
       const learner = DEMO_ACCOUNTS.find((account) => account.roles.includes('LEARNER'));
       if (!learner) throw new Error('no demo learner');
-      const login = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query:
-            'mutation ($input: SessionCreateInput!) { sessionCreate(input: $input) { session { accessToken } } }',
-          variables: { input: { email: learner.email, password: learner.password } },
-        }),
+      const login = await postJson(gateway.url, {
+        query:
+          'mutation ($input: SessionCreateInput!) { sessionCreate(input: $input) { session { accessToken } } }',
+        variables: { input: { email: learner.email, password: learner.password } },
       });
       const token = (
         (await login.json()) as { data: { sessionCreate: { session: { accessToken: string } } } }

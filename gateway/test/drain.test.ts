@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '@learncraft/kit';
@@ -20,9 +19,8 @@ import {
   startUsersSubgraph,
   type Keys,
 } from './support';
+import { REPO_ROOT, TSX, freePort } from './e2e/npmStartProcess';
 
-const REPO_ROOT = join(__dirname, '..', '..');
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const SLOW_MS = 400;
 const IN_FLIGHT = 20;
 
@@ -40,16 +38,6 @@ let child: ChildProcess | undefined;
 let output = '';
 /** Requests the slow subgraph has received: the gateway is executing that many operations. */
 let arrived = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForLive(url: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
